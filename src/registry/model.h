@@ -1,0 +1,82 @@
+/*
+ * model.h - what the registry knows, as importers hand it over.
+ *
+ * Every source (IANA's XML and CSV, the npm snapshots, nmap-services,
+ * /etc/services) is parsed by a streaming importer that calls a sink once
+ * per fact.  Importers know nothing of SQLite and the store knows nothing of
+ * file formats: the sink is the only contract between them, which is also
+ * what lets the fuzz targets and unit tests run an importer with a sink that
+ * only counts or collects.
+ *
+ * Text fields use the canonical form of IANA's CSV, whatever the source:
+ * assignee and contact are person ids in brackets ("[Vera_Heinau][Heiko_
+ * Schlichting]"), references are bracketed ("[RFC3501][RFC9051]", "[1]" for
+ * footnote 1), multi-line text keeps its newlines and loses leading and
+ * trailing white space.  Absent fields are "" (never NULL).  That one form
+ * is why an XML import and a CSV import of the same registry compare equal.
+ *
+ * All pointers handed to a sink are borrowed: valid only for the duration
+ * of the call.  A sink callback returns 0 to continue or -1 (with its
+ * struct err filled) to stop the import.
+ */
+#ifndef PORTOLAN_MODEL_H
+#define PORTOLAN_MODEL_H
+
+#include "../util/err.h"
+
+#define PORT_NONE (-1) /* a name-only registration has no port */
+#define PORT_MAX  65535
+
+/* One row of the registry: a service name (or none) on a port or range, for one protocol. */
+struct reg_record {
+	const char *service;      /* "" for Unassigned/Reserved rows */
+	long port_lo, port_hi;    /* PORT_NONE both when no port; equal for a single port */
+	const char *protocol;     /* "tcp", "udp", "sctp", "dccp" or "" */
+	const char *description;
+	const char *assignee;     /* "[Id][Id2]" */
+	const char *contact;      /* "[Id]" */
+	const char *registered;   /* "YYYY-MM" or "YYYY-MM-DD" or "" */
+	const char *modified;     /* same */
+	const char *reference;    /* "[RFC6335][draft-x]" */
+	const char *service_code; /* DCCP service code, "" when none */
+	const char *unauthorized; /* IANA's "Unauthorized Use Reported" */
+	const char *notes;        /* IANA's "Assignment Notes" */
+	long line;                /* line in the source file where the row starts */
+};
+
+/* A person or organisation from the XML's <people> list. */
+struct reg_person {
+	const char *id;      /* "Scott_Guthery" (no brackets) */
+	const char *name;    /* "" when only an organisation is given */
+	const char *org;     /* "" when none */
+	const char *uri;     /* as IANA writes it: "mailto:x&example.com" */
+	const char *updated; /* "" when none */
+};
+
+/* One numbered footnote ("[1]" in a reference points at anchor "1"). */
+struct reg_footnote {
+	const char *anchor;
+	const char *text;
+};
+
+/* A port as another database names it (nmap-services, /etc/services). */
+struct reg_alias {
+	const char *service;
+	long port;
+	const char *protocol;
+	double frequency;    /* nmap's open frequency, 0..1; negative when unknown */
+	const char *comment; /* trailing comment in the file, "" when none */
+	long line;
+};
+
+struct reg_sink {
+	void *ctx;
+	int (*record)(void *ctx, const struct reg_record *r, struct err *e);
+	int (*person)(void *ctx, const struct reg_person *p, struct err *e);
+	int (*footnote)(void *ctx, const struct reg_footnote *f, struct err *e);
+	int (*alias)(void *ctx, const struct reg_alias *a, struct err *e);
+	/* Facts about the source itself: "updated" -> "2026-08-17", "title" -> ... */
+	int (*meta)(void *ctx, const char *key, const char *value, struct err *e);
+};
+
+#endif
