@@ -22,7 +22,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS     = sqlite3 expat jansson libcurl
+PKGS     = sqlite3 expat jansson libcurl libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
