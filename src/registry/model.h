@@ -69,6 +69,51 @@ struct reg_alias {
 	long line;
 };
 
+/*
+ * The project's own curated knowledge (data/): unofficial uses, history
+ * claims and editorial notes.  A stanza whose ports: lists several ranges
+ * ("6881-6889, 6969") reaches the sink once per range, with the whole list
+ * in ports.  nsources == 0 means the stanza said "source: none" (no public
+ * source); otherwise sources holds that many http(s) URLs.  file and line
+ * locate the stanza (for notes, the opening "---").
+ */
+struct reg_use {
+	const char *ports;     /* the stanza's whole ports: value */
+	long port_lo, port_hi; /* this call's range */
+	const char *protocols; /* "tcp udp": a space-separated subset of tcp udp sctp dccp */
+	const char *who;
+	const char *category;  /* game, development, vendor, p2p, iot, malware, scanner, other */
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
+struct reg_history {
+	const char *ports;
+	long port_lo, port_hi;
+	const char *protocols;
+	const char *kind;   /* former-name, de-assigned, renamed, reassigned */
+	const char *former; /* the former name or assignment */
+	const char *date;   /* "YYYY", "YYYY-MM", "YYYY-MM-DD" or "" */
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
+struct reg_note {
+	long port_lo, port_hi;
+	const char *title;
+	const char *markdown; /* the body after the front matter, CommonMark */
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
 struct reg_sink {
 	void *ctx;
 	int (*record)(void *ctx, const struct reg_record *r, struct err *e);
@@ -77,6 +122,10 @@ struct reg_sink {
 	int (*alias)(void *ctx, const struct reg_alias *a, struct err *e);
 	/* Facts about the source itself: "updated" -> "2026-08-17", "title" -> ... */
 	int (*meta)(void *ctx, const char *key, const char *value, struct err *e);
+	/* Curated data (data/, see import_curated.h); NULL to ignore that kind. */
+	int (*use)(void *ctx, const struct reg_use *u, struct err *e);
+	int (*history)(void *ctx, const struct reg_history *h, struct err *e);
+	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
 };
 
 #endif
