@@ -1,0 +1,75 @@
+/*
+ * range.c - see range.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "range.h"
+
+static const struct range_class range_classes[] = {
+    {"well-known", "System Ports", 0, 1023,
+     "Assigned by IETF review; on Linux, binding below 1024 needs root or "
+     "CAP_NET_BIND_SERVICE, so a listener here was started with privilege."},
+    {"registered", "User Ports", 1024, 49151,
+     "Assigned by IANA on request to a vendor or project; any user may bind them, so the "
+     "registration says what a port was meant for, not what is using it."},
+    {"dynamic", "Dynamic and/or Private Ports", 49152, 65535,
+     "Never assigned: meant for temporary client-side ports and private use, so no "
+     "registry can say what uses one."},
+};
+
+const struct range_class *
+range_classify(long port)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(range_classes) / sizeof(range_classes[0]); i++)
+		if (port >= range_classes[i].lo && port <= range_classes[i].hi)
+			return &range_classes[i];
+	return NULL;
+}
+
+const struct range_class *
+range_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(range_classes) / sizeof(range_classes[0]); i++)
+		if (strcmp(range_classes[i].name, name) == 0)
+			return &range_classes[i];
+	return NULL;
+}
+
+static int
+range_read_longs(const char *path, long *a, long *b)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (f == NULL)
+		return 0;
+	n = b ? fscanf(f, "%ld %ld", a, b) : fscanf(f, "%ld", a);
+	fclose(f);
+	return n;
+}
+
+void
+range_machine_read(struct range_machine *m)
+{
+	long lo, hi, start;
+
+	/* Linux's compiled-in defaults, used when /proc is unavailable. */
+	m->ephemeral_lo = 32768;
+	m->ephemeral_hi = 60999;
+	m->unprivileged_start = 1024;
+	m->from_kernel = 0;
+	if (range_read_longs("/proc/sys/net/ipv4/ip_local_port_range", &lo, &hi) == 2 && lo >= 0 &&
+	    lo <= hi && hi <= 65535) {
+		m->ephemeral_lo = lo;
+		m->ephemeral_hi = hi;
+		m->from_kernel = 1;
+	}
+	if (range_read_longs("/proc/sys/net/ipv4/ip_unprivileged_port_start", &start, NULL) == 1 &&
+	    start >= 0 && start <= 65536)
+		m->unprivileged_start = start;
+}

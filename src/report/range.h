@@ -1,0 +1,34 @@
+/*
+ * range.h - the three port ranges of RFC 6335 and what they mean here.
+ *
+ * IANA's classes are fixed (0-1023 system/"well-known", 1024-49151 user/
+ * "registered", 49152-65535 dynamic/private), but what they mean in practice
+ * depends on this machine: binding below net.ipv4.ip_unprivileged_port_start
+ * (1024 unless changed) needs CAP_NET_BIND_SERVICE, and the kernel hands out
+ * source ports from net.ipv4.ip_local_port_range, which on Linux is
+ * 32768-60999 by default and so overlaps the registered range.
+ */
+#ifndef PORTOLAN_RANGE_H
+#define PORTOLAN_RANGE_H
+
+struct range_class {
+	const char *name; /* "well-known", "registered", "dynamic" */
+	const char *iana; /* IANA's own term: "System Ports", ... */
+	long lo, hi;
+	const char *meaning; /* one sentence on what it means in practice */
+};
+
+/* The class that contains port (0..65535). */
+const struct range_class *range_classify(long port);
+/* The class named "well-known", "registered" or "dynamic"; NULL otherwise. */
+const struct range_class *range_by_name(const char *name);
+
+/* This machine's facts, read from /proc/sys/net/ipv4; defaults when unreadable. */
+struct range_machine {
+	long ephemeral_lo, ephemeral_hi; /* ip_local_port_range */
+	long unprivileged_start;         /* ip_unprivileged_port_start */
+	int from_kernel;                 /* 0 when the defaults were used */
+};
+void range_machine_read(struct range_machine *m);
+
+#endif

@@ -1,0 +1,905 @@
+/*
+ * report.c - assemble the port report (see report.h) from the store.
+ *
+ * Each section is one small function that runs one query and adds one key
+ * to the report object, in the order a reader needs them: what the port is
+ * (records, identity), where it sits (range), how common it is (frequency),
+ * what others call it (other_names), its neighbours (siblings), the curated
+ * knowledge (uses, history, note), and where all of it came from (sources,
+ * snapshot).  Queries are prepared per report; a report runs a dozen
+ * indexed queries against a 10 MB database, well under a millisecond, so
+ * caching statements across reports would buy nothing measurable for the
+ * command line (the web server keeps its own store handle open).
+ *
+ * Registry text stays as IANA wrote it; the report adds structure around it
+ * (people resolved to name, organisation and email; references split and
+ * linked) and marks where each piece came from with a source id that
+ * indexes "sources".
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* A tiny cursor over one prepared statement, so sections read as loops. */
+struct rows {
+	sqlite3_stmt *stmt;
+};
+
+static int
+rows_open(struct store *st, struct rows *r, const char *sql, struct err *e)
+{
+	r->stmt = NULL;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &r->stmt, NULL) != SQLITE_OK)
+		return err_internal(e, "database: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
+static const char *
+col_text(struct rows *r, int i)
+{
+	const unsigned char *s = sqlite3_column_text(r->stmt, i);
+
+	return s ? (const char *)s : "";
+}
+
+static json_t *
+col_json(struct rows *r, int i)
+{
+	switch (sqlite3_column_type(r->stmt, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(r->stmt, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(r->stmt, i));
+	default:
+		return json_string(col_text(r, i));
+	}
+}
+
+static void
+rows_close(struct rows *r)
+{
+	sqlite3_finalize(r->stmt);
+	r->stmt = NULL;
+}
+
+void
+report_env_init(struct report_env *env)
+{
+	range_machine_read(&env->machine);
+	env->now = time(NULL);
+}
+
+void
+report_frequency_words(double f, char *buf, size_t len)
+{
+	static const struct {
+		double at_least;
+		const char *word;
+	} scale[] = {
+	    {0.1, "very common"}, {0.01, "common"},       {0.001, "uncommon"},
+	    {0.0001, "rare"},     {0.00001, "very rare"}, {0, "almost never seen"},
+	};
+	const char *word = "almost never seen";
+	size_t i;
+	long one_in;
+
+	if (f <= 0) {
+		snprintf(buf, len, "never seen open in nmap's scans of the Internet");
+		return;
+	}
+	for (i = 0; i < sizeof(scale) / sizeof(scale[0]); i++)
+		if (f >= scale[i].at_least) {
+			word = scale[i].word;
+			break;
+		}
+	one_in = lround(1.0 / f);
+	if (one_in <= 1) {
+		snprintf(buf, len, "%s: open on nearly every scanned host", word);
+		return;
+	}
+	/* Two significant figures: "1 in 26,000", not "1 in 26,315". */
+	{
+		long mag = 1;
+		char num[32], grouped[48];
+		size_t n, j, k = 0;
+
+		while (one_in / mag >= 100)
+			mag *= 10;
+		one_in = (one_in + mag / 2) / mag * mag;
+		n = (size_t)snprintf(num, sizeof(num), "%ld", one_in);
+		for (j = 0; j < n; j++) {
+			if (j > 0 && (n - j) % 3 == 0)
+				grouped[k++] = ',';
+			grouped[k++] = num[j];
+		}
+		grouped[k] = '\0';
+		snprintf(buf, len, "%s: open on about 1 in %s scanned hosts", word, grouped);
+	}
+}
+
+/* "Unassigned", "Reserved" or "assigned", from a record's name and description. */
+static const char *
+report_status(const char *service, const char *description)
+{
+	if (service[0] != '\0')
+		return "assigned";
+	if (strncmp(description, "Unassigned", 10) == 0)
+		return "unassigned";
+	if (strncmp(description, "Reserved", 8) == 0)
+		return "reserved";
+	return "unnamed";
+}
+
+/* IANA writes email as mailto:user&host; a reader wants user@host. */
+static json_t *
+report_email(const char *uri)
+{
+	char buf[256], *amp;
+
+	if (strncmp(uri, "mailto:", 7) != 0)
+		return json_null();
+	snprintf(buf, sizeof(buf), "%s", uri + 7);
+	if ((amp = strchr(buf, '&')) != NULL)
+		*amp = '@';
+	return json_string(buf);
+}
+
+/*
+ * One person id to an object.  Ids missing from <people> (the CSV and npm
+ * snapshots carry none) get a name derived from the id itself
+ * ("Scott_Guthery" -> "Scott Guthery", "Van_Jacobson_2" -> "Van Jacobson"),
+ * marked "derived" so no reader mistakes it for the registry's spelling.
+ */
+static json_t *
+report_person(sqlite3_stmt *lookup, const char *id)
+{
+	json_t *p = json_pack("{s:s}", "id", id);
+	char name[128];
+	size_t n, i;
+
+	sqlite3_bind_text(lookup, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(lookup) == SQLITE_ROW) {
+		const char *nm = (const char *)sqlite3_column_text(lookup, 0);
+		const char *org = (const char *)sqlite3_column_text(lookup, 1);
+		const char *uri = (const char *)sqlite3_column_text(lookup, 2);
+
+		json_object_set_new(p, "name", nm && *nm ? json_string(nm) : json_null());
+		json_object_set_new(p, "org", org && *org ? json_string(org) : json_null());
+		json_object_set_new(p, "uri", uri && *uri ? json_string(uri) : json_null());
+		json_object_set_new(p, "email", report_email(uri ? uri : ""));
+		json_object_set_new(p, "source", json_integer(sqlite3_column_int64(lookup, 3)));
+		json_object_set_new(p, "derived", json_false());
+	} else {
+		snprintf(name, sizeof(name), "%s", id);
+		n = strlen(name);
+		while (n > 0 && isdigit((unsigned char)name[n - 1]))
+			n--;
+		if (n > 0 && n < strlen(name) && name[n - 1] == '_')
+			name[n - 1] = '\0';
+		for (i = 0; name[i]; i++)
+			if (name[i] == '_')
+				name[i] = ' ';
+		json_object_set_new(p, "name", json_string(name));
+		json_object_set_new(p, "org", json_null());
+		json_object_set_new(p, "uri", json_null());
+		json_object_set_new(p, "email", json_null());
+		json_object_set_new(p, "source", json_null());
+		json_object_set_new(p, "derived", json_true());
+	}
+	sqlite3_reset(lookup);
+	return p;
+}
+
+/* "[A][B]" -> ["A", "B"], calling fn for each bracketed group. */
+static void
+report_brackets(const char *s, void (*fn)(void *, const char *), void *arg)
+{
+	char item[2048];
+	const char *end;
+	size_t n;
+	int depth;
+
+	while ((s = strchr(s, '[')) != NULL) {
+		/* Find the matching ']' (IANA's free-text references contain brackets rarely). */
+		for (end = s + 1, depth = 1; *end && depth > 0; end++)
+			depth += (*end == '[') - (*end == ']');
+		if (depth != 0)
+			return;
+		n = (size_t)(end - s - 2);
+		if (n >= sizeof(item))
+			n = sizeof(item) - 1;
+		memcpy(item, s + 1, n);
+		item[n] = '\0';
+		fn(arg, item);
+		s = end;
+	}
+}
+
+struct people_acc {
+	sqlite3_stmt *lookup;
+	json_t *list;
+};
+
+static void
+report_people_add(void *arg, const char *id)
+{
+	struct people_acc *acc = arg;
+
+	json_array_append_new(acc->list, report_person(acc->lookup, id));
+}
+
+struct refs_acc {
+	sqlite3_stmt *footnote;
+	json_t *list;
+};
+
+/* A reference to an object with a link where one can be made. */
+static void
+report_refs_add(void *arg, const char *ref)
+{
+	struct refs_acc *acc = arg;
+	char url[2100] = "";
+	json_t *o = json_pack("{s:s}", "text", ref);
+	const char *p;
+
+	if (strncasecmp(ref, "RFC", 3) == 0 && isdigit((unsigned char)ref[3])) {
+		for (p = ref + 3; isdigit((unsigned char)*p); p++)
+			;
+		if (*p == '\0')
+			snprintf(url, sizeof(url), "https://www.rfc-editor.org/rfc/rfc%s", ref + 3);
+	} else if (strncmp(ref, "RFC-", 4) == 0) {
+		snprintf(url, sizeof(url), "https://datatracker.ietf.org/doc/draft-%s", ref + 4);
+	} else if (strncmp(ref, "draft-", 6) == 0) {
+		snprintf(url, sizeof(url), "https://datatracker.ietf.org/doc/%s", ref);
+	} else if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "https://", 8) == 0) {
+		snprintf(url, sizeof(url), "%s", ref);
+	} else if (isdigit((unsigned char)ref[0]) && acc->footnote) {
+		sqlite3_bind_text(acc->footnote, 1, ref, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(acc->footnote) == SQLITE_ROW)
+			json_object_set_new(
+			    o, "footnote",
+			    json_string((const char *)sqlite3_column_text(acc->footnote, 0)));
+		sqlite3_reset(acc->footnote);
+	}
+	json_object_set_new(o, "url",
+	                    url[0] && !strpbrk(url, " \n\t") ? json_string(url) : json_null());
+	json_array_append_new(acc->list, o);
+}
+
+static json_t *
+report_people(sqlite3_stmt *lookup, const char *ids)
+{
+	struct people_acc acc = {lookup, json_array()};
+
+	report_brackets(ids, report_people_add, &acc);
+	return acc.list;
+}
+
+#define RECORD_COLUMNS                                                                             \
+	"id, service, port_lo, port_hi, protocol, description, assignee, contact, registered,"     \
+	" modified, reference, service_code, unauthorized, notes, source_id, refreshed_by, line"
+
+static json_t *
+report_record(struct rows *r, sqlite3_stmt *person, sqlite3_stmt *footnote)
+{
+	struct refs_acc refs = {footnote, json_array()};
+	json_t *o = json_object();
+
+	json_object_set_new(o, "service", json_string(col_text(r, 1)));
+	json_object_set_new(o, "port_lo", col_json(r, 2));
+	json_object_set_new(o, "port_hi", col_json(r, 3));
+	json_object_set_new(o, "protocol", json_string(col_text(r, 4)));
+	json_object_set_new(o, "status",
+	                    json_string(report_status(col_text(r, 1), col_text(r, 5))));
+	json_object_set_new(o, "description", json_string(col_text(r, 5)));
+	json_object_set_new(o, "assignee", report_people(person, col_text(r, 6)));
+	json_object_set_new(o, "contact", report_people(person, col_text(r, 7)));
+	json_object_set_new(o, "registered", json_string(col_text(r, 8)));
+	json_object_set_new(o, "modified", json_string(col_text(r, 9)));
+	report_brackets(col_text(r, 10), report_refs_add, &refs);
+	json_object_set_new(o, "references", refs.list);
+	json_object_set_new(o, "service_code", json_string(col_text(r, 11)));
+	json_object_set_new(o, "unauthorized", json_string(col_text(r, 12)));
+	json_object_set_new(o, "notes", json_string(col_text(r, 13)));
+	json_object_set_new(o, "source", col_json(r, 14));
+	json_object_set_new(o, "refreshed_by", col_json(r, 15));
+	json_object_set_new(o, "line", col_json(r, 16));
+	return o;
+}
+
+struct report_ctx {
+	struct store *st;
+	const struct query *q;
+	const struct report_env *env;
+	long lo, hi;          /* the ports reported on; PORT_NONE for a name-only registration */
+	const char *protocol; /* "" for every protocol */
+	json_t *rep;
+	json_t *cited; /* source ids the report cites, as an object used as a set */
+};
+
+static void
+report_cite(struct report_ctx *c, json_t *source_id)
+{
+	char key[32];
+
+	if (!json_is_integer(source_id))
+		return;
+	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(source_id));
+	json_object_set_new(c->cited, key, json_true());
+}
+
+/*
+ * The registry rows for the query.  For a single port an exact row hides
+ * an "Unassigned" range row of the same protocol: after the npm merge a
+ * port assigned since 2015 can sit inside a 2015 Unassigned range, and
+ * the current assignment is the truth.
+ */
+static int
+report_records(struct report_ctx *c, struct err *e)
+{
+	static const char by_port[] =
+	    "SELECT " RECORD_COLUMNS " FROM record r"
+	    " WHERE port_lo <= ?2 AND port_hi >= ?1 AND (?3 = '' OR protocol = ?3)"
+	    " AND NOT (?1 = ?2 AND r.service = '' AND r.port_lo < r.port_hi AND EXISTS"
+	    "  (SELECT 1 FROM record x WHERE x.port_lo = ?1 AND x.port_hi = ?1"
+	    "   AND x.protocol = r.protocol))"
+	    " ORDER BY port_lo, port_hi, CASE protocol WHEN 'tcp' THEN 0 WHEN 'udp' THEN 1"
+	    " WHEN 'sctp' THEN 2 WHEN 'dccp' THEN 3 ELSE 4 END, id LIMIT ?4";
+	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record r"
+	                              " WHERE port_lo IS NULL AND service = ?5 COLLATE NOCASE"
+	                              " AND (?3 = '' OR protocol = ?3) ORDER BY id LIMIT ?4";
+	sqlite3_stmt *person = NULL, *footnote = NULL;
+	json_t *list = json_array(), *rec;
+	struct rows r;
+	int n = 0;
+
+	if (rows_open(c->st, &r, c->lo == PORT_NONE ? by_name : by_port, e) == -1)
+		return -1;
+	sqlite3_prepare_v2(store_db(c->st),
+	                   "SELECT name, org, uri, source_id FROM person WHERE id = ?", -1, &person,
+	                   NULL);
+	sqlite3_prepare_v2(store_db(c->st), "SELECT text FROM footnote WHERE anchor = ?", -1,
+	                   &footnote, NULL);
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	sqlite3_bind_int64(r.stmt, 2, c->hi);
+	sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_int(r.stmt, 4, REPORT_MAX_RECORDS + 1);
+	sqlite3_bind_text(r.stmt, 5, c->q->service, -1, SQLITE_STATIC);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		if (++n > REPORT_MAX_RECORDS)
+			break;
+		rec = report_record(&r, person, footnote);
+		report_cite(c, json_object_get(rec, "source"));
+		report_cite(c, json_object_get(rec, "refreshed_by"));
+		json_array_append_new(list, rec);
+	}
+	rows_close(&r);
+	sqlite3_finalize(person);
+	sqlite3_finalize(footnote);
+	json_object_set_new(c->rep, "records", list);
+	json_object_set_new(c->rep, "truncated", json_boolean(n > REPORT_MAX_RECORDS));
+	return 0;
+}
+
+/* Add s to a JSON array of strings unless it is already there. */
+static void
+report_add_unique(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), s) == 0) return;
+	json_array_append_new(arr, json_string(s));
+}
+
+/* A one-glance summary of the records: names, protocols, status. */
+static void
+report_identity_section(struct report_ctx *c)
+{
+	json_t *records = json_object_get(c->rep, "records"), *rec;
+	json_t *names = json_array(), *protos = json_array(), *descs = json_array();
+	const char *status = "unlisted";
+	size_t i;
+
+	json_array_foreach(records, i, rec)
+	{
+		const char *svc = json_string_value(json_object_get(rec, "service"));
+		const char *st = json_string_value(json_object_get(rec, "status"));
+
+		if (svc[0]) {
+			report_add_unique(names, svc);
+			report_add_unique(descs,
+			                  json_string_value(json_object_get(rec, "description")));
+		}
+		if (json_string_value(json_object_get(rec, "protocol"))[0])
+			report_add_unique(protos,
+			                  json_string_value(json_object_get(rec, "protocol")));
+		/* assigned beats reserved beats unassigned */
+		if (strcmp(st, "assigned") == 0 || strcmp(status, "unlisted") == 0 ||
+		    (strcmp(st, "reserved") == 0 && strcmp(status, "unassigned") == 0))
+			if (strcmp(status, "assigned") != 0)
+				status = st;
+	}
+	json_object_set_new(c->rep, "identity",
+	                    json_pack("{s:o, s:o, s:o, s:s}", "services", names, "descriptions",
+	                              descs, "protocols", protos, "status", status));
+}
+
+static json_t *
+report_range_class(const struct range_class *rc)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", rc->name, "iana", rc->iana, "lo",
+	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi, "meaning", rc->meaning);
+}
+
+static void
+report_range_section(struct report_ctx *c)
+{
+	const struct range_machine *m = &c->env->machine;
+	json_t *classes = json_array(), *range;
+	const struct range_class *rc;
+	long p;
+
+	if (c->lo == PORT_NONE) {
+		json_object_set_new(c->rep, "range", json_null());
+		return;
+	}
+	/* A range query may span classes; list each once. */
+	for (p = c->lo; p <= c->hi; p = rc->hi + 1) {
+		rc = range_classify(p);
+		json_array_append_new(classes, report_range_class(rc));
+	}
+	range =
+	    json_pack("{s:o, s:b, s:{s:I, s:I, s:b, s:s}, s:I}", "classes", classes, "privileged",
+	              c->lo < m->unprivileged_start, "ephemeral", "lo", (json_int_t)m->ephemeral_lo,
+	              "hi", (json_int_t)m->ephemeral_hi, "overlaps",
+	              c->lo <= m->ephemeral_hi && c->hi >= m->ephemeral_lo, "source",
+	              m->from_kernel ? "/proc/sys/net/ipv4/ip_local_port_range"
+	                             : "Linux default (the kernel's setting was unreadable)",
+	              "unprivileged_start", (json_int_t)m->unprivileged_start);
+	json_object_set_new(c->rep, "range", range);
+}
+
+/* nmap's open frequency, the most telling single number about how common a port is. */
+static int
+report_frequency(struct report_ctx *c, struct err *e)
+{
+	struct rows r;
+	json_t *per = json_array();
+	double best = -1;
+	char words[160];
+
+	if (c->lo == PORT_NONE || c->lo != c->hi) {
+		json_object_set_new(c->rep, "frequency", json_null());
+		json_decref(per);
+		return 0;
+	}
+	if (rows_open(c->st, &r,
+	              "SELECT a.protocol, max(a.frequency), a.service, a.source_id FROM alias a"
+	              " JOIN source s ON s.id = a.source_id"
+	              " WHERE s.kind = 'nmap-services' AND a.port = ?1 AND a.frequency IS NOT NULL"
+	              " AND (?2 = '' OR a.protocol = ?2) GROUP BY a.protocol ORDER BY 2 DESC",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		double f = sqlite3_column_double(r.stmt, 1);
+
+		report_frequency_words(f, words, sizeof(words));
+		json_array_append_new(per, json_pack("{s:s, s:f, s:s, s:s}", "protocol",
+		                                     col_text(&r, 0), "open_frequency", f, "words",
+		                                     words, "nmap_name", col_text(&r, 2)));
+		report_cite(c, col_json(&r, 3));
+		if (f > best)
+			best = f;
+	}
+	rows_close(&r);
+	if (best < 0) {
+		json_object_set_new(
+		    c->rep, "frequency",
+		    json_pack("{s:n, s:s, s:o}", "open_frequency", "words",
+		              "not listed in nmap-services (or nmap is not installed)",
+		              "per_protocol", per));
+		return 0;
+	}
+	report_frequency_words(best, words, sizeof(words));
+	json_object_set_new(c->rep, "frequency",
+	                    json_pack("{s:f, s:s, s:o}", "open_frequency", best, "words", words,
+	                              "per_protocol", per));
+	return 0;
+}
+
+/* Names other databases give the port, each with whether IANA uses it too. */
+static int
+report_other_names(struct report_ctx *c, struct err *e)
+{
+	struct rows r;
+	json_t *list = json_array();
+
+	if (c->lo == PORT_NONE || c->hi - c->lo > 64) {
+		json_object_set_new(c->rep, "other_names", list);
+		return 0;
+	}
+	if (rows_open(
+	        c->st, &r,
+	        "SELECT a.service, group_concat(DISTINCT a.protocol), s.name, a.source_id,"
+	        " a.port, min(a.comment), EXISTS (SELECT 1 FROM record x WHERE"
+	        "  x.service = a.service COLLATE NOCASE AND x.port_lo <= a.port"
+	        "  AND x.port_hi >= a.port)"
+	        " FROM alias a JOIN source s ON s.id = a.source_id"
+	        " WHERE a.port BETWEEN ?1 AND ?2 AND (?3 = '' OR a.protocol = ?3)"
+	        " AND a.service <> 'unknown'"
+	        " GROUP BY a.port, a.service, a.source_id ORDER BY a.port, a.source_id, a.service",
+	        e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	sqlite3_bind_int64(r.stmt, 2, c->hi);
+	sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		json_array_append_new(
+		    list, json_pack("{s:s, s:s, s:I, s:s, s:o, s:s, s:b}", "service",
+		                    col_text(&r, 0), "protocols", col_text(&r, 1), "port",
+		                    (json_int_t)sqlite3_column_int64(r.stmt, 4), "database",
+		                    col_text(&r, 2), "source", col_json(&r, 3), "comment",
+		                    col_text(&r, 5), "in_registry", sqlite3_column_int(r.stmt, 6)));
+		report_cite(c, col_json(&r, 3));
+	}
+	rows_close(&r);
+	json_object_set_new(c->rep, "other_names", list);
+	return 0;
+}
+
+/*
+ * Neighbours worth a link: ports registered by the same assignee within 100
+ * of this one (3105 cardbox beside 3106 cardbox-http), and ports whose name
+ * shares this one's family ("cardbox-http" -> "cardbox", "cardbox-*").
+ * Committee assignees (IESG and the like) register hundreds of unrelated
+ * ports, so they do not make a family.
+ */
+static int
+report_siblings(struct report_ctx *c, struct err *e)
+{
+	static const char sql[] =
+	    "WITH me AS (SELECT DISTINCT service, assignee FROM record"
+	    "  WHERE port_lo = ?1 AND port_hi = ?1 AND service <> ''),"
+	    " stem AS (SELECT DISTINCT CASE WHEN instr(service, '-') > 1"
+	    "  THEN substr(service, 1, instr(service, '-') - 1) ELSE service END AS s FROM me)"
+	    " SELECT r.port_lo, r.service, group_concat(DISTINCT r.protocol), r.description,"
+	    "  max(CASE WHEN r.assignee IN (SELECT assignee FROM me) THEN 1 ELSE 0 END)"
+	    " FROM record r WHERE r.port_lo = r.port_hi AND r.port_lo <> ?1 AND r.service <> ''"
+	    " AND ((r.assignee IN (SELECT assignee FROM me WHERE assignee NOT IN"
+	    "   ('', '[IESG]', '[IETF_Chair]', '[IANA]', '[Jon_Postel]'))"
+	    "   AND abs(r.port_lo - ?1) <= 100)"
+	    "  OR EXISTS (SELECT 1 FROM stem WHERE length(stem.s) >= 3 AND (r.service = stem.s"
+	    "   OR r.service LIKE stem.s || '-%')))"
+	    " GROUP BY r.port_lo, r.service ORDER BY abs(r.port_lo - ?1), r.port_lo LIMIT 12";
+	struct rows r;
+	json_t *list = json_array();
+
+	if (c->lo == PORT_NONE || c->lo != c->hi) {
+		json_object_set_new(c->rep, "siblings", list);
+		return 0;
+	}
+	if (rows_open(c->st, &r, sql, e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW)
+		json_array_append_new(
+		    list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "port",
+		                    (json_int_t)sqlite3_column_int64(r.stmt, 0), "service",
+		                    col_text(&r, 1), "protocols", col_text(&r, 2), "description",
+		                    col_text(&r, 3), "relation",
+		                    sqlite3_column_int(r.stmt, 4) ? "same assignee"
+		                                                  : "same name family"));
+	rows_close(&r);
+	json_object_set_new(c->rep, "siblings", list);
+	return 0;
+}
+
+/* Other ports registered under the queried service name ("http" is on 80 and 8080? no: 80). */
+static int
+report_service_ports(struct report_ctx *c, struct err *e)
+{
+	struct rows r;
+	json_t *list = json_array();
+
+	if (c->q->service[0] == '\0') {
+		json_object_set_new(c->rep, "service_ports", list);
+		return 0;
+	}
+	if (rows_open(c->st, &r,
+	              "SELECT port_lo, port_hi, group_concat(DISTINCT protocol) FROM record"
+	              " WHERE service = ?1 COLLATE NOCASE AND port_lo IS NOT NULL"
+	              " GROUP BY port_lo, port_hi ORDER BY port_lo",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:I, s:s}", "port_lo",
+		                                      (json_int_t)sqlite3_column_int64(r.stmt, 0),
+		                                      "port_hi",
+		                                      (json_int_t)sqlite3_column_int64(r.stmt, 1),
+		                                      "protocols", col_text(&r, 2)));
+	rows_close(&r);
+	json_object_set_new(c->rep, "service_ports", list);
+	return 0;
+}
+
+/* Split a stored "url\nurl" list back into a JSON array. */
+static json_t *
+report_lines(const char *s)
+{
+	json_t *arr = json_array();
+	const char *nl;
+
+	while (*s) {
+		nl = strchr(s, '\n');
+		json_array_append_new(arr, json_stringn(s, nl ? (size_t)(nl - s) : strlen(s)));
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	return arr;
+}
+
+/* The curated knowledge overlapping the ports: unofficial uses and history. */
+static int
+report_curated(struct report_ctx *c, const char *key, const char *sql, struct err *e)
+{
+	struct rows r;
+	json_t *list = json_array(), *o;
+	int i, n;
+
+	if (c->lo == PORT_NONE) {
+		json_object_set_new(c->rep, key, list);
+		return 0;
+	}
+	if (rows_open(c->st, &r, sql, e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	sqlite3_bind_int64(r.stmt, 2, c->hi);
+	sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
+	n = sqlite3_column_count(r.stmt);
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		o = json_object();
+		for (i = 0; i < n; i++) {
+			const char *name = sqlite3_column_name(r.stmt, i);
+
+			if (strcmp(name, "sources") == 0)
+				json_object_set_new(o, name, report_lines(col_text(&r, i)));
+			else
+				json_object_set_new(o, name, col_json(&r, i));
+		}
+		report_cite(c, json_object_get(o, "source"));
+		json_array_append_new(list, o);
+	}
+	rows_close(&r);
+	json_object_set_new(c->rep, key, list);
+	return 0;
+}
+
+static int
+report_note(struct report_ctx *c, struct err *e)
+{
+	struct rows r;
+	json_t *note = json_null();
+
+	if (c->lo == PORT_NONE) {
+		json_object_set_new(c->rep, "note", note);
+		return 0;
+	}
+	/* The narrowest note that covers the whole query. */
+	if (rows_open(c->st, &r,
+	              "SELECT port_lo, port_hi, title, markdown, sources, file, source_id FROM note"
+	              " WHERE port_lo <= ?1 AND port_hi >= ?2 ORDER BY port_hi - port_lo LIMIT 1",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, c->lo);
+	sqlite3_bind_int64(r.stmt, 2, c->hi);
+	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		note = json_pack("{s:o, s:o, s:s, s:s, s:o, s:s, s:o}", "port_lo", col_json(&r, 0),
+		                 "port_hi", col_json(&r, 1), "title", col_text(&r, 2), "markdown",
+		                 col_text(&r, 3), "sources", report_lines(col_text(&r, 4)), "file",
+		                 col_text(&r, 5), "source", col_json(&r, 6));
+		report_cite(c, json_object_get(note, "source"));
+	}
+	rows_close(&r);
+	json_object_set_new(c->rep, "note", note);
+	return 0;
+}
+
+/* Whole days between an ISO date ("2026-08-17" or "2026-08") and now; -1 if unparsable. */
+static long
+report_age_days(const char *date, time_t now)
+{
+	struct tm tm = {0};
+	int y, m, d = 1;
+
+	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return (long)((now - timegm(&tm)) / 86400);
+}
+
+static int
+report_sources(struct report_ctx *c, struct err *e)
+{
+	struct rows r;
+	json_t *list = json_array();
+	char as_of[32], source[64];
+	long age;
+
+	if (rows_open(c->st, &r,
+	              "SELECT id, name, kind, location, as_of, imported FROM source"
+	              " ORDER BY id",
+	              e) == -1)
+		return -1;
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(r.stmt, 0));
+		if (json_object_get(c->cited, key) == NULL)
+			continue;
+		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "id",
+		                                      col_json(&r, 0), "name", col_text(&r, 1),
+		                                      "kind", col_text(&r, 2), "location",
+		                                      col_text(&r, 3), "as_of", col_text(&r, 4),
+		                                      "imported", col_text(&r, 5)));
+	}
+	rows_close(&r);
+	json_object_set_new(c->rep, "sources", list);
+	store_get_meta(c->st, "registry_as_of", as_of, sizeof(as_of));
+	store_get_meta(c->st, "registry_source", source, sizeof(source));
+	age = report_age_days(as_of, c->env->now);
+	json_object_set_new(c->rep, "snapshot",
+	                    json_pack("{s:s, s:s, s:o, s:s}", "registry_source", source,
+	                              "registry_as_of", as_of, "age_days",
+	                              age >= 0 ? json_integer(age) : json_null(), "refresh",
+	                              "portolan update"));
+	return 0;
+}
+
+/* Turn a service-name query into the ports to report on; 0 when nothing has that name. */
+static int
+report_resolve_name(struct report_ctx *c, int *found, struct err *e)
+{
+	struct rows r;
+
+	*found = 0;
+	if (rows_open(c->st, &r,
+	              "SELECT port_lo, port_hi FROM record WHERE service = ?1 COLLATE NOCASE"
+	              " AND (?2 = '' OR protocol = ?2 OR protocol = '')"
+	              " ORDER BY port_lo IS NULL, port_lo LIMIT 1",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
+	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		*found = 1;
+		if (sqlite3_column_type(r.stmt, 0) == SQLITE_NULL) {
+			c->lo = c->hi = PORT_NONE;
+		} else {
+			c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
+		}
+	}
+	rows_close(&r);
+	if (*found)
+		return 0;
+	/* Not an IANA name: perhaps another database's (nmap calls 3389 ms-wbt-server). */
+	if (rows_open(c->st, &r,
+	              "SELECT port FROM alias WHERE service = ?1 COLLATE NOCASE"
+	              " AND (?2 = '' OR protocol = ?2) ORDER BY frequency DESC LIMIT 1",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
+	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		*found = 1;
+		c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
+	}
+	rows_close(&r);
+	return 0;
+}
+
+static const char report_uses_sql[] =
+    "SELECT port_lo, port_hi, protocols, who, category, text, sources, file, line,"
+    " source_id AS source FROM use WHERE port_lo <= ?2 AND port_hi >= ?1"
+    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)"
+    " ORDER BY category = 'malware' DESC, port_hi - port_lo, who";
+static const char report_history_sql[] =
+    "SELECT port_lo, port_hi, protocols, kind, former, date, text, sources, file, line,"
+    " source_id AS source FROM history WHERE port_lo <= ?2 AND port_hi >= ?1"
+    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)"
+    " ORDER BY date, port_lo";
+
+json_t *
+report_port(struct store *st, const struct query *q, const struct report_env *env, struct err *e)
+{
+	struct report_ctx c = {.st = st,
+	                       .q = q,
+	                       .env = env,
+	                       .lo = q->port_lo,
+	                       .hi = q->port_hi,
+	                       .protocol = q->protocol};
+	int found = 1;
+
+	c.rep = json_pack(
+	    "{s:s, s:{s:s, s:o, s:o, s:o, s:o}}", "schema", REPORT_SCHEMA, "query", "text", q->text,
+	    "port_lo", q->port_lo == PORT_NONE ? json_null() : json_integer(q->port_lo), "port_hi",
+	    q->port_hi == PORT_NONE ? json_null() : json_integer(q->port_hi), "protocol",
+	    q->protocol[0] ? json_string(q->protocol) : json_null(), "service",
+	    q->service[0] ? json_string(q->service) : json_null());
+	c.cited = json_object();
+	if (q->service[0] && report_resolve_name(&c, &found, e) == -1)
+		goto fail;
+	json_object_set_new(c.rep, "port_lo", c.lo == PORT_NONE ? json_null() : json_integer(c.lo));
+	json_object_set_new(c.rep, "port_hi", c.hi == PORT_NONE ? json_null() : json_integer(c.hi));
+	if (!found) {
+		c.lo = c.hi = PORT_NONE;
+		c.q = &(struct query){.port_lo = PORT_NONE, .port_hi = PORT_NONE};
+	}
+	if (report_records(&c, e) == -1)
+		goto fail;
+	report_identity_section(&c);
+	report_range_section(&c);
+	if (report_frequency(&c, e) == -1 || report_other_names(&c, e) == -1 ||
+	    report_siblings(&c, e) == -1 || report_service_ports(&c, e) == -1 ||
+	    report_curated(&c, "uses", report_uses_sql, e) == -1 ||
+	    report_curated(&c, "history", report_history_sql, e) == -1 ||
+	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
+		goto fail;
+	/*
+	 * Found means the registry or another database knows the port.  Every
+	 * port 0-49151 has a registry row (if only "Unassigned"), so a port
+	 * lookup there is always found; a dynamic port is found only if some
+	 * database or curated file mentions it.
+	 */
+	found = found && (json_array_size(json_object_get(c.rep, "records")) > 0 ||
+	                  json_array_size(json_object_get(c.rep, "other_names")) > 0 ||
+	                  json_array_size(json_object_get(c.rep, "uses")) > 0 ||
+	                  !json_is_null(json_object_get(c.rep, "note")));
+	json_object_set_new(c.rep, "found", json_boolean(found));
+	json_decref(c.cited);
+	return c.rep;
+fail:
+	json_decref(c.cited);
+	json_decref(c.rep);
+	return NULL;
+}
+
+int
+report_identity(struct store *st, long port, const char *protocol, struct port_identity *out,
+                struct err *e)
+{
+	struct rows r;
+
+	memset(out, 0, sizeof(*out));
+	if (rows_open(
+	        st, &r,
+	        "SELECT service, description FROM record WHERE port_lo <= ?1 AND port_hi >= ?1"
+	        " AND (?2 = '' OR protocol = ?2)"
+	        " ORDER BY service = '', port_hi - port_lo, id LIMIT 1",
+	        e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, port);
+	sqlite3_bind_text(r.stmt, 2, protocol ? protocol : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		snprintf(out->service, sizeof(out->service), "%s", col_text(&r, 0));
+		snprintf(out->description, sizeof(out->description), "%s", col_text(&r, 1));
+		out->assigned = out->service[0] != '\0';
+	} else {
+		snprintf(out->description, sizeof(out->description), "%s",
+		         port >= 49152 ? "Dynamic/private range" : "Unlisted");
+	}
+	rows_close(&r);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * report.h - the port report: everything portolan knows about one port, a
+ * range or a service name, assembled from the store.
+ *
+ * The report is the single product every renderer draws from: `portolan
+ * PORT --json` prints it as is, the terminal renderer lays it out for a
+ * reader, and the web pages render the same object.  No renderer computes
+ * a fact of its own, so the three can never disagree.  It is a jansson
+ * json_t tree whose shape is the stable, documented schema in
+ * docs/json-schema.md ("portolan.report/1"); building it as JSON from the
+ * start avoids a parallel C struct hierarchy that would need its own
+ * serialiser.
+ *
+ * Ownership: report_port() returns a new reference the
+ * caller releases with json_decref().  They return NULL only on internal
+ * failure (e filled); "nothing known" is a report with "found": false.
+ */
+#ifndef PORTOLAN_REPORT_H
+#define PORTOLAN_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "range.h"
+#include "query.h"
+#include "registry/store.h"
+
+#define REPORT_SCHEMA      "portolan.report/1"
+#define REPORT_MAX_RECORDS 500 /* a range query wider than this is truncated, and says so */
+
+struct report_env {
+	struct range_machine machine;
+	time_t now;
+};
+
+/* Read this machine's facts and the clock once per process. */
+void report_env_init(struct report_env *env);
+
+json_t *report_port(struct store *st, const struct query *q, const struct report_env *env,
+                    struct err *e);
+
+/* The one-line identity of a port, for listings of many ports (`portolan listening`). */
+struct port_identity {
+	char service[64];      /* the registry's name, "" when unassigned */
+	char description[256]; /* the registry's description, or "Unassigned"/"Reserved" */
+	int assigned;          /* 1 when a service is registered on this port/protocol */
+};
+int report_identity(struct store *st, long port, const char *protocol, struct port_identity *out,
+                    struct err *e);
+
+/* "rare: open on about 1 in 26,000 scanned hosts" for an nmap open frequency. */
+void report_frequency_words(double frequency, char *buf, size_t len);
+
+#endif
