@@ -1,0 +1,60 @@
+/*
+ * sockets.h - the kernel's own list of listening sockets (sock_diag).
+ *
+ * One NETLINK_SOCK_DIAG inet_diag dump per (protocol, address family)
+ * returns every TCP socket in LISTEN and every bound, unconnected UDP
+ * socket of this network namespace, with its address, port, creator uid
+ * and inode.  That is what ss(8) reads too; parsing /proc/net/{tcp,udp}*
+ * would be slower (text, every socket in every state) and is not done.
+ * SCTP is asked for only when the caller names it, because the question
+ * alone makes the kernel load the sctp modules.
+ *
+ * For a single port the port goes into the kernel's bytecode filter
+ * (INET_DIAG_BC_S_EQ) so the kernel skips every other socket instead of
+ * copying it to us.
+ *
+ * A dual-stack listener on [::] is one AF_INET6 socket and is reported
+ * once, as such; v4-mapped addresses stay AF_INET6 with the ::ffff:a.b.c.d
+ * address, exactly as the kernel holds them.
+ *
+ * Memory: sockets_list() fills a caller-provided struct msock_list whose
+ * array it owns until sockets_free().  Errors: ERR_INTERNAL when netlink
+ * cannot be opened or a dump fails (the message names the dump).
+ */
+#ifndef PORTOLAN_MACHINE_SOCKETS_H
+#define PORTOLAN_MACHINE_SOCKETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/err.h"
+#include "portspec.h"
+
+struct msock {
+	unsigned proto;   /* one PROTO_* bit */
+	int family;       /* AF_INET or AF_INET6 */
+	int state;        /* kernel TCP_* state: TCP_LISTEN, or TCP_CLOSE for bound UDP */
+	unsigned port;    /* host byte order */
+	uint8_t addr[16]; /* network byte order; AF_INET uses the first 4 bytes */
+	unsigned ifindex; /* SO_BINDTODEVICE interface, 0 when none */
+	uint32_t uid;     /* the creator's uid: not necessarily the holder's */
+	uint64_t inode;   /* 0 when the socket is being torn down */
+};
+
+struct msock_list {
+	struct msock *v;
+	size_t n, cap;
+};
+
+struct sockets_query {
+	unsigned protos; /* PROTO_* bits to dump */
+	unsigned port;   /* 0: every port; else only this local port */
+};
+
+/* Append the listeners matching q to out (which starts zeroed). */
+int sockets_list(const struct sockets_query *q, struct msock_list *out, struct err *e);
+void sockets_free(struct msock_list *l);
+/* "127.0.0.1", "::", "::ffff:10.0.0.1" into buf (at least 46 bytes). */
+void sockets_addr_str(const struct msock *s, char *buf, size_t len);
+
+#endif
