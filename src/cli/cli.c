@@ -1,0 +1,89 @@
+/*
+ * cli.c - see cli.h.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef PORTOLAN_DATADIR
+#define PORTOLAN_DATADIR "data"
+#endif
+
+int
+cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e)
+{
+	const char *env;
+	int n;
+
+	if (db_flag && db_flag[0])
+		n = snprintf(buf, len, "%s", db_flag);
+	else if ((env = getenv("PORTOLAN_DB")) && env[0])
+		n = snprintf(buf, len, "%s", env);
+	else if ((env = getenv("XDG_DATA_HOME")) && env[0] == '/')
+		n = snprintf(buf, len, "%s/portolan/portolan.db", env);
+	else if ((env = getenv("HOME")) && env[0])
+		n = snprintf(buf, len, "%s/.local/share/portolan/portolan.db", env);
+	else
+		return err_set(e, "no database path: set --db, PORTOLAN_DB or HOME");
+	if (n < 0 || (size_t)n >= len)
+		return err_set(e, "database path too long");
+	return 0;
+}
+
+int
+cli_open_store(const char *db_flag, struct store **out, struct err *e)
+{
+	char path[4096];
+
+	if (cli_db_path(db_flag, path, sizeof(path), e) == -1)
+		return -1;
+	if (access(path, F_OK) != 0)
+		return err_set(e,
+		               "%s: no database yet; build one with `portolan update` (downloads "
+		               "IANA's registry) or `portolan update --npm node_modules` (offline)",
+		               path);
+	return store_open(path, out, e);
+}
+
+int
+cli_fail(const char *cmd, const struct err *e)
+{
+	fprintf(stderr, "portolan %s: %s\n", cmd, e->msg[0] ? e->msg : "failed");
+	return e->kind == ERR_INPUT ? CLI_USAGE : CLI_INTERNAL;
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "portolan %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'portolan %s --help'.\n", cmd);
+	return CLI_USAGE;
+}
+
+int
+cli_color(FILE *out)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(fileno(out)) && (no == NULL || no[0] == '\0');
+}
+
+const char *
+cli_data_dir(const char *flag)
+{
+	const char *env = getenv("PORTOLAN_DATA");
+
+	if (flag && flag[0])
+		return flag;
+	if (env && env[0])
+		return env;
+	return PORTOLAN_DATADIR;
+}

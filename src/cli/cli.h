@@ -1,0 +1,43 @@
+/*
+ * cli.h - what every subcommand shares: where the database is, how to
+ * report an error, whether to colour, and the exit codes.
+ *
+ * Exit codes are part of the interface (scripts test them):
+ *   0 found / clean, 1 not found / drift, 2 usage or input error,
+ *   3 internal error.
+ * Each subcommand is `int cmd_NAME(int argc, char **argv)` with argv[0] the
+ * subcommand's name, parses its own options with getopt_long, and returns
+ * one of these codes; main.c only dispatches.
+ */
+#ifndef PORTOLAN_CLI_H
+#define PORTOLAN_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "registry/store.h"
+
+enum cli_exit {
+	CLI_FOUND = 0,
+	CLI_NOT_FOUND = 1,
+	CLI_USAGE = 2,
+	CLI_INTERNAL = 3,
+};
+
+/*
+ * The database path: --db if given, else $PORTOLAN_DB, else
+ * $XDG_DATA_HOME/portolan/portolan.db, else ~/.local/share/portolan/portolan.db.
+ */
+int cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e);
+/* Open the database read-only, with a message saying how to build it if missing. */
+int cli_open_store(const char *db_flag, struct store **out, struct err *e);
+/* Print "portolan CMD: message" on stderr and return the exit code for e's kind. */
+int cli_fail(const char *cmd, const struct err *e);
+/* Print a usage error and return CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 when out is a terminal and NO_COLOR is unset or empty. */
+int cli_color(FILE *out);
+/* Where the curated data lives: --data, $PORTOLAN_DATA, or the build's data/ directory. */
+const char *cli_data_dir(const char *flag);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+ * cmd.h - the subcommands main.c dispatches to, one file each
+ * (cmd_lookup.c has cmd_lookup()).  Contract: see cli.h.
+ */
+#ifndef PORTOLAN_CMD_H
+#define PORTOLAN_CMD_H
+
+int cmd_lookup(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+
+#endif

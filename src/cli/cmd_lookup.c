@@ -1,0 +1,106 @@
+/*
+ * cmd_lookup.c - `portolan lookup QUERY` and its short form `portolan QUERY`:
+ * print the port report for a port, a range or a service name.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "render/render.h"
+#include "report/report.h"
+
+static const char cmd_lookup_usage[] =
+    "usage: portolan lookup [--json] [--db FILE] QUERY...\n"
+    "       portolan QUERY...\n"
+    "\n"
+    "Everything known about a port: the IANA registry rows for each protocol, who\n"
+    "registered it and when, references, notes, the range it is in and what that\n"
+    "means on this machine, how common it is, other databases' names, related ports,\n"
+    "and where each fact came from.\n"
+    "\n"
+    "QUERY is a port (3516), a port and protocol (3516/udp), a range (6000-6063) or\n"
+    "a service name (smartcard-port, http/tcp).\n"
+    "\n"
+    "  --json       the report as JSON (schema portolan.report/1, docs/json-schema.md)\n"
+    "  --db FILE    database to read (default: $PORTOLAN_DB or $XDG_DATA_HOME/portolan)\n"
+    "  --no-color   never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
+
+int
+cmd_lookup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct render_opts ro = {.color = cli_color(stdout)};
+	const char *db = NULL;
+	struct report_env env;
+	struct store *st;
+	struct query q;
+	struct err e = {0};
+	int c, json = 0, rc = CLI_FOUND, i;
+	json_t *rep, *all = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jd:Ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'C':
+			ro.color = 0;
+			break;
+		case 'h':
+			fputs(cmd_lookup_usage, stdout);
+			return CLI_FOUND;
+		default:
+			return cli_usage_error(argv[0], "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(argv[0], "give a port, a range or a service name");
+	/* Validate every query before touching the database: bad input is exit 2 alone. */
+	for (i = optind; i < argc; i++)
+		if (query_parse(argv[i], &q, &e) == -1)
+			return cli_fail(argv[0], &e);
+	if (cli_open_store(db, &st, &e) == -1)
+		return cli_fail(argv[0], &e);
+	report_env_init(&env);
+	if (json && argc - optind > 1)
+		all = json_array();
+	for (i = optind; i < argc; i++) {
+		query_parse(argv[i], &q, &e);
+		if ((rep = report_port(st, &q, &env, &e)) == NULL) {
+			rc = cli_fail(argv[0], &e);
+			break;
+		}
+		if (!json_is_true(json_object_get(rep, "found")))
+			rc = CLI_NOT_FOUND;
+		if (all)
+			json_array_append(all, rep);
+		else if (json)
+			render_json(stdout, rep);
+		else {
+			if (i > optind)
+				fputc('\n', stdout);
+			render_text_report(stdout, rep, &ro);
+		}
+		json_decref(rep);
+	}
+	if (all) {
+		render_json(stdout, all);
+		json_decref(all);
+	}
+	store_close(st);
+	return rc;
+}

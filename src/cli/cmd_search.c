@@ -1,0 +1,97 @@
+/*
+ * cmd_search.c - `portolan search WORDS`: ranked full-text search over
+ * registry names, descriptions and notes, other databases' names and the
+ * curated knowledge.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "render/render.h"
+#include "report/search.h"
+#include "util/strbuf.h"
+
+static const char cmd_search_usage[] =
+    "usage: portolan search [--json] [--limit N] [--db FILE] WORDS...\n"
+    "\n"
+    "Ranked full-text search: every word must match (as a prefix, stemmed), names\n"
+    "rank above descriptions; one line per port and name.\n"
+    "\n"
+    "  --json       results as JSON (schema portolan.search/1)\n"
+    "  --limit N    at most N hits (default 20, at most 200)\n"
+    "  --db FILE    database to read\n"
+    "  --no-color   never colour the output\n"
+    "\n"
+    "Exit status: 0 something matched, 1 nothing did, 2 bad input, 3 internal error.\n";
+
+int
+cmd_search(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},        {"db", required_argument, NULL, 'd'},
+	    {"limit", required_argument, NULL, 'n'}, {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	struct render_opts ro = {.color = cli_color(stdout)};
+	struct strbuf words;
+	const char *db = NULL;
+	struct store *st;
+	struct err e = {0};
+	int c, json = 0, limit = 20, rc, i;
+	char *end;
+	json_t *res;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jd:n:Ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'n':
+			limit = (int)strtol(optarg, &end, 10);
+			if (*end || limit < 1 || limit > SEARCH_MAX_LIMIT)
+				return cli_usage_error(argv[0], "--limit takes 1 to %d",
+				                       SEARCH_MAX_LIMIT);
+			break;
+		case 'C':
+			ro.color = 0;
+			break;
+		case 'h':
+			fputs(cmd_search_usage, stdout);
+			return CLI_FOUND;
+		default:
+			return cli_usage_error(argv[0], "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(argv[0], "give words to search for");
+	strbuf_init(&words, 4096);
+	for (i = optind; i < argc; i++)
+		if ((i > optind && strbuf_appendc(&words, ' ') == -1) ||
+		    strbuf_appends(&words, argv[i]) == -1) {
+			strbuf_free(&words);
+			return cli_usage_error(argv[0], "search text too long");
+		}
+	if (cli_open_store(db, &st, &e) == -1) {
+		strbuf_free(&words);
+		return cli_fail(argv[0], &e);
+	}
+	res = search_run(st, words.buf, limit, &e);
+	strbuf_free(&words);
+	store_close(st);
+	if (res == NULL)
+		return cli_fail(argv[0], &e);
+	rc = json_array_size(json_object_get(res, "hits")) ? CLI_FOUND : CLI_NOT_FOUND;
+	if (json)
+		render_json(stdout, res);
+	else
+		render_text_search(stdout, res, &ro);
+	json_decref(res);
+	return rc;
+}

@@ -1,0 +1,401 @@
+/*
+ * text.c - the terminal renderer.
+ *
+ * Layout: a two-line identity header, then one titled section per part of
+ * the report that has something to say; empty sections are left out rather
+ * than printed as "none", so the common case stays short.  Registry rows
+ * that differ only in protocol are printed once with their protocols
+ * joined, since most ports are registered identically for tcp and udp.
+ * Source ids from the report print as [n] and are listed at the end.
+ */
+#include <string.h>
+
+#include "render.h"
+
+#define BOLD(o)  ((o)->color ? "\033[1m" : "")
+#define DIM(o)   ((o)->color ? "\033[2m" : "")
+#define RED(o)   ((o)->color ? "\033[31m" : "")
+#define RESET(o) ((o)->color ? "\033[0m" : "")
+
+static const char *
+str(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+static long long
+num(const json_t *obj, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+static void
+heading(FILE *out, const struct render_opts *o, const char *title)
+{
+	fprintf(out, "\n%s%s%s\n", BOLD(o), title, RESET(o));
+}
+
+/* "3516", "6000-6063", or "(no port)". */
+static void
+ports(FILE *out, const json_t *obj, const char *lo_key, const char *hi_key)
+{
+	const json_t *lo = json_object_get(obj, lo_key), *hi = json_object_get(obj, hi_key);
+
+	if (!json_is_integer(lo))
+		fputs("(no port)", out);
+	else if (json_integer_value(lo) == json_integer_value(hi))
+		fprintf(out, "%lld", (long long)json_integer_value(lo));
+	else
+		fprintf(out, "%lld-%lld", (long long)json_integer_value(lo),
+		        (long long)json_integer_value(hi));
+}
+
+/* Print text indented, keeping its own line breaks. */
+static void
+indented(FILE *out, const char *indent, const char *text)
+{
+	const char *nl;
+
+	while (*text) {
+		nl = strchr(text, '\n');
+		fprintf(out, "%s%.*s\n", indent, (int)(nl ? nl - text : (long)strlen(text)), text);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+}
+
+static void
+people(FILE *out, const struct render_opts *o, const char *label, const json_t *list)
+{
+	size_t i;
+	const json_t *p;
+
+	if (json_array_size(list) == 0)
+		return;
+	fprintf(out, "       %s%-11s%s", DIM(o), label, RESET(o));
+	json_array_foreach(list, i, p)
+	{
+		const char *name = str(p, "name"), *org = str(p, "org"), *email = str(p, "email");
+
+		fprintf(out, "%s%s", i ? "; " : "", name[0] ? name : org);
+		if (name[0] && org[0])
+			fprintf(out, " (%s)", org);
+		if (email[0])
+			fprintf(out, " <%s>", email);
+		else if (str(p, "uri")[0])
+			fprintf(out, " <%s>", str(p, "uri"));
+		if (json_is_true(json_object_get(p, "derived")))
+			fprintf(out, " %s[name from registry id]%s", DIM(o), RESET(o));
+	}
+	fputc('\n', out);
+}
+
+static void
+field(FILE *out, const struct render_opts *o, const char *label, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	if (strchr(value, '\n')) {
+		fprintf(out, "       %s%s%s\n", DIM(o), label, RESET(o));
+		indented(out, "         ", value);
+		return;
+	}
+	fprintf(out, "       %s%-11s%s%s\n", DIM(o), label, RESET(o), value);
+}
+
+/* Two records are one printed row when only the protocol differs. */
+static int
+same_but_protocol(const json_t *a, const json_t *b)
+{
+	static const char *const keys[] = {
+	    "service",    "port_lo",  "port_hi",    "description",  "assignee", "contact",
+	    "registered", "modified", "references", "unauthorized", "notes",    "source"};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_equal(json_object_get(a, keys[i]), json_object_get(b, keys[i])))
+			return 0;
+	return 1;
+}
+
+static void
+record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t first, size_t last)
+{
+	const json_t *r = json_array_get(recs, first), *ref;
+	size_t i;
+
+	fputs("  ", out);
+	ports(out, r, "port_lo", "port_hi");
+	fputs("/", out);
+	for (i = first; i <= last; i++) {
+		const char *p = str(json_array_get(recs, i), "protocol");
+
+		fprintf(out, "%s%s", i > first ? "," : "", p[0] ? p : "any");
+	}
+	fprintf(out, "  %s%s%s  %s  %s[%lld]%s\n", BOLD(o),
+	        str(r, "service")[0] ? str(r, "service") : "-", RESET(o), str(r, "description"),
+	        DIM(o), num(r, "source"), RESET(o));
+	people(out, o, "assignee", json_object_get(r, "assignee"));
+	people(out, o, "contact", json_object_get(r, "contact"));
+	field(out, o, "registered", str(r, "registered"));
+	field(out, o, "modified", str(r, "modified"));
+	json_array_foreach(json_object_get(r, "references"), i, ref)
+	{
+		char line[2300];
+
+		snprintf(line, sizeof(line), "%s%s%s", str(ref, "text"),
+		         str(ref, "url")[0] ? "  " : "", str(ref, "url"));
+		if (str(ref, "footnote")[0])
+			snprintf(line, sizeof(line), "[%s] %s", str(ref, "text"),
+			         str(ref, "footnote"));
+		field(out, o, i == 0 ? "reference" : "", line);
+	}
+	field(out, o, "service code", str(r, "service_code"));
+	if (str(r, "unauthorized")[0])
+		fprintf(out, "       %sunauthorized use reported:%s %s\n", RED(o), RESET(o),
+		        str(r, "unauthorized"));
+	field(out, o, "notes", str(r, "notes"));
+}
+
+static void
+section_records(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *recs = json_object_get(rep, "records"),
+	             *snap = json_object_get(rep, "snapshot");
+	size_t i, j, n = json_array_size(recs);
+	char title[160];
+
+	if (n == 0)
+		return;
+	snprintf(title, sizeof(title), "IANA registry (%s, as of %s)", str(snap, "registry_source"),
+	         str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of") : "unknown date");
+	heading(out, o, title);
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j + 1 < n &&
+		            same_but_protocol(json_array_get(recs, i), json_array_get(recs, j + 1));
+		     j++)
+			;
+		record_row(out, o, recs, i, j);
+	}
+	if (json_is_true(json_object_get(rep, "truncated")))
+		fprintf(out, "  ... more rows: narrow the range\n");
+}
+
+static void
+section_header(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *id = json_object_get(rep, "identity"), *v;
+	const json_t *classes = json_object_get(json_object_get(rep, "range"), "classes");
+	const char *status = str(id, "status");
+	size_t i;
+
+	fprintf(out, "%s", BOLD(o));
+	ports(out, rep, "port_lo", "port_hi");
+	fprintf(out, "%s  ", RESET(o));
+	if (json_array_size(json_object_get(id, "services")) > 0) {
+		json_array_foreach(json_object_get(id, "services"), i, v)
+		    fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
+		json_array_foreach(json_object_get(id, "descriptions"), i, v)
+		    fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(v));
+	} else {
+		fprintf(out, "%s",
+		        strcmp(status, "unlisted") == 0 ? "not in the registry" : status);
+	}
+	fputc('\n', out);
+	fputs("  ", out);
+	json_array_foreach(classes, i, v)
+	    fprintf(out, "%s%s port (%s %lld-%lld)", i ? " / " : "", str(v, "name"), str(v, "iana"),
+	            num(v, "lo"), num(v, "hi"));
+	if (json_array_size(json_object_get(id, "protocols"))) {
+		fputs(" - ", out);
+		json_array_foreach(json_object_get(id, "protocols"), i, v)
+		    fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
+	}
+	fputc('\n', out);
+}
+
+static void
+section_range(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *range = json_object_get(rep, "range"), *c;
+	const json_t *eph = json_object_get(range, "ephemeral");
+	size_t i;
+
+	if (!json_is_object(range))
+		return;
+	heading(out, o, "Range");
+	json_array_foreach(json_object_get(range, "classes"), i, c)
+	    fprintf(out, "  %s: %s\n", str(c, "name"), str(c, "meaning"));
+	if (json_is_true(json_object_get(range, "privileged")))
+		fprintf(out, "  Binding it needs privilege here (below %lld).\n",
+		        num(range, "unprivileged_start"));
+	fprintf(out, "  %s this machine's ephemeral range %lld-%lld %s(%s)%s.\n",
+	        json_is_true(json_object_get(eph, "overlaps")) ? "Inside" : "Outside",
+	        num(eph, "lo"), num(eph, "hi"), DIM(o), str(eph, "source"), RESET(o));
+	if (json_is_true(json_object_get(eph, "overlaps")))
+		fprintf(out, "  The kernel may hand it to an outgoing connection, so a short-lived "
+		             "socket here need not be a server.\n");
+}
+
+static void
+section_frequency(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *f = json_object_get(rep, "frequency"), *p;
+	size_t i;
+
+	if (!json_is_object(f))
+		return;
+	heading(out, o, "How common");
+	fprintf(out, "  %s\n", str(f, "words"));
+	json_array_foreach(json_object_get(f, "per_protocol"), i, p)
+	    fprintf(out, "  %s%s: %.6f open frequency in nmap-services (as \"%s\")%s\n", DIM(o),
+	            str(p, "protocol"), json_real_value(json_object_get(p, "open_frequency")),
+	            str(p, "nmap_name"), RESET(o));
+}
+
+static void
+section_other_names(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *list = json_object_get(rep, "other_names"), *a;
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		return;
+	heading(out, o, "Other databases");
+	json_array_foreach(list, i, a)
+	{
+		fprintf(out, "  %lld %-20s %-10s %s", num(a, "port"), str(a, "service"),
+		        str(a, "protocols"), str(a, "database"));
+		if (!json_is_true(json_object_get(a, "in_registry")))
+			fprintf(out, "  %s(a name IANA does not list here)%s", DIM(o), RESET(o));
+		fputc('\n', out);
+	}
+}
+
+static void
+section_siblings(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *list = json_object_get(rep, "siblings"), *s;
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		return;
+	heading(out, o, "Related ports");
+	json_array_foreach(list, i, s)
+	    fprintf(out, "  %-6lld %-20s %s %s(%s)%s\n", num(s, "port"), str(s, "service"),
+	            str(s, "description"), DIM(o), str(s, "relation"), RESET(o));
+}
+
+static void
+sources_inline(FILE *out, const struct render_opts *o, const json_t *srcs)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(srcs, i, s)
+	    fprintf(out, "%s    %s%s\n", DIM(o), json_string_value(s), RESET(o));
+}
+
+static void
+section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *uses = json_object_get(rep, "uses"), *hist = json_object_get(rep, "history");
+	const json_t *note = json_object_get(rep, "note"), *u;
+	size_t i;
+
+	if (json_array_size(uses)) {
+		heading(out, o, "Known unofficial uses");
+		json_array_foreach(uses, i, u)
+		{
+			fprintf(out, "  ");
+			ports(out, u, "port_lo", "port_hi");
+			fprintf(out, " %s  %s%s%s [%s]: %s\n", str(u, "protocols"), BOLD(o),
+			        str(u, "who"), RESET(o), str(u, "category"), str(u, "text"));
+			sources_inline(out, o, json_object_get(u, "sources"));
+		}
+	}
+	if (json_array_size(hist)) {
+		heading(out, o, "History");
+		json_array_foreach(hist, i, u)
+		{
+			fprintf(out, "  %s%s%s", str(u, "date"), str(u, "date")[0] ? "  " : "",
+			        str(u, "text"));
+			if (str(u, "former")[0])
+				fprintf(out, " (formerly \"%s\")", str(u, "former"));
+			fputc('\n', out);
+			sources_inline(out, o, json_object_get(u, "sources"));
+		}
+	}
+	if (json_is_object(note)) {
+		heading(out, o, str(note, "title"));
+		indented(out, "  ",
+		         str(note, "text")[0] ? str(note, "text") : str(note, "markdown"));
+		sources_inline(out, o, json_object_get(note, "sources"));
+	}
+}
+
+static void
+section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *s, *snap = json_object_get(rep, "snapshot");
+	size_t i;
+
+	heading(out, o, "Sources");
+	json_array_foreach(json_object_get(rep, "sources"), i, s)
+	    fprintf(out, "  [%lld] %s, %s%s%s\n", num(s, "id"), str(s, "name"), str(s, "location"),
+	            str(s, "as_of")[0] ? ", as of " : "", str(s, "as_of"));
+	if (json_is_integer(json_object_get(snap, "age_days")))
+		fprintf(out, "  %sRegistry snapshot is %lld days old; refresh with `%s`.%s\n",
+		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
+}
+
+void
+render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
+{
+	if (!json_is_true(json_object_get(rep, "found"))) {
+		fprintf(out, "%s: nothing known", str(json_object_get(rep, "query"), "text"));
+		if (json_is_object(json_object_get(rep, "range")))
+			fprintf(
+			    out, " (%s range: %s)",
+			    str(json_array_get(
+			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
+			        "name"),
+			    str(json_array_get(
+			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
+			        "meaning"));
+		fputc('\n', out);
+		return;
+	}
+	section_header(out, o, rep);
+	section_records(out, o, rep);
+	section_curated(out, o, rep);
+	section_frequency(out, o, rep);
+	section_other_names(out, o, rep);
+	section_siblings(out, o, rep);
+	section_range(out, o, rep);
+	section_sources(out, o, rep);
+}
+
+void
+render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	const json_t *h;
+	size_t i;
+
+	if (json_array_size(json_object_get(res, "hits")) == 0) {
+		fprintf(out, "no match for \"%s\"\n", str(res, "query"));
+		return;
+	}
+	json_array_foreach(json_object_get(res, "hits"), i, h)
+	{
+		fprintf(out, "%s", BOLD(o));
+		ports(out, h, "port_lo", "port_hi");
+		fprintf(out, "%s\t%-24s %s%s%s\n", RESET(o), str(h, "name"), DIM(o),
+		        str(h, "snippet"), RESET(o));
+	}
+	if (strcmp(str(res, "match"), "any word") == 0)
+		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));
+}
