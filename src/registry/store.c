@@ -36,6 +36,9 @@ struct store {
 	sqlite3_stmt *ins_footnote;
 	sqlite3_stmt *ins_alias;
 	sqlite3_stmt *ins_meta;
+	sqlite3_stmt *ins_use;
+	sqlite3_stmt *ins_history;
+	sqlite3_stmt *ins_note;
 };
 
 static const char store_schema[] =
@@ -136,6 +139,9 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_footnote);
 	sqlite3_finalize(st->ins_alias);
 	sqlite3_finalize(st->ins_meta);
+	sqlite3_finalize(st->ins_use);
+	sqlite3_finalize(st->ins_history);
+	sqlite3_finalize(st->ins_note);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -431,6 +437,86 @@ store_sink_meta(void *ctxp, const char *key, const char *value, struct err *e)
 		if (store_set_source_date(ctx->st, ctx->source_id, value, e) == -1)
 			return -1;
 	return 0;
+}
+
+/*
+ * Curated sources are a list; stored one per line ("none" stays "none"),
+ * which the report splits back into an array.  A URL never holds a newline.
+ */
+static void
+bind_sources(sqlite3_stmt *s, int col, const char *const *sources, size_t n)
+{
+	size_t i, len = 0;
+	char *buf, *p;
+
+	for (i = 0; i < n; i++)
+		len += strlen(sources[i]) + 1;
+	if ((buf = p = malloc(len + 1)) == NULL) {
+		sqlite3_bind_text(s, col, "", -1, SQLITE_STATIC);
+		return;
+	}
+	*p = '\0';
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", sources[i]);
+	sqlite3_bind_text(s, col, buf, -1, free);
+}
+
+static int
+store_sink_use(void *ctxp, const struct reg_use *u, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_use;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, u->port_lo);
+	sqlite3_bind_int64(s, 3, u->port_hi);
+	bind_text(s, 4, u->protocols);
+	bind_text(s, 5, u->who);
+	bind_text(s, 6, u->category);
+	bind_text(s, 7, u->text);
+	bind_sources(s, 8, u->sources, u->nsources);
+	bind_text(s, 9, u->file);
+	sqlite3_bind_int64(s, 10, u->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_history(void *ctxp, const struct reg_history *h, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_history;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, h->port_lo);
+	sqlite3_bind_int64(s, 3, h->port_hi);
+	bind_text(s, 4, h->protocols);
+	bind_text(s, 5, h->kind);
+	bind_text(s, 6, h->former);
+	bind_text(s, 7, h->date);
+	bind_text(s, 8, h->text);
+	bind_sources(s, 9, h->sources, h->nsources);
+	bind_text(s, 10, h->file);
+	sqlite3_bind_int64(s, 11, h->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
+store_sink_note(void *ctxp, const struct reg_note *n, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_note;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, n->port_lo);
+	sqlite3_bind_int64(s, 3, n->port_hi);
+	bind_text(s, 4, n->title);
+	bind_text(s, 5, n->markdown);
+	bind_sources(s, 6, n->sources, n->nsources);
+	bind_text(s, 7, n->file);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
 }
 
 struct reg_sink
