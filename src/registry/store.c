@@ -529,6 +529,9 @@ store_sink(struct store_sink_ctx *ctx)
 	    .footnote = store_sink_footnote,
 	    .alias = store_sink_alias,
 	    .meta = store_sink_meta,
+	    .use = store_sink_use,
+	    .history = store_sink_history,
+	    .note = store_sink_note,
 	};
 	return sink;
 }
