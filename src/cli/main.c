@@ -24,6 +24,7 @@ struct command {
 static const struct command commands[] = {
     {"lookup", cmd_lookup, "everything known about a port, a range or a service name"},
     {"search", cmd_search, "ranked full-text search of names, descriptions and notes"},
+    {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
 };
 
 static void

@@ -201,7 +201,20 @@ store_prepare_inserts(struct store *st, struct err *e)
 	        " line) VALUES (?,?,?,?,?,?,?)",
 	        &st->ins_alias, e) == -1 ||
 	    store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)",
-	                  &st->ins_meta, e) == -1)
+	                  &st->ins_meta, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO use (source_id, port_lo, port_hi, protocols, who, category,"
+	                  " text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	                  &st->ins_use, e) == -1 ||
+	    store_prepare(
+	        st,
+	        "INSERT INTO history (source_id, port_lo, port_hi, protocols, kind, former,"
+	        " date, text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	        &st->ins_history, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO note (source_id, port_lo, port_hi, title, markdown, sources,"
+	                  " file) VALUES (?,?,?,?,?,?,?)",
+	                  &st->ins_note, e) == -1)
 		return -1;
 	return 0;
 }

