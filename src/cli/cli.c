@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -86,4 +87,21 @@ cli_data_dir(const char *flag)
 	if (env && env[0])
 		return env;
 	return PORTOLAN_DATADIR;
+}
+
+int
+cli_bad_option(const char *cmd, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9')
+		return cli_usage_error(cmd, "'%s' is not a port number (0-65535)", arg);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int
+cli_missing_value(const char *cmd, int argc, char **argv)
+{
+	return cli_usage_error(cmd, "option '%s' needs a value",
+	                       optind > 0 && optind <= argc ? argv[optind - 1] : "?");
 }

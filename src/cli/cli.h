@@ -35,6 +35,14 @@ int cli_open_store(const char *db_flag, struct store **out, struct err *e);
 int cli_fail(const char *cmd, const struct err *e);
 /* Print a usage error and return CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * getopt_long() found an unknown option (main.c sets opterr = 0): say which,
+ * and say "not a port number" for "-1", which getopt sees as an option.
+ * Option strings start with ':' so a missing value comes back as ':' and
+ * is reported by cli_missing_value().
+ */
+int cli_missing_value(const char *cmd, int argc, char **argv);
+int cli_bad_option(const char *cmd, int argc, char **argv);
 /* 1 when out is a terminal and NO_COLOR is unset or empty. */
 int cli_color(FILE *out);
 /* Where the curated data lives: --data, $PORTOLAN_DATA, or the build's data/ directory. */

@@ -49,7 +49,7 @@ cmd_lookup(int argc, char **argv)
 	json_t *rep, *all = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jd:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Ch", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -63,8 +63,10 @@ cmd_lookup(int argc, char **argv)
 		case 'h':
 			fputs(cmd_lookup_usage, stdout);
 			return CLI_FOUND;
+		case ':':
+			return cli_missing_value(argv[0], argc, argv);
 		default:
-			return cli_usage_error(argv[0], "unknown option");
+			return cli_bad_option(argv[0], argc, argv);
 		}
 	}
 	if (optind >= argc)

@@ -45,7 +45,7 @@ cmd_search(int argc, char **argv)
 	json_t *res;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jd:n:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:n:Ch", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -65,8 +65,10 @@ cmd_search(int argc, char **argv)
 		case 'h':
 			fputs(cmd_search_usage, stdout);
 			return CLI_FOUND;
+		case ':':
+			return cli_missing_value(argv[0], argc, argv);
 		default:
-			return cli_usage_error(argv[0], "unknown option");
+			return cli_bad_option(argv[0], argc, argv);
 		}
 	}
 	if (optind >= argc)

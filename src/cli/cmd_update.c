@@ -61,7 +61,7 @@ cmd_update(int argc, char **argv)
 	int c, no_data = 0, quiet = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:n:N:E:SD:Xd:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:N:E:SD:Xd:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			plan.from = optarg;
@@ -93,8 +93,10 @@ cmd_update(int argc, char **argv)
 		case 'h':
 			fputs(cmd_update_usage, stdout);
 			return CLI_FOUND;
+		case ':':
+			return cli_missing_value(argv[0], argc, argv);
 		default:
-			return cli_usage_error(argv[0], "unknown option");
+			return cli_bad_option(argv[0], argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -5,6 +5,7 @@
  * command is a query, so `portolan 3516` means `portolan lookup 3516`.
  * Nothing else happens here; each command parses its own options.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,7 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	opterr = 0; /* commands report bad options themselves, naming the command */
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
