@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/cmd_machine.h"
 
 #ifndef PORTOLAN_VERSION
 #define PORTOLAN_VERSION "0.1.0"
@@ -25,6 +26,10 @@ struct command {
 static const struct command commands[] = {
     {"lookup", cmd_lookup, "everything known about a port, a range or a service name"},
     {"search", cmd_search, "ranked full-text search of names, descriptions and notes"},
+    {"who", cmd_who, "who listens on a port on this machine"},
+    {"listening", cmd_listening, "every listener on this machine, annotated and flagged"},
+    {"ls", cmd_listening, "same as listening"},
+    {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
 };
 

@@ -1,0 +1,751 @@
+/*
+ * cmd_machine.c - `who`, `listening` (alias `ls`) and `audit`: the machine
+ * module's listeners, annotated with what the registry says each port is.
+ *
+ * The three commands share one pipeline: parse options, collect listeners
+ * (src/machine/listeners.h), open the registry if there is one, then
+ * render as text or JSON.  The registry is optional here: a machine
+ * question must be answerable before `portolan update` has ever run, so a
+ * missing database only drops the annotation, unless --db names one
+ * explicitly, in which case failing to open it is an error.
+ *
+ * "Unexpected" listeners are flagged from facts, never guesses about
+ * intent: the port is unassigned in the registry, or sits in this
+ * machine's ephemeral range (where the kernel also hands out client
+ * ports, so a listener there may collide or be a leftover), or the
+ * curated data lists a malware use of it.
+ *
+ * JSON is built with jansson and printed by render_json(); text goes
+ * straight to stdout.  Library calls return struct err; this file is the
+ * only place that turns them into messages and exit codes.
+ */
+#include <sys/socket.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "cli/cmd_machine.h"
+#include "machine/audit.h"
+#include "machine/listeners.h"
+#include "render/render.h"
+#include "report/range.h"
+#include "report/report.h"
+#include "util/strbuf.h"
+
+enum {
+	FLAG_UNASSIGNED = 1u << 0,
+	FLAG_EPHEMERAL = 1u << 1,
+	FLAG_MALWARE = 1u << 2,
+};
+
+struct cmd_machine {
+	const char *cmd;
+	const char *db;
+	struct listener_set ls;
+	struct store *st; /* NULL: no registry annotation */
+	struct range_machine rm;
+	int json, color;
+};
+
+/* What the registry says a listener's port is; 0 when there is no registry. */
+struct cmd_machine_note {
+	int have;
+	struct port_identity id;
+	int malware;
+	unsigned flags;
+};
+
+static const char *const cmd_machine_flag_names[] = {"unassigned", "ephemeral", "malware"};
+
+static int
+cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
+{
+	range_machine_read(&m->rm);
+	if (cli_open_store(m->db, &m->st, e) == 0)
+		return 0;
+	m->st = NULL;
+	/* Only a database the user named must exist. */
+	return m->db ? -1 : 0;
+}
+
+static int
+cmd_machine_collect(struct cmd_machine *m, const struct sockets_query *q, struct err *e)
+{
+	if (listeners_collect(q, NULL, &m->ls, e) == -1)
+		return -1;
+	return cmd_machine_open_registry(m, e);
+}
+
+static void
+cmd_machine_close(struct cmd_machine *m)
+{
+	listeners_free(&m->ls);
+	if (m->st)
+		store_close(m->st);
+}
+
+/* Whether the curated data lists a malware use of this port. */
+static int
+cmd_machine_malware(struct store *st, unsigned port)
+{
+	sqlite3_stmt *stmt;
+	int hit = 0;
+
+	if (store_prepare(st,
+	                  "SELECT 1 FROM use WHERE port_lo <= ?1 AND port_hi >= ?1"
+	                  " AND category = 'malware' LIMIT 1",
+	                  &stmt, NULL) == -1)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, port);
+	hit = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return hit;
+}
+
+/*
+ * The registry annotation.  Failures to annotate are not failures of the
+ * command: the machine facts stand on their own, so errors are dropped.
+ */
+static void
+cmd_machine_annotate(struct cmd_machine *m, const struct msock *s, struct cmd_machine_note *n)
+{
+	memset(n, 0, sizeof(*n));
+	if (s->port >= (unsigned)m->rm.ephemeral_lo && s->port <= (unsigned)m->rm.ephemeral_hi)
+		n->flags |= FLAG_EPHEMERAL;
+	if (m->st == NULL || report_identity(m->st, (long)s->port, portspec_proto_name(s->proto),
+	                                     &n->id, NULL) == -1)
+		return;
+	n->have = 1;
+	if (!n->id.assigned)
+		n->flags |= FLAG_UNASSIGNED;
+	if (cmd_machine_malware(m->st, s->port))
+		n->flags |= FLAG_MALWARE;
+}
+
+/* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
+static void
+cmd_machine_endpoint(const struct msock *s, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "", ifn[IF_NAMESIZE + 1] = "";
+
+	sockets_addr_str(s, addr, sizeof(addr));
+	if (s->ifindex && if_indextoname(s->ifindex, ifn + 1))
+		ifn[0] = '%';
+	if (s->family == AF_INET6)
+		snprintf(buf, len, "[%s%s]:%u", addr, ifn, s->port);
+	else
+		snprintf(buf, len, "%s%s:%u", addr, ifn, s->port);
+}
+
+/* "nginx:812,813(www-data) sshd:90(root)": holders grouped by command and user. */
+static void
+cmd_machine_holders(const struct listener *l, struct strbuf *sb)
+{
+	for (size_t i = 0; i < l->nholders; i++) {
+		const struct owner *o = &l->holders[i];
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(l->holders[j].comm, o->comm) == 0 &&
+			    strcmp(l->holders[j].user, o->user) == 0)
+				break;
+		if (j < i)
+			continue; /* printed with its group */
+		strbuf_appendf(sb, "%s%s:%d", sb->len ? " " : "", o->comm, (int)o->pid);
+		for (j = i + 1; j < l->nholders; j++)
+			if (strcmp(l->holders[j].comm, o->comm) == 0 &&
+			    strcmp(l->holders[j].user, o->user) == 0 &&
+			    l->holders[j].pid != l->holders[j - 1].pid)
+				strbuf_appendf(sb, ",%d", (int)l->holders[j].pid);
+		strbuf_appendf(sb, "(%s)", o->user);
+	}
+	if (l->nholders == 0)
+		strbuf_appends(sb, "?");
+}
+
+static void
+cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
+{
+	struct cmd_machine_note n;
+	struct strbuf who;
+	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
+
+	cmd_machine_annotate(m, &l->s, &n);
+	cmd_machine_endpoint(&l->s, ep, sizeof(ep));
+	strbuf_init(&who, 4096);
+	cmd_machine_holders(l, &who);
+	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
+	if (n.have)
+		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
+	for (size_t i = 0; i < 3; i++)
+		if (n.flags & (1u << i))
+			printf(" %s!%s%s", m->color ? "\033[1;31m" : "", cmd_machine_flag_names[i],
+			       m->color ? "\033[0m" : "");
+	putchar('\n');
+	strbuf_free(&who);
+}
+
+static json_t *
+cmd_machine_json_holder(const struct owner *o)
+{
+	return json_pack("{s:I, s:i, s:s, s:s, s:I, s:s?}", "pid", (json_int_t)o->pid, "fd", o->fd,
+	                 "command", o->comm, "user", o->user, "uid",
+	                 o->uid == OWNERS_UID_UNKNOWN ? (json_int_t)-1 : (json_int_t)o->uid, "unit",
+	                 o->unit[0] ? o->unit : NULL);
+}
+
+static json_t *
+cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
+{
+	char addr[INET6_ADDRSTRLEN] = "", ifn[IF_NAMESIZE] = "";
+	struct cmd_machine_note n;
+	json_t *o, *holders = json_array(), *flags = json_array();
+
+	cmd_machine_annotate(m, &l->s, &n);
+	sockets_addr_str(&l->s, addr, sizeof(addr));
+	if (l->s.ifindex)
+		if_indextoname(l->s.ifindex, ifn);
+	for (size_t i = 0; i < l->nholders; i++)
+		json_array_append_new(holders, cmd_machine_json_holder(&l->holders[i]));
+	for (size_t i = 0; i < 3; i++)
+		if (n.flags & (1u << i))
+			json_array_append_new(flags, json_string(cmd_machine_flag_names[i]));
+	o = json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s, s:I, s:I, s:o, s:o}", "proto",
+	              portspec_proto_name(l->s.proto), "family",
+	              l->s.family == AF_INET ? "ipv4" : "ipv6", "address", addr, "port",
+	              (int)l->s.port, "interface", ifn[0] ? ifn : NULL, "state",
+	              l->s.state == 10 ? "listen" : "unconnected", "inode", (json_int_t)l->s.inode,
+	              "socket_uid", (json_int_t)l->s.uid, "holders", holders, "flags", flags);
+	if (n.have)
+		json_object_set_new(o, "registry",
+		                    json_pack("{s:s, s:s, s:b}", "service", n.id.service,
+		                              "description", n.id.description, "assigned",
+		                              n.id.assigned));
+	else
+		json_object_set_new(o, "registry", json_null());
+	return o;
+}
+
+/* The sentence about listeners we could not attribute, "" when none. */
+static void
+cmd_machine_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (unseen == 0)
+		return;
+	if (ls->denied > 0)
+		snprintf(buf, len, "%zu listener%s owned by other users: run as root to see who",
+		         unseen, unseen == 1 ? "" : "s");
+	else
+		snprintf(buf, len,
+		         "%zu listener%s held by no process visible here (another PID namespace?)",
+		         unseen, unseen == 1 ? "" : "s");
+}
+
+/* The listeners that pass the filters, in order; returns how many are kept. */
+struct cmd_machine_filter {
+	const char *user;
+	int unexpected;
+};
+
+static int
+cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
+                 const struct cmd_machine_filter *f)
+{
+	if (f->user) {
+		size_t i;
+
+		for (i = 0; i < l->nholders; i++)
+			if (strcmp(l->holders[i].user, f->user) == 0)
+				break;
+		if (i == l->nholders)
+			return 0;
+	}
+	if (f->unexpected) {
+		struct cmd_machine_note n;
+
+		cmd_machine_annotate(m, &l->s, &n);
+		return n.flags != 0;
+	}
+	return 1;
+}
+
+static void
+cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
+{
+	json_t *arr = json_array();
+	size_t unseen = 0;
+	char note[160];
+
+	for (size_t i = 0; i < m->ls.n; i++) {
+		const struct listener *l = &m->ls.v[i];
+
+		if (!cmd_machine_keep(m, l, f))
+			continue;
+		unseen += l->nholders == 0;
+		if (m->json)
+			json_array_append_new(arr, cmd_machine_json_listener(m, l));
+		else
+			cmd_machine_text_line(m, l);
+	}
+	cmd_machine_unseen(&m->ls, unseen, note, sizeof(note));
+	if (m->json) {
+		json_object_set_new(root, "listeners", arr);
+		json_object_set_new(root, "unseen", json_integer((json_int_t)unseen));
+		json_object_set_new(root, "note", note[0] ? json_string(note) : json_null());
+		render_json(stdout, root);
+		return;
+	}
+	json_decref(arr);
+	if (note[0])
+		printf("%s\n", note);
+}
+
+/* -------------------------------------------------------------- who */
+
+static const char cmd_who_usage[] =
+    "usage: portolan who [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
+    "\n"
+    "Who listens on PORT on this machine: every process holding the socket (pre-fork\n"
+    "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
+    "and systemd unit, and what the registry says the port is.  PROTO is tcp, udp or\n"
+    "sctp; without it, TCP and UDP are both checked.\n"
+    "\n"
+    "  --json       machine-readable output (schema portolan.listening/1)\n"
+    "  --db FILE    registry database for the annotation (default: as `portolan lookup`)\n"
+    "  --no-color   never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "Run as root to see processes of other users.\n"
+    "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
+
+static void
+cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
+{
+	static const unsigned protos[] = {PROTO_TCP, PROTO_UDP, PROTO_SCTP};
+	json_t *reg = json_object();
+
+	for (size_t i = 0; i < 3 && m->st; i++) {
+		struct port_identity id;
+		const char *name = portspec_proto_name(protos[i]);
+
+		if ((ps->protos & protos[i]) == 0 ||
+		    report_identity(m->st, (long)ps->port, name, &id, NULL) == -1)
+			continue;
+		if (m->json)
+			json_object_set_new(reg, name,
+			                    json_pack("{s:s, s:s, s:b}", "service", id.service,
+			                              "description", id.description, "assigned",
+			                              id.assigned));
+		else
+			printf("%u/%s in the registry: %s%s%s\n", ps->port, name,
+			       id.assigned ? id.service : "", id.assigned ? ": " : "",
+			       id.description);
+	}
+	json_object_set_new(root, "port_identity", reg);
+}
+
+static int
+cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps, struct err *e)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	/* "who -1" would otherwise read as an unknown option "-1". */
+	for (c = 1; c < argc; c++)
+		if (argv[c][0] == '-' && argv[c][1] >= '0' && argv[c][1] <= '9' &&
+		    portspec_parse(argv[c], ps, e) == -1) {
+			cli_fail(argv[0], e);
+			return -1;
+		}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jd:Ch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			m->json = 1;
+			break;
+		case 'd':
+			m->db = optarg;
+			break;
+		case 'C':
+			m->color = 0;
+			break;
+		case 'h':
+			fputs(cmd_who_usage, stdout);
+			return 1;
+		default:
+			cli_usage_error(argv[0], "unknown option");
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
+		return -1;
+	}
+	if (portspec_parse(argv[optind], ps, e) == -1) {
+		cli_fail(argv[0], e);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_who(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0], .color = cli_color(stdout)};
+	struct cmd_machine_filter f = {0};
+	struct portspec ps;
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0)
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	struct sockets_query q = {.protos = ps.protos, .port = ps.port};
+	if (cmd_machine_collect(&m, &q, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	root = json_pack("{s:s, s:i, s:b}", "schema", "portolan.listening/1", "port", (int)ps.port,
+	                 "listening", m.ls.n > 0);
+	if (m.ls.n == 0 && !m.json)
+		printf("nothing listens on %u%s%s\n", ps.port,
+		       ps.protos == PROTO_DEFAULT ? "" : "/",
+		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
+	cmd_who_identity(&m, &ps, root);
+	cmd_machine_print(&m, &f, root);
+	json_decref(root);
+	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
+	cmd_machine_close(&m);
+	return rc;
+}
+
+/* -------------------------------------------------------- listening */
+
+static const char cmd_listening_usage[] =
+    "usage: portolan listening [--tcp] [--udp] [--sctp] [--port PORT] [--user USER]\n"
+    "                          [--unexpected] [--sort KEY] [--json] [--db FILE] [--no-color]\n"
+    "       portolan ls ...\n"
+    "\n"
+    "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
+    "protocol, address:port, the processes holding it (command:pid,pid(user)) and what\n"
+    "the registry says the port is.  Listeners that look unexpected are flagged:\n"
+    "  !unassigned  the registry has no service on this port\n"
+    "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
+    "  !malware     the curated data lists malware using this port\n"
+    "\n"
+    "  --tcp, --udp, --sctp  only these protocols (default: TCP and UDP)\n"
+    "  --port PORT           only this port\n"
+    "  --user USER           only listeners held by a process of USER (a login name)\n"
+    "  --unexpected          only flagged listeners\n"
+    "  --sort KEY            port (default), proto, address, pid or user\n"
+    "  --json                machine-readable output (schema portolan.listening/1)\n"
+    "  --db FILE             registry database for the annotation\n"
+    "  --no-color            never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "Run as root to see processes of other users.\n"
+    "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
+
+struct cmd_listening_opts {
+	struct sockets_query q;
+	struct cmd_machine_filter f;
+	enum listeners_order order;
+};
+
+static int
+cmd_listening_opt(int c, struct cmd_machine *m, struct cmd_listening_opts *o, struct err *e)
+{
+	struct portspec ps;
+
+	switch (c) {
+	case 't':
+		o->q.protos |= PROTO_TCP;
+		return 0;
+	case 'u':
+		o->q.protos |= PROTO_UDP;
+		return 0;
+	case 'S':
+		o->q.protos |= PROTO_SCTP;
+		return 0;
+	case 'p':
+		if (portspec_parse(optarg, &ps, e) == -1)
+			return -1;
+		o->q.port = ps.port;
+		if (ps.protos != PROTO_DEFAULT)
+			o->q.protos |= ps.protos;
+		return 0;
+	case 'U':
+		o->f.user = optarg;
+		return 0;
+	case 'x':
+		o->f.unexpected = 1;
+		return 0;
+	case 's':
+		return listeners_order_parse(optarg, &o->order, e);
+	case 'j':
+		m->json = 1;
+		return 0;
+	case 'd':
+		m->db = optarg;
+		return 0;
+	case 'C':
+		m->color = 0;
+		return 0;
+	}
+	return err_set(e, "unknown option");
+}
+
+static int
+cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o)
+{
+	static const struct option opts[] = {
+	    {"tcp", no_argument, NULL, 't'},        {"udp", no_argument, NULL, 'u'},
+	    {"sctp", no_argument, NULL, 'S'},       {"port", required_argument, NULL, 'p'},
+	    {"user", required_argument, NULL, 'U'}, {"unexpected", no_argument, NULL, 'x'},
+	    {"sort", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+	    {"db", required_argument, NULL, 'd'},   {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+	};
+	struct err e = {0};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "tuSp:U:xs:jd:Ch", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(cmd_listening_usage, stdout);
+			return 1;
+		}
+		if (c == '?') {
+			cli_usage_error(argv[0], "unknown option");
+			return -1;
+		}
+		if (cmd_listening_opt(c, m, o, &e) == -1) {
+			cli_fail(argv[0], &e);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (o->q.protos == 0)
+		o->q.protos = PROTO_DEFAULT;
+	return 0;
+}
+
+int
+cmd_listening(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0], .color = cli_color(stdout)};
+	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	if ((rc = cmd_listening_parse(argc, argv, &m, &o)) != 0)
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	if (cmd_machine_collect(&m, &o.q, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	listeners_sort(&m.ls, o.order);
+	root = json_pack("{s:s}", "schema", "portolan.listening/1");
+	cmd_machine_print(&m, &o.f, root);
+	json_decref(root);
+	cmd_machine_close(&m);
+	return CLI_FOUND;
+}
+
+/* ------------------------------------------------------------ audit */
+
+static const char cmd_audit_usage[] =
+    "usage: portolan audit --expect FILE [--json] [--db FILE]\n"
+    "       portolan audit --snapshot > FILE\n"
+    "\n"
+    "Compare this machine's listeners with an expected set and print what appeared\n"
+    "(+) and what disappeared (-).  FILE has one expected listener per line:\n"
+    "\n"
+    "    # PORT/PROTO   PROCESS   ADDRESS\n"
+    "    22/tcp         sshd      0.0.0.0\n"
+    "    53/udp         *         127.0.0.53\n"
+    "    443/tcp        nginx\n"
+    "\n"
+    "PROCESS is the command name as /proc/PID/comm shows it (15 characters at most);\n"
+    "'*' or a missing field matches anything; '#' starts a comment.  --snapshot\n"
+    "writes today's listeners in this format, a starting point to edit.\n"
+    "\n"
+    "  --json   machine-readable result (schema portolan.audit/1), for cron and CI\n"
+    "\n"
+    "Run as root: processes of other users are otherwise invisible, and an expected\n"
+    "PROCESS cannot match them.\n"
+    "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal error.\n";
+
+static json_t *
+cmd_audit_json_missing(const struct expect *x, const char *file)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	if (x->family)
+		inet_ntop(x->family, x->addr, addr, sizeof(addr));
+	return json_pack("{s:i, s:s, s:s?, s:s?, s:s, s:I}", "port", (int)x->port, "proto",
+	                 portspec_proto_name(x->proto), "process",
+	                 x->process[0] ? x->process : NULL, "address", addr[0] ? addr : NULL,
+	                 "file", file, "line", (json_int_t)x->line);
+}
+
+static void
+cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct audit_result *r,
+                 const char *file)
+{
+	json_t *added = json_array(), *missing = json_array(), *root;
+	struct strbuf who;
+	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16], line[160];
+
+	for (size_t i = 0; i < r->nadded; i++) {
+		const struct listener *l = &m->ls.v[r->added[i]];
+
+		if (m->json) {
+			json_array_append_new(added, cmd_machine_json_listener(m, l));
+			continue;
+		}
+		strbuf_init(&who, 4096);
+		cmd_machine_holders(l, &who);
+		cmd_machine_endpoint(&l->s, ep, sizeof(ep));
+		printf("+ %s %s %s\n", portspec_proto_name(l->s.proto), ep, who.buf);
+		strbuf_free(&who);
+	}
+	for (size_t i = 0; i < r->nmissing; i++) {
+		const struct expect *ex = &x->v[r->missing[i]];
+
+		if (m->json) {
+			json_array_append_new(missing, cmd_audit_json_missing(ex, file));
+			continue;
+		}
+		audit_expect_str(ex, line, sizeof(line));
+		printf("- %s   (%s:%ld)\n", line, file, ex->line);
+	}
+	if (!m->json) {
+		cmd_machine_unseen(&m->ls, m->ls.unseen, line, sizeof(line));
+		if (line[0]) /* an expected PROCESS cannot match what we cannot see */
+			fprintf(stderr, "portolan %s: %s\n", m->cmd, line);
+		json_decref(added);
+		json_decref(missing);
+		return;
+	}
+	root = json_pack("{s:s, s:b, s:o, s:o, s:I}", "schema", "portolan.audit/1", "clean",
+	                 r->nadded + r->nmissing == 0, "added", added, "missing", missing, "unseen",
+	                 (json_int_t)m->ls.unseen);
+	render_json(stdout, root);
+	json_decref(root);
+}
+
+static int
+cmd_audit_snapshot(struct cmd_machine *m)
+{
+	struct strbuf sb;
+	struct err e = {0};
+	char note[160];
+
+	strbuf_init(&sb, 64u << 20);
+	if (audit_snapshot(&m->ls, &sb, &e) == -1) {
+		strbuf_free(&sb);
+		return cli_fail(m->cmd, &e);
+	}
+	fputs(sb.buf, stdout);
+	strbuf_free(&sb);
+	cmd_machine_unseen(&m->ls, m->ls.unseen, note, sizeof(note));
+	if (note[0])
+		fprintf(stderr, "portolan %s: %s\n", m->cmd, note);
+	return CLI_FOUND;
+}
+
+static int
+cmd_audit_expect(struct cmd_machine *m, const char *file)
+{
+	struct expect_set x = {0};
+	struct audit_result r;
+	struct err e = {0};
+	int rc;
+
+	if (audit_load(file, &x, &e) == -1) {
+		audit_free(&x);
+		return cli_fail(m->cmd, &e);
+	}
+	if (audit_compare(&x, &m->ls, &r, &e) == -1) {
+		audit_free(&x);
+		return cli_fail(m->cmd, &e);
+	}
+	cmd_audit_report(m, &x, &r, file);
+	rc = r.nadded + r.nmissing == 0 ? CLI_FOUND : CLI_NOT_FOUND;
+	audit_result_free(&r);
+	audit_free(&x);
+	return rc;
+}
+
+static int
+cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expect, int *snapshot)
+{
+	static const struct option opts[] = {
+	    {"expect", required_argument, NULL, 'e'}, {"snapshot", no_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},         {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "e:sjd:h", opts, NULL)) != -1) {
+		if (c == 'e')
+			*expect = optarg;
+		else if (c == 's')
+			*snapshot = 1;
+		else if (c == 'j')
+			m->json = 1;
+		else if (c == 'd')
+			m->db = optarg;
+		else if (c == 'h') {
+			fputs(cmd_audit_usage, stdout);
+			return 1;
+		} else {
+			cli_usage_error(argv[0], "unknown option");
+			return -1;
+		}
+	}
+	if (optind < argc || (*expect == NULL) == (*snapshot == 0)) {
+		cli_usage_error(argv[0], "give exactly one of --expect FILE or --snapshot");
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0]};
+	struct sockets_query q = {.protos = PROTO_DEFAULT};
+	const char *expect = NULL;
+	struct err e = {0};
+	int snapshot = 0, rc;
+
+	if ((rc = cmd_audit_parse(argc, argv, &m, &expect, &snapshot)) != 0)
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	if (cmd_machine_collect(&m, &q, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	rc = snapshot ? cmd_audit_snapshot(&m) : cmd_audit_expect(&m, expect);
+	cmd_machine_close(&m);
+	return rc;
+}
