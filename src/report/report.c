@@ -348,7 +348,7 @@ report_records(struct report_ctx *c, struct err *e)
 	    " WHERE port_lo <= ?2 AND port_hi >= ?1 AND (?3 = '' OR protocol = ?3)"
 	    " AND NOT (?1 = ?2 AND r.service = '' AND r.port_lo < r.port_hi AND EXISTS"
 	    "  (SELECT 1 FROM record x WHERE x.port_lo = ?1 AND x.port_hi = ?1"
-	    "   AND x.protocol = r.protocol))"
+	    "   AND (r.protocol = '' OR x.protocol = r.protocol)))"
 	    " ORDER BY port_lo, port_hi, CASE protocol WHEN 'tcp' THEN 0 WHEN 'udp' THEN 1"
 	    " WHEN 'sctp' THEN 2 WHEN 'dccp' THEN 3 ELSE 4 END, id LIMIT ?4";
 	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record r"
