@@ -7,7 +7,8 @@
 
 #include "err.h"
 
-static int
+/* The attribute lets -Wformat=2 (clang) see fmt as a checked format. */
+static int __attribute__((format(printf, 3, 0)))
 err_vset(struct err *e, enum err_kind kind, const char *fmt, va_list ap)
 {
 	if (e == NULL)
