@@ -1,0 +1,270 @@
+"""End-to-end tests of `who`, `listening` and `audit` on real sockets.
+
+Helper processes (Python, started here, killed here by pid) open loopback
+sockets of every kind the commands must handle: TCP and UDP, IPv4, IPv6 and
+v4-mapped IPv6, a listener inherited by a forked child (two holders),
+established TCP connections and a connected UDP socket (which must not be
+listed), and, when the tests run as root, listeners of another user
+(`nobody`, via setpriv).  `portolan listening --json` must then give exactly
+the (proto, address, port, pid) set that `ss -Htulpn` parses to, restricted
+to the helpers' own ports so other processes on the machine cannot race us.
+"""
+import ipaddress
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("PORTOLAN_BIN", str(ROOT / "build" / "portolan"))
+IS_ROOT = os.geteuid() == 0
+DROP = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+# Runs in the helper: opens the sockets, reports them as one JSON line, waits.
+HELPER = r"""
+import json, os, signal, socket, sys
+mode = sys.argv[1]
+keep, ports, ephemeral = [], [], []
+
+def listen(family, addr, v6only=None):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    if v6only is not None:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+    s.bind((addr, 0)); s.listen(8); keep.append(s)
+    ports.append(s.getsockname()[1]); return s
+
+def udp(family, addr):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((addr, 0)); keep.append(s); ports.append(s.getsockname()[1]); return s
+
+children = []
+if mode == "main":
+    l4 = listen(socket.AF_INET, "127.0.0.1")
+    listen(socket.AF_INET6, "::1")
+    listen(socket.AF_INET6, "::ffff:127.0.0.1", v6only=0)
+    u4 = udp(socket.AF_INET, "127.0.0.1")
+    udp(socket.AF_INET6, "::1")
+    # Established TCP (both ends) and a connected UDP socket: not listeners.
+    c = socket.create_connection(("127.0.0.1", l4.getsockname()[1])); keep.append(c)
+    a, _ = l4.accept(); keep.append(a)
+    ephemeral.append(c.getsockname()[1])
+    cu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    cu.connect(("127.0.0.1", u4.getsockname()[1])); keep.append(cu)
+    ephemeral.append(cu.getsockname()[1])
+    # One listener held by two processes: the child inherits it across fork.
+    shared = listen(socket.AF_INET, "127.0.0.1")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        for s in keep:
+            if s is not shared:
+                s.close()
+        os.close(r); os.write(w, b"x"); signal.pause(); os._exit(0)
+    os.read(r, 1)
+    children.append(pid)
+else:
+    listen(socket.AF_INET, "127.0.0.1")
+    udp(socket.AF_INET6, "::1")
+print(json.dumps({"pid": os.getpid(), "children": children, "ports": ports,
+                  "ephemeral": ephemeral}), flush=True)
+signal.pause()
+"""
+
+
+class Helper:
+    def __init__(self, mode, prefix=()):
+        self.proc = subprocess.Popen([*prefix, sys.executable, "-c", HELPER, mode],
+                                     stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        assert line, "helper died before reporting its sockets"
+        info = json.loads(line)
+        self.pid, self.children = info["pid"], info["children"]
+        self.ports, self.ephemeral = info["ports"], info["ephemeral"]
+
+    def kill(self):
+        for pid in [*self.children, self.proc.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def helpers():
+    started = []
+    try:
+        started.append(Helper("main"))
+        if IS_ROOT and shutil.which("setpriv"):
+            started.append(Helper("other", DROP))
+        yield started
+    finally:
+        for h in started:
+            h.kill()
+
+
+def portolan(*args, prefix=(), binary=None):
+    env = dict(os.environ, NO_COLOR="1", PORTOLAN_DB="/nonexistent/portolan.db")
+    return subprocess.run([*prefix, binary or BIN, *map(str, args)], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+def our_ports(helpers):
+    return {p for h in helpers for p in h.ports + h.ephemeral}
+
+
+def norm(addr):
+    return str(ipaddress.ip_address(addr.strip("[]").split("%")[0]))
+
+
+def portolan_set(doc, ports):
+    out = set()
+    for l in doc["listeners"]:
+        if l["port"] in ports:
+            for h in l["holders"] or [{"pid": None}]:
+                out.add((l["proto"], norm(l["address"]), l["port"], h["pid"]))
+    return out
+
+
+def ss_set(ports):
+    p = subprocess.run(["ss", "-Htulpn"], capture_output=True, text=True, check=True)
+    out = set()
+    for line in p.stdout.splitlines():
+        f = line.split()
+        addr, _, port = f[4].rpartition(":")
+        if int(port) not in ports:
+            continue
+        pids = [int(x) for x in re.findall(r"pid=(\d+)", line)] or [None]
+        for pid in pids:
+            out.add((f[0], norm(addr), int(port), pid))
+    return out
+
+
+@pytest.mark.skipif(shutil.which("ss") is None, reason="ss (iproute2) not installed")
+def test_listening_matches_ss(helpers):
+    ports = our_ports(helpers)
+    p = portolan("listening", "--json")
+    assert p.returncode == 0, p.stderr
+    mine = portolan_set(json.loads(p.stdout), ports)
+    theirs = ss_set(ports)
+    assert mine == theirs
+    # The set is not trivially equal: every kind of socket is in it.
+    main = helpers[0]
+    assert len(mine) == len(main.ports) + 1 + (2 if len(helpers) > 1 else 0)
+    assert {m[0] for m in mine} == {"tcp", "udp"}
+    assert norm("::ffff:127.0.0.1") in {m[1] for m in mine}
+    assert not {m for m in mine if m[2] in main.ephemeral}
+
+
+def test_inherited_listener_has_two_holders(helpers):
+    main = helpers[0]
+    shared = main.ports[-1]
+    p = portolan("who", f"{shared}/tcp", "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["listening"] is True
+    [l] = doc["listeners"]
+    assert sorted(h["pid"] for h in l["holders"]) == sorted([main.pid, *main.children])
+    assert all(h["command"].startswith("python") for h in l["holders"])
+
+
+def test_who_text_and_udp(helpers):
+    main = helpers[0]
+    udp4 = main.ports[3]
+    p = portolan("who", f"{udp4}/udp")
+    assert p.returncode == 0, p.stderr
+    assert f"127.0.0.1:{udp4}" in p.stdout and f":{main.pid}" in p.stdout
+    # The same port over TCP: nothing listens there.
+    p = portolan("who", f"{udp4}/tcp")
+    assert p.returncode == 1
+    assert "nothing listens" in p.stdout
+
+
+def test_established_is_not_listening(helpers):
+    # The client end of the established connection has a port of its own.
+    p = portolan("who", helpers[0].ephemeral[0])
+    assert p.returncode == 1, p.stdout
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to start another user's process")
+def test_other_users_listener_seen_by_root(helpers):
+    other = helpers[1]
+    p = portolan("who", f"{other.ports[0]}/tcp", "--json")
+    assert p.returncode == 0, p.stderr
+    [l] = json.loads(p.stdout)["listeners"]
+    assert [(h["pid"], h["user"]) for h in l["holders"]] == [(other.pid, "nobody")]
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to drop privileges")
+def test_unprivileged_run(helpers, tmp_path):
+    # nobody runs the binary: it sees its own process's sockets, and says
+    # how many it cannot attribute instead of leaving them out.
+    other, main = helpers[1], helpers[0]
+    p = portolan("listening", "--json", prefix=DROP)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    by_port = {l["port"]: l for l in doc["listeners"]}
+    assert [h["pid"] for h in by_port[other.ports[0]]["holders"]] == [other.pid]
+    for port in main.ports:
+        assert by_port[port]["holders"] == []
+    assert doc["unseen"] >= len(main.ports)
+    assert "owned by other users: run as root to see who" in doc["note"]
+    p = portolan("who", f"{main.ports[0]}/tcp", prefix=DROP)
+    assert p.returncode == 0
+    assert "run as root to see who" in p.stdout
+
+
+def test_audit_snapshot_round_trip(helpers, tmp_path):
+    p = portolan("audit", "--snapshot")
+    assert p.returncode == 0, p.stderr
+    expect = tmp_path / "expect.txt"
+    expect.write_text(p.stdout)
+    # Our own listeners are in it with their command name.
+    assert f"{helpers[0].ports[0]}/tcp python3 127.0.0.1" in p.stdout
+    # Add a line that matches nothing: one disappearance, drift (exit 1).
+    expect.write_text(p.stdout + "1/tcp nothing-here\n")
+    p = portolan("audit", "--expect", expect, "--json")
+    doc = json.loads(p.stdout)
+    assert p.returncode == 1
+    assert doc["clean"] is False
+    assert [(m["port"], m["process"]) for m in doc["missing"]] == [(1, "nothing-here")]
+    # Drop our listeners from the file: they come back as additions.
+    ours = {str(x) for x in helpers[0].ports}
+    kept = [l for l in expect.read_text().splitlines() if l.split("/")[0] not in ours]
+    expect.write_text("\n".join(kept) + "\n")
+    p = portolan("audit", "--expect", expect, "--json")
+    doc = json.loads(p.stdout)
+    assert {a["port"] for a in doc["added"]} >= {int(x) for x in ours}
+
+
+def test_audit_bad_file(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("22/tcp sshd\n80/xyz\n")
+    p = portolan("audit", "--expect", bad)
+    assert p.returncode == 2
+    assert f"{bad}:2: port:" in p.stderr and "xyz" in p.stderr
+
+
+@pytest.mark.parametrize("arg", ["0", "65536", "abc", "-1", "80/xyz", "80/", "1e3"])
+def test_bad_port_is_usage_error(arg):
+    p = portolan("who", arg)
+    assert p.returncode == 2
+    assert f'"{arg}"' in p.stderr
+    assert p.stdout == ""
+    p = portolan("listening", "--port", arg)
+    assert p.returncode == 2
+
+
+def test_help():
+    for cmd in ("who", "listening", "ls", "audit"):
+        p = portolan(cmd, "--help")
+        assert p.returncode == 0 and p.stdout.startswith("usage: portolan")
