@@ -25,7 +25,7 @@ endif
 PKGS     = sqlite3 expat jansson libcurl libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lunistring
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
 
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

@@ -39,6 +39,7 @@ struct store {
 	sqlite3_stmt *ins_use;
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
+	long span_record, span_use, span_history, span_note; /* see store_span() */
 };
 
 static const char store_schema[] =
@@ -146,6 +147,45 @@ store_close(struct store *st)
 	free(st);
 }
 
+static void
+store_read_spans(struct store *st)
+{
+	static const char sql[] = "SELECT key, value FROM meta WHERE key LIKE 'span_%'";
+	sqlite3_stmt *stmt;
+
+	st->span_record = st->span_use = st->span_history = st->span_note = PORT_MAX;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(stmt, 0);
+		long v = sqlite3_column_int(stmt, 1);
+
+		if (strcmp(key, "span_record") == 0)
+			st->span_record = v;
+		else if (strcmp(key, "span_use") == 0)
+			st->span_use = v;
+		else if (strcmp(key, "span_history") == 0)
+			st->span_history = v;
+		else if (strcmp(key, "span_note") == 0)
+			st->span_note = v;
+	}
+	sqlite3_finalize(stmt);
+}
+
+long
+store_span(struct store *st, const char *table)
+{
+	if (strcmp(table, "record") == 0)
+		return st->span_record;
+	if (strcmp(table, "use") == 0)
+		return st->span_use;
+	if (strcmp(table, "history") == 0)
+		return st->span_history;
+	if (strcmp(table, "note") == 0)
+		return st->span_note;
+	return PORT_MAX;
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
@@ -175,6 +215,7 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
+	store_read_spans(st);
 	*out = st;
 	return 0;
 }

@@ -45,7 +45,7 @@ int store_commit(struct store *st, struct err *e);
  * attributed to it.  as_of is the source's own date ("" when unknown).
  */
 int store_add_source(struct store *st, const char *name, const char *kind, const char *location,
-		     const char *as_of, long long *id, struct err *e);
+                     const char *as_of, long long *id, struct err *e);
 int store_set_source_date(struct store *st, long long id, const char *as_of, struct err *e);
 int store_set_source_count(struct store *st, long long id, long long count, struct err *e);
 
@@ -65,6 +65,15 @@ int store_get_meta(struct store *st, const char *key, char *buf, size_t len);
 int store_exec(struct store *st, const char *sql, struct err *e);
 /* Prepare a statement; on failure fills e with SQLite's message. */
 int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, struct err *e);
+
+/*
+ * The widest port range (port_hi - port_lo) in a table, recorded by
+ * store_index().  A range lookup "port_lo <= P AND port_hi >= P" cannot use
+ * the (port_lo, port_hi) index well on its own: it scans every row below P.
+ * Knowing no row is wider than W, "port_lo BETWEEN P - W AND P" bounds the
+ * scan to the few rows that can overlap.  Unknown tables give PORT_MAX.
+ */
+long store_span(struct store *st, const char *table);
 
 /* Rebuild the full-text index from the tables.  Call once, after all imports. */
 int store_index(struct store *st, struct err *e);
