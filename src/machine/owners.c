@@ -6,8 +6,10 @@
  *   2. workers take chunks of that list from an atomic counter and read
  *      each process's fd directory, collecting (inode index, pid, fd) hits
  *      in per-thread arrays, so nothing is shared but the read-only hash;
- *   3. the hits are merged, sorted, and the holders' details filled in,
- *      once per process.
+ *   3. the per-thread hits are merged and sorted.
+ * A worker that finds a wanted socket in a process reads that process's
+ * details (command, user, unit) at once, so that work is spread over
+ * the threads too, and done once per process since one worker owns it.
  * Chunks of a few dozen processes balance the load without contention:
  * one process with 10,000 fds does not leave the other threads idle for
  * long, and the counter is touched once per chunk, not per process.
@@ -47,9 +49,22 @@ struct owners_walk {
 	atomic_size_t next;
 };
 
+/*
+ * Login names, remembered per call: a thousand workers of one user would
+ * otherwise cost a thousand passwd look-ups (each a read of /etc/passwd).
+ */
+#define OWNERS_USER_CACHE 32
+
+struct owners_users {
+	uint32_t uid[OWNERS_USER_CACHE];
+	char name[OWNERS_USER_CACHE][64];
+	size_t n;
+};
+
 struct owners_worker {
 	struct owners_walk *walk;
-	struct owner_list hits; /* only sock, pid, fd filled */
+	struct owner_list hits;
+	struct owners_users users;
 	char *buf;
 	int nomem;
 };
@@ -135,6 +150,84 @@ owners_socket_inode(const char *link, ssize_t len)
 	return ino;
 }
 
+/* Read a small /proc/PID file into buf (NUL-terminated); -1 if unreadable. */
+static ssize_t
+owners_read(int procfd, pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[48];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * The systemd unit is the last component of the process's cgroup v2 path
+ * ("0::/system.slice/nginx.service") when it names a unit; anything else
+ * (a container id, a user session path) is left out rather than guessed.
+ */
+static void
+owners_unit(int procfd, pid_t pid, char *unit, size_t len)
+{
+	char buf[4096], *line, *last;
+
+	unit[0] = '\0';
+	if (owners_read(procfd, pid, "cgroup", buf, sizeof(buf)) <= 0)
+		return;
+	line = strstr(buf, "0::/");
+	if (line == NULL || (line != buf && line[-1] != '\n'))
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	last = strrchr(line, '/') + 1;
+	if (strstr(last, ".service") || strstr(last, ".scope") || strstr(last, ".socket"))
+		snprintf(unit, len, "%s", last);
+}
+
+static void
+owners_user(struct owners_users *c, uint32_t uid, char *user, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->uid[i] == uid) {
+			snprintf(user, len, "%s", c->name[i]);
+			return;
+		}
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+		snprintf(user, len, "%s", pw.pw_name);
+	else
+		snprintf(user, len, "%u", (unsigned)uid);
+	if (c->n < OWNERS_USER_CACHE) {
+		c->uid[c->n] = uid;
+		snprintf(c->name[c->n++], sizeof(c->name[0]), "%s", user);
+	}
+}
+
+static void
+owners_describe(int procfd, struct owners_users *users, struct owner *o)
+{
+	struct stat st;
+	char path[16];
+
+	snprintf(path, sizeof(path), "%d", (int)o->pid);
+	o->uid = fstatat(procfd, path, &st, 0) == 0 ? (uint32_t)st.st_uid : OWNERS_UID_UNKNOWN;
+	if (owners_read(procfd, o->pid, "comm", o->comm, sizeof(o->comm)) > 0)
+		o->comm[strcspn(o->comm, "\n")] = '\0';
+	if (o->uid != OWNERS_UID_UNKNOWN)
+		owners_user(users, o->uid, o->user, sizeof(o->user));
+	owners_unit(procfd, o->pid, o->unit, sizeof(o->unit));
+}
+
 static void
 owners_scan_fds(struct owners_worker *w, int dfd, pid_t pid)
 {
@@ -168,6 +261,7 @@ static void
 owners_scan_pid(struct owners_worker *w, pid_t pid)
 {
 	char path[32];
+	size_t first;
 	int dfd;
 
 	snprintf(path, sizeof(path), "%d/fd", (int)pid);
@@ -177,8 +271,21 @@ owners_scan_pid(struct owners_worker *w, pid_t pid)
 			w->hits.denied++;
 		return;
 	}
+	first = w->hits.n;
 	owners_scan_fds(w, dfd, pid);
 	close(dfd);
+	/* Details only for the few processes that hold a wanted socket. */
+	if (w->hits.n == first)
+		return;
+	owners_describe(w->walk->procfd, &w->users, &w->hits.v[first]);
+	for (size_t i = first + 1; i < w->hits.n; i++) {
+		struct owner *o = &w->hits.v[i];
+
+		o->uid = w->hits.v[first].uid;
+		memcpy(o->comm, w->hits.v[first].comm, sizeof(o->comm));
+		memcpy(o->user, w->hits.v[first].user, sizeof(o->user));
+		memcpy(o->unit, w->hits.v[first].unit, sizeof(o->unit));
+	}
 }
 
 static void *
@@ -253,103 +360,6 @@ owners_cmp(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-/* Read a small /proc/PID file into buf (NUL-terminated); -1 if unreadable. */
-static ssize_t
-owners_read(int procfd, pid_t pid, const char *name, char *buf, size_t len)
-{
-	char path[48];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
-/*
- * The systemd unit is the last component of the process's cgroup v2 path
- * ("0::/system.slice/nginx.service") when it names a unit; anything else
- * (a container id, a user session path) is left out rather than guessed.
- */
-static void
-owners_unit(int procfd, pid_t pid, char *unit, size_t len)
-{
-	char buf[4096], *line, *last;
-
-	unit[0] = '\0';
-	if (owners_read(procfd, pid, "cgroup", buf, sizeof(buf)) <= 0)
-		return;
-	line = strstr(buf, "0::/");
-	if (line == NULL || (line != buf && line[-1] != '\n'))
-		return;
-	line[strcspn(line, "\n")] = '\0';
-	last = strrchr(line, '/') + 1;
-	if (strstr(last, ".service") || strstr(last, ".scope") || strstr(last, ".socket"))
-		snprintf(unit, len, "%s", last);
-}
-
-static void
-owners_user(uint32_t uid, char *user, size_t len)
-{
-	struct passwd pw, *res = NULL;
-	char buf[1024];
-
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
-		snprintf(user, len, "%s", pw.pw_name);
-	else
-		snprintf(user, len, "%u", (unsigned)uid);
-}
-
-static void
-owners_describe(int procfd, struct owner *o)
-{
-	struct stat st;
-	char path[16];
-
-	snprintf(path, sizeof(path), "%d", (int)o->pid);
-	o->uid = fstatat(procfd, path, &st, 0) == 0 ? (uint32_t)st.st_uid : OWNERS_UID_UNKNOWN;
-	if (owners_read(procfd, o->pid, "comm", o->comm, sizeof(o->comm)) > 0)
-		o->comm[strcspn(o->comm, "\n")] = '\0';
-	if (o->uid != OWNERS_UID_UNKNOWN)
-		owners_user(o->uid, o->user, sizeof(o->user));
-	owners_unit(procfd, o->pid, o->unit, sizeof(o->unit));
-}
-
-static int
-owners_cmp_pid(const void *a, const void *b)
-{
-	const struct owner *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* Describe each distinct process once (hits sorted by pid) and copy to its other hits. */
-static void
-owners_describe_all(int procfd, struct owner_list *l)
-{
-	qsort(l->v, l->n, sizeof(*l->v), owners_cmp_pid);
-	for (size_t i = 0; i < l->n; i++) {
-		struct owner *o = &l->v[i];
-
-		if (i > 0 && o[-1].pid == o->pid) {
-			o->uid = o[-1].uid;
-			memcpy(o->comm, o[-1].comm, sizeof(o->comm));
-			memcpy(o->user, o[-1].user, sizeof(o->user));
-			memcpy(o->unit, o[-1].unit, sizeof(o->unit));
-		} else {
-			owners_describe(procfd, o);
-		}
-	}
-	qsort(l->v, l->n, sizeof(*l->v), owners_cmp);
-}
-
 static int
 owners_want(const uint64_t *inodes, size_t n, struct inohash *h, struct err *e)
 {
@@ -412,7 +422,7 @@ owners_find(const struct owners_opts *o, const uint64_t *inodes, size_t n, struc
 	    owners_list_pids(procfd, buf, &pids, e) == -1 ||
 	    owners_walk_all(procfd, o, &want, &pids, out, e) == -1)
 		goto out;
-	owners_describe_all(procfd, out);
+	qsort(out->v, out->n, sizeof(*out->v), owners_cmp);
 	rc = 0;
 out:
 	free(buf);
