@@ -32,18 +32,18 @@ DROP = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
 HELPER = r"""
 import json, os, signal, socket, sys
 mode = sys.argv[1]
-keep, ports, ephemeral = [], [], []
+keep, ports, ephemeral, bound = [], [], [], []
 
 def listen(family, addr, v6only=None):
     s = socket.socket(family, socket.SOCK_STREAM)
     if v6only is not None:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
     s.bind((addr, 0)); s.listen(8); keep.append(s)
-    ports.append(s.getsockname()[1]); return s
+    ports.append(["tcp", *s.getsockname()[:2]]); return s
 
 def udp(family, addr):
     s = socket.socket(family, socket.SOCK_DGRAM)
-    s.bind((addr, 0)); keep.append(s); ports.append(s.getsockname()[1]); return s
+    s.bind((addr, 0)); keep.append(s); ports.append(["udp", *s.getsockname()[:2]]); return s
 
 children = []
 if mode == "main":
@@ -55,10 +55,14 @@ if mode == "main":
     # Established TCP (both ends) and a connected UDP socket: not listeners.
     c = socket.create_connection(("127.0.0.1", l4.getsockname()[1])); keep.append(c)
     a, _ = l4.accept(); keep.append(a)
-    ephemeral.append(c.getsockname()[1])
+    ephemeral.append(["tcp", *c.getsockname()[:2]])
     cu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     cu.connect(("127.0.0.1", u4.getsockname()[1])); keep.append(cu)
-    ephemeral.append(cu.getsockname()[1])
+    ephemeral.append(["udp", *cu.getsockname()[:2]])
+    # Bound but not listening: not a listener either, and it keeps the
+    # port free of other TCP listeners on 127.0.0.1 for the "nothing" case.
+    b = socket.socket(); b.bind(("127.0.0.1", 0)); keep.append(b)
+    bound.append(b.getsockname()[1])
     # One listener held by two processes: the child inherits it across fork.
     shared = listen(socket.AF_INET, "127.0.0.1")
     r, w = os.pipe()
@@ -74,7 +78,7 @@ else:
     listen(socket.AF_INET, "127.0.0.1")
     udp(socket.AF_INET6, "::1")
 print(json.dumps({"pid": os.getpid(), "children": children, "ports": ports,
-                  "ephemeral": ephemeral}), flush=True)
+                  "ephemeral": ephemeral, "bound": bound}), flush=True)
 signal.pause()
 """
 
@@ -87,7 +91,11 @@ class Helper:
         assert line, "helper died before reporting its sockets"
         info = json.loads(line)
         self.pid, self.children = info["pid"], info["children"]
-        self.ports, self.ephemeral = info["ports"], info["ephemeral"]
+        # (proto, address, port): a port number alone may be another
+        # process's socket of the other protocol or address family.
+        self.ports = [(p, norm(a), n) for p, a, n in info["ports"]]
+        self.ephemeral = [(p, norm(a), n) for p, a, n in info["ephemeral"]]
+        self.bound = info["bound"]
 
     def kill(self):
         for pid in [*self.children, self.proc.pid]:
@@ -129,7 +137,7 @@ def norm(addr):
 def portolan_set(doc, ports):
     out = set()
     for l in doc["listeners"]:
-        if l["port"] in ports:
+        if (l["proto"], norm(l["address"]), l["port"]) in ports:
             for h in l["holders"] or [{"pid": None}]:
                 out.add((l["proto"], norm(l["address"]), l["port"], h["pid"]))
     return out
@@ -141,7 +149,7 @@ def ss_set(ports):
     for line in p.stdout.splitlines():
         f = line.split()
         addr, _, port = f[4].rpartition(":")
-        if int(port) not in ports:
+        if (f[0], norm(addr), int(port)) not in ports:
             continue
         pids = [int(x) for x in re.findall(r"pid=(\d+)", line)] or [None]
         for pid in pids:
@@ -162,13 +170,13 @@ def test_listening_matches_ss(helpers):
     assert len(mine) == len(main.ports) + 1 + (2 if len(helpers) > 1 else 0)
     assert {m[0] for m in mine} == {"tcp", "udp"}
     assert norm("::ffff:127.0.0.1") in {m[1] for m in mine}
-    assert not {m for m in mine if m[2] in main.ephemeral}
+    assert not {m for m in mine if m[:3] in main.ephemeral}
 
 
 def test_inherited_listener_has_two_holders(helpers):
     main = helpers[0]
-    shared = main.ports[-1]
-    p = portolan("who", f"{shared}/tcp", "--json")
+    proto, _, shared = main.ports[-1]
+    p = portolan("who", f"{shared}/{proto}", "--json")
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
     assert doc["listening"] is True
@@ -179,26 +187,28 @@ def test_inherited_listener_has_two_holders(helpers):
 
 def test_who_text_and_udp(helpers):
     main = helpers[0]
-    udp4 = main.ports[3]
+    proto, _, udp4 = main.ports[3]
+    assert proto == "udp"
     p = portolan("who", f"{udp4}/udp")
     assert p.returncode == 0, p.stderr
     assert f"127.0.0.1:{udp4}" in p.stdout and f":{main.pid}" in p.stdout
-    # The same port over TCP: nothing listens there.
-    p = portolan("who", f"{udp4}/tcp")
+    # A TCP socket bound there but not listening: nothing listens.
+    p = portolan("who", f"{main.bound[0]}/tcp")
     assert p.returncode == 1
     assert "nothing listens" in p.stdout
 
 
 def test_established_is_not_listening(helpers):
     # The client end of the established connection has a port of its own.
-    p = portolan("who", helpers[0].ephemeral[0])
+    proto, _, port = helpers[0].ephemeral[0]
+    p = portolan("who", f"{port}/{proto}")
     assert p.returncode == 1, p.stdout
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="needs root to start another user's process")
 def test_other_users_listener_seen_by_root(helpers):
     other = helpers[1]
-    p = portolan("who", f"{other.ports[0]}/tcp", "--json")
+    p = portolan("who", "%d/%s" % (other.ports[0][2], other.ports[0][0]), "--json")
     assert p.returncode == 0, p.stderr
     [l] = json.loads(p.stdout)["listeners"]
     assert [(h["pid"], h["user"]) for h in l["holders"]] == [(other.pid, "nobody")]
@@ -212,13 +222,13 @@ def test_unprivileged_run(helpers, tmp_path):
     p = portolan("listening", "--json", prefix=DROP)
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
-    by_port = {l["port"]: l for l in doc["listeners"]}
+    by_port = {(l["proto"], norm(l["address"]), l["port"]): l for l in doc["listeners"]}
     assert [h["pid"] for h in by_port[other.ports[0]]["holders"]] == [other.pid]
-    for port in main.ports:
-        assert by_port[port]["holders"] == []
+    for key in main.ports:
+        assert by_port[key]["holders"] == []
     assert doc["unseen"] >= len(main.ports)
     assert "owned by other users: run as root to see who" in doc["note"]
-    p = portolan("who", f"{main.ports[0]}/tcp", prefix=DROP)
+    p = portolan("who", "%d/%s" % (main.ports[0][2], main.ports[0][0]), prefix=DROP)
     assert p.returncode == 0
     assert "run as root to see who" in p.stdout
 
@@ -229,7 +239,7 @@ def test_audit_snapshot_round_trip(helpers, tmp_path):
     expect = tmp_path / "expect.txt"
     expect.write_text(p.stdout)
     # Our own listeners are in it with their command name.
-    assert f"{helpers[0].ports[0]}/tcp python3 127.0.0.1" in p.stdout
+    assert "%d/tcp python3 127.0.0.1\n" % helpers[0].ports[0][2] in p.stdout
     # Add a line that matches nothing: one disappearance, drift (exit 1).
     expect.write_text(p.stdout + "1/tcp nothing-here\n")
     p = portolan("audit", "--expect", expect, "--json")
@@ -238,12 +248,15 @@ def test_audit_snapshot_round_trip(helpers, tmp_path):
     assert doc["clean"] is False
     assert [(m["port"], m["process"]) for m in doc["missing"]] == [(1, "nothing-here")]
     # Drop our listeners from the file: they come back as additions.
-    ours = {str(x) for x in helpers[0].ports}
-    kept = [l for l in expect.read_text().splitlines() if l.split("/")[0] not in ours]
+    ours = {("%d/%s" % (n, p), a) for p, a, n in helpers[0].ports}
+    kept = [l for l in expect.read_text().splitlines()
+            if len(l.split()) < 3 or l[0] == "#" or (l.split()[0], norm(l.split()[2])) not in ours]
     expect.write_text("\n".join(kept) + "\n")
     p = portolan("audit", "--expect", expect, "--json")
     doc = json.loads(p.stdout)
-    assert {a["port"] for a in doc["added"]} >= {int(x) for x in ours}
+    assert p.returncode == 1
+    assert {(a["proto"], norm(a["address"]), a["port"]) for a in doc["added"]} == set(
+        helpers[0].ports)
 
 
 def test_audit_bad_file(tmp_path):
