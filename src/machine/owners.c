@@ -422,7 +422,8 @@ owners_find(const struct owners_opts *o, const uint64_t *inodes, size_t n, struc
 	    owners_list_pids(procfd, buf, &pids, e) == -1 ||
 	    owners_walk_all(procfd, o, &want, &pids, out, e) == -1)
 		goto out;
-	qsort(out->v, out->n, sizeof(*out->v), owners_cmp);
+	if (out->n > 1) /* qsort(NULL, 0) is undefined behaviour */
+		qsort(out->v, out->n, sizeof(*out->v), owners_cmp);
 	rc = 0;
 out:
 	free(buf);
