@@ -40,6 +40,9 @@ struct store {
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
+	/* The meta rows every report cites, read once at open (read-only handles). */
+	char registry_as_of[32], registry_source[64];
+	int meta_cached;
 };
 
 static const char store_schema[] =
@@ -63,6 +66,8 @@ static const char store_schema[] =
     "  line INTEGER NOT NULL);"
     "CREATE INDEX record_port ON record(port_lo, port_hi);"
     "CREATE INDEX record_service ON record(service);"
+    /* Ranges only (about 5% of rows), for lookups bounded by store_span(). */
+    "CREATE INDEX record_range ON record(port_lo, port_hi) WHERE port_lo < port_hi;"
     "CREATE TABLE person ("
     "  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
     "  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"
@@ -147,10 +152,14 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * Read the small meta table once at open: every report needs the spans and
+ * the registry's date, and one query beats four prepared one at a time.
+ */
 static void
-store_read_spans(struct store *st)
+store_read_meta(struct store *st)
 {
-	static const char sql[] = "SELECT key, value FROM meta WHERE key LIKE 'span_%'";
+	static const char sql[] = "SELECT key, value FROM meta";
 	sqlite3_stmt *stmt;
 
 	st->span_record = st->span_use = st->span_history = st->span_note = PORT_MAX;
@@ -158,6 +167,7 @@ store_read_spans(struct store *st)
 		return;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(stmt, 0);
+		const char *val = (const char *)sqlite3_column_text(stmt, 1);
 		long v = sqlite3_column_int(stmt, 1);
 
 		if (strcmp(key, "span_record") == 0)
@@ -168,8 +178,13 @@ store_read_spans(struct store *st)
 			st->span_history = v;
 		else if (strcmp(key, "span_note") == 0)
 			st->span_note = v;
+		else if (strcmp(key, "registry_as_of") == 0)
+			snprintf(st->registry_as_of, sizeof(st->registry_as_of), "%s", val);
+		else if (strcmp(key, "registry_source") == 0)
+			snprintf(st->registry_source, sizeof(st->registry_source), "%s", val);
 	}
 	sqlite3_finalize(stmt);
+	st->meta_cached = 1;
 }
 
 long
@@ -186,18 +201,64 @@ store_span(struct store *st, const char *table)
 	return PORT_MAX;
 }
 
+/* "file:" URI for path with immutable=1, percent-encoding what a URI reserves. */
+static int
+store_uri(const char *path, char *buf, size_t len)
+{
+	size_t o = (size_t)snprintf(buf, len, "file:");
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (o + 4 >= len)
+			return -1;
+		if (*p == '?' || *p == '#' || *p == '%' || *p < 0x20)
+			o += (size_t)snprintf(buf + o, len - o, "%%%02X", *p);
+		else
+			buf[o++] = (char)*p;
+	}
+	if (o + 12 >= len)
+		return -1;
+	snprintf(buf + o, len - o, "?immutable=1");
+	return 0;
+}
+
+/*
+ * Process-wide SQLite settings, applied before SQLite initialises (later
+ * calls are refused harmlessly).  Memory statistics take a global mutex on
+ * every allocation and nothing here reads them.
+ */
+static void
+store_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
+	char uri[4200];
 	struct store *st;
 	sqlite3_stmt *stmt = NULL;
 	int version = -1;
 
 	*out = NULL;
+	store_configure();
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return err_internal(e, "out of memory");
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	/*
+	 * immutable=1: update.c never writes a live file, it renames a new one
+	 * over it, so an open database cannot change under a reader.  Telling
+	 * SQLite so drops its per-statement locking and change checks (about
+	 * a hundred syscalls per report).  A reader that wants the new data
+	 * after an update opens the path again.
+	 */
+	if (store_uri(path, uri, sizeof(uri)) == -1) {
+		store_close(st);
+		return err_set(e, "%s: path too long", path);
+	}
+	if (sqlite3_open_v2(uri, &st->db,
+	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+	                    NULL) != SQLITE_OK) {
 		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
 		        sqlite3_errmsg(st->db));
 		store_close(st);
@@ -215,7 +276,7 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
-	store_read_spans(st);
+	store_read_meta(st);
 	*out = st;
 	return 0;
 }
@@ -393,6 +454,14 @@ store_get_meta(struct store *st, const char *key, char *buf, size_t len)
 	int found = -1;
 
 	buf[0] = '\0';
+	if (st->meta_cached && strcmp(key, "registry_as_of") == 0) {
+		snprintf(buf, len, "%s", st->registry_as_of);
+		return buf[0] ? 0 : -1;
+	}
+	if (st->meta_cached && strcmp(key, "registry_source") == 0) {
+		snprintf(buf, len, "%s", st->registry_source);
+		return buf[0] ? 0 : -1;
+	}
 	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) !=
 	    SQLITE_OK)
 		return -1;
@@ -612,6 +681,14 @@ store_index(struct store *st, struct err *e)
 	    " SELECT 'history', id, port_lo, port_hi, former, text FROM history;"
 	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
 	    " SELECT 'note', id, port_lo, port_hi, title, markdown FROM note;"
-	    "INSERT INTO search (search) VALUES ('optimize');",
+	    "INSERT INTO search (search) VALUES ('optimize');"
+	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_record',"
+	    " coalesce(max(port_hi - port_lo), 0) FROM record WHERE port_lo < port_hi;"
+	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_use',"
+	    " coalesce(max(port_hi - port_lo), 0) FROM use;"
+	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_history',"
+	    " coalesce(max(port_hi - port_lo), 0) FROM history;"
+	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_note',"
+	    " coalesce(max(port_hi - port_lo), 0) FROM note;",
 	    e);
 }
