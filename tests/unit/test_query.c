@@ -1,0 +1,196 @@
+/*
+ * test_query.c - the query parser guards the command line and the web
+ * server alike, so every shape of bad input gets a test here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report/query.h"
+#include "report/range.h"
+#include "report/report.h"
+#include "report/search.h"
+
+static void
+test_single_port(void **state)
+{
+	struct query q;
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(query_parse("3516", &q, &e), 0);
+	assert_int_equal(q.port_lo, 3516);
+	assert_int_equal(q.port_hi, 3516);
+	assert_string_equal(q.protocol, "");
+	assert_string_equal(q.service, "");
+	assert_int_equal(query_parse("0", &q, &e), 0);
+	assert_int_equal(q.port_lo, 0);
+	assert_int_equal(query_parse("65535", &q, &e), 0);
+	assert_int_equal(q.port_hi, 65535);
+}
+
+static void
+test_port_and_protocol(void **state)
+{
+	struct query q;
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(query_parse("3516/UDP", &q, &e), 0);
+	assert_int_equal(q.port_lo, 3516);
+	assert_string_equal(q.protocol, "udp");
+	assert_int_equal(query_parse("9/dccp", &q, &e), 0);
+	assert_string_equal(q.protocol, "dccp");
+}
+
+static void
+test_range(void **state)
+{
+	struct query q;
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(query_parse("6000-6063", &q, &e), 0);
+	assert_int_equal(q.port_lo, 6000);
+	assert_int_equal(q.port_hi, 6063);
+	assert_int_equal(query_parse("6000-6063/tcp", &q, &e), 0);
+	assert_string_equal(q.protocol, "tcp");
+}
+
+static void
+test_service_name(void **state)
+{
+	struct query q;
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(query_parse("smartcard-port", &q, &e), 0);
+	assert_string_equal(q.service, "smartcard-port");
+	assert_int_equal(q.port_lo, PORT_NONE);
+	assert_int_equal(query_parse("http/tcp", &q, &e), 0);
+	assert_string_equal(q.service, "http");
+	assert_string_equal(q.protocol, "tcp");
+	assert_int_equal(query_parse("whois++", &q, &e), 0);
+}
+
+static void
+assert_refused(const char *arg, const char *needle)
+{
+	struct query q;
+	struct err e = {0};
+
+	assert_int_equal(query_parse(arg, &q, &e), -1);
+	assert_int_equal(e.kind, ERR_INPUT);
+	if (strstr(e.msg, needle) == NULL)
+		fail_msg("query '%s': message '%s' lacks '%s'", arg, e.msg, needle);
+}
+
+static void
+test_refusals(void **state)
+{
+	(void)state;
+	assert_refused("70000", "out of range");
+	assert_refused("65536", "out of range");
+	assert_refused("99999999999999999999", "out of range");
+	assert_refused("-1", "not a port number");
+	assert_refused("80/xyz", "unknown protocol");
+	assert_refused("5-3", "above the last");
+	assert_refused("5-", "empty port");
+	assert_refused("", "nothing before");
+	assert_refused("/tcp", "nothing before");
+	assert_refused("abc!", "neither");
+	assert_refused("<script>", "neither");
+	assert_refused("1.5", "not a port number");
+	assert_refused("0x50", "not a port number");
+	assert_refused("80 ", "not a port number");
+	assert_refused("a-very-long-service-name-that-goes-on-and-on-beyond-sixty-three-bytes-x",
+	               "neither");
+}
+
+static void
+test_range_classes(void **state)
+{
+	(void)state;
+	assert_string_equal(range_classify(0)->name, "well-known");
+	assert_string_equal(range_classify(1023)->name, "well-known");
+	assert_string_equal(range_classify(1024)->name, "registered");
+	assert_string_equal(range_classify(49151)->name, "registered");
+	assert_string_equal(range_classify(49152)->name, "dynamic");
+	assert_string_equal(range_classify(65535)->name, "dynamic");
+	assert_null(range_classify(65536));
+	assert_null(range_classify(-1));
+	assert_int_equal(range_by_name("registered")->lo, 1024);
+	assert_null(range_by_name("private"));
+}
+
+static void
+test_machine_ranges_are_sane(void **state)
+{
+	struct range_machine m;
+
+	(void)state;
+	range_machine_read(&m);
+	assert_true(m.ephemeral_lo <= m.ephemeral_hi);
+	assert_true(m.ephemeral_hi <= 65535);
+	assert_true(m.unprivileged_start >= 0);
+}
+
+static void
+test_frequency_words(void **state)
+{
+	char buf[160];
+
+	(void)state;
+	report_frequency_words(0.484143, buf, sizeof(buf));
+	assert_string_equal(buf, "very common: open on about 1 in 2 scanned hosts");
+	report_frequency_words(0.000038, buf, sizeof(buf));
+	assert_string_equal(buf, "very rare: open on about 1 in 26,000 scanned hosts");
+	report_frequency_words(0.0002, buf, sizeof(buf));
+	assert_string_equal(buf, "rare: open on about 1 in 5,000 scanned hosts");
+	report_frequency_words(0.00000038, buf, sizeof(buf));
+	assert_string_equal(buf, "almost never seen: open on about 1 in 2,600,000 scanned hosts");
+	report_frequency_words(0, buf, sizeof(buf));
+	assert_string_equal(buf, "never seen open in nmap's scans of the Internet");
+	report_frequency_words(1.0, buf, sizeof(buf));
+	assert_string_equal(buf, "very common: open on nearly every scanned host");
+}
+
+static void
+test_search_expression_quotes_every_word(void **state)
+{
+	char out[256];
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(search_expression("licence server", 0, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"licence\"* \"server\"*");
+	assert_int_equal(search_expression("licence server", 1, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"licence\"* OR \"server\"*");
+	/* FTS5 syntax in the input is only ever a word separator. */
+	assert_int_equal(search_expression("\"a\" AND(b) NEAR c:*", 0, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"a\"* \"AND\"* \"b\"* \"NEAR\"* \"c\"*");
+	assert_int_equal(search_expression("<>\"!", 0, out, sizeof(out), &e), -1);
+	assert_int_equal(e.kind, ERR_INPUT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_single_port),
+	    cmocka_unit_test(test_port_and_protocol),
+	    cmocka_unit_test(test_range),
+	    cmocka_unit_test(test_service_name),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_range_classes),
+	    cmocka_unit_test(test_machine_ranges_are_sane),
+	    cmocka_unit_test(test_frequency_words),
+	    cmocka_unit_test(test_search_expression_quotes_every_word),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
