@@ -1,0 +1,74 @@
+"""The command line's contract: help, exit codes, colour."""
+import os
+import pty
+import subprocess
+
+import pytest
+
+from conftest import BIN, run
+
+COMMANDS = ["lookup", "search", "update", "who", "listening", "audit"]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_help_for_each_command(cmd):
+    p = run(cmd, "--help", check=0)
+    assert "usage: portolan" in p.stdout
+
+
+def test_no_arguments_is_a_usage_error():
+    p = run(check=2)
+    assert "usage:" in p.stderr
+
+
+def test_top_level_help_lists_commands():
+    p = run("--help", check=0)
+    for cmd in COMMANDS:
+        assert cmd in p.stdout
+
+
+def test_version():
+    assert run("--version", check=0).stdout.startswith("portolan ")
+
+
+def test_unknown_option_names_it(full_db):
+    p = run("lookup", "--frobnicate", "80", db=full_db, check=2)
+    assert "--frobnicate" in p.stderr
+
+
+def _tty_output(args, env):
+    """Run the binary on a pseudo-terminal and return what it printed."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(BIN, [BIN, *args], env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    return out.decode(errors="replace")
+
+
+def test_colour_only_on_a_tty_and_never_with_no_color(full_db):
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert "\033[" in _tty_output(["3516", "--db", str(full_db)], env)
+    assert "\033[" not in _tty_output(["3516", "--db", str(full_db)], dict(env, NO_COLOR="1"))
+    assert "\033[" not in _tty_output(["3516", "--no-color", "--db", str(full_db)], env)
+    piped = subprocess.run([BIN, "3516", "--db", str(full_db)], capture_output=True, text=True,
+                           env=env)
+    assert "\033[" not in piped.stdout
+
+
+def test_default_database_path_from_xdg(full_db, tmp_path):
+    xdg = tmp_path / "xdg"
+    (xdg / "portolan").mkdir(parents=True)
+    (xdg / "portolan" / "portolan.db").symlink_to(full_db)
+    p = run("3516", env={"XDG_DATA_HOME": str(xdg)}, check=0)
+    assert "smartcard-port" in p.stdout
+    p = run("3516", env={"PORTOLAN_DB": str(full_db), "XDG_DATA_HOME": "/nonexistent"}, check=0)
+    assert "smartcard-port" in p.stdout
