@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "registry/update.h"
+#include "render/render.h"
 
 static const char cmd_update_usage[] =
     "usage: portolan update [--from FILE|URL | --npm DIR] [options]\n"
@@ -30,6 +31,7 @@ static const char cmd_update_usage[] =
     "  --db FILE             database to replace (default: $PORTOLAN_DB or\n"
     "                        $XDG_DATA_HOME/portolan/portolan.db)\n"
     "  --quiet               print nothing on success\n"
+    "  --json                the counts and the registry date as JSON\n"
     "\n"
     "Exit status: 0 updated, 2 bad input (nothing changed), 3 internal error.\n";
 
@@ -46,6 +48,7 @@ cmd_update(int argc, char **argv)
 	    {"no-data", no_argument, NULL, 'X'},
 	    {"db", required_argument, NULL, 'd'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -58,10 +61,10 @@ cmd_update(int argc, char **argv)
 	struct update_result res;
 	char path[4096];
 	struct err e = {0};
-	int c, no_data = 0, quiet = 0;
+	int c, no_data = 0, quiet = 0, json = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:n:N:E:SD:Xd:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:N:E:SD:Xd:qjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			plan.from = optarg;
@@ -90,6 +93,9 @@ cmd_update(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			fputs(cmd_update_usage, stdout);
 			return CLI_FOUND;
@@ -111,7 +117,17 @@ cmd_update(int argc, char **argv)
 	plan.db_path = path;
 	if (update_run(&plan, &res, &e) == -1)
 		return cli_fail(argv[0], &e);
-	if (!quiet)
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "schema",
+		                      "portolan.update/1", "database", path, "records",
+		                      (json_int_t)res.records, "people", (json_int_t)res.people,
+		                      "other_names", (json_int_t)res.aliases, "curated",
+		                      (json_int_t)res.curated, "registry_source",
+		                      res.registry_source, "registry_as_of", res.registry_as_of);
+
+		render_json(stdout, o);
+		json_decref(o);
+	} else if (!quiet)
 		printf("%s: %lld registry rows, %lld people, %lld names from other databases, "
 		       "%lld curated facts; registry %s as of %s\n",
 		       path, res.records, res.people, res.aliases, res.curated, res.registry_source,
