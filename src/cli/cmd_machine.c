@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -44,7 +45,9 @@ enum {
 	FLAG_UNASSIGNED = 1u << 0,
 	FLAG_EPHEMERAL = 1u << 1,
 	FLAG_MALWARE = 1u << 2,
+	FLAG_OTHER_SERVICE = 1u << 3,
 };
+#define FLAG_COUNT 4
 
 struct cmd_machine {
 	const char *cmd;
@@ -59,11 +62,12 @@ struct cmd_machine {
 struct cmd_machine_note {
 	int have;
 	struct port_identity id;
-	int malware;
 	unsigned flags;
+	char looks_like[64]; /* with FLAG_OTHER_SERVICE: the service the process is named after */
 };
 
-static const char *const cmd_machine_flag_names[] = {"unassigned", "ephemeral", "malware"};
+static const char *const cmd_machine_flag_names[FLAG_COUNT] = {"unassigned", "ephemeral", "malware",
+                                                               "other-service"};
 
 static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
@@ -110,13 +114,62 @@ cmd_machine_malware(struct store *st, unsigned port)
 	return hit;
 }
 
+static int
+cmd_machine_is_service(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt;
+	int hit;
+
+	if (store_prepare(st, "SELECT 1 FROM record WHERE service = ?1 COLLATE NOCASE LIMIT 1",
+	                  &stmt, NULL) == -1)
+		return 0;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	hit = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return hit;
+}
+
+/*
+ * Whether a process is named after a registered service other than the
+ * port's own: "sshd" on the http port looks like ssh.  Only the command
+ * itself, without a trailing 'd', and its part before the first '-'
+ * ("redis-server") are tried, and only exact registry names count, so a
+ * process with an unrelated name (nginx, python3) is never flagged.
+ */
+static int
+cmd_machine_looks_like(struct store *st, const char *comm, const char *service, char *out,
+                       size_t len)
+{
+	char cand[3][32];
+	size_t n = strlen(comm);
+
+	if (n == 0 || n >= sizeof(cand[0]))
+		return 0;
+	snprintf(cand[0], sizeof(cand[0]), "%s", comm);
+	snprintf(cand[1], sizeof(cand[1]), "%.*s", (int)(n - (comm[n - 1] == 'd')), comm);
+	snprintf(cand[2], sizeof(cand[2]), "%.*s", (int)strcspn(comm, "-"), comm);
+	for (size_t i = 0; i < 3; i++) {
+		if (cand[i][0] == '\0' || strcasecmp(cand[i], service) == 0)
+			return 0; /* named after the port's own service */
+	}
+	for (size_t i = 0; i < 3; i++) {
+		if (cmd_machine_is_service(st, cand[i])) {
+			snprintf(out, len, "%.31s", cand[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The registry annotation.  Failures to annotate are not failures of the
  * command: the machine facts stand on their own, so errors are dropped.
  */
 static void
-cmd_machine_annotate(struct cmd_machine *m, const struct msock *s, struct cmd_machine_note *n)
+cmd_machine_annotate(struct cmd_machine *m, const struct listener *l, struct cmd_machine_note *n)
 {
+	const struct msock *s = &l->s;
+
 	memset(n, 0, sizeof(*n));
 	if (s->port >= (unsigned)m->rm.ephemeral_lo && s->port <= (unsigned)m->rm.ephemeral_hi)
 		n->flags |= FLAG_EPHEMERAL;
@@ -128,6 +181,10 @@ cmd_machine_annotate(struct cmd_machine *m, const struct msock *s, struct cmd_ma
 		n->flags |= FLAG_UNASSIGNED;
 	if (cmd_machine_malware(m->st, s->port))
 		n->flags |= FLAG_MALWARE;
+	if (n->id.assigned && l->nholders > 0 &&
+	    cmd_machine_looks_like(m->st, l->holders[0].comm, n->id.service, n->looks_like,
+	                           sizeof(n->looks_like)))
+		n->flags |= FLAG_OTHER_SERVICE;
 }
 
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
@@ -178,16 +235,19 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 	struct strbuf who;
 	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
 
-	cmd_machine_annotate(m, &l->s, &n);
+	cmd_machine_annotate(m, l, &n);
 	cmd_machine_endpoint(&l->s, ep, sizeof(ep));
 	strbuf_init(&who, 4096);
 	cmd_machine_holders(l, &who);
 	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
 	if (n.have)
 		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < FLAG_COUNT; i++)
 		if (n.flags & (1u << i))
-			printf(" %s!%s%s", m->color ? "\033[1;31m" : "", cmd_machine_flag_names[i],
+			printf(" %s!%s%s%s%s", m->color ? "\033[1;31m" : "",
+			       cmd_machine_flag_names[i],
+			       (1u << i) == FLAG_OTHER_SERVICE ? "=" : "",
+			       (1u << i) == FLAG_OTHER_SERVICE ? n.looks_like : "",
 			       m->color ? "\033[0m" : "");
 	putchar('\n');
 	strbuf_free(&who);
@@ -209,13 +269,13 @@ cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 	struct cmd_machine_note n;
 	json_t *o, *holders = json_array(), *flags = json_array();
 
-	cmd_machine_annotate(m, &l->s, &n);
+	cmd_machine_annotate(m, l, &n);
 	sockets_addr_str(&l->s, addr, sizeof(addr));
 	if (l->s.ifindex)
 		if_indextoname(l->s.ifindex, ifn);
 	for (size_t i = 0; i < l->nholders; i++)
 		json_array_append_new(holders, cmd_machine_json_holder(&l->holders[i]));
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < FLAG_COUNT; i++)
 		if (n.flags & (1u << i))
 			json_array_append_new(flags, json_string(cmd_machine_flag_names[i]));
 	o = json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s, s:I, s:I, s:o, s:o}", "proto",
@@ -224,6 +284,8 @@ cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 	              (int)l->s.port, "interface", ifn[0] ? ifn : NULL, "state",
 	              l->s.state == 10 ? "listen" : "unconnected", "inode", (json_int_t)l->s.inode,
 	              "socket_uid", (json_int_t)l->s.uid, "holders", holders, "flags", flags);
+	if (n.flags & FLAG_OTHER_SERVICE)
+		json_object_set_new(o, "looks_like", json_string(n.looks_like));
 	if (n.have)
 		json_object_set_new(o, "registry",
 		                    json_pack("{s:s, s:s, s:b}", "service", n.id.service,
@@ -272,7 +334,7 @@ cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
 	if (f->unexpected) {
 		struct cmd_machine_note n;
 
-		cmd_machine_annotate(m, &l->s, &n);
+		cmd_machine_annotate(m, l, &n);
 		return n.flags != 0;
 	}
 	return 1;
@@ -446,6 +508,8 @@ static const char cmd_listening_usage[] =
     "  !unassigned  the registry has no service on this port\n"
     "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
     "  !malware     the curated data lists malware using this port\n"
+    "  !other-service=NAME  the process is named after another registered service\n"
+    "               (sshd on the http port: !other-service=ssh)\n"
     "\n"
     "  --tcp, --udp, --sctp  only these protocols (default: TCP and UDP)\n"
     "  --port PORT           only this port\n"

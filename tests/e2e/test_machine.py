@@ -281,3 +281,46 @@ def test_help():
     for cmd in ("who", "listening", "ls", "audit"):
         p = portolan(cmd, "--help")
         assert p.returncode == 0 and p.stdout.startswith("usage: portolan")
+
+
+IANA_XML = pathlib.Path(os.environ.get("PORTOLAN_SHARED", str(ROOT.parent / "shared"))) / \
+    "data" / "iana" / "service-names-port-numbers.xml"
+
+# A process named "sshd" listening on a port the registry gives to another service.
+IMPOSTOR = r"""
+import signal, socket, sys
+open("/proc/self/comm", "w").write("sshd")
+for port in (3106, 3107, 3108, 3109, 3110):
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", port)); s.listen(1); break
+    except OSError:
+        s.close(); port = 0
+print(port, flush=True)
+signal.pause()
+"""
+
+
+@pytest.mark.skipif(not IANA_XML.exists(), reason="the shared IANA registry is not here")
+def test_registry_annotation_and_flags(tmp_path):
+    db = tmp_path / "portolan.db"
+    p = subprocess.run([BIN, "update", "--from", IANA_XML, "--no-system", "--no-data",
+                        "--quiet", "--db", db], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    proc = subprocess.Popen([sys.executable, "-c", IMPOSTOR], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(proc.stdout.readline())
+        if port == 0:
+            pytest.skip("ports 3106-3110 are all taken")
+        p = portolan("who", f"{port}/tcp", "--json", "--db", db)
+        assert p.returncode == 0, p.stderr
+        doc = json.loads(p.stdout)
+        [l] = doc["listeners"]
+        assert l["registry"]["assigned"] is True
+        assert l["registry"]["service"] == doc["port_identity"]["tcp"]["service"] != "ssh"
+        assert "other-service" in l["flags"] and l["looks_like"] == "ssh"
+        p = portolan("listening", "--unexpected", "--db", db)
+        assert f"127.0.0.1:{port} " in p.stdout and "!other-service=ssh" in p.stdout
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
