@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
+    {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
 };
 
 static void
