@@ -58,7 +58,7 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # Debian's -dev packages): a lookup is a whole process, and mapping and
 # relocating four more shared objects cost about 0.8 ms of a 4 ms lookup
 # (bench/lookup).  Tests and fuzzers link them dynamically.
-STATIC_LIBS = -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
+STATIC_LIBS = -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic -lmd4c \
 	      $(shell pkg-config --libs libmnl) -lz -ldl -lpthread -lm
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)

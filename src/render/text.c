@@ -218,6 +218,22 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 }
 
 static void
+section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *c = json_object_get(rep, "concern"), *r;
+	const char *level = str(c, "level");
+	size_t i;
+
+	if (level[0] == '\0' || strcmp(level, "none") == 0)
+		return;
+	fprintf(out, "  %sconcern: %s%s", strcmp(level, "high") == 0 ? RED(o) : BOLD(o), level,
+	        RESET(o));
+	json_array_foreach(json_object_get(c, "reasons"), i, r)
+	    fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(r));
+	fputc('\n', out);
+}
+
+static void
 section_range(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *range = json_object_get(rep, "range"), *c;
@@ -331,8 +347,7 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 	}
 	if (json_is_object(note)) {
 		heading(out, o, str(note, "title"));
-		indented(out, "  ",
-		         str(note, "text")[0] ? str(note, "text") : str(note, "markdown"));
+		render_markdown_text(out, str(note, "markdown"), "  ", o);
 		sources_inline(out, o, json_object_get(note, "sources"));
 	}
 }
@@ -370,6 +385,7 @@ render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 		return;
 	}
 	section_header(out, o, rep);
+	section_concern(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
 	section_frequency(out, o, rep);

@@ -758,6 +758,63 @@ report_note(struct report_ctx *c, struct err *e)
 	return 0;
 }
 
+/*
+ * How much a reader should worry, with the reasons, from facts already in
+ * the report: a malware association in the curated data raises it to high;
+ * an IANA unauthorized-use report or an unassigned port with known users
+ * to elevated; scanner interest alone to low.  The reasons are sentences a
+ * renderer prints as they are.
+ */
+static void
+report_concern(struct report_ctx *c)
+{
+	json_t *reasons = json_array(), *v;
+	const char *level = "none", *status;
+	int malware = 0, scanned = 0, used = 0, unauthorized = 0;
+	char why[512];
+	size_t i;
+
+	json_array_foreach(json_object_get(c->rep, "uses"), i, v)
+	{
+		const char *cat = json_string_value(json_object_get(v, "category"));
+		const char *who = json_string_value(json_object_get(v, "who"));
+
+		if (strcmp(cat, "malware") == 0) {
+			snprintf(why, sizeof(why), "associated with malware: %s", who);
+			json_array_append_new(reasons, json_string(why));
+			malware = 1;
+		} else if (strcmp(cat, "scanner") == 0) {
+			scanned = 1;
+		} else {
+			used = 1;
+		}
+	}
+	json_array_foreach(json_object_get(c->rep, "records"), i, v)
+	{
+		const char *u = json_string_value(json_object_get(v, "unauthorized"));
+
+		if (u[0] && !unauthorized) {
+			snprintf(why, sizeof(why), "IANA records unauthorized use: %s", u);
+			json_array_append_new(reasons, json_string(why));
+			unauthorized = 1;
+		}
+	}
+	status = json_string_value(json_object_get(json_object_get(c->rep, "identity"), "status"));
+	if (used && strcmp(status, "assigned") != 0)
+		json_array_append_new(
+		    reasons, json_string("unassigned at IANA, yet software is known to use it"));
+	if (scanned)
+		json_array_append_new(reasons, json_string("a common target of Internet scanners"));
+	if (malware)
+		level = "high";
+	else if (json_array_size(reasons) > (size_t)scanned)
+		level = "elevated";
+	else if (scanned)
+		level = "low";
+	json_object_set_new(c->rep, "concern",
+	                    json_pack("{s:s, s:o}", "level", level, "reasons", reasons));
+}
+
 /* Whole days between an ISO date ("2026-08-17" or "2026-08") and now; -1 if unparsable. */
 static long
 report_age_days(const char *date, time_t now)
@@ -901,6 +958,7 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_curated(&c, "history", "history", report_history_sql, e) == -1 ||
 	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
+	report_concern(&c);
 	/*
 	 * Found means the registry or another database knows the port.  Every
 	 * port 0-49151 has a registry row (if only "Unassigned"), so a port

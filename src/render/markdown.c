@@ -1,0 +1,184 @@
+/*
+ * markdown.c - curated notes (CommonMark) to plain text for a terminal,
+ * parsed with md4c.
+ *
+ * The terminal gets paragraphs filled to a width, list items with a dash,
+ * headings on a line of their own (bold when colour is on), code verbatim,
+ * and links as "text <url>".  Raw HTML in a note is dropped, never passed
+ * to a terminal.  Words are buffered per paragraph and filled greedily;
+ * a word longer than the width gets a line to itself.
+ */
+#include <string.h>
+
+#include <md4c.h>
+
+#include "render.h"
+#include "util/strbuf.h"
+
+#define MARKDOWN_WIDTH 78
+
+struct md_text {
+	FILE *out;
+	const struct render_opts *o;
+	const char *indent;
+	struct strbuf para; /* the current block's text, flushed at its end */
+	int list_depth;
+	int in_code;
+	const char *link_href; /* borrowed from md4c for the span's duration */
+	size_t link_len;
+};
+
+/* Print the buffered block, filling words to MARKDOWN_WIDTH after prefix. */
+static void
+md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
+{
+	const char *p = t->para.buf, *prefix = first_prefix;
+	size_t col = 0, n;
+
+	if (t->para.len == 0)
+		return;
+	while (*p) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \n");
+		if (col == 0) {
+			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
+			prefix = next_prefix;
+		} else if (col + 1 + n > MARKDOWN_WIDTH) {
+			fputc('\n', t->out);
+			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
+		} else {
+			fputc(' ', t->out);
+			col++;
+		}
+		fwrite(p, 1, n, t->out);
+		col += n;
+		p += n;
+	}
+	fputc('\n', t->out);
+	strbuf_reset(&t->para);
+}
+
+static int
+md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct md_text *t = userdata;
+
+	(void)detail;
+	if (type == MD_BLOCK_UL || type == MD_BLOCK_OL)
+		t->list_depth++;
+	else if (type == MD_BLOCK_CODE)
+		t->in_code = 1;
+	return 0;
+}
+
+static int
+md_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+	struct md_text *t = userdata;
+
+	(void)detail;
+	switch (type) {
+	case MD_BLOCK_P:
+		if (t->list_depth == 0) {
+			md_flush(t, "", "");
+			fputc('\n', t->out);
+		}
+		break;
+	case MD_BLOCK_LI:
+		md_flush(t, "- ", "  ");
+		break;
+	case MD_BLOCK_UL:
+	case MD_BLOCK_OL:
+		if (--t->list_depth == 0)
+			fputc('\n', t->out);
+		break;
+	case MD_BLOCK_H:
+		fprintf(t->out, "%s%s", t->indent, t->o->color ? "\033[1m" : "");
+		fwrite(t->para.buf, 1, t->para.len, t->out);
+		fprintf(t->out, "%s\n", t->o->color ? "\033[0m" : "");
+		strbuf_reset(&t->para);
+		break;
+	case MD_BLOCK_CODE:
+		fprintf(t->out, "%s", t->para.buf);
+		fputc('\n', t->out);
+		strbuf_reset(&t->para);
+		t->in_code = 0;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+md_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct md_text *t = userdata;
+
+	if (type == MD_SPAN_A) {
+		const MD_SPAN_A_DETAIL *a = detail;
+
+		t->link_href = a->href.text;
+		t->link_len = a->href.size;
+	}
+	return 0;
+}
+
+static int
+md_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+	struct md_text *t = userdata;
+
+	(void)detail;
+	if (type == MD_SPAN_A && t->link_href) {
+		strbuf_appends(&t->para, " <");
+		strbuf_append(&t->para, t->link_href, t->link_len);
+		strbuf_appendc(&t->para, '>');
+		t->link_href = NULL;
+	}
+	return 0;
+}
+
+static int
+md_text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+	struct md_text *t = userdata;
+
+	switch (type) {
+	case MD_TEXT_HTML:
+		return 0; /* never pass markup through to a terminal */
+	case MD_TEXT_BR:
+	case MD_TEXT_SOFTBR:
+		strbuf_appendc(&t->para, t->in_code ? '\n' : ' ');
+		return 0;
+	case MD_TEXT_NULLCHAR:
+		return 0;
+	default:
+		strbuf_append(&t->para, text, size);
+		return 0;
+	}
+}
+
+void
+render_markdown_text(FILE *out, const char *markdown, const char *indent,
+                     const struct render_opts *o)
+{
+	MD_PARSER parser = {
+	    .abi_version = 0,
+	    .flags = MD_FLAG_NOHTML | MD_FLAG_PERMISSIVEURLAUTOLINKS,
+	    .enter_block = md_enter_block,
+	    .leave_block = md_leave_block,
+	    .enter_span = md_enter_span,
+	    .leave_span = md_leave_span,
+	    .text = md_text_cb,
+	};
+	struct md_text t = {.out = out, .o = o, .indent = indent};
+
+	strbuf_init(&t.para, 1 << 20);
+	md_parse(markdown, (MD_SIZE)strlen(markdown), &parser, &t);
+	md_flush(&t, "", ""); /* whatever a malformed note left open */
+	strbuf_free(&t.para);
+}
