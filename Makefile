@@ -75,6 +75,22 @@ e2e: $(BUILD)/portolan
 
 check: unit e2e
 
+# Optional BPF fast path of src/machine/owners_bpf.c: a task_file iterator
+# compiled with clang and embedded as a bpftool light skeleton (Debian:
+# bpftool, libbpf-dev).  Without bpftool owners_bpf.c builds as a stub and
+# the /proc walk is used; the fuzzers always get the stub.
+BPFTOOL ?= $(firstword $(wildcard /usr/sbin/bpftool /usr/bin/bpftool))
+ifneq ($(BPFTOOL),)
+$(BUILD)/gen/owners_iter.lskel.h: src/machine/owners_iter.bpf
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -I/usr/include/$(shell cc -print-multiarch) -x c -c $< \
+	      -o $(BUILD)/gen/owners_iter.bpf.o
+	$(BPFTOOL) gen skeleton -L $(BUILD)/gen/owners_iter.bpf.o name owners_iter > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/src/machine/owners_bpf.o: $(BUILD)/gen/owners_iter.lskel.h
+$(BUILD)/src/machine/owners_bpf.o: CFLAGS += -DPORTOLAN_HAVE_BPF -I$(BUILD)/gen
+endif
+
 # libFuzzer targets: clang, ASan+UBSan, every module but main.c compiled in.
 FUZZFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -83,7 +83,10 @@ cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 static int
 cmd_machine_collect(struct cmd_machine *m, const struct sockets_query *q, struct err *e)
 {
-	if (listeners_collect(q, NULL, &m->ls, e) == -1)
+	const char *no_bpf = getenv("PORTOLAN_NO_BPF");
+	struct owners_opts oo = {.no_bpf = no_bpf && no_bpf[0] && strcmp(no_bpf, "0") != 0};
+
+	if (listeners_collect(q, &oo, &m->ls, e) == -1)
 		return -1;
 	return cmd_machine_open_registry(m, e);
 }
@@ -385,7 +388,8 @@ static const char cmd_who_usage[] =
     "  --db FILE    registry database for the annotation (default: as `portolan lookup`)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "\n"
-    "Run as root to see processes of other users.\n"
+    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
+    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
 
 static void
@@ -520,7 +524,8 @@ static const char cmd_listening_usage[] =
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
     "\n"
-    "Run as root to see processes of other users.\n"
+    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
+    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
 
 struct cmd_listening_opts {

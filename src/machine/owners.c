@@ -32,6 +32,7 @@
 
 #include "inohash.h"
 #include "owners.h"
+#include "owners_bpf.h"
 
 #define OWNERS_DENTS_BUF (64 * 1024)
 #define OWNERS_CHUNK     32
@@ -400,34 +401,108 @@ out:
 	return rc;
 }
 
+struct owners_bpf_ctx {
+	const struct inohash *want;
+	struct owner_list *out;
+	int nomem;
+};
+
+static void
+owners_bpf_hit(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
+{
+	struct owners_bpf_ctx *c = arg;
+	size_t idx = inohash_get(c->want, ino);
+	struct owner hit;
+
+	if (idx == INOHASH_NONE)
+		return;
+	memset(&hit, 0, sizeof(hit));
+	hit.sock = idx;
+	hit.pid = (pid_t)pid;
+	hit.fd = (int)fd;
+	if (owners_push(c->out, &hit) == -1)
+		c->nomem = 1;
+}
+
+static int
+owners_cmp_pid(const void *a, const void *b)
+{
+	const struct owner *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * The BPF path: the kernel lists the socket descriptors, /proc is read
+ * only for the holders' details, once per process.  -1 means "use the
+ * /proc walk instead", never a failure of the command.
+ */
+static int
+owners_find_bpf(int procfd, const struct inohash *want, struct owner_list *out)
+{
+	struct owners_bpf_ctx c = {.want = want, .out = out};
+	struct owners_users users = {.n = 0};
+
+	if (owners_bpf_sockets(owners_bpf_hit, &c, NULL) == -1 || c.nomem) {
+		out->n = 0;
+		return -1;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), owners_cmp_pid);
+	for (size_t i = 0; i < out->n; i++) {
+		struct owner *o = &out->v[i];
+
+		if (i == 0 || o[-1].pid != o->pid) {
+			owners_describe(procfd, &users, o);
+			continue;
+		}
+		o->uid = o[-1].uid;
+		memcpy(o->comm, o[-1].comm, sizeof(o->comm));
+		memcpy(o->user, o[-1].user, sizeof(o->user));
+		memcpy(o->unit, o[-1].unit, sizeof(o->unit));
+	}
+	return 0;
+}
+
+static int
+owners_find_proc(int procfd, const struct owners_opts *o, const struct inohash *want,
+                 struct owner_list *out, struct err *e)
+{
+	struct owners_pids pids = {0};
+	char *buf = malloc(OWNERS_DENTS_BUF);
+	int rc = -1;
+
+	if (buf == NULL)
+		return err_internal(e, "/proc walk: out of memory");
+	if (owners_list_pids(procfd, buf, &pids, e) == 0 &&
+	    owners_walk_all(procfd, o, want, &pids, out, e) == 0)
+		rc = 0;
+	free(buf);
+	free(pids.v);
+	return rc;
+}
+
 int
 owners_find(const struct owners_opts *o, const uint64_t *inodes, size_t n, struct owner_list *out,
             struct err *e)
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
-	struct owners_pids pids = {0};
+	int use_bpf = !(o && (o->proc || o->no_bpf));
 	struct inohash want = {0};
-	char *buf = NULL;
 	int procfd, rc = -1;
 
 	procfd = open(proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd == -1)
 		return err_internal(e, "%s: %s", proc, strerror(errno));
-	buf = malloc(OWNERS_DENTS_BUF);
-	if (buf == NULL) {
-		err_internal(e, "/proc walk: out of memory");
+	if (owners_want(inodes, n, &want, e) == -1)
 		goto out;
-	}
-	if (owners_want(inodes, n, &want, e) == -1 ||
-	    owners_list_pids(procfd, buf, &pids, e) == -1 ||
-	    owners_walk_all(procfd, o, &want, &pids, out, e) == -1)
+	if (!(use_bpf && owners_find_bpf(procfd, &want, out) == 0) &&
+	    owners_find_proc(procfd, o, &want, out, e) == -1)
 		goto out;
 	if (out->n > 1) /* qsort(NULL, 0) is undefined behaviour */
 		qsort(out->v, out->n, sizeof(*out->v), owners_cmp);
 	rc = 0;
 out:
-	free(buf);
-	free(pids.v);
 	inohash_free(&want);
 	close(procfd);
 	return rc;

@@ -16,6 +16,11 @@
  * details (command, user, systemd unit) are read only for the few
  * processes that hold a wanted socket.
  *
+ * When privileged, and unless opts say otherwise, a BPF task_file
+ * iterator (owners_bpf.h) replaces the walk: the kernel lists socket
+ * descriptors itself, and /proc is read only for the holders' details.
+ * It falls back to the walk silently whenever BPF is unavailable.
+ *
  * A process whose fd table we may not read (another user's, when not
  * root) is counted in owner_list.denied, so callers can say how much they
  * could not see instead of silently omitting it.
@@ -56,6 +61,7 @@ struct owner_list {
 struct owners_opts {
 	const char *proc; /* procfs root, NULL for "/proc" (tests use a fake tree) */
 	unsigned threads; /* 0: one per online CPU, at most OWNERS_MAX_THREADS */
+	int no_bpf;       /* 1: always walk /proc, even when the BPF path would work */
 };
 #define OWNERS_MAX_THREADS 16
 

@@ -120,8 +120,8 @@ def helpers():
             h.kill()
 
 
-def portolan(*args, prefix=(), binary=None):
-    env = dict(os.environ, NO_COLOR="1", PORTOLAN_DB="/nonexistent/portolan.db")
+def portolan(*args, prefix=(), binary=None, **extra_env):
+    env = dict(os.environ, NO_COLOR="1", PORTOLAN_DB="/nonexistent/portolan.db", **extra_env)
     return subprocess.run([*prefix, binary or BIN, *map(str, args)], capture_output=True,
                           text=True, env=env, timeout=60)
 
@@ -157,10 +157,13 @@ def ss_set(ports):
     return out
 
 
+# As root the BPF iterator finds the holders; PORTOLAN_NO_BPF=1 forces the
+# /proc walk.  Both must agree with ss.
 @pytest.mark.skipif(shutil.which("ss") is None, reason="ss (iproute2) not installed")
-def test_listening_matches_ss(helpers):
+@pytest.mark.parametrize("no_bpf", ["0", "1"], ids=["default", "proc-walk"])
+def test_listening_matches_ss(helpers, no_bpf):
     ports = our_ports(helpers)
-    p = portolan("listening", "--json")
+    p = portolan("listening", "--json", PORTOLAN_NO_BPF=no_bpf)
     assert p.returncode == 0, p.stderr
     mine = portolan_set(json.loads(p.stdout), ports)
     theirs = ss_set(ports)
