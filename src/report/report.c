@@ -334,6 +334,18 @@ report_cite(struct report_ctx *c, json_t *source_id)
 	json_object_set_new(c->cited, key, json_true());
 }
 
+/* Cite the source id in column i of the current row. */
+static void
+report_cite_column(struct report_ctx *c, struct rows *r, int i)
+{
+	char key[32];
+
+	if (sqlite3_column_type(r->stmt, i) != SQLITE_INTEGER)
+		return;
+	snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(r->stmt, i));
+	json_object_set_new(c->cited, key, json_true());
+}
+
 /*
  * The registry rows for the query.  For a single port an exact row hides
  * an "Unassigned" range row of the same protocol: after the npm merge a
@@ -453,14 +465,15 @@ static void
 report_range_section(struct report_ctx *c)
 {
 	const struct range_machine *m = &c->env->machine;
-	json_t *classes = json_array(), *range;
 	const struct range_class *rc;
+	json_t *classes, *range;
 	long p;
 
 	if (c->lo == PORT_NONE) {
 		json_object_set_new(c->rep, "range", json_null());
 		return;
 	}
+	classes = json_array();
 	/* A range query may span classes; list each once. */
 	for (p = c->lo; p <= c->hi; p = rc->hi + 1) {
 		rc = range_classify(p);
@@ -507,7 +520,7 @@ report_frequency(struct report_ctx *c, struct err *e)
 		json_array_append_new(per, json_pack("{s:s, s:f, s:s, s:s}", "protocol",
 		                                     col_text(&r, 0), "open_frequency", f, "words",
 		                                     words, "nmap_name", col_text(&r, 2)));
-		report_cite(c, col_json(&r, 3));
+		report_cite_column(c, &r, 3);
 		if (f > best)
 			best = f;
 	}
@@ -560,7 +573,7 @@ report_other_names(struct report_ctx *c, struct err *e)
 		                    (json_int_t)sqlite3_column_int64(r.stmt, 4), "database",
 		                    col_text(&r, 2), "source", col_json(&r, 3), "comment",
 		                    col_text(&r, 5), "in_registry", sqlite3_column_int(r.stmt, 6)));
-		report_cite(c, col_json(&r, 3));
+		report_cite_column(c, &r, 3);
 	}
 	rows_close(&r);
 	json_object_set_new(c->rep, "other_names", list);
