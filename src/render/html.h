@@ -1,0 +1,43 @@
+/*
+ * html.h - the site's pages, rendered from the same report objects the
+ * command line prints (report.h, pages.h, search.h).
+ *
+ * Renderers compute no facts: every sentence on a page is a translatable
+ * template (i18n.h) filled with values from the report.  Everything from
+ * the report or the request is HTML-escaped on the way out; the only raw
+ * HTML is what md4c makes of our own curated Markdown, with raw HTML in
+ * the Markdown disabled.  Pages work without JavaScript (the vote is a form
+ * POST to /vote answered by a 303 redirect) and link only same-origin
+ * assets (/assets/...), so a strict Content-Security-Policy holds.
+ *
+ * Each function appends one complete document to out and returns 0, or -1
+ * when out hits its limit.
+ */
+#ifndef PORTOLAN_HTML_H
+#define PORTOLAN_HTML_H
+
+#include <jansson.h>
+
+#include "i18n.h"
+#include "util/strbuf.h"
+
+struct html_ctx {
+	const struct i18n *t;         /* the page's language */
+	const struct i18n_set *langs; /* for the language menu */
+	const char *path;             /* this page's path without query, e.g. "/port/3516" */
+	int voted;                    /* 1: this client just voted here: show the thanks */
+	int show_machine;             /* 1: render report["listening"] ("on this machine now") */
+};
+
+int html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c);
+int html_index(struct strbuf *out, const json_t *index, const struct html_ctx *c);
+int html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c);
+int html_range(struct strbuf *out, const json_t *range, const struct html_ctx *c);
+int html_service(struct strbuf *out, const json_t *service, const struct html_ctx *c);
+/* 400, 404, 405, 413, 429, 500... with a short explanation and a link home. */
+int html_error(struct strbuf *out, int status, const struct html_ctx *c);
+
+/* Append s with & < > " ' escaped. */
+int html_escape(struct strbuf *out, const char *s);
+
+#endif
