@@ -171,6 +171,15 @@ owners_read(int procfd, pid_t pid, const char *name, char *buf, size_t len)
 	return n;
 }
 
+/* Keep a cgroup's last path component only when it names a systemd unit. */
+static void
+owners_unit_leaf(const char *leaf, char *unit, size_t len)
+{
+	unit[0] = '\0';
+	if (strstr(leaf, ".service") || strstr(leaf, ".scope") || strstr(leaf, ".socket"))
+		snprintf(unit, len, "%s", leaf);
+}
+
 /*
  * The systemd unit is the last component of the process's cgroup v2 path
  * ("0::/system.slice/nginx.service") when it names a unit; anything else
@@ -189,8 +198,7 @@ owners_unit(int procfd, pid_t pid, char *unit, size_t len)
 		return;
 	line[strcspn(line, "\n")] = '\0';
 	last = strrchr(line, '/') + 1;
-	if (strstr(last, ".service") || strstr(last, ".scope") || strstr(last, ".socket"))
-		snprintf(unit, len, "%s", last);
+	owners_unit_leaf(last, unit, len);
 }
 
 static void
@@ -401,14 +409,48 @@ out:
 	return rc;
 }
 
+/* The BPF path's state: processes as the iterator describes them, and hits. */
+struct owners_bpf_task {
+	pid_t pid;
+	uint32_t uid;
+	char comm[32];
+	char unit[128];
+};
+
 struct owners_bpf_ctx {
 	const struct inohash *want;
 	struct owner_list *out;
+	struct owners_bpf_task *task;
+	size_t ntask, cap;
 	int nomem;
 };
 
 static void
-owners_bpf_hit(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
+owners_bpf_task(void *arg, uint32_t pid, uint32_t uid, const char *comm, const char *cgroup)
+{
+	struct owners_bpf_ctx *c = arg;
+	struct owners_bpf_task *t;
+
+	if (c->ntask == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+
+		t = cap > OWNERS_MAX_HITS ? NULL : realloc(c->task, cap * sizeof(*t));
+		if (t == NULL) {
+			c->nomem = 1;
+			return;
+		}
+		c->task = t;
+		c->cap = cap;
+	}
+	t = &c->task[c->ntask++];
+	t->pid = (pid_t)pid;
+	t->uid = uid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	owners_unit_leaf(cgroup, t->unit, sizeof(t->unit));
+}
+
+static void
+owners_bpf_sock(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 {
 	struct owners_bpf_ctx *c = arg;
 	size_t idx = inohash_get(c->want, ino);
@@ -425,42 +467,55 @@ owners_bpf_hit(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 }
 
 static int
-owners_cmp_pid(const void *a, const void *b)
+owners_cmp_task(const void *a, const void *b)
 {
-	const struct owner *x = a, *y = b;
+	const struct owners_bpf_task *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* Copy the iterator's description of o's process; /proc when it gave none. */
+static void
+owners_bpf_describe(struct owners_bpf_ctx *c, int procfd, struct owners_users *users,
+                    struct owner *o)
+{
+	struct owners_bpf_task key = {.pid = o->pid};
+	const struct owners_bpf_task *t =
+	    c->ntask ? bsearch(&key, c->task, c->ntask, sizeof(*c->task), owners_cmp_task) : NULL;
+
+	if (t == NULL) {
+		owners_describe(procfd, users, o);
+		return;
+	}
+	o->uid = t->uid;
+	memcpy(o->comm, t->comm, sizeof(o->comm));
+	memcpy(o->unit, t->unit, sizeof(o->unit));
+	owners_user(users, o->uid, o->user, sizeof(o->user));
+}
+
 /*
- * The BPF path: the kernel lists the socket descriptors, /proc is read
- * only for the holders' details, once per process.  -1 means "use the
- * /proc walk instead", never a failure of the command.
+ * The BPF path: one kernel pass lists the socket descriptors and
+ * describes their processes.  -1 means "use the /proc walk instead",
+ * never a failure of the command.
  */
 static int
 owners_find_bpf(int procfd, const struct inohash *want, struct owner_list *out)
 {
 	struct owners_bpf_ctx c = {.want = want, .out = out};
+	struct owners_bpf_sink sink = {.ctx = &c, .task = owners_bpf_task, .sock = owners_bpf_sock};
 	struct owners_users users = {.n = 0};
 
-	if (owners_bpf_sockets(owners_bpf_hit, &c, NULL) == -1 || c.nomem) {
+	if (owners_bpf_sockets(&sink, NULL) == -1 || c.nomem) {
+		free(c.task);
 		out->n = 0;
 		return -1;
 	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), owners_cmp_pid);
-	for (size_t i = 0; i < out->n; i++) {
-		struct owner *o = &out->v[i];
-
-		if (i == 0 || o[-1].pid != o->pid) {
-			owners_describe(procfd, &users, o);
-			continue;
-		}
-		o->uid = o[-1].uid;
-		memcpy(o->comm, o[-1].comm, sizeof(o->comm));
-		memcpy(o->user, o[-1].user, sizeof(o->user));
-		memcpy(o->unit, o[-1].unit, sizeof(o->unit));
-	}
+	/* Usually in pid order already; a thread with its own file table may repeat one. */
+	if (c.ntask > 1)
+		qsort(c.task, c.ntask, sizeof(*c.task), owners_cmp_task);
+	for (size_t i = 0; i < out->n; i++)
+		owners_bpf_describe(&c, procfd, &users, &out->v[i]);
+	free(c.task);
 	return 0;
 }
 

@@ -28,11 +28,22 @@
 
 #define OWNERS_BPF_BUF (256 * 1024)
 
-/* The iterator's record, as owners_iter.bpf writes it. */
-struct owners_bpf_rec {
+/* The iterator's records, as owners_iter.bpf writes them. */
+struct owners_bpf_sock {
+	uint32_t kind; /* 0 */
 	uint32_t pid;
 	uint32_t fd;
+	uint32_t pad;
 	uint64_t ino;
+};
+
+struct owners_bpf_task {
+	uint32_t kind; /* 1 */
+	uint32_t pid;
+	uint32_t uid;
+	uint32_t pad;
+	char comm[16];
+	char cgroup[64];
 };
 
 /* How deep our PID namespace is: the number of pids on "NSpid:" minus one. */
@@ -61,26 +72,47 @@ owners_bpf_ns_level(void)
 	return level ? level - 1 : 0;
 }
 
+/* Hand one record to the sink; its size, or 0 when buf holds less than a record. */
+static size_t
+owners_bpf_record(const char *buf, size_t len, const struct owners_bpf_sink *sink)
+{
+	struct owners_bpf_sock s;
+	struct owners_bpf_task t;
+	uint32_t kind;
+
+	if (len < sizeof(kind))
+		return 0;
+	memcpy(&kind, buf, sizeof(kind));
+	if (kind == 1) {
+		if (len < sizeof(t))
+			return 0;
+		memcpy(&t, buf, sizeof(t));
+		t.comm[sizeof(t.comm) - 1] = t.cgroup[sizeof(t.cgroup) - 1] = '\0';
+		sink->task(sink->ctx, t.pid, t.uid, t.comm, t.cgroup);
+		return sizeof(t);
+	}
+	if (len < sizeof(s))
+		return 0;
+	memcpy(&s, buf, sizeof(s));
+	sink->sock(sink->ctx, s.pid, s.fd, s.ino);
+	return sizeof(s);
+}
+
 static int
-owners_bpf_read(int fd, owners_bpf_fn fn, void *ctx, struct err *e)
+owners_bpf_read(int fd, const struct owners_bpf_sink *sink, struct err *e)
 {
 	char *buf = malloc(OWNERS_BPF_BUF);
-	size_t have = 0;
+	size_t have = 0, off, used;
 	ssize_t n;
 
 	if (buf == NULL)
 		return err_internal(e, "bpf iterator: out of memory");
-	/* Records never straddle reads in practice; carry a partial one anyway. */
+	/* A record may straddle two reads: carry the partial one over. */
 	while ((n = read(fd, buf + have, OWNERS_BPF_BUF - have)) > 0) {
-		size_t len = have + (size_t)n, off;
+		size_t len = have + (size_t)n;
 
-		for (off = 0; off + sizeof(struct owners_bpf_rec) <= len;
-		     off += sizeof(struct owners_bpf_rec)) {
-			struct owners_bpf_rec r;
-
-			memcpy(&r, buf + off, sizeof(r));
-			fn(ctx, r.pid, r.fd, r.ino);
-		}
+		for (off = 0; (used = owners_bpf_record(buf + off, len - off, sink)) > 0;)
+			off += used;
 		have = len - off;
 		memmove(buf, buf + off, have);
 	}
@@ -91,7 +123,7 @@ owners_bpf_read(int fd, owners_bpf_fn fn, void *ctx, struct err *e)
 }
 
 int
-owners_bpf_sockets(owners_bpf_fn fn, void *ctx, struct err *e)
+owners_bpf_sockets(const struct owners_bpf_sink *sink, struct err *e)
 {
 	struct owners_iter *skel;
 	union bpf_attr attr;
@@ -112,7 +144,7 @@ owners_bpf_sockets(owners_bpf_fn fn, void *ctx, struct err *e)
 		err_internal(e, "bpf: cannot start the iterator: %s", strerror(errno));
 		goto out;
 	}
-	rc = owners_bpf_read(fd, fn, ctx, e);
+	rc = owners_bpf_read(fd, sink, e);
 	close(fd);
 out:
 	owners_iter__destroy(skel);
@@ -122,10 +154,9 @@ out:
 #else /* !PORTOLAN_HAVE_BPF */
 
 int
-owners_bpf_sockets(owners_bpf_fn fn, void *ctx, struct err *e)
+owners_bpf_sockets(const struct owners_bpf_sink *sink, struct err *e)
 {
-	(void)fn;
-	(void)ctx;
+	(void)sink;
 	return err_internal(e, "bpf: built without bpftool (%s)", strerror(ENOSYS));
 }
 

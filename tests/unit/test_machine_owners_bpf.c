@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,8 +23,22 @@
 struct seen {
 	uint64_t ino;
 	uint32_t pid, fd;
-	int hits, records;
+	int hits, records, tasks_before;
+	int tasks;
+	char comm[16];
 };
+
+static void
+task(void *arg, uint32_t pid, uint32_t uid, const char *comm, const char *cgroup)
+{
+	struct seen *s = arg;
+
+	(void)uid;
+	(void)cgroup;
+	s->tasks++;
+	if (pid == (uint32_t)getpid())
+		snprintf(s->comm, sizeof(s->comm), "%s", comm);
+}
 
 static void
 record(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
@@ -35,6 +50,7 @@ record(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 		s->hits++;
 		s->pid = pid;
 		s->fd = fd;
+		s->tasks_before = s->tasks;
 	}
 }
 
@@ -50,7 +66,9 @@ test_iterator_sees_our_socket(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	s.ino = st.st_ino;
-	if (owners_bpf_sockets(record, &s, &e) == -1) {
+	struct owners_bpf_sink sink = {.ctx = &s, .task = task, .sock = record};
+
+	if (owners_bpf_sockets(&sink, &e) == -1) {
 		close(fd);
 		skip();
 	}
@@ -58,6 +76,9 @@ test_iterator_sees_our_socket(void **state)
 	assert_int_equal(s.pid, getpid());
 	assert_int_equal(s.fd, fd);
 	assert_true(s.records >= 1);
+	/* Our process was described before its socket, with its command name. */
+	assert_true(s.tasks_before >= 1);
+	assert_string_equal(s.comm, "test_machine_ow");
 	close(fd);
 }
 
@@ -75,7 +96,9 @@ test_same_holders_both_paths(void **state)
 	(void)state;
 	assert_int_equal(fstat(fd, &st), 0);
 	ino = st.st_ino;
-	if (owners_bpf_sockets(record, &probe, &e) == -1) {
+	struct owners_bpf_sink sink = {.ctx = &probe, .task = task, .sock = record};
+
+	if (owners_bpf_sockets(&sink, &e) == -1) {
 		close(fd);
 		close(dup_fd);
 		skip();
@@ -89,6 +112,8 @@ test_same_holders_both_paths(void **state)
 		assert_int_equal(a.v[i].fd, b.v[i].fd);
 		assert_string_equal(a.v[i].comm, b.v[i].comm);
 		assert_string_equal(a.v[i].user, b.v[i].user);
+		assert_string_equal(a.v[i].unit, b.v[i].unit);
+		assert_int_equal(a.v[i].uid, b.v[i].uid);
 	}
 	owners_free(&a);
 	owners_free(&b);
