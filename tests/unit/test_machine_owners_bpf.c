@@ -25,6 +25,8 @@ struct seen {
 	uint32_t pid, fd;
 	int hits, records, tasks_before;
 	int tasks;
+	uint32_t last_task; /* pid of the latest task record */
+	int orphans;        /* socket records not preceded by their process's record */
 	char comm[16];
 };
 
@@ -36,6 +38,7 @@ task(void *arg, uint32_t pid, uint32_t uid, const char *comm, const char *cgroup
 	(void)uid;
 	(void)cgroup;
 	s->tasks++;
+	s->last_task = pid;
 	if (pid == (uint32_t)getpid())
 		snprintf(s->comm, sizeof(s->comm), "%s", comm);
 }
@@ -46,6 +49,8 @@ record(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 	struct seen *s = arg;
 
 	s->records++;
+	if (pid != s->last_task)
+		s->orphans++;
 	if (ino == s->ino) {
 		s->hits++;
 		s->pid = pid;
@@ -76,6 +81,8 @@ test_iterator_sees_our_socket(void **state)
 	assert_int_equal(s.pid, getpid());
 	assert_int_equal(s.fd, fd);
 	assert_true(s.records >= 1);
+	/* Every socket follows its process's record, across read() boundaries too. */
+	assert_int_equal(s.orphans, 0);
 	/* Our process was described before its socket, with its command name. */
 	assert_true(s.tasks_before >= 1);
 	assert_string_equal(s.comm, "test_machine_ow");
