@@ -40,11 +40,16 @@ const struct i18n *i18n_at(const struct i18n_set *set, size_t i);
 
 const char *i18n_code(const struct i18n *t);  /* BCP 47 code for <html lang>: "ko", "zh-Hans"... */
 const char *i18n_name(const struct i18n *t);  /* the language's own name: "한국어" */
-/* The translation of msgid, or msgid itself. */
-const char *i18n_text(const struct i18n *t, const char *msgid);
+/*
+ * The translation of msgid, or msgid itself.  format_arg lets the compiler
+ * check a translated format against its arguments through the msgid
+ * (-Wformat=2 would otherwise refuse the non-literal format); i18n_load()
+ * guarantees the msgstr has the same conversions.
+ */
+const char *i18n_text(const struct i18n *t, const char *msgid) __attribute__((format_arg(2)));
 /* Plural forms per the catalog's Plural-Forms rule. */
 const char *i18n_ntext(const struct i18n *t, const char *msgid, const char *msgid_plural,
-                       unsigned long n);
+                       unsigned long n) __attribute__((format_arg(2), format_arg(3)));
 /* 26000 -> "26,000" (en), "26.000" (de), "26 000" (fr, ru, sv)... */
 void i18n_number(const struct i18n *t, long long n, char *buf, size_t len);
 /* "2002-05" or "2002-05-14" -> "May 2002", "14 May 2002" (en), "2002년 5월" (ko)... */
