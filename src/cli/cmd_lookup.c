@@ -26,6 +26,7 @@ static const char cmd_lookup_usage[] =
     "  --json       the report as JSON (schema portolan.report/1, docs/json-schema.md)\n"
     "  --db FILE    database to read (default: $PORTOLAN_DB or $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
+    "  --no-machine leave out who listens on the port on this machine\n"
     "\n"
     "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
 
@@ -33,11 +34,9 @@ int
 cmd_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},     {"db", required_argument, NULL, 'd'},
+	    {"no-color", no_argument, NULL, 'C'}, {"no-machine", no_argument, NULL, 'M'},
+	    {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
 	};
 	struct render_opts ro = {.color = cli_color(stdout)};
 	const char *db = NULL;
@@ -45,11 +44,11 @@ cmd_lookup(int argc, char **argv)
 	struct store *st;
 	struct query q;
 	struct err e = {0};
-	int c, json = 0, rc = CLI_FOUND, i;
+	int c, json = 0, rc = CLI_FOUND, i, machine = 1;
 	json_t *rep, *all = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:CMh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -59,6 +58,9 @@ cmd_lookup(int argc, char **argv)
 			break;
 		case 'C':
 			ro.color = 0;
+			break;
+		case 'M':
+			machine = 0;
 			break;
 		case 'h':
 			fputs(cmd_lookup_usage, stdout);
@@ -78,6 +80,7 @@ cmd_lookup(int argc, char **argv)
 	if (cli_open_store(db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);
 	report_env_init(&env);
+	env.with_listening = machine;
 	if (json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {

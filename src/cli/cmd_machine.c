@@ -9,11 +9,12 @@
  * missing database only drops the annotation, unless --db names one
  * explicitly, in which case failing to open it is an error.
  *
- * "Unexpected" listeners are flagged from facts, never guesses about
- * intent: the port is unassigned in the registry, or sits in this
- * machine's ephemeral range (where the kernel also hands out client
- * ports, so a listener there may collide or be a leftover), or the
- * curated data lists a malware use of it.
+ * "Unexpected" listeners are flagged from facts by src/report/listening.c,
+ * which the port report and the web share: the port is unassigned in the
+ * registry, sits in this machine's ephemeral range (where the kernel also
+ * hands out client ports, so a listener there may collide or be a
+ * leftover), the curated data lists a malware use of it, or the process is
+ * named after another registered service.
  *
  * JSON is built with jansson and printed by render_json(); text goes
  * straight to stdout.  Library calls return struct err; this file is the
@@ -38,16 +39,9 @@
 #include "machine/listeners.h"
 #include "render/render.h"
 #include "report/range.h"
+#include "report/listening.h"
 #include "report/report.h"
 #include "util/strbuf.h"
-
-enum {
-	FLAG_UNASSIGNED = 1u << 0,
-	FLAG_EPHEMERAL = 1u << 1,
-	FLAG_MALWARE = 1u << 2,
-	FLAG_OTHER_SERVICE = 1u << 3,
-};
-#define FLAG_COUNT 4
 
 struct cmd_machine {
 	const char *cmd;
@@ -57,17 +51,6 @@ struct cmd_machine {
 	struct range_machine rm;
 	int json, color;
 };
-
-/* What the registry says a listener's port is; 0 when there is no registry. */
-struct cmd_machine_note {
-	int have;
-	struct port_identity id;
-	unsigned flags;
-	char looks_like[64]; /* with FLAG_OTHER_SERVICE: the service the process is named after */
-};
-
-static const char *const cmd_machine_flag_names[FLAG_COUNT] = {"unassigned", "ephemeral", "malware",
-                                                               "other-service"};
 
 static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
@@ -99,112 +82,6 @@ cmd_machine_close(struct cmd_machine *m)
 		store_close(m->st);
 }
 
-/* Whether the curated data lists a malware use of this port. */
-static int
-cmd_machine_malware(struct store *st, unsigned port)
-{
-	sqlite3_stmt *stmt;
-	int hit = 0;
-
-	if (store_prepare(st,
-	                  "SELECT 1 FROM use WHERE port_lo <= ?1 AND port_hi >= ?1"
-	                  " AND category = 'malware' LIMIT 1",
-	                  &stmt, NULL) == -1)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, port);
-	hit = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return hit;
-}
-
-static int
-cmd_machine_is_service(struct store *st, const char *name)
-{
-	sqlite3_stmt *stmt;
-	int hit;
-
-	if (store_prepare(st, "SELECT 1 FROM record WHERE service = ?1 COLLATE NOCASE LIMIT 1",
-	                  &stmt, NULL) == -1)
-		return 0;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-	hit = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return hit;
-}
-
-/*
- * Whether a process is named after a registered service other than the
- * port's own: "sshd" on the http port looks like ssh.  Only the command
- * itself, without a trailing 'd', and its part before the first '-'
- * ("redis-server") are tried, and only exact registry names count, so a
- * process with an unrelated name (nginx, python3) is never flagged.
- */
-static int
-cmd_machine_looks_like(struct store *st, const char *comm, const char *service, char *out,
-                       size_t len)
-{
-	char cand[3][32];
-	size_t n = strlen(comm);
-
-	if (n == 0 || n >= sizeof(cand[0]))
-		return 0;
-	snprintf(cand[0], sizeof(cand[0]), "%s", comm);
-	snprintf(cand[1], sizeof(cand[1]), "%.*s", (int)(n - (comm[n - 1] == 'd')), comm);
-	snprintf(cand[2], sizeof(cand[2]), "%.*s", (int)strcspn(comm, "-"), comm);
-	for (size_t i = 0; i < 3; i++) {
-		if (cand[i][0] == '\0' || strcasecmp(cand[i], service) == 0)
-			return 0; /* named after the port's own service */
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (cmd_machine_is_service(st, cand[i])) {
-			snprintf(out, len, "%.31s", cand[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * The registry annotation.  Failures to annotate are not failures of the
- * command: the machine facts stand on their own, so errors are dropped.
- */
-static void
-cmd_machine_annotate(struct cmd_machine *m, const struct listener *l, struct cmd_machine_note *n)
-{
-	const struct msock *s = &l->s;
-
-	memset(n, 0, sizeof(*n));
-	if (s->port >= (unsigned)m->rm.ephemeral_lo && s->port <= (unsigned)m->rm.ephemeral_hi)
-		n->flags |= FLAG_EPHEMERAL;
-	if (m->st == NULL || report_identity(m->st, (long)s->port, portspec_proto_name(s->proto),
-	                                     &n->id, NULL) == -1)
-		return;
-	n->have = 1;
-	if (!n->id.assigned)
-		n->flags |= FLAG_UNASSIGNED;
-	if (cmd_machine_malware(m->st, s->port))
-		n->flags |= FLAG_MALWARE;
-	if (n->id.assigned && l->nholders > 0 &&
-	    cmd_machine_looks_like(m->st, l->holders[0].comm, n->id.service, n->looks_like,
-	                           sizeof(n->looks_like)))
-		n->flags |= FLAG_OTHER_SERVICE;
-}
-
-/* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
-static void
-cmd_machine_endpoint(const struct msock *s, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN] = "", ifn[IF_NAMESIZE + 1] = "";
-
-	sockets_addr_str(s, addr, sizeof(addr));
-	if (s->ifindex && if_indextoname(s->ifindex, ifn + 1))
-		ifn[0] = '%';
-	if (s->family == AF_INET6)
-		snprintf(buf, len, "[%s%s]:%u", addr, ifn, s->port);
-	else
-		snprintf(buf, len, "%s%s:%u", addr, ifn, s->port);
-}
-
 /* "nginx:812,813(www-data) sshd:90(root)": holders grouped by command and user. */
 static void
 cmd_machine_holders(const struct listener *l, struct strbuf *sb)
@@ -234,85 +111,34 @@ cmd_machine_holders(const struct listener *l, struct strbuf *sb)
 static void
 cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 {
-	struct cmd_machine_note n;
+	struct listening_note n;
 	struct strbuf who;
 	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
 
-	cmd_machine_annotate(m, l, &n);
-	cmd_machine_endpoint(&l->s, ep, sizeof(ep));
+	listening_annotate(m->st, &m->rm, l, &n);
+	listening_endpoint(&l->s, ep, sizeof(ep));
 	strbuf_init(&who, 4096);
 	cmd_machine_holders(l, &who);
 	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
 	if (n.have)
 		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
-	for (size_t i = 0; i < FLAG_COUNT; i++)
+	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
 		if (n.flags & (1u << i))
-			printf(" %s!%s%s%s%s", m->color ? "\033[1;31m" : "",
-			       cmd_machine_flag_names[i],
-			       (1u << i) == FLAG_OTHER_SERVICE ? "=" : "",
-			       (1u << i) == FLAG_OTHER_SERVICE ? n.looks_like : "",
+			printf(" %s!%s%s%s%s", m->color ? "\033[1;31m" : "", listening_flag_name(i),
+			       (1u << i) == LISTENING_OTHER_SERVICE ? "=" : "",
+			       (1u << i) == LISTENING_OTHER_SERVICE ? n.looks_like : "",
 			       m->color ? "\033[0m" : "");
 	putchar('\n');
 	strbuf_free(&who);
 }
 
 static json_t *
-cmd_machine_json_holder(const struct owner *o)
-{
-	return json_pack("{s:I, s:i, s:s, s:s, s:I, s:s?}", "pid", (json_int_t)o->pid, "fd", o->fd,
-	                 "command", o->comm, "user", o->user, "uid",
-	                 o->uid == OWNERS_UID_UNKNOWN ? (json_int_t)-1 : (json_int_t)o->uid, "unit",
-	                 o->unit[0] ? o->unit : NULL);
-}
-
-static json_t *
 cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 {
-	char addr[INET6_ADDRSTRLEN] = "", ifn[IF_NAMESIZE] = "";
-	struct cmd_machine_note n;
-	json_t *o, *holders = json_array(), *flags = json_array();
+	struct listening_note n;
 
-	cmd_machine_annotate(m, l, &n);
-	sockets_addr_str(&l->s, addr, sizeof(addr));
-	if (l->s.ifindex)
-		if_indextoname(l->s.ifindex, ifn);
-	for (size_t i = 0; i < l->nholders; i++)
-		json_array_append_new(holders, cmd_machine_json_holder(&l->holders[i]));
-	for (size_t i = 0; i < FLAG_COUNT; i++)
-		if (n.flags & (1u << i))
-			json_array_append_new(flags, json_string(cmd_machine_flag_names[i]));
-	o = json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s, s:I, s:I, s:o, s:o}", "proto",
-	              portspec_proto_name(l->s.proto), "family",
-	              l->s.family == AF_INET ? "ipv4" : "ipv6", "address", addr, "port",
-	              (int)l->s.port, "interface", ifn[0] ? ifn : NULL, "state",
-	              l->s.state == 10 ? "listen" : "unconnected", "inode", (json_int_t)l->s.inode,
-	              "socket_uid", (json_int_t)l->s.uid, "holders", holders, "flags", flags);
-	if (n.flags & FLAG_OTHER_SERVICE)
-		json_object_set_new(o, "looks_like", json_string(n.looks_like));
-	if (n.have)
-		json_object_set_new(o, "registry",
-		                    json_pack("{s:s, s:s, s:b}", "service", n.id.service,
-		                              "description", n.id.description, "assigned",
-		                              n.id.assigned));
-	else
-		json_object_set_new(o, "registry", json_null());
-	return o;
-}
-
-/* The sentence about listeners we could not attribute, "" when none. */
-static void
-cmd_machine_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	if (unseen == 0)
-		return;
-	if (ls->denied > 0)
-		snprintf(buf, len, "%zu listener%s owned by other users: run as root to see who",
-		         unseen, unseen == 1 ? "" : "s");
-	else
-		snprintf(buf, len,
-		         "%zu listener%s held by no process visible here (another PID namespace?)",
-		         unseen, unseen == 1 ? "" : "s");
+	listening_annotate(m->st, &m->rm, l, &n);
+	return listening_json(l, &n);
 }
 
 /* The listeners that pass the filters, in order; returns how many are kept. */
@@ -335,9 +161,9 @@ cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
 			return 0;
 	}
 	if (f->unexpected) {
-		struct cmd_machine_note n;
+		struct listening_note n;
 
-		cmd_machine_annotate(m, l, &n);
+		listening_annotate(m->st, &m->rm, l, &n);
 		return n.flags != 0;
 	}
 	return 1;
@@ -361,7 +187,7 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 		else
 			cmd_machine_text_line(m, l);
 	}
-	cmd_machine_unseen(&m->ls, unseen, note, sizeof(note));
+	listening_unseen(&m->ls, unseen, note, sizeof(note));
 	if (m->json) {
 		json_object_set_new(root, "listeners", arr);
 		json_object_set_new(root, "unseen", json_integer((json_int_t)unseen));
@@ -692,7 +518,7 @@ cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct
 		}
 		strbuf_init(&who, 4096);
 		cmd_machine_holders(l, &who);
-		cmd_machine_endpoint(&l->s, ep, sizeof(ep));
+		listening_endpoint(&l->s, ep, sizeof(ep));
 		printf("+ %s %s %s\n", portspec_proto_name(l->s.proto), ep, who.buf);
 		strbuf_free(&who);
 	}
@@ -707,7 +533,7 @@ cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct
 		printf("- %s   (%s:%ld)\n", line, file, ex->line);
 	}
 	if (!m->json) {
-		cmd_machine_unseen(&m->ls, m->ls.unseen, line, sizeof(line));
+		listening_unseen(&m->ls, m->ls.unseen, line, sizeof(line));
 		if (line[0]) /* an expected PROCESS cannot match what we cannot see */
 			fprintf(stderr, "portolan %s: %s\n", m->cmd, line);
 		json_decref(added);
@@ -735,7 +561,7 @@ cmd_audit_snapshot(struct cmd_machine *m)
 	}
 	fputs(sb.buf, stdout);
 	strbuf_free(&sb);
-	cmd_machine_unseen(&m->ls, m->ls.unseen, note, sizeof(note));
+	listening_unseen(&m->ls, m->ls.unseen, note, sizeof(note));
 	if (note[0])
 		fprintf(stderr, "portolan %s: %s\n", m->cmd, note);
 	return CLI_FOUND;

@@ -233,6 +233,36 @@ section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 	fputc('\n', out);
 }
 
+/* "On this machine now": present only when the caller asked the machine. */
+static void
+section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *l = json_object_get(rep, "listening"), *s, *h, *f;
+	size_t i, j;
+
+	if (!json_is_object(l))
+		return;
+	heading(out, o, "On this machine now");
+	if (json_array_size(json_object_get(l, "listeners")) == 0)
+		fprintf(out, "  nothing listens on this port here\n");
+	json_array_foreach(json_object_get(l, "listeners"), i, s)
+	{
+		fprintf(out, "  %-4s %s%s%s:%lld ", str(s, "proto"),
+		        strcmp(str(s, "family"), "ipv6") == 0 ? "[" : "", str(s, "address"),
+		        strcmp(str(s, "family"), "ipv6") == 0 ? "]" : "", num(s, "port"));
+		json_array_foreach(json_object_get(s, "holders"), j, h)
+		    fprintf(out, "%s%s (pid %lld, %s)", j ? ", " : " ", str(h, "command"),
+		            num(h, "pid"), str(h, "user"));
+		if (json_array_size(json_object_get(s, "holders")) == 0)
+			fprintf(out, " (holder not visible)");
+		json_array_foreach(json_object_get(s, "flags"), j, f)
+		    fprintf(out, " %s!%s%s", RED(o), json_string_value(f), RESET(o));
+		fputc('\n', out);
+	}
+	if (str(l, "note")[0])
+		fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
+}
+
 static void
 section_range(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -386,6 +416,7 @@ render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	}
 	section_header(out, o, rep);
 	section_concern(out, o, rep);
+	section_listening(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
 	section_frequency(out, o, rep);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "listening.h"
 #include "report.h"
 
 /* A tiny cursor over one prepared statement, so sections read as loops. */
@@ -828,6 +829,23 @@ report_concern(struct report_ctx *c)
 	                    json_pack("{s:s, s:o}", "level", level, "reasons", reasons));
 }
 
+/*
+ * Who listens on the port on this machine, when the caller asks (the
+ * command line does for a single port; the web only on loopback).  A
+ * machine that will not answer (netlink refused in a sandbox) leaves the
+ * section null rather than failing the whole report.
+ */
+static void
+report_listening(struct report_ctx *c)
+{
+	struct err ignored = {0};
+	json_t *l = NULL;
+
+	if (c->lo != PORT_NONE && c->lo == c->hi)
+		l = listening_port(c->st, &c->env->machine, c->lo, c->protocol, &ignored);
+	json_object_set_new(c->rep, "listening", l ? l : json_null());
+}
+
 /* Whole days between an ISO date ("2026-08-17" or "2026-08") and now; -1 if unparsable. */
 static long
 report_age_days(const char *date, time_t now)
@@ -972,6 +990,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
 	report_concern(&c);
+	if (env->with_listening)
+		report_listening(&c);
 	/*
 	 * Found means the registry or another database knows the port.  Every
 	 * port 0-49151 has a registry row (if only "Unassigned"), so a port

@@ -33,6 +33,7 @@
 struct report_env {
 	struct range_machine machine;
 	time_t now;
+	int with_listening; /* add "listening": who listens on a single port here, now */
 };
 
 /* Read this machine's facts and the clock once per process. */

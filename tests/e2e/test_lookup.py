@@ -162,3 +162,21 @@ def test_json_schema_keys(full_db):
                 "frequency", "other_names", "siblings", "service_ports", "uses", "history",
                 "note", "sources", "snapshot"):
         assert key in rep, key
+
+
+def test_report_shows_who_listens_here(full_db):
+    import os
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        rep = report(str(port), full_db)
+        held = [(l["proto"], l["address"], h["pid"]) for l in rep["listening"]["listeners"]
+                for h in l["holders"]]
+        assert ("tcp", "127.0.0.1", os.getpid()) in held
+        assert "On this machine now" in run(str(port), db=full_db).stdout
+        assert "listening" not in report(str(port), full_db, "--no-machine")
+    rep = report(str(port), full_db)
+    assert rep["listening"]["listeners"] == []

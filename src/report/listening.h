@@ -1,0 +1,67 @@
+/*
+ * listening.h - this machine's listeners, annotated with what the registry
+ * says their ports are.
+ *
+ * One piece serves every place that shows listeners: `who`, `listening`
+ * and `audit` on the command line, the port report's "listening" section
+ * (`portolan 3106` run locally) and the web's "on this machine now".  The
+ * machine module (src/machine/) says what listens and who holds it; this
+ * module adds the registry's view and flags what looks unexpected, from
+ * facts only: the port is unassigned, it sits in this machine's ephemeral
+ * range, the curated data lists malware on it, or the process is named
+ * after a different registered service (sshd on the http port).
+ *
+ * The store may be NULL (no database yet): then only the machine's own
+ * facts (the ephemeral range) flag anything.  Annotation failures never
+ * fail the caller: the machine facts stand on their own.
+ *
+ * Ownership: JSON returned is a new reference for the caller.
+ */
+#ifndef PORTOLAN_LISTENING_H
+#define PORTOLAN_LISTENING_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "machine/listeners.h"
+#include "range.h"
+#include "report.h"
+
+enum listening_flag {
+	LISTENING_UNASSIGNED = 1u << 0,
+	LISTENING_EPHEMERAL = 1u << 1,
+	LISTENING_MALWARE = 1u << 2,
+	LISTENING_OTHER_SERVICE = 1u << 3,
+};
+#define LISTENING_NFLAGS 4
+
+struct listening_note {
+	int have;                /* 1 when the registry was consulted */
+	struct port_identity id; /* what the registry says the port is */
+	unsigned flags;          /* LISTENING_* */
+	char looks_like[64]; /* with LISTENING_OTHER_SERVICE: the service the process is named after
+	                      */
+};
+
+/* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */
+const char *listening_flag_name(size_t i);
+
+void listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
+                        struct listening_note *n);
+/* One listener as JSON (schema portolan.listening/1, docs/json-schema.md). */
+json_t *listening_json(const struct listener *l, const struct listening_note *n);
+/* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
+void listening_endpoint(const struct msock *s, char *buf, size_t len);
+/* The sentence about listeners nobody visible holds, "" when unseen is 0. */
+void listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len);
+
+/*
+ * The port report's section: who listens on port (protocol "" for TCP and
+ * UDP) right now, as {"listeners": [...], "unseen": N, "note": "..."}.
+ * NULL with e filled when the kernel could not be asked.
+ */
+json_t *listening_port(struct store *st, const struct range_machine *rm, long port,
+                       const char *protocol, struct err *e);
+
+#endif
