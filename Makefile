@@ -22,7 +22,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS     = sqlite3 expat jansson libcurl libmnl libmicrohttpd nettle zlib
+PKGS     = sqlite3 expat jansson libcurl libmnl libmicrohttpd nettle zlib md4c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
