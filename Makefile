@@ -39,6 +39,20 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+# The site's assets (src/web/assets/) become byte arrays in a generated C
+# file (scripts/embed-assets.sh; see src/web/assets.h) that joins the
+# library.  The directory is a prerequisite so adding or removing a file
+# regenerates the table.
+ASSETS   := $(sort $(wildcard src/web/assets/*))
+ASSETS_C := $(BUILD)/gen/assets_data.c
+$(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-assets.sh $(ASSETS) > $@.tmp
+	mv $@.tmp $@
+$(BUILD)/gen/assets_data.o: $(ASSETS_C)
+	$(CC) $(CFLAGS) -c $< -o $@
+LIB_OBJ  += $(BUILD)/gen/assets_data.o
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 PYTEST  ?= /usr/bin/python3 -m pytest
@@ -94,7 +108,7 @@ endif
 # libFuzzer targets: clang, ASan+UBSan, every module but main.c compiled in.
 FUZZFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(ASSETS_C)
 	@mkdir -p build-fuzz
 	clang $(FUZZFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 fuzz: $(FUZZ_BIN)
