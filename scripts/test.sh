@@ -17,6 +17,10 @@ make -j"$(nproc)" all
 make unit
 make e2e
 
+echo "== fuzz targets, ${FUZZ_SECONDS:-10}s each"
+make -j"$(nproc)" fuzz
+make fuzz-smoke
+
 echo "== ASan+UBSan build"
 make -j"$(nproc)" SAN=1 all
 make SAN=1 unit
