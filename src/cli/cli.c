@@ -105,3 +105,30 @@ cli_missing_value(const char *cmd, int argc, char **argv)
 	return cli_usage_error(cmd, "option '%s' needs a value",
 	                       optind > 0 && optind <= argc ? argv[optind - 1] : "?");
 }
+
+int
+cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code)
+{
+	switch (c) {
+	case 'j':
+		o->json = 1;
+		return 1;
+	case 'd':
+		o->db = optarg;
+		return 1;
+	case 'C':
+		o->color = 0;
+		return 1;
+	case 'h':
+		fputs(usage, stdout);
+		*exit_code = CLI_FOUND;
+		return -1;
+	case ':':
+		*exit_code = cli_missing_value(argv[0], argc, argv);
+		return -1;
+	case '?':
+		*exit_code = cli_bad_option(argv[0], argc, argv);
+		return -1;
+	}
+	return 0;
+}

@@ -43,6 +43,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  */
 int cli_missing_value(const char *cmd, int argc, char **argv);
 int cli_bad_option(const char *cmd, int argc, char **argv);
+/*
+ * The options most commands share: --json, --db FILE, --no-color, --help
+ * (getopt values 'j', 'd', 'C', 'h').  cli_option() takes one result of
+ * getopt_long() and returns 1 when it was a shared option (stored in o), 0
+ * when the command must handle it itself, or -1 when the command must
+ * return *exit_code now: help was printed, or a usage error reported
+ * (getopt's ':' and '?').  Option strings start with ':' (see below).
+ */
+struct cli_opts {
+	const char *db;
+	int json;
+	int color;
+};
+/* clang-format off */
+#define CLI_OPTS_LONG                                                   \
+	{"json", no_argument, NULL, 'j'},                               \
+	{"db", required_argument, NULL, 'd'},                           \
+	{"no-color", no_argument, NULL, 'C'},                           \
+	{"help", no_argument, NULL, 'h'}
+/* clang-format on */
+int cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code);
+
 /* 1 when out is a terminal and NO_COLOR is unset or empty. */
 int cli_color(FILE *out);
 /* Where the curated data lives: --data, $PORTOLAN_DATA, or the build's data/ directory. */

@@ -70,7 +70,8 @@ cmd_check_data(int argc, char **argv)
 	struct curated_counts counts;
 	const char *dir = NULL;
 	struct err e = {0};
-	int c, want_counts = 0, json = 0;
+	struct cli_opts co = {0};
+	int c, want_counts = 0, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":D:cjh", opts, NULL)) != -1) {
@@ -81,16 +82,9 @@ cmd_check_data(int argc, char **argv)
 		case 'c':
 			want_counts = 1;
 			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(cmd_check_data_usage, stdout);
-			return CLI_FOUND;
-		case ':':
-			return cli_missing_value(argv[0], argc, argv);
 		default:
-			return cli_bad_option(argv[0], argc, argv);
+			if (cli_option(c, &co, cmd_check_data_usage, argc, argv, &rc) < 0)
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -100,7 +94,7 @@ cmd_check_data(int argc, char **argv)
 		return cli_fail(argv[0], &e);
 	if (import_curated_counts(dir, &counts, &e) == -1)
 		return cli_fail(argv[0], &e);
-	if (json)
+	if (co.json)
 		cmd_check_data_json(&counts);
 	else if (want_counts)
 		cmd_check_data_markdown(&counts);

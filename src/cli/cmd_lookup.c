@@ -34,54 +34,38 @@ int
 cmd_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},     {"db", required_argument, NULL, 'd'},
-	    {"no-color", no_argument, NULL, 'C'}, {"no-machine", no_argument, NULL, 'M'},
-	    {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+	    CLI_OPTS_LONG,
+	    {"no-machine", no_argument, NULL, 'M'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct render_opts ro = {.color = cli_color(stdout)};
-	const char *db = NULL;
+	struct cli_opts co = {.color = cli_color(stdout)};
+	struct render_opts ro;
 	struct report_env env;
 	struct store *st;
 	struct query q;
 	struct err e = {0};
-	int c, json = 0, rc = CLI_FOUND, i, machine = 1;
+	int c, rc = CLI_FOUND, i, machine = 1;
 	json_t *rep, *all = NULL;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":jd:CMh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'C':
-			ro.color = 0;
-			break;
-		case 'M':
+		if (c == 'M')
 			machine = 0;
-			break;
-		case 'h':
-			fputs(cmd_lookup_usage, stdout);
-			return CLI_FOUND;
-		case ':':
-			return cli_missing_value(argv[0], argc, argv);
-		default:
-			return cli_bad_option(argv[0], argc, argv);
-		}
+		else if (cli_option(c, &co, cmd_lookup_usage, argc, argv, &rc) < 0)
+			return rc;
 	}
+	ro.color = co.color;
 	if (optind >= argc)
 		return cli_usage_error(argv[0], "give a port, a range or a service name");
 	/* Validate every query before touching the database: bad input is exit 2 alone. */
 	for (i = optind; i < argc; i++)
 		if (query_parse(argv[i], &q, &e) == -1)
 			return cli_fail(argv[0], &e);
-	if (cli_open_store(db, &st, &e) == -1)
+	if (cli_open_store(co.db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
-	if (json && argc - optind > 1)
+	if (co.json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {
 		query_parse(argv[i], &q, &e);
@@ -93,7 +77,7 @@ cmd_lookup(int argc, char **argv)
 			rc = CLI_NOT_FOUND;
 		if (all)
 			json_array_append(all, rep);
-		else if (json)
+		else if (co.json)
 			render_json(stdout, rep);
 		else {
 			if (i > optind)

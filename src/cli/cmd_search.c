@@ -31,46 +31,31 @@ int
 cmd_search(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},        {"db", required_argument, NULL, 'd'},
-	    {"limit", required_argument, NULL, 'n'}, {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	    CLI_OPTS_LONG,
+	    {"limit", required_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct render_opts ro = {.color = cli_color(stdout)};
+	struct cli_opts co = {.color = cli_color(stdout)};
+	struct render_opts ro;
 	struct strbuf words;
-	const char *db = NULL;
 	struct store *st;
 	struct err e = {0};
-	int c, json = 0, limit = 20, rc, i;
+	int c, limit = 20, rc = CLI_FOUND, i;
 	char *end;
 	json_t *res;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":jd:n:Ch", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'n':
+		if (c == 'n') {
 			limit = (int)strtol(optarg, &end, 10);
 			if (*end || limit < 1 || limit > SEARCH_MAX_LIMIT)
 				return cli_usage_error(argv[0], "--limit takes 1 to %d",
 				                       SEARCH_MAX_LIMIT);
-			break;
-		case 'C':
-			ro.color = 0;
-			break;
-		case 'h':
-			fputs(cmd_search_usage, stdout);
-			return CLI_FOUND;
-		case ':':
-			return cli_missing_value(argv[0], argc, argv);
-		default:
-			return cli_bad_option(argv[0], argc, argv);
+		} else if (cli_option(c, &co, cmd_search_usage, argc, argv, &rc) < 0) {
+			return rc;
 		}
 	}
+	ro.color = co.color;
 	if (optind >= argc)
 		return cli_usage_error(argv[0], "give words to search for");
 	strbuf_init(&words, 4096);
@@ -80,7 +65,7 @@ cmd_search(int argc, char **argv)
 			strbuf_free(&words);
 			return cli_usage_error(argv[0], "search text too long");
 		}
-	if (cli_open_store(db, &st, &e) == -1) {
+	if (cli_open_store(co.db, &st, &e) == -1) {
 		strbuf_free(&words);
 		return cli_fail(argv[0], &e);
 	}
@@ -90,7 +75,7 @@ cmd_search(int argc, char **argv)
 	if (res == NULL)
 		return cli_fail(argv[0], &e);
 	rc = json_array_size(json_object_get(res, "hits")) ? CLI_FOUND : CLI_NOT_FOUND;
-	if (json)
+	if (co.json)
 		render_json(stdout, res);
 	else
 		render_text_search(stdout, res, &ro);

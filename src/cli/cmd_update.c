@@ -57,11 +57,12 @@ cmd_update(int argc, char **argv)
 	    .etc_services = "/etc/services",
 	    .progress = isatty(STDERR_FILENO),
 	};
-	const char *db = NULL, *data = NULL;
+	const char *data = NULL;
 	struct update_result res;
 	char path[4096];
 	struct err e = {0};
-	int c, no_data = 0, quiet = 0, json = 0;
+	struct cli_opts co = {0};
+	int c, no_data = 0, quiet = 0, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":f:n:N:E:SD:Xd:qjh", opts, NULL)) != -1) {
@@ -87,22 +88,12 @@ cmd_update(int argc, char **argv)
 		case 'X':
 			no_data = 1;
 			break;
-		case 'd':
-			db = optarg;
-			break;
 		case 'q':
 			quiet = 1;
 			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(cmd_update_usage, stdout);
-			return CLI_FOUND;
-		case ':':
-			return cli_missing_value(argv[0], argc, argv);
 		default:
-			return cli_bad_option(argv[0], argc, argv);
+			if (cli_option(c, &co, cmd_update_usage, argc, argv, &rc) < 0)
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -112,12 +103,12 @@ cmd_update(int argc, char **argv)
 	if (!plan.from && !plan.npm_dir)
 		plan.from = UPDATE_IANA_URL;
 	plan.data_dir = no_data ? NULL : cli_data_dir(data);
-	if (cli_db_path(db, path, sizeof(path), &e) == -1)
+	if (cli_db_path(co.db, path, sizeof(path), &e) == -1)
 		return cli_fail(argv[0], &e);
 	plan.db_path = path;
 	if (update_run(&plan, &res, &e) == -1)
 		return cli_fail(argv[0], &e);
-	if (json) {
+	if (co.json) {
 		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "schema",
 		                      "portolan.update/1", "database", path, "records",
 		                      (json_int_t)res.records, "people", (json_int_t)res.people,
