@@ -39,6 +39,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 # The site's assets (src/web/assets/) become byte arrays in a generated C
 # file (scripts/embed-assets.sh; see src/web/assets.h) that joins the
@@ -46,19 +47,19 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # regenerates the table.
 ASSETS   := $(sort $(wildcard src/web/assets/*))
 ASSETS_C := $(BUILD)/gen/assets_data.c
+LIB_OBJ  += $(BUILD)/gen/assets_data.o
+
+PYTEST  ?= /usr/bin/python3 -m pytest
+
+.PHONY: all check unit e2e fuzz fuzz-smoke clean format
+all: $(BUILD)/portolan
+
 $(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-assets.sh $(ASSETS) > $@.tmp
 	mv $@.tmp $@
 $(BUILD)/gen/assets_data.o: $(ASSETS_C)
 	$(CC) $(CFLAGS) -c $< -o $@
-LIB_OBJ  += $(BUILD)/gen/assets_data.o
-FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-
-PYTEST  ?= /usr/bin/python3 -m pytest
-
-.PHONY: all check unit e2e fuzz fuzz-smoke clean format
-all: $(BUILD)/portolan
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
