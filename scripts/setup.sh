@@ -15,6 +15,7 @@ packages=(
 	libmicrohttpd-dev nettle-dev zlib1g-dev
 	libcmocka-dev python3 python3-pytest
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev
+	gettext chromium
 )
 missing=()
 for p in "${packages[@]}"; do
