@@ -22,7 +22,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS     = sqlite3 expat jansson libcurl libmnl libmicrohttpd nettle zlib md4c
+PKGS     = sqlite3 expat jansson libcurl libmnl libmicrohttpd nettle zlib md4c-html
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
@@ -73,7 +73,7 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # Debian's -dev packages): a lookup is a whole process, and mapping and
 # relocating four more shared objects cost about 0.8 ms of a 4 ms lookup
 # (bench/lookup).  Tests and fuzzers link them dynamically.
-STATIC_LIBS = -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic -lmd4c \
+STATIC_LIBS = -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic -lmd4c-html -lmd4c \
 	      $(shell pkg-config --libs libmnl libmicrohttpd nettle) -lz -ldl -lpthread -lm
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
