@@ -9,7 +9,8 @@
 #
 # msgids are the literal arguments of i18n_text(t, "...") and
 # i18n_ntext(t, "...", "...", n) in src/render/ and src/web/, also when
-# written through the _() and N_() macros.  The .pot carries no date, so
+# written through html.c's macros _(t, "...") and N_(t, "...", "...", n)
+# (hence the keywords _:2 and N_:2,3).  The .pot carries no date, so
 # re-running on unchanged sources changes nothing.  PODIR (default po)
 # points the script at another copy of the catalogs, as the tests do.
 set -euo pipefail
@@ -22,7 +23,7 @@ check=0
 
 extract() {
 	xgettext --language=C --from-code=UTF-8 --force-po --sort-by-file \
-		--keyword --keyword=_ --keyword=N_ --keyword=i18n_text:2 --keyword=i18n_ntext:2,3 \
+		--keyword --keyword=_:2 --keyword=N_:2,3 --keyword=i18n_text:2 --keyword=i18n_ntext:2,3 \
 		--add-comments=TRANSLATORS: --package-name=portolan \
 		--msgid-bugs-address="portolan's issue tracker" \
 		-o "$1" $(ls src/render/*.c src/web/*.c 2>/dev/null)
