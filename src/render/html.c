@@ -398,7 +398,11 @@ html_cite_urls(struct page *p, const json_t *sources)
 static void
 html_search_form(struct page *p, const char *query, const char *id)
 {
-	html_put(p, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/search\">");
+	/* Two search landmarks on a page (header and main) need different names. */
+	html_put(p, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/search\" "
+	            "aria-label=\"");
+	html_esc(p, strcmp(id, "q-top") == 0 ? _(p->t, "Site search") : _(p->t, "Search"));
+	html_put(p, "\">");
 	html_putf(p, "<label class=\"vh\" for=\"%s\">", id);
 	html_esc(p, _(p->t, "Search ports and services"));
 	html_putf(p,
@@ -1199,7 +1203,10 @@ html_sec_uses(struct page *p, const json_t *report)
 		html_put(p, "</span> <strong>");
 		html_esc(p, html_str(u, "who"));
 		html_put(p, "</strong> <span class=\"meta\">");
-		HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
+		if (html_int(u, "port_lo", -1) == html_int(u, "port_hi", -1))
+			HTML_SAY(p, _(p->t, "%1$s, port %2$s"), protos, range);
+		else
+			HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
 		html_put(p, "</span></p><p>");
 		html_esc(p, html_str(u, "text"));
 		html_cite_urls(p, json_object_get(u, "sources"));
