@@ -1350,23 +1350,28 @@ html_sec_concern(struct page *p, const json_t *report, const char *port)
 	html_put(p, "</section>");
 }
 
-/* Up to max names joined with ", " from a list of objects' key. */
+/* Up to max distinct names joined with ", ": list's strings, or its objects' key. */
 static void
 html_join_names(const json_t *list, const char *key, char *buf, size_t len, size_t max)
 {
+	json_t *seen = json_object(); /* names already written, as an object used as a set */
 	const json_t *x;
-	size_t i, k = 0;
+	size_t i, k = 0, n = 0;
 
 	buf[0] = '\0';
 	json_array_foreach(list, i, x)
 	{
 		const char *s = key ? html_str(x, key) : json_string_value(x);
 
-		if (i >= max || k >= len)
+		if (n >= max || k >= len)
 			break;
-		if (s && *s && !strstr(buf, s))
-			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", s);
+		if (s == NULL || *s == '\0' || json_object_get(seen, s))
+			continue;
+		json_object_set_new(seen, s, json_true());
+		k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", s);
+		n++;
 	}
+	json_decref(seen);
 }
 
 static void
