@@ -55,6 +55,7 @@ struct votes {
 	struct votes_item *head, **tail;
 	size_t pending;
 	int stopping;
+	int joined; /* the writer has exited (only the draining thread reads it) */
 	unsigned long long committed;
 	struct votes_bucket buckets[VOTES_RATE_SLOTS];
 };
@@ -264,15 +265,24 @@ fail:
 }
 
 void
-votes_close(struct votes *v)
+votes_drain(struct votes *v)
 {
-	if (v == NULL)
+	if (v == NULL || v->joined)
 		return;
 	pthread_mutex_lock(&v->lock);
 	v->stopping = 1;
 	pthread_cond_signal(&v->wake);
 	pthread_mutex_unlock(&v->lock);
 	pthread_join(v->writer, NULL);
+	v->joined = 1;
+}
+
+void
+votes_close(struct votes *v)
+{
+	if (v == NULL)
+		return;
+	votes_drain(v);
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
 	pthread_cond_destroy(&v->wake);

@@ -66,7 +66,13 @@ struct votes;
 
 /* Open or create the votes database and start the writer thread. */
 int votes_open(const struct votes_config *cfg, struct votes **out, struct err *e);
-/* Commit everything queued (calling its callbacks), stop the writer, close. */
+/*
+ * Refuse new votes, commit everything queued (calling its callbacks) and
+ * stop the writer; the struct stays valid (votes_submit() now fails) so a
+ * server can drain votes before it stops serving.  Idempotent.
+ */
+void votes_drain(struct votes *v);
+/* votes_drain(), then close the database and free. */
 void votes_close(struct votes *v);
 
 /* "sad", "meh", "happy" <-> enum vote_answer; parse returns -1 for anything else. */
