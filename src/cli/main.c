@@ -32,6 +32,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
+    {"serve", cmd_serve, "the website, the JSON API and the vote (127.0.0.1:6174)"},
     {"feedback", cmd_feedback,
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };

@@ -1,0 +1,424 @@
+/*
+ * routes.c - from a request to a reply (routes.h).
+ *
+ * Each route is one small function: validate the path's argument with the
+ * same strict parsers the command line uses (query.h), ask the report
+ * layer for the object, hand it to the renderer.  An invalid argument is a
+ * 404, not a 400: /port/abc names no page, whatever it was meant to be.
+ * The API routes serve the report object itself, exactly as `portolan
+ * lookup --json` prints it, so the site and the command line cannot
+ * disagree.
+ *
+ * Who listens on this machine is private to the machine: unless the
+ * server was told to show it (loopback or --show-machine), the report's
+ * "listening" member is removed before anything is rendered.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "render/html.h"
+#include "render/i18n.h"
+#include "report/pages.h"
+#include "report/query.h"
+#include "report/search.h"
+#include "routes.h"
+
+#define ROUTES_MOST_COMMON 20
+#define ROUTES_HTML_HITS   50
+#define ROUTES_API_HITS    20
+
+static const char routes_html[] = "text/html; charset=utf-8";
+static const char routes_json[] = "application/json";
+static const char routes_cache_pages[] = "public, max-age=300";
+static const char routes_no_store[] = "no-store";
+
+static const char *const routes_names[ROUTE_COUNT] = {
+    "index",      "port",    "search",  "range", "service", "api_port",
+    "api_search", "healthz", "metrics", "asset", "vote",    "other",
+};
+
+static int
+routes_prefix(const char *path, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	*rest = path + n;
+	return 1;
+}
+
+enum route
+routes_match(const char *path)
+{
+	const char *rest;
+
+	if (strcmp(path, "/") == 0)
+		return ROUTE_INDEX;
+	if (routes_prefix(path, "/port/", &rest))
+		return ROUTE_PORT;
+	if (strcmp(path, "/search") == 0)
+		return ROUTE_SEARCH;
+	if (routes_prefix(path, "/range/", &rest))
+		return ROUTE_RANGE;
+	if (routes_prefix(path, "/service/", &rest))
+		return ROUTE_SERVICE;
+	if (routes_prefix(path, "/api/v1/ports/", &rest))
+		return ROUTE_API_PORT;
+	if (strcmp(path, "/api/v1/search") == 0)
+		return ROUTE_API_SEARCH;
+	if (strcmp(path, "/healthz") == 0)
+		return ROUTE_HEALTHZ;
+	if (strcmp(path, "/metrics") == 0)
+		return ROUTE_METRICS;
+	if (routes_prefix(path, "/assets/", &rest))
+		return ROUTE_ASSET;
+	if (strcmp(path, "/vote") == 0 || strcmp(path, "/feedback") == 0)
+		return ROUTE_VOTE;
+	return ROUTE_OTHER;
+}
+
+const char *
+routes_name(enum route r)
+{
+	return r < ROUTE_COUNT ? routes_names[r] : "other";
+}
+
+void
+routes_reply_init(struct route_reply *rp)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->status = 500;
+	rp->type = routes_html;
+	rp->cache = routes_no_store;
+	strbuf_init(&rp->body, ROUTES_BODY_LIMIT);
+}
+
+void
+routes_reply_free(struct route_reply *rp)
+{
+	strbuf_free(&rp->body);
+}
+
+/* "3516" or "3516/udp": exactly one port, digits only.  0 when valid. */
+static int
+routes_port_arg(const char *arg, struct query *q)
+{
+	if (!isdigit((unsigned char)arg[0]) || query_parse(arg, q, NULL) == -1)
+		return -1;
+	return q->service[0] == '\0' && q->port_lo == q->port_hi && q->port_lo != PORT_NONE ? 0
+	                                                                                    : -1;
+}
+
+static int
+routes_is_api(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0;
+}
+
+static void
+routes_html_ctx(const struct routes_env *env, const struct route_request *rq, struct html_ctx *c)
+{
+	const char *voted = params_get(rq->query, "voted");
+
+	c->t = rq->lang;
+	c->langs = env->langs;
+	c->path = rq->path;
+	c->voted = voted != NULL && strcmp(voted, "1") == 0;
+	c->show_machine = env->show_machine;
+}
+
+void
+routes_error(const struct routes_env *env, const struct route_request *rq, int status,
+             const char *detail, struct route_reply *rp)
+{
+	struct html_ctx c;
+	json_t *o;
+	char *s;
+
+	strbuf_reset(&rp->body);
+	rp->status = status;
+	rp->cache = routes_no_store;
+	rp->cacheable = 0;
+	if (status == 405)
+		rp->allow = routes_match(rq->path) == ROUTE_VOTE ? "POST" : "GET, HEAD";
+	if (routes_is_api(rq->path) || rq->want_json) {
+		rp->type = routes_json;
+		o = json_pack("{s:b, s:i, s:s?}", "ok", 0, "status", status, "error", detail);
+		if (o != NULL && (s = json_dumps(o, 0)) != NULL) {
+			strbuf_appends(&rp->body, s);
+			free(s);
+		}
+		json_decref(o);
+		strbuf_appendc(&rp->body, '\n');
+		return;
+	}
+	rp->type = routes_html;
+	routes_html_ctx(env, rq, &c);
+	if (html_error(&rp->body, status, &c) == -1) {
+		strbuf_reset(&rp->body);
+		strbuf_appendf(&rp->body, "<!doctype html><title>%d</title>\n", status);
+	}
+}
+
+/* A 200 (cacheable) from a renderer's result, or a 500. */
+static void
+routes_done(const struct routes_env *env, const struct route_request *rq, int rc,
+            struct route_reply *rp)
+{
+	if (rc == -1) {
+		routes_error(env, rq, 500, NULL, rp);
+		return;
+	}
+	rp->status = 200;
+	rp->cache = routes_cache_pages;
+	rp->cacheable = 1;
+}
+
+static void
+routes_json_body(const struct routes_env *env, const struct route_request *rq, json_t *obj,
+                 struct route_reply *rp)
+{
+	char *s = json_dumps(obj, JSON_INDENT(2));
+	int rc = -1;
+
+	if (s != NULL && strbuf_appends(&rp->body, s) == 0 && strbuf_appendc(&rp->body, '\n') == 0)
+		rc = 0;
+	free(s);
+	rp->type = routes_json;
+	routes_done(env, rq, rc, rp);
+}
+
+/* ERR_INPUT from the report layer names no page: 404; anything else is ours: 500. */
+static void
+routes_failed(const struct routes_env *env, const struct route_request *rq, const struct err *e,
+              struct route_reply *rp)
+{
+	routes_error(env, rq, e->kind == ERR_INPUT ? 404 : 500, e->msg, rp);
+}
+
+static void
+routes_port(const struct routes_env *env, struct store *st, const struct route_request *rq,
+            const char *arg, int api, struct route_reply *rp)
+{
+	struct report_env renv = *env->report;
+	struct html_ctx c;
+	struct query q;
+	struct err e = {0};
+	json_t *rep;
+
+	if (routes_port_arg(arg, &q) == -1) {
+		routes_error(env, rq, 404, NULL, rp);
+		return;
+	}
+	renv.now = time(NULL);
+	if ((rep = report_port(st, &q, &renv, &e)) == NULL) {
+		routes_failed(env, rq, &e, rp);
+		return;
+	}
+	if (!env->show_machine)
+		json_object_del(rep, "listening");
+	if (api) {
+		routes_json_body(env, rq, rep, rp);
+	} else {
+		routes_html_ctx(env, rq, &c);
+		routes_done(env, rq, html_port(&rp->body, rep, &c), rp);
+	}
+	json_decref(rep);
+}
+
+static void
+routes_search(const struct routes_env *env, struct store *st, const struct route_request *rq,
+              int api, struct route_reply *rp)
+{
+	const char *q = params_get(rq->query, "q");
+	struct html_ctx c;
+	struct err e = {0};
+	json_t *res;
+
+	if (q == NULL || q[strspn(q, " \t")] == '\0') {
+		if (api) {
+			routes_error(env, rq, 400, "search: give words in ?q=", rp);
+		} else { /* the search box is on the front page */
+			rp->status = 303;
+			snprintf(rp->location, sizeof(rp->location), "/");
+		}
+		return;
+	}
+	if ((res = search_run(st, q, api ? ROUTES_API_HITS : ROUTES_HTML_HITS, &e)) == NULL) {
+		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
+		return;
+	}
+	if (api) {
+		routes_json_body(env, rq, res, rp);
+	} else {
+		routes_html_ctx(env, rq, &c);
+		routes_done(env, rq, html_search(&rp->body, res, &c), rp);
+	}
+	json_decref(res);
+}
+
+/* /, /range/NAME and /service/NAME: a pages.h object rendered by html_*(). */
+static void
+routes_page(const struct routes_env *env, struct store *st, const struct route_request *rq,
+            enum route r, struct route_reply *rp)
+{
+	struct html_ctx c;
+	struct query q;
+	struct err e = {0};
+	json_t *obj = NULL;
+	const char *arg;
+	int rc = -1;
+
+	if (r == ROUTE_INDEX) {
+		obj = pages_index(st, ROUTES_MOST_COMMON, &e);
+	} else if (r == ROUTE_RANGE) {
+		arg = rq->path + strlen("/range/");
+		obj = pages_range(st, arg, &e);
+	} else {
+		arg = rq->path + strlen("/service/");
+		/* The command line's rule for a service name, and nothing after it. */
+		if (query_parse(arg, &q, NULL) == -1 || q.service[0] == '\0' ||
+		    q.protocol[0] != '\0') {
+			routes_error(env, rq, 404, NULL, rp);
+			return;
+		}
+		obj = pages_service(st, q.service, &e);
+	}
+	if (obj == NULL) {
+		routes_failed(env, rq, &e, rp);
+		return;
+	}
+	routes_html_ctx(env, rq, &c);
+	if (r == ROUTE_INDEX)
+		rc = html_index(&rp->body, obj, &c);
+	else if (r == ROUTE_RANGE)
+		rc = html_range(&rp->body, obj, &c);
+	else
+		rc = html_service(&rp->body, obj, &c);
+	routes_done(env, rq, rc, rp);
+	json_decref(obj);
+}
+
+void
+routes_get(const struct routes_env *env, struct store *st, const struct route_request *rq,
+           struct route_reply *rp)
+{
+	enum route r = routes_match(rq->path);
+
+	switch (r) {
+	case ROUTE_PORT:
+		routes_port(env, st, rq, rq->path + strlen("/port/"), 0, rp);
+		break;
+	case ROUTE_API_PORT:
+		routes_port(env, st, rq, rq->path + strlen("/api/v1/ports/"), 1, rp);
+		break;
+	case ROUTE_SEARCH:
+	case ROUTE_API_SEARCH:
+		routes_search(env, st, rq, r == ROUTE_API_SEARCH, rp);
+		break;
+	case ROUTE_INDEX:
+	case ROUTE_RANGE:
+	case ROUTE_SERVICE:
+		routes_page(env, st, rq, r, rp);
+		break;
+	case ROUTE_HEALTHZ:
+		rp->status = 200;
+		rp->type = "text/plain; charset=utf-8";
+		strbuf_appends(&rp->body, "ok\n");
+		break;
+	default:
+		routes_error(env, rq, r == ROUTE_VOTE ? 405 : 404, NULL, rp);
+		break;
+	}
+}
+
+/* A page one can vote on: a path routes_get() answers with a page. */
+static int
+routes_votable(const char *page)
+{
+	struct query q;
+	const char *arg;
+
+	switch (routes_match(page)) {
+	case ROUTE_INDEX:
+	case ROUTE_SEARCH:
+		return 1;
+	case ROUTE_PORT:
+		return routes_port_arg(page + strlen("/port/"), &q) == 0;
+	case ROUTE_RANGE:
+		return range_by_name(page + strlen("/range/")) != NULL;
+	case ROUTE_SERVICE:
+		arg = page + strlen("/service/");
+		return query_parse(arg, &q, NULL) == 0 && q.service[0] && !q.protocol[0];
+	default:
+		return 0;
+	}
+}
+
+int
+routes_vote_parse(const struct routes_env *env, const char *body, size_t len, struct vote *vt,
+                  struct err *e)
+{
+	const struct i18n *t;
+	struct params ps;
+	const char *page, *answer, *lang;
+
+	if (params_parse(&ps, "vote", body, len, e) == -1)
+		return -1;
+	if ((page = params_get(&ps, "page")) == NULL ||
+	    (answer = params_get(&ps, "answer")) == NULL)
+		return err_set(e, "vote: the fields page and answer are required");
+	if (strlen(page) >= sizeof(vt->page) || !routes_votable(page))
+		return err_set(e, "vote: field 'page': not a page of this site");
+	if (votes_answer_parse(answer, &vt->answer) == -1)
+		return err_set(e, "vote: field 'answer': must be sad, meh or happy");
+	if ((lang = params_get(&ps, "lang")) == NULL || lang[0] == '\0')
+		lang = "en";
+	t = i18n_pick(env->langs, lang, NULL);
+	if (strcasecmp(i18n_code(t), lang) != 0 && i18n_get(env->langs, lang) == NULL)
+		return err_set(e, "vote: field 'lang': no language '%.16s' here", lang);
+	snprintf(vt->page, sizeof(vt->page), "%s", page);
+	snprintf(vt->lang, sizeof(vt->lang), "%s", i18n_code(t));
+	return 0;
+}
+
+void
+routes_vote_reply(const struct routes_env *env, const struct route_request *rq,
+                  const struct vote *vt, int ok, struct route_reply *rp)
+{
+	const struct i18n *t = i18n_pick(env->langs, vt->lang, NULL);
+	json_t *o;
+	char *s;
+
+	if (!ok) {
+		routes_error(env, rq, 503, NULL, rp);
+		return;
+	}
+	rp->cache = routes_no_store;
+	if (!rq->want_json) {
+		/* page and lang were validated: path and language-code characters only. */
+		rp->status = 303;
+		snprintf(rp->location, sizeof(rp->location), "%s?voted=1&lang=%s", vt->page,
+		         i18n_code(t));
+		return;
+	}
+	o = json_pack("{s:b, s:s}", "ok", 1, "thanks",
+	              i18n_text(t, "Thank you for your feedback!"));
+	if (o == NULL || (s = json_dumps(o, 0)) == NULL) {
+		json_decref(o);
+		routes_error(env, rq, 500, NULL, rp);
+		return;
+	}
+	rp->status = 200;
+	rp->type = routes_json;
+	strbuf_appends(&rp->body, s);
+	strbuf_appendc(&rp->body, '\n');
+	free(s);
+	json_decref(o);
+}

@@ -1,0 +1,1046 @@
+/*
+ * server.c - HTTP for the site: libmicrohttpd's callbacks, limits,
+ * headers, compression, the page cache and the vote's suspend/resume
+ * (server.h).  What to answer is routes.c's business.
+ *
+ * Request state lives in a per-connection struct allocated when MHD
+ * accepts the connection and freed when it closes, so no request can leak
+ * state whatever happens half-way (a client vanishing mid-header, a
+ * header too large, a timeout): MHD calls the connection-closed
+ * notification in every case.  The URI log callback, which sees the raw
+ * request target before MHD decodes anything, resets it for each request
+ * and keeps the raw target, which our strict parsers then read instead of
+ * MHD's lenient ones.
+ *
+ * A vote is queued to the group-committing writer (votes.h) while its
+ * connection is suspended; the writer's callback resumes it and the
+ * handler, called again, answers.  Suspending before queueing matters: the
+ * callback may run before the handler returns, and MHD only resumes a
+ * connection that is already suspended.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <nettle/sha2.h>
+#include <zlib.h>
+
+#include "assets.h"
+#include "cache.h"
+#include "metrics.h"
+#include "params.h"
+#include "render/i18n.h"
+#include "routes.h"
+#include "server.h"
+#include "votes.h"
+
+#define SERVER_URI_MAX      4096
+#define SERVER_BODY_DRAIN   (64 * 1024) /* read (and drop) this much of a too-big body before 413 */
+#define SERVER_CACHE_SLOTS  2048
+#define SERVER_CACHE_BODY   (512 * 1024) /* larger pages are not cached */
+#define SERVER_MACHINE_TTL  2            /* seconds a page with live machine facts is cached */
+#define SERVER_TIMEOUT      15           /* seconds of client silence */
+#define SERVER_MEMORY_LIMIT (16 * 1024)  /* per connection; bounds the request header too */
+#define SERVER_GZIP_MIN     256
+
+static const char server_csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+struct store;
+
+struct server_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct store **free;
+	size_t nfree, n;
+};
+
+enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED };
+
+/* One per connection; reset for each request on it. */
+struct request {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	enum request_state state;
+	int active; /* between the URI callback and completion */
+	struct timespec start;
+	enum route route;
+	int status;
+	char uri[SERVER_URI_MAX + 1];
+	int uri_too_long;
+	char body[SERVER_BODY_LIMIT];
+	size_t body_len, body_seen;
+	struct vote vote;
+	atomic_int vote_ok;
+};
+
+struct server {
+	struct server_config cfg;
+	struct routes_env env;
+	struct report_env renv;
+	struct i18n_set *langs;
+	struct votes *votes;
+	struct metrics metrics;
+	struct cache cache;
+	struct server_pool pool;
+	struct MHD_Daemon *daemon;
+	atomic_int inflight;
+	unsigned port;
+};
+
+/* ---- logging ---------------------------------------------------------------------------- */
+
+static void __attribute__((format(printf, 2, 3)))
+server_log(const struct server *srv, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (srv->cfg.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	srv->cfg.log(srv->cfg.log_arg, msg);
+}
+
+static void __attribute__((format(printf, 2, 0)))
+server_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	const struct server *srv = cls;
+	char msg[512];
+	size_t n;
+
+	if (srv->cfg.log == NULL)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	srv->cfg.log(srv->cfg.log_arg, msg);
+}
+
+/* ---- --listen ---------------------------------------------------------------------------- */
+
+static int
+server_is_loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	return ss->ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+}
+
+int
+server_parse_listen(const char *s, unsigned default_port, struct server_listen *out, struct err *e)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+	                         .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai;
+	char host[64], port[8];
+	const char *colon, *h = host;
+	char *end;
+	unsigned long p;
+	int rc;
+
+	colon = strrchr(s, ':');
+	if (colon == NULL && s[0] >= '0' && s[0] <= '9' && strchr(s, '.') == NULL)
+		colon = s - 1; /* "8080": a port alone */
+	snprintf(port, sizeof(port), "%u", default_port);
+	if (colon != NULL && colon[1] != '\0') {
+		p = strtoul(colon + 1, &end, 10);
+		if (*end != '\0' || p > 65535 || colon[1] < '0' || colon[1] > '9')
+			return err_set(e, "--listen '%s': the port must be 0 to 65535", s);
+		snprintf(port, sizeof(port), "%lu", p);
+	}
+	if (colon == NULL)
+		colon = s + strlen(s);
+	if ((size_t)(colon < s ? 0 : colon - s) >= sizeof(host))
+		return err_set(e, "--listen '%s': address too long", s);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon < s ? 0 : colon - s), s);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = '\0';
+		h = host + 1;
+	}
+	if (h[0] == '\0')
+		h = SERVER_DEFAULT_ADDR;
+	if ((rc = getaddrinfo(h, port, &hints, &ai)) != 0)
+		return err_set(e, "--listen '%s': not a numeric address and port (%s)", s,
+		               gai_strerror(rc));
+	memcpy(&out->addr, ai->ai_addr, ai->ai_addrlen);
+	out->len = ai->ai_addrlen;
+	out->loopback = server_is_loopback(&out->addr);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+void
+server_url(const struct server *srv, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	const struct sockaddr_storage *ss = &srv->cfg.listen.addr;
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host,
+		          sizeof(host));
+		snprintf(buf, len, "http://[%s]:%u/", host, srv->port);
+	} else {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "http://%s:%u/", host, srv->port);
+	}
+}
+
+/* ---- the store pool ---------------------------------------------------------------------- */
+
+static int
+server_pool_open(struct server_pool *p, const char *db, size_t n, struct err *e)
+{
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	if ((p->free = calloc(n, sizeof(*p->free))) == NULL)
+		return err_internal(e, "serve: out of memory");
+	for (; p->n < n; p->n++, p->nfree++)
+		if (store_open(db, &p->free[p->n], e) == -1)
+			return -1;
+	return 0;
+}
+
+static struct store *
+server_pool_get(struct server_pool *p)
+{
+	struct store *st;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->freed, &p->lock);
+	st = p->free[--p->nfree];
+	pthread_mutex_unlock(&p->lock);
+	return st;
+}
+
+static void
+server_pool_put(struct server_pool *p, struct store *st)
+{
+	pthread_mutex_lock(&p->lock);
+	p->free[p->nfree++] = st;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+server_pool_close(struct server_pool *p)
+{
+	size_t i;
+
+	/* Called after the daemon stopped: every store is back in the pool. */
+	for (i = 0; i < p->nfree; i++)
+		store_close(p->free[i]);
+	free(p->free);
+	pthread_cond_destroy(&p->freed);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/* ---- building responses ------------------------------------------------------------------ */
+
+/* 1 when Accept-Encoding allows gzip: a "gzip" or "*" element whose q is not 0. */
+static int
+server_accepts_gzip(const char *ae)
+{
+	const char *p, *q;
+	size_t n;
+
+	for (p = ae; p != NULL && *p; p += strcspn(p, ",")) {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t;,");
+		if (!(n == 4 && strncasecmp(p, "gzip", 4) == 0) && !(n == 1 && *p == '*'))
+			continue;
+		q = p + n;
+		q += strspn(q, " \t");
+		if (*q == ';') {
+			q += 1 + strspn(q + 1, " \t");
+			if ((*q == 'q' || *q == 'Q') && q[1] == '=' && strtod(q + 2, NULL) <= 0.0)
+				continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int
+server_compressible(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+	       strncmp(type, "image/svg", 9) == 0;
+}
+
+/* gzip body into out; 0 when done and smaller, -1 otherwise. */
+static int
+server_gzip(const char *body, size_t len, struct strbuf *out)
+{
+	z_stream z = {0};
+	uLong bound;
+	int rc;
+
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	bound = deflateBound(&z, (uLong)len) + 32;
+	if ((out->buf = malloc(bound)) == NULL) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out->buf;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	out->len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || out->len >= len) {
+		free(out->buf);
+		out->buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+server_etag(const char *body, size_t len, const char *suffix, char *out, size_t outlen)
+{
+	struct sha256_ctx h;
+	uint8_t d[SHA256_DIGEST_SIZE];
+
+	sha256_init(&h);
+	sha256_update(&h, len, (const uint8_t *)body);
+	sha256_digest(&h, sizeof(d), d);
+	snprintf(out, outlen, "\"%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%s\"", d[0], d[1], d[2],
+	         d[3], d[4], d[5], d[6], d[7], d[8], d[9], suffix);
+}
+
+/* The headers every answer carries. */
+static void
+server_common_headers(struct MHD_Response *r, const char *cache, const char *lang)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", server_csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
+	MHD_add_response_header(r, "Cache-Control", cache);
+	MHD_add_response_header(r, "Vary", "Accept-Encoding, Accept-Language");
+	if (lang != NULL)
+		MHD_add_response_header(r, "Content-Language", lang);
+}
+
+static struct MHD_Response *
+server_response(const void *data, size_t len, enum MHD_ResponseMemoryMode mode, const char *type,
+                const char *cache, const char *lang)
+{
+	struct MHD_Response *r;
+
+	if ((r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, mode)) == NULL)
+		return NULL;
+	if (type != NULL)
+		MHD_add_response_header(r, "Content-Type", type);
+	server_common_headers(r, cache, lang);
+	return r;
+}
+
+/* One variant of a page: its 200 and its 304, both with the ETag. */
+static int
+server_page_variant(struct cache_page *p, int v, const void *data, size_t len,
+                    enum MHD_ResponseMemoryMode mode, const char *type, const char *cache,
+                    const char *lang)
+{
+	if ((p->ok[v] = server_response(data, len, mode, type, cache, lang)) == NULL ||
+	    (p->not_modified[v] =
+	         server_response(NULL, 0, MHD_RESPMEM_PERSISTENT, NULL, cache, lang)) == NULL)
+		return -1;
+	MHD_add_response_header(p->ok[v], "ETag", p->etag[v]);
+	MHD_add_response_header(p->not_modified[v], "ETag", p->etag[v]);
+	if (v == 1)
+		MHD_add_response_header(p->ok[v], "Content-Encoding", "gzip");
+	return 0;
+}
+
+/*
+ * A page from bytes: identity and (when worth it) gzip, with ETags from the
+ * content.  mode PERSISTENT is for static bytes (assets), MUST_COPY for a
+ * rendered body the caller frees.
+ */
+static int
+server_page(struct cache_page *p, int status, const char *body, size_t len,
+            enum MHD_ResponseMemoryMode mode, const char *etag, const char *type, const char *cache,
+            const char *lang)
+{
+	struct strbuf gz = {0};
+
+	memset(p, 0, sizeof(*p));
+	p->status = status;
+	if (etag != NULL)
+		snprintf(p->etag[0], sizeof(p->etag[0]), "%s", etag);
+	else
+		server_etag(body, len, "", p->etag[0], sizeof(p->etag[0]));
+	if (server_page_variant(p, 0, body, len, mode, type, cache, lang) == -1)
+		goto fail;
+	if (len >= SERVER_GZIP_MIN && server_compressible(type) &&
+	    server_gzip(body, len, &gz) == 0) {
+		/* The gzip variant's ETag differs: caches must not mix representations. */
+		snprintf(p->etag[1], sizeof(p->etag[1]), "%.*s-gz\"", (int)strlen(p->etag[0]) - 1,
+		         p->etag[0]);
+		if (server_page_variant(p, 1, gz.buf, gz.len, MHD_RESPMEM_MUST_FREE, type, cache,
+		                        lang) == -1) {
+			if (p->ok[1] == NULL)
+				free(gz.buf);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	cache_page_release(p);
+	return -1;
+}
+
+/* An answer nobody caches (errors, redirects, votes, /metrics): identity encoding. */
+static enum MHD_Result
+server_send(struct request *rq, const struct route_reply *rp, const char *lang)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = server_response(rp->body.buf, rp->body.len, MHD_RESPMEM_MUST_COPY, rp->type, rp->cache,
+	                    lang);
+	if (r == NULL)
+		return MHD_NO;
+	if (rp->allow != NULL)
+		MHD_add_response_header(r, "Allow", rp->allow);
+	if (rp->location[0] != '\0')
+		MHD_add_response_header(r, "Location", rp->location);
+	rq->status = rp->status;
+	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- one request ------------------------------------------------------------------------- */
+
+static int
+server_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decode the path strictly: %XX with hex digits, nothing below 0x20.  -1: a 400. */
+static int
+server_decode_path(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	if (n == 0 || s[0] != '/')
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '%') {
+			if (i + 2 >= n || (hi = server_hex(s[i + 1])) < 0 ||
+			    (lo = server_hex(s[i + 2])) < 0)
+				return -1;
+			c = (unsigned char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f || o + 1 >= outlen)
+			return -1;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+struct server_call {
+	struct request *rq;
+	struct route_request r;
+	struct params query;
+	char path[SERVER_URI_MAX + 1];
+	const char *lang_code;
+	int gzip;
+	const char *inm;
+};
+
+static enum MHD_Result
+server_error(struct server_call *c, int status, const char *detail)
+{
+	struct route_reply rp;
+	enum MHD_Result ret;
+
+	routes_reply_init(&rp);
+	routes_error(&c->rq->srv->env, &c->r, status, detail, &rp);
+	ret = server_send(c->rq, &rp, c->lang_code);
+	routes_reply_free(&rp);
+	return ret;
+}
+
+static const char *
+server_header(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* Parse the raw target into c; -1 (after queueing a 400) when it is malformed. */
+static int
+server_call_init(struct server_call *c, struct request *rq, const char *method)
+{
+	struct server *srv = rq->srv;
+	const char *q = strchr(rq->uri, '?'), *accept;
+	size_t plen = q != NULL ? (size_t)(q - rq->uri) : strlen(rq->uri);
+	struct err e = {0};
+	int bad = 0;
+
+	memset(&c->r, 0, sizeof(c->r));
+	c->rq = rq;
+	c->r.method = method;
+	c->r.query = &c->query;
+	c->query.n = 0;
+	c->r.path = c->path;
+	snprintf(c->path, sizeof(c->path), "/");
+	if (server_decode_path(rq->uri, plen, c->path, sizeof(c->path)) == -1) {
+		snprintf(c->path, sizeof(c->path), "/");
+		snprintf(e.msg, sizeof(e.msg), "request target: bad path");
+		bad = 1;
+	} else if (q != NULL && params_parse(&c->query, "query", q + 1, strlen(q + 1), &e) == -1) {
+		c->query.n = 0;
+		bad = 1;
+	}
+	rq->route = routes_match(c->path);
+	c->r.lang = i18n_pick(srv->langs, params_get(&c->query, "lang"),
+	                      server_header(rq->conn, "Accept-Language"));
+	c->lang_code = i18n_code(c->r.lang);
+	accept = server_header(rq->conn, "Accept");
+	c->r.want_json = accept != NULL && strstr(accept, "application/json") != NULL;
+	c->gzip = server_accepts_gzip(server_header(rq->conn, "Accept-Encoding"));
+	c->inm = server_header(rq->conn, "If-None-Match");
+	if (rq->uri_too_long)
+		return server_error(c, 414, "request target too long"), -1;
+	if (bad)
+		return server_error(c, 400, e.msg), -1;
+	return 0;
+}
+
+static enum MHD_Result
+server_asset(struct server_call *c)
+{
+	struct server *srv = c->rq->srv;
+	const struct asset *a = assets_find(c->path);
+	struct cache_page p;
+	char key[CACHE_MAX_KEY];
+	enum MHD_Result ret;
+	int status;
+
+	if (a == NULL)
+		return server_error(c, 404, NULL);
+	snprintf(key, sizeof(key), "A|%s", a->path);
+	if ((status = cache_queue(&srv->cache, key, c->gzip, c->inm, 0, c->rq->conn, &ret)) != 0) {
+		c->rq->status = status;
+		return ret;
+	}
+	if (server_page(&p, 200, (const char *)a->data, a->len, MHD_RESPMEM_PERSISTENT, a->etag,
+	                a->type, "public, max-age=86400", NULL) == -1)
+		return MHD_NO;
+	c->rq->status = cache_queue_page(&p, c->gzip, c->inm, c->rq->conn, &ret);
+	cache_put(&srv->cache, key, &p);
+	return ret;
+}
+
+static enum MHD_Result
+server_metrics(struct server_call *c)
+{
+	struct server *srv = c->rq->srv;
+	struct route_reply rp;
+	enum MHD_Result ret;
+
+	routes_reply_init(&rp);
+	rp.status = 200;
+	rp.type = "text/plain; version=0.0.4; charset=utf-8";
+	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1)
+		routes_error(&srv->env, &c->r, 500, NULL, &rp);
+	ret = server_send(c->rq, &rp, NULL);
+	routes_reply_free(&rp);
+	return ret;
+}
+
+/* The cache key: what makes two requests' answers differ.  -1 when too long to cache. */
+static int
+server_cache_key(const struct server_call *c, char *key, size_t len)
+{
+	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
+	int n = snprintf(key, len, "P|%s|%s|%s|%s", c->lang_code, c->path, q ? q : "",
+	                 voted ? voted : "");
+
+	return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+static enum MHD_Result
+server_get(struct server_call *c)
+{
+	struct server *srv = c->rq->srv;
+	char key[CACHE_MAX_KEY];
+	struct route_reply rp;
+	struct cache_page p;
+	struct store *st;
+	enum MHD_Result ret;
+	time_t now = time(NULL);
+	int status, keyed;
+
+	if (c->rq->route == ROUTE_ASSET)
+		return server_asset(c);
+	if (c->rq->route == ROUTE_METRICS)
+		return server_metrics(c);
+	keyed = server_cache_key(c, key, sizeof(key)) == 0;
+	if (keyed && (status = cache_queue(&srv->cache, key, c->gzip, c->inm, now, c->rq->conn,
+	                                   &ret)) != 0) {
+		metrics_cache(&srv->metrics, 1);
+		c->rq->status = status;
+		return ret;
+	}
+	metrics_cache(&srv->metrics, 0);
+	routes_reply_init(&rp);
+	st = server_pool_get(&srv->pool);
+	routes_get(&srv->env, st, &c->r, &rp);
+	server_pool_put(&srv->pool, st);
+	if (!rp.cacheable || rp.status != 200) {
+		ret = server_send(c->rq, &rp, c->lang_code);
+	} else if (server_page(&p, 200, rp.body.buf, rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
+	                       rp.type, rp.cache, c->lang_code) == -1) {
+		ret = MHD_NO;
+	} else {
+		c->rq->status = cache_queue_page(&p, c->gzip, c->inm, c->rq->conn, &ret);
+		if (keyed && rp.body.len <= SERVER_CACHE_BODY) {
+			if (srv->env.show_machine && c->rq->route == ROUTE_PORT)
+				p.expires = now + SERVER_MACHINE_TTL;
+			cache_put(&srv->cache, key, &p);
+		} else {
+			cache_page_release(&p);
+		}
+	}
+	routes_reply_free(&rp);
+	return ret;
+}
+
+/* Runs on the votes writer thread once the vote's batch is committed (or failed). */
+static void
+server_vote_done(void *arg, int ok)
+{
+	struct request *rq = arg;
+
+	atomic_store(&rq->vote_ok, ok);
+	rq->state = REQ_VOTED;
+	MHD_resume_connection(rq->conn);
+}
+
+static void
+server_client_key(struct request *rq, unsigned char out[VOTES_CLIENT_LEN])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	/* The address without the port: one client, whatever connection it uses. */
+	if (sa != NULL && sa->sa_family == AF_INET)
+		votes_client(rq->srv->votes, &((const struct sockaddr_in *)sa)->sin_addr, 4, out);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		votes_client(rq->srv->votes, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16,
+		             out);
+	else
+		votes_client(rq->srv->votes, "", 0, out);
+}
+
+static enum MHD_Result
+server_vote(struct server_call *c)
+{
+	struct request *rq = c->rq;
+	struct server *srv = rq->srv;
+	struct err e = {0};
+
+	if (rq->body_seen > SERVER_BODY_LIMIT) {
+		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
+		return server_error(c, 413, "vote: the body is limited to 1024 bytes");
+	}
+	memset(&rq->vote, 0, sizeof(rq->vote));
+	if (routes_vote_parse(&srv->env, rq->body, rq->body_len, &rq->vote, &e) == -1) {
+		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
+		return server_error(c, 400, e.msg);
+	}
+	server_client_key(rq, rq->vote.client);
+	if (!votes_allow(srv->votes, rq->vote.client, time(NULL))) {
+		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_RATE);
+		return server_error(c, 429, "vote: too many votes from this address; try later");
+	}
+	votes_day(time(NULL), rq->vote.day);
+	rq->state = REQ_VOTING;
+	MHD_suspend_connection(rq->conn);
+	if (votes_submit(srv->votes, &rq->vote, server_vote_done, rq, &e) == -1)
+		server_vote_done(rq, 0); /* resumes; answered 503 below */
+	return MHD_YES;
+}
+
+static enum MHD_Result
+server_vote_answer(struct server_call *c)
+{
+	struct request *rq = c->rq;
+	struct route_reply rp;
+	enum MHD_Result ret;
+	int ok = atomic_load(&rq->vote_ok);
+
+	if (!ok)
+		metrics_vote_rejected(&rq->srv->metrics, METRICS_VOTE_FAILED);
+	routes_reply_init(&rp);
+	routes_vote_reply(&rq->srv->env, &c->r, &rq->vote, ok, &rp);
+	ret = server_send(rq, &rp, c->lang_code);
+	routes_reply_free(&rp);
+	return ret;
+}
+
+/*
+ * The first call for a request, when only the header is in: method and
+ * length checks.  Nothing is queued here unless the request is refused:
+ * MHD closes a connection whose answer is queued before the request is
+ * complete, so GETs are answered on the next call and keep-alive holds.
+ */
+static enum MHD_Result
+server_begin(struct server_call *c, const char *method)
+{
+	struct request *rq = c->rq;
+	const char *cl;
+	int is_post = strcmp(method, "POST") == 0;
+
+	if (!is_post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return server_error(c, 405, NULL);
+	if (!is_post) {
+		rq->state = REQ_GET;
+		return MHD_YES;
+	}
+	if (rq->route != ROUTE_VOTE)
+		return server_error(c, rq->route == ROUTE_OTHER ? 404 : 405, NULL);
+	cl = server_header(rq->conn, "Content-Length");
+	if (cl != NULL && strtoull(cl, NULL, 10) > SERVER_BODY_DRAIN)
+		return server_error(c, 413, "vote: the body is limited to 1024 bytes");
+	rq->state = REQ_BODY;
+	return MHD_YES;
+}
+
+/* A GET or HEAD, with the whole request in. */
+static enum MHD_Result
+server_get_or_refuse(struct server_call *c)
+{
+	if (c->rq->route == ROUTE_VOTE)
+		return server_error(c, 405, NULL);
+	return server_get(c);
+}
+
+static enum MHD_Result
+server_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct request *rq = *con_cls;
+	struct server_call c;
+	size_t n;
+
+	(void)cls;
+	(void)conn;
+	(void)url;
+	(void)version;
+	if (rq == NULL)
+		return MHD_NO;
+	if (rq->state == REQ_GET && *upload_size > 0) { /* a body on a GET means nothing */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->state == REQ_BODY && *upload_size > 0) {
+		/* Keep what fits, count the rest: the 413 comes once the body is read. */
+		n = *upload_size;
+		if (rq->body_len < SERVER_BODY_LIMIT) {
+			size_t k = n < SERVER_BODY_LIMIT - rq->body_len
+			               ? n
+			               : SERVER_BODY_LIMIT - rq->body_len;
+
+			memcpy(rq->body + rq->body_len, upload, k);
+			rq->body_len += k;
+		}
+		rq->body_seen += n;
+		*upload_size = 0;
+		if (rq->body_seen > SERVER_BODY_DRAIN) {
+			if (server_call_init(&c, rq, method) == -1)
+				return MHD_YES;
+			return server_error(&c, 413, "vote: the body is limited to 1024 bytes");
+		}
+		return MHD_YES;
+	}
+	if (rq->state == REQ_VOTING) /* resumed before the writer finished: impossible, but safe */
+		return MHD_YES;
+	if (server_call_init(&c, rq, method) == -1)
+		return MHD_YES;
+	switch (rq->state) {
+	case REQ_NEW:
+		return server_begin(&c, method);
+	case REQ_GET:
+		return server_get_or_refuse(&c);
+	case REQ_BODY:
+		return server_vote(&c);
+	case REQ_VOTED:
+		return server_vote_answer(&c);
+	default:
+		return MHD_NO;
+	}
+}
+
+/* ---- per-connection and per-request bookkeeping ------------------------------------------ */
+
+static void
+server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *srv = cls;
+	struct request *rq = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		if ((rq = calloc(1, sizeof(*rq))) != NULL) {
+			rq->srv = srv;
+			rq->conn = conn;
+		}
+		*socket_context = rq;
+		return;
+	}
+	if (rq != NULL && rq->active) /* never completed: a client gone mid-request */
+		atomic_fetch_sub(&srv->inflight, 1);
+	free(rq);
+	*socket_context = NULL;
+}
+
+static void *
+server_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *srv = cls;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct request *rq = ci != NULL ? ci->socket_context : NULL;
+	size_t n = strlen(uri);
+
+	if (rq == NULL)
+		return NULL;
+	if (rq->active) /* the previous request never completed */
+		atomic_fetch_sub(&srv->inflight, 1);
+	rq->state = REQ_NEW;
+	rq->status = 0;
+	rq->route = ROUTE_OTHER;
+	rq->body_len = rq->body_seen = 0;
+	rq->uri_too_long = n > SERVER_URI_MAX;
+	snprintf(rq->uri, sizeof(rq->uri), "%s", rq->uri_too_long ? "/" : uri);
+	rq->active = 1;
+	atomic_fetch_add(&srv->inflight, 1);
+	clock_gettime(CLOCK_MONOTONIC, &rq->start);
+	return rq;
+}
+
+static void
+server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                 enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct request *rq = *con_cls;
+	struct timespec now;
+	long long us;
+
+	(void)conn;
+	(void)toe;
+	if (rq == NULL || !rq->active)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (now.tv_sec - rq->start.tv_sec) * 1000000LL + (now.tv_nsec - rq->start.tv_nsec) / 1000;
+	metrics_request(&srv->metrics, rq->route, rq->status, us < 0 ? 0 : (unsigned long long)us);
+	rq->active = 0;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* ---- life cycle -------------------------------------------------------------------------- */
+
+/* Started as root: the socket is bound, so become cfg->user (or nobody) for good. */
+static int
+server_drop_privileges(struct server *srv, struct err *e)
+{
+	const char *name = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
+	char side[4096];
+	struct passwd *pw;
+
+	if (geteuid() != 0) {
+		if (srv->cfg.user != NULL)
+			return err_set(e, "--user %s: only root can change user", name);
+		return 0;
+	}
+	if ((pw = getpwnam(name)) == NULL)
+		return err_set(e, "--user %s: no such user", name);
+	/* The votes files were created as root; the writer must keep writing them. */
+	if (chown(srv->cfg.votes, pw->pw_uid, pw->pw_gid) == -1)
+		return err_internal(e, "%s: chown: %s", srv->cfg.votes, strerror(errno));
+	snprintf(side, sizeof(side), "%s-wal", srv->cfg.votes);
+	(void)chown(side, pw->pw_uid, pw->pw_gid);
+	snprintf(side, sizeof(side), "%s-shm", srv->cfg.votes);
+	(void)chown(side, pw->pw_uid, pw->pw_gid);
+	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
+		return err_internal(e, "cannot become %s: %s", name, strerror(errno));
+	if (setuid(0) == 0)
+		return err_internal(e, "privileges not dropped: setuid(0) still works");
+	server_log(srv, "running as %s", name);
+	return 0;
+}
+
+static int
+server_open(struct server *srv, struct err *e)
+{
+	struct votes_config vc = {.path = srv->cfg.votes, .rate_per_minute = srv->cfg.vote_rate};
+
+	if (i18n_load(srv->cfg.podir, &srv->langs, e) == -1)
+		return -1;
+	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads, e) == -1)
+		return -1;
+	if (votes_open(&vc, &srv->votes, e) == -1)
+		return -1;
+	if (cache_init(&srv->cache, SERVER_CACHE_SLOTS, e) == -1)
+		return -1;
+	metrics_init(&srv->metrics);
+	report_env_init(&srv->renv);
+	srv->env.langs = srv->langs;
+	srv->env.report = &srv->renv;
+	srv->env.show_machine =
+	    srv->cfg.show_machine == -1 ? srv->cfg.listen.loopback : srv->cfg.show_machine;
+	return 0;
+}
+
+static int
+server_listen(struct server *srv, struct err *e)
+{
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+
+	if (srv->cfg.listen.addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* The logger comes first so MHD's own option errors reach it too. */
+	srv->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, server_answer, srv, MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log,
+	    srv, MHD_OPTION_SOCK_ADDR, &srv->cfg.listen.addr, MHD_OPTION_THREAD_POOL_SIZE,
+	    srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_MEMORY_LIMIT,
+	    MHD_OPTION_CONNECTION_LIMIT, srv->cfg.connections, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	    1024u, MHD_OPTION_URI_LOG_CALLBACK, server_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
+	    server_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL)
+		return err_internal(
+		    e, "cannot listen on the address asked for (in use, or not ours?)");
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di != NULL ? di->port : 0;
+	return 0;
+}
+
+int
+server_start(const struct server_config *cfg, struct server **out, struct err *e)
+{
+	struct server *srv;
+
+	*out = NULL;
+	if (!cfg->listen.loopback && !cfg->public)
+		return err_set(e, "--listen: not a loopback address; add --public to serve the "
+		                  "network");
+	if ((srv = calloc(1, sizeof(*srv))) == NULL)
+		return err_internal(e, "serve: out of memory");
+	srv->cfg = *cfg;
+	if (srv->cfg.threads == 0 || srv->cfg.threads > SERVER_MAX_THREADS)
+		srv->cfg.threads = 2;
+	if (server_open(srv, e) == -1 || server_listen(srv, e) == -1 ||
+	    server_drop_privileges(srv, e) == -1) {
+		server_free(srv);
+		return -1;
+	}
+	*out = srv;
+	return 0;
+}
+
+/* Wait (at most SERVER_DRAIN_SECONDS in all) until no request is in flight. */
+static void
+server_drain(struct server *srv, const struct timespec *deadline)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000}, now;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (atomic_load(&srv->inflight) <= 0 || now.tv_sec > deadline->tv_sec ||
+		    (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
+int
+server_wait(struct server *srv, const sigset_t *set)
+{
+	struct timespec deadline;
+	MHD_socket fd;
+	int sig = 0;
+
+	while (sigwait(set, &sig) != 0)
+		;
+	server_log(srv, "signal %d: finishing in-flight requests", sig);
+	fd = MHD_quiesce_daemon(srv->daemon);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += SERVER_DRAIN_SECONDS;
+	server_drain(srv, &deadline);
+	/*
+	 * Commit queued votes while the daemon still runs: their connections
+	 * are suspended and must be resumed (and answered) before MHD stops.
+	 * Votes arriving after this are refused with 503.
+	 */
+	votes_drain(srv->votes);
+	server_drain(srv, &deadline);
+	if (atomic_load(&srv->inflight) > 0)
+		server_log(srv, "%d requests still open after %d s; closing them",
+		           atomic_load(&srv->inflight), SERVER_DRAIN_SECONDS);
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	return sig;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	votes_drain(srv->votes); /* resumes suspended votes while MHD still runs */
+	if (srv->daemon != NULL)
+		MHD_stop_daemon(srv->daemon);
+	votes_close(srv->votes);
+	cache_free(&srv->cache);
+	if (srv->pool.free != NULL)
+		server_pool_close(&srv->pool);
+	i18n_free(srv->langs);
+	free(srv);
+}

@@ -1,0 +1,433 @@
+"""End-to-end tests of `portolan serve`: the real server on a loopback port,
+a database built from the shared IANA XML, every route, the errors, the
+headers, caching and compression, and the vote's promise that every 2xx
+answer is in the database, also across kill -9.
+
+Each test starts its own server (port 0: the kernel picks a free one; the
+server prints the URL) and the fixture kills it whatever happens.
+"""
+import gzip
+import http.client
+import json
+import os
+import pathlib
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import BIN, ROOT, report, run
+
+DEFAULT_PORT = 6174
+JSON_ACCEPT = {"Accept": "application/json"}
+
+
+class Server:
+    """One `portolan serve` process; stop() is SIGTERM, kill() is SIGKILL."""
+
+    def __init__(self, db, votes, *extra):
+        env = dict(os.environ, NO_COLOR="1")
+        env.pop("PORTOLAN_DB", None)
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", str(db), "--votes", str(votes), "--listen", "127.0.0.1:0",
+             *map(str, extra)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()!r}")
+        url = urllib.parse.urlsplit(line.split("listening on ", 1)[1].strip())
+        self.host, self.port = url.hostname, url.port
+        self.votes = votes
+
+    def request(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            c.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def vote(self, page, answer, lang="en", headers=None):
+        body = urllib.parse.urlencode({"page": page, "answer": answer, "lang": lang})
+        h = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return self.request("POST", "/vote", body=body, headers=h)
+
+    def stop(self, timeout=30):
+        self.proc.send_signal(signal.SIGTERM)
+        out, err = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, err
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate(timeout=30)
+
+
+@pytest.fixture
+def serve(full_db, tmp_path):
+    """A factory: serve(*extra) starts a server on full_db; all are killed afterwards."""
+    started = []
+
+    def start(*extra, votes=None):
+        s = Server(full_db, votes or tmp_path / f"votes{len(started)}.db", *extra)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.kill()
+
+
+def votes_in(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return db.execute("SELECT page, lang, answer, day FROM vote ORDER BY page").fetchall()
+    finally:
+        db.close()
+
+
+# ---- the default port ------------------------------------------------------------------
+
+def test_default_port_is_unassigned_and_quiet(full_db):
+    rep = report(str(DEFAULT_PORT), full_db)
+    assert rep["identity"]["status"] == "unassigned"
+    assert all(r["description"] == "Unassigned" for r in rep["records"])
+    assert rep["frequency"]["open_frequency"] is None
+    assert rep["uses"] == [] and rep["history"] == [] and rep["note"] is None
+    assert rep["other_names"] == []
+    eph = rep["range"]["ephemeral"]
+    assert not eph["lo"] <= DEFAULT_PORT <= eph["hi"]
+    assert f"127.0.0.1:{DEFAULT_PORT}" in run("serve", "--help", check=0).stdout
+
+
+# ---- routes -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path,ctype", [
+    ("/", "text/html"),
+    ("/port/3516", "text/html"),
+    ("/port/3516/udp", "text/html"),
+    ("/port/0", "text/html"),
+    ("/port/65535", "text/html"),
+    ("/search?q=smartcard", "text/html"),
+    ("/range/well-known", "text/html"),
+    ("/range/registered", "text/html"),
+    ("/range/dynamic", "text/html"),
+    ("/service/smartcard-port", "text/html"),
+    ("/api/v1/ports/3516", "application/json"),
+    ("/api/v1/search?q=smartcard", "application/json"),
+    ("/healthz", "text/plain"),
+    ("/metrics", "text/plain"),
+])
+def test_every_route_answers(serve, path, ctype):
+    s = serve()
+    status, h, body = s.get(path)
+    assert status == 200, (path, body[:300])
+    assert h["content-type"].startswith(ctype)
+    assert body
+    if ctype == "text/html":
+        assert b"<html" in body and b'lang="en"' in body
+
+
+def test_api_port_is_the_lookup_report(serve, full_db):
+    s = serve("--hide-machine")
+    status, _, body = s.get("/api/v1/ports/3516")
+    api = json.loads(body)
+    cli = report("3516", full_db)
+    for volatile in ("listening", "sources", "snapshot"):
+        api.pop(volatile, None)
+        cli.pop(volatile, None)
+    assert api == cli
+
+
+def test_api_search_ranks_the_name(serve):
+    s = serve()
+    status, _, body = s.get("/api/v1/search?q=smartcard")
+    hits = json.loads(body)["hits"]
+    assert any(h["port_lo"] == 3516 for h in hits)
+
+
+def test_assets_are_embedded(serve):
+    assets = sorted((ROOT / "src" / "web" / "assets").glob("*"))
+    if not assets:
+        pytest.skip("no assets in src/web/assets yet")
+    s = serve()
+    for a in assets:
+        status, h, body = s.get(f"/assets/{a.name}")
+        assert status == 200 and body == a.read_bytes(), a.name
+        assert h["etag"].startswith('"') and "max-age" in h["cache-control"]
+    assert s.get("/assets/../Makefile")[0] == 404
+
+
+def test_metrics_count_requests(serve):
+    s = serve()
+    s.get("/port/3516")
+    s.get("/port/abc")
+    status, _, body = s.get("/metrics")
+    text = body.decode()
+    assert 'portolan_http_requests_total{route="port",status="200"} 1' in text
+    assert 'portolan_http_requests_total{route="port",status="404"} 1' in text
+    assert "# TYPE portolan_http_request_duration_seconds histogram" in text
+    assert "portolan_votes_committed_total 0" in text
+
+
+# ---- errors -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/port/70000", "/port/abc", "/port/-1", "/port/3516x",
+                                  "/port/3516/xyz", "/port/", "/api/v1/ports/70000",
+                                  "/range/nowhere", "/service/no-such-service-here",
+                                  "/nothing-here", "/assets/nothing.css"])
+def test_not_found(serve, path):
+    s = serve()
+    status, h, body = s.get(path)
+    assert status == 404, path
+    assert h["cache-control"] == "no-store"
+
+
+def test_methods(serve):
+    s = serve()
+    assert s.get("/vote")[0] == 405
+    status, h, _ = s.get("/feedback")
+    assert status == 405 and h["allow"] == "POST"
+    status, h, _ = s.request("DELETE", "/port/3516")
+    assert status == 405
+    assert s.request("POST", "/port/3516", body="a=b")[0] == 405
+    status, h, body = s.request("HEAD", "/port/3516")
+    assert status == 200 and body == b"" and int(h["content-length"]) > 0
+
+
+def test_vote_body_limits_and_malformed_votes(serve):
+    s = serve()
+    big = "page=/port/3516&answer=happy&pad=" + "a" * 2048
+    assert s.request("POST", "/vote", body=big)[0] == 413
+    for body in ["", "page=/port/3516", "answer=happy", "page=/port/3516&answer=angry",
+                 "page=/etc/passwd&answer=sad", "page=/port/70000&answer=sad",
+                 "page=/port/3516&answer=sad&lang=xx-nope",
+                 "page=/port/3516&answer=sad&answer=happy", "page=%zz&answer=sad",
+                 "page=/port/3516%00&answer=sad"]:
+        status, _, resp = s.request("POST", "/vote", body=body, headers=JSON_ACCEPT)
+        assert status == 400, body
+        assert "vote" in json.loads(resp)["error"]
+    assert votes_in(s.votes) == []
+
+
+def test_bad_query_strings(serve):
+    s = serve()
+    assert s.get("/search?q=%zz")[0] == 400
+    assert s.get("/search?q=a&q=b")[0] == 400
+    assert s.get("/api/v1/search")[0] == 400
+    assert s.get("/" + "a" * 5000)[0] in (404, 414)
+
+
+def test_script_in_query_comes_back_escaped(serve):
+    s = serve()
+    q = urllib.parse.quote("<script>alert(1)</script>")
+    status, _, body = s.get(f"/search?q={q}")
+    assert status == 200
+    assert b"<script>alert(1)" not in body
+    assert b"&lt;script&gt;" in body
+
+
+# ---- headers, caching, compression ----------------------------------------------------------
+
+def test_security_headers_on_every_answer(serve):
+    s = serve()
+    for method, path, body in [("GET", "/port/3516", None), ("GET", "/port/abc", None),
+                               ("GET", "/api/v1/ports/3516", None),
+                               ("POST", "/vote", "page=/port/1&answer=meh")]:
+        status, h, _ = s.request(method, path, body=body)
+        csp = h["content-security-policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["referrer-policy"]
+        assert h["cache-control"]
+
+
+def test_etag_and_304(serve):
+    s = serve()
+    status, h, body = s.get("/port/3516")
+    etag = h["etag"]
+    status, h2, body2 = s.get("/port/3516", {"If-None-Match": etag})
+    assert status == 304 and body2 == b"" and h2["etag"] == etag
+    assert s.get("/port/3516", {"If-None-Match": '"other"'})[0] == 200
+    assert s.get("/port/3516", {"If-None-Match": f'"x", W/{etag}'})[0] == 304
+    assert s.get("/port/3517")[1]["etag"] != etag
+
+
+def test_gzip_when_accepted(serve):
+    s = serve()
+    _, plain_h, plain = s.get("/port/3516")
+    status, h, body = s.get("/port/3516", {"Accept-Encoding": "br, gzip;q=0.8"})
+    assert status == 200 and h["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == plain
+    assert h["etag"] != plain_h["etag"]
+    assert "accept-encoding" in h["vary"].lower()
+    _, h, body = s.get("/port/3516", {"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in h and body == plain
+
+
+def test_language_by_header_and_parameter(serve):
+    s = serve()
+    _, h, body = s.get("/port/3516", {"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5"})
+    assert h["content-language"] == "ko" and b'lang="ko"' in body
+    _, h, body = s.get("/port/3516?lang=de", {"Accept-Language": "ko"})
+    assert h["content-language"] == "de"
+
+
+# ---- votes ------------------------------------------------------------------------------
+
+def test_vote_without_javascript_redirects_back(serve):
+    s = serve()
+    status, h, _ = s.vote("/port/3516", "happy", "ko")
+    assert status == 303
+    assert h["location"] == "/port/3516?voted=1&lang=ko"
+    assert h["cache-control"] == "no-store"
+    assert votes_in(s.votes) == [("/port/3516", "ko", "happy", time.strftime("%Y-%m-%d",
+                                                                             time.gmtime()))]
+
+
+def catalog_has(lang, msgid):
+    po = ROOT / "po" / f"{lang}.po"
+    text = po.read_text(encoding="utf-8") if po.exists() else ""
+    return f'msgid "{msgid}"\nmsgstr "' in text and f'msgid "{msgid}"\nmsgstr ""\n' not in text
+
+
+def test_vote_with_javascript_thanks_in_the_language(serve):
+    if not catalog_has("ko", "Thank you for your feedback!"):
+        pytest.skip("po/ko.po does not translate the thanks yet")
+    s = serve()
+    status, h, body = s.vote("/port/3516", "meh", "en", JSON_ACCEPT)
+    en = json.loads(body)
+    assert status == 200 and en["ok"] is True and en["thanks"]
+    status, h, body = s.vote("/port/3516/udp", "meh", "ko", JSON_ACCEPT)
+    ko = json.loads(body)
+    assert status == 200 and ko["thanks"] != en["thanks"]
+
+
+def test_a_changed_answer_replaces_the_earlier_one(serve):
+    s = serve()
+    assert s.vote("/port/22", "sad")[0] == 303
+    assert s.vote("/port/22", "happy")[0] == 303
+    rows = votes_in(s.votes)
+    assert [(p, a) for p, _, a, _ in rows] == [("/port/22", "happy")]
+
+
+def test_rate_limit(serve):
+    s = serve("--vote-rate", "3")
+    codes = [s.vote(f"/port/{p}", "meh")[0] for p in range(1, 6)]
+    assert codes[:3] == [303] * 3 and codes[3:] == [429, 429]
+    assert len(votes_in(s.votes)) == 3
+
+
+def test_feedback_lists_least_helpful_first(serve, tmp_path):
+    s = serve()
+    for page, answer in [("/port/80", "happy"), ("/port/3516", "sad"), ("/", "meh")]:
+        assert s.vote(page, answer)[0] == 303
+    p = run("feedback", "--votes", s.votes, "--json", check=0)
+    rows = json.loads(p.stdout)["tallies"]
+    assert [r["page"] for r in rows] == ["/port/3516", "/", "/port/80"]
+    p = run("feedback", "--votes", s.votes, "--worst", "1", check=0)
+    assert "/port/3516" in p.stdout and "/port/80" not in p.stdout
+    p = run("feedback", "--votes", tmp_path / "none.db")
+    assert p.returncode == 2 and "none.db" in p.stderr
+
+
+def vote_storm(s, pages, results, stop=None):
+    """Vote on each page once from this thread; record (page, status)."""
+    for page in pages:
+        if stop is not None and stop.is_set():
+            return
+        try:
+            status = s.vote(page, "happy")[0]
+        except (OSError, http.client.HTTPException):
+            status = None
+        results.append((page, status))
+
+
+def storm_pages(n, threads):
+    pages = [f"/port/{p}" for p in range(n)]
+    return [pages[i::threads] for i in range(threads)]
+
+
+def test_every_acknowledged_vote_survives_kill_9(serve):
+    s = serve("--vote-rate", "0")
+    results, stop = [], threading.Event()
+    ts = [threading.Thread(target=vote_storm, args=(s, chunk, results, stop))
+          for chunk in storm_pages(6000, 16)]
+    for t in ts:
+        t.start()
+    time.sleep(1.0)
+    s.proc.send_signal(signal.SIGKILL)
+    stop.set()
+    for t in ts:
+        t.join()
+    s.kill()
+    acked = {p for p, status in results if status == 303}
+    assert acked, "no vote was acknowledged before the kill"
+    stored = {p for p, _, _, _ in votes_in(s.votes)}
+    assert acked <= stored, sorted(acked - stored)[:10]
+
+
+def test_sigterm_finishes_in_flight_and_exits_0(serve):
+    s = serve("--vote-rate", "0")
+    results = []
+    ts = [threading.Thread(target=vote_storm, args=(s, chunk, results))
+          for chunk in storm_pages(400, 8)]
+    for t in ts:
+        t.start()
+    time.sleep(0.3)
+    rc, err = s.stop()
+    for t in ts:
+        t.join()
+    assert rc == 0, err
+    acked = {p for p, status in results if status == 303}
+    stored = {p for p, _, _, _ in votes_in(s.votes)}
+    assert acked and acked <= stored
+
+
+# ---- concurrency and listening ------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [128, 256])
+def test_many_connections_ready_at_once(serve, n):
+    """The epoll trap: n connections whose requests arrive together must all be answered."""
+    s = serve()
+    s.get("/port/3516")  # warm the cache so every answer is ready at once
+    socks = [socket.create_connection((s.host, s.port), timeout=30) for _ in range(n)]
+    req = b"GET /port/3516 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    try:
+        for c in socks:
+            c.sendall(req)
+        for c in socks:
+            data = b""
+            while chunk := c.recv(65536):
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 200"), data[:100]
+    finally:
+        for c in socks:
+            c.close()
+
+
+def test_public_address_needs_public(full_db, tmp_path):
+    p = run("serve", "--listen", "0.0.0.0:0", "--votes", tmp_path / "v.db", db=full_db,
+            timeout=30)
+    assert p.returncode == 2 and "--public" in p.stderr
+    s = Server(full_db, tmp_path / "v2.db", "--listen", "0.0.0.0:0", "--public")
+    try:
+        assert s.get("/healthz")[0] == 200
+    finally:
+        s.kill()
+
+
+def test_bad_listen_addresses(full_db, tmp_path):
+    for bad in ["127.0.0.1:70000", "127.0.0.1:http", "localhost:8080", "1.2.3:80"]:
+        p = run("serve", "--listen", bad, "--votes", tmp_path / "v.db", db=full_db, timeout=30)
+        assert p.returncode == 2 and "--listen" in p.stderr, bad
