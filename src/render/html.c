@@ -1624,6 +1624,16 @@ html_sec_related(struct page *p, const json_t *report)
 	html_put(p, "</ul></nav>");
 }
 
+/* "Port 3516", or "Ports 6000–6063" for a range. */
+static void
+html_port_heading(struct page *p, const json_t *o, const char *label)
+{
+	if (html_int(o, "port_hi", -1) > html_int(o, "port_lo", -1))
+		HTML_SAY(p, _(p->t, "Ports %1$s"), label);
+	else
+		HTML_SAY(p, _(p->t, "Port %1$s"), label);
+}
+
 int
 html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 {
@@ -1640,13 +1650,11 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 	else
 		html_begin(&p, _(p.t, "Port %1$s"), 1, HTML_ARGS(port));
 	html_put(&p, "<article class=\"port\"><h1>");
+	html_port_heading(&p, report, port);
 	if (json_array_size(names) > 0) {
-		HTML_SAY(&p, _(p.t, "Port %1$s"), port);
 		html_put(&p, " <span class=\"svc\">");
 		html_esc(&p, json_string_value(json_array_get(names, 0)));
 		html_put(&p, "</span>");
-	} else {
-		HTML_SAY(&p, _(p.t, "Port %1$s"), port);
 	}
 	html_put(&p, "</h1>");
 	html_sec_what(&p, report, port);
@@ -2018,7 +2026,7 @@ html_service(struct strbuf *out, const json_t *service, const struct html_ctx *c
 		if (json_is_integer(json_object_get(g, "port_lo"))) {
 			html_port_label(&p, g, port, sizeof(port));
 			html_port_href(&p, html_int(g, "port_lo", 0));
-			HTML_SAY(&p, _(p.t, "Port %1$s"), port);
+			html_port_heading(&p, g, port);
 			html_put(&p, "</a>");
 		} else {
 			html_esc(&p, _(p.t, "Without a port"));

@@ -237,7 +237,8 @@ test_port_3126_unassigned(void **state)
 	assert_has(p, "4 October 2007");
 	assert_has(p, "Microsoft .NETster Port");
 	assert_has(p, "Rainbow Six Vegas");
-	assert_has(p, "UDP, ports 3074\xe2\x80\x93" "3174");
+	assert_has(p, "UDP, ports 3074\xe2\x80\x93"
+	              "3174");
 	assert_has(p, "class=\"concern concern-elevated\"");
 	assert_has(p, "Yes, privately: it is unassigned.");
 	json_decref(rep);
@@ -494,6 +495,15 @@ test_index_range_service_pages(void **state)
 	assert_int_equal(html_service(&f->out, v, &f->c), 0);
 	assert_has(f->out.buf, "href=\"/port/3516?lang=en\"");
 	assert_has(f->out.buf, "Scott Guthery");
+	json_decref(v);
+
+	strbuf_reset(&f->out);
+	v = pages_service(f->db.st, "x11", &e);
+	assert_non_null(v);
+	assert_int_equal(html_service(&f->out, v, &f->c), 0);
+	assert_has(f->out.buf, "Ports 6000\xe2\x80\x93"
+	                       "6063");
+	assert_has(f->out.buf, "Known Unauthorized Use on port 6003");
 	json_decref(v);
 }
 
