@@ -499,13 +499,14 @@ owners_bpf_describe(struct owners_bpf_ctx *c, int procfd, struct owners_users *u
  * never a failure of the command.
  */
 static int
-owners_find_bpf(int procfd, const struct inohash *want, struct owner_list *out)
+owners_find_bpf(int procfd, const uint64_t *inodes, size_t n, const struct inohash *want,
+                struct owner_list *out)
 {
 	struct owners_bpf_ctx c = {.want = want, .out = out};
 	struct owners_bpf_sink sink = {.ctx = &c, .task = owners_bpf_task, .sock = owners_bpf_sock};
 	struct owners_users users = {.n = 0};
 
-	if (owners_bpf_sockets(&sink, NULL) == -1 || c.nomem) {
+	if (owners_bpf_sockets(inodes, n, &sink, NULL) == -1 || c.nomem) {
 		free(c.task);
 		out->n = 0;
 		return -1;
@@ -551,7 +552,7 @@ owners_find(const struct owners_opts *o, const uint64_t *inodes, size_t n, struc
 		return err_internal(e, "%s: %s", proc, strerror(errno));
 	if (owners_want(inodes, n, &want, e) == -1)
 		goto out;
-	if (!(use_bpf && owners_find_bpf(procfd, &want, out) == 0) &&
+	if (!(use_bpf && owners_find_bpf(procfd, inodes, n, &want, out) == 0) &&
 	    owners_find_proc(procfd, o, &want, out, e) == -1)
 		goto out;
 	if (out->n > 1) /* qsort(NULL, 0) is undefined behaviour */

@@ -1,44 +1,57 @@
 /*
- * owners_bpf.h - every socket descriptor of every process, from a BPF
- * task_file iterator: the privileged fast path behind owners.h.
+ * owners_bpf.h - which processes hold given sockets, from a BPF task
+ * iterator: the privileged fast path behind owners.h.
  *
  * The /proc walk costs two system calls and a path lookup per descriptor
- * (70,000 descriptors: ~200 ms).  A task_file iterator runs in the kernel,
- * visits each process's file table once (threads sharing it are skipped),
- * and writes out only sockets, as (pid, fd, inode) records, each process
- * preceded by its command, euid and cgroup: the walk and the details in
- * one pass of a few tens of milliseconds, with no /proc reads at all.  The program
- * (owners_iter.bpf) is built with clang at build time and embedded as a bpftool light skeleton, so
- * there is no runtime dependency on libbpf and no object file to find.
+ * (70,000 descriptors: ~200 ms).  The iterator (owners_iter.bpf) runs in
+ * the kernel, walks each process's fd table once (threads sharing it are
+ * skipped) and keeps only the descriptors of the wanted sockets, which
+ * owners_bpf_sockets() puts in a BPF hash map before the pass.  For each
+ * process holding one it writes the process's command, euid and cgroup
+ * and then the (fd, inode) pairs: the walk and the details in one pass of
+ * a few milliseconds, with no /proc reads and nothing else copied out.
+ * The program is built with clang at build time and embedded as a bpftool
+ * light skeleton, so there is no runtime dependency on libbpf and no
+ * object file to find.
  *
- * It needs CAP_BPF and CAP_PERFMON (root) and a kernel with BTF; when
- * either is missing, or the build had no bpftool, owners_bpf_sockets()
- * fails and callers fall back to the /proc walk without saying so.
+ * It needs CAP_BPF and CAP_PERFMON (root) and a kernel with BTF, the
+ * bpf_rdonly_cast kfunc and bpf_loop (Linux 6.2); when any is missing, or
+ * the build had no bpftool, owners_bpf_sockets() fails and callers fall
+ * back to the /proc walk without saying so.  It also fails, for the same
+ * fallback, when one process holds more than 2,000 of the wanted sockets
+ * (one record must fit the kernel's 32 KiB seq_file buffer).
  *
  * Pids are those of the caller's PID namespace (the program reads the pid
  * at the caller's namespace level), so they match /proc.
  *
  * Memory: nothing is handed out; strings passed to the sink are valid
- * only during the call.  Errors:
- * ERR_INTERNAL with the reason BPF is unavailable.
+ * only during the call.  Errors: ERR_INTERNAL with the reason BPF is
+ * unavailable or the pass failed; the sink may have been called before.
  */
 #ifndef PORTOLAN_MACHINE_OWNERS_BPF_H
 #define PORTOLAN_MACHINE_OWNERS_BPF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../util/err.h"
 
-/* What the iterator reports, in order: a process, then its socket descriptors. */
+/* What the iterator reports, in order: a process, then its wanted socket descriptors. */
 struct owners_bpf_sink {
 	void *ctx;
-	/* Once per process holding a socket, before its sockets. */
+	/* Once per process (or thread with its own fd table) holding a wanted socket. */
 	void (*task)(void *ctx, uint32_t pid, uint32_t uid, const char *comm, const char *cgroup);
-	/* Once per socket descriptor. */
+	/* Once per descriptor of a wanted socket, after its process. */
 	void (*sock)(void *ctx, uint32_t pid, uint32_t fd, uint64_t ino);
 };
 
-/* Report every process's socket descriptors to sink; -1 when BPF cannot be used. */
-int owners_bpf_sockets(const struct owners_bpf_sink *sink, struct err *e);
+/*
+ * Report the descriptors of the n socket inodes (0 entries are skipped) to
+ * sink; -1 when BPF cannot be used.  Past OWNERS_BPF_WANT_MAX inodes every
+ * socket descriptor is reported and the sink must filter.
+ */
+#define OWNERS_BPF_WANT_MAX 16384
+int owners_bpf_sockets(const uint64_t *inodes, size_t n, const struct owners_bpf_sink *sink,
+                       struct err *e);
 
 #endif

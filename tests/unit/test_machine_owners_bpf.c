@@ -1,17 +1,27 @@
 /*
- * test_machine_owners_bpf.c - the BPF iterator reports this process's own
- * socket with the right pid, fd and inode, and owners_find() gives the
- * same holders with and without it.  Skipped where BPF cannot be loaded
- * (not root, no BTF, built without bpftool).
+ * test_machine_owners_bpf.c - the BPF iterator reports exactly the wanted
+ * sockets of this process, with the right pid, fd, inode and command, and
+ * owners_find() gives the same holders with and without it.  Also the
+ * edges of the in-kernel filter: unwanted sockets and threads sharing the
+ * fd table are not reported, a socket file on disk is not a socket, more
+ * inodes than the map holds still work, and a process holding more
+ * sockets than one record carries makes the pass fail (so owners.c falls
+ * back to /proc) rather than lose holders.  Skipped where BPF cannot be
+ * loaded (not root, no BTF, built without bpftool).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,34 +69,255 @@ record(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 	}
 }
 
+static uint64_t
+inode_of(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return st.st_ino;
+}
+
+/* Run the iterator for want[0..n); skip the test when BPF is unavailable. */
+static int
+run(const uint64_t *want, size_t n, struct seen *s, struct err *e)
+{
+	struct owners_bpf_sink sink = {.ctx = s, .task = task, .sock = record};
+
+	return owners_bpf_sockets(want, n, &sink, e);
+}
+
+static int
+bpf_usable(void)
+{
+	struct seen s = {0};
+	struct err e = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	uint64_t ino = inode_of(fd);
+	int ok = run(&ino, 1, &s, &e) == 0;
+
+	close(fd);
+	return ok;
+}
+
 static void
 test_iterator_sees_our_socket(void **state)
 {
 	struct seen s = {0};
-	struct stat st;
 	struct err e = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	(void)state;
 	assert_true(fd >= 0);
-	assert_int_equal(fstat(fd, &st), 0);
-	s.ino = st.st_ino;
-	struct owners_bpf_sink sink = {.ctx = &s, .task = task, .sock = record};
-
-	if (owners_bpf_sockets(&sink, &e) == -1) {
+	s.ino = inode_of(fd);
+	if (run(&s.ino, 1, &s, &e) == -1) {
 		close(fd);
 		skip();
 	}
 	assert_int_equal(s.hits, 1);
 	assert_int_equal(s.pid, getpid());
 	assert_int_equal(s.fd, fd);
-	assert_true(s.records >= 1);
-	/* Every socket follows its process's record, across read() boundaries too. */
+	/* Filtered in the kernel: nothing but the wanted socket comes out. */
+	assert_int_equal(s.records, 1);
+	assert_int_equal(s.tasks, 1);
 	assert_int_equal(s.orphans, 0);
 	/* Our process was described before its socket, with its command name. */
-	assert_true(s.tasks_before >= 1);
+	assert_int_equal(s.tasks_before, 1);
 	assert_string_equal(s.comm, "test_machine_ow");
 	close(fd);
+}
+
+static void
+test_unwanted_sockets_are_not_reported(void **state)
+{
+	int a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET6, SOCK_DGRAM, 0);
+	int dup_b = dup(b);
+	struct seen s = {0};
+	struct err e = {0};
+	uint64_t want[3];
+
+	(void)state;
+	if (!bpf_usable())
+		skip();
+	s.ino = inode_of(b);
+	want[0] = 0; /* skipped, like a socket being torn down */
+	want[1] = s.ino;
+	want[2] = 0;
+	assert_int_equal(run(want, 3, &s, &e), 0);
+	/* b and its dup, in fd order, and not a. */
+	assert_int_equal(s.records, 2);
+	assert_int_equal(s.hits, 2);
+	assert_int_equal(s.fd, dup_b);
+	assert_int_equal(s.tasks, 1);
+	close(a);
+	close(b);
+	close(dup_b);
+}
+
+static void
+test_nothing_wanted(void **state)
+{
+	struct seen s = {0};
+	struct err e = {0};
+	uint64_t zero = 0;
+
+	(void)state;
+	if (!bpf_usable())
+		skip();
+	assert_int_equal(run(&zero, 1, &s, &e), 0);
+	assert_int_equal(run(NULL, 0, &s, &e), 0);
+	assert_int_equal(s.records, 0);
+	assert_int_equal(s.tasks, 0);
+}
+
+static pthread_mutex_t parked = PTHREAD_MUTEX_INITIALIZER;
+
+static void *
+park(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&parked);
+	pthread_mutex_unlock(&parked);
+	return NULL;
+}
+
+static void
+test_threads_sharing_the_table_are_walked_once(void **state)
+{
+	struct seen s = {0};
+	struct err e = {0};
+	pthread_t t[3];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)state;
+	if (!bpf_usable())
+		skip();
+	s.ino = inode_of(fd);
+	pthread_mutex_lock(&parked);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, park, NULL), 0);
+	assert_int_equal(run(&s.ino, 1, &s, &e), 0);
+	pthread_mutex_unlock(&parked);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(s.hits, 1);
+	assert_int_equal(s.tasks, 1);
+	close(fd);
+}
+
+/*
+ * A Unix socket's file on disk has S_IFSOCK too, and an inode number of
+ * its own file system; opened with O_PATH it is a descriptor whose inode
+ * looks like a socket.  Asking for that number must find nothing.
+ */
+static void
+test_socket_file_on_disk_is_not_a_socket(void **state)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char dir[] = "/tmp/portolan-bpf-XXXXXX";
+	struct seen s = {0};
+	struct err e = {0};
+	struct stat st;
+	int srv, path_fd;
+
+	(void)state;
+	if (!bpf_usable())
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/sock", dir);
+	srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	path_fd = open(sun.sun_path, O_PATH | O_CLOEXEC);
+	assert_true(path_fd >= 0);
+	assert_int_equal(fstat(path_fd, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	s.ino = st.st_ino;
+	assert_int_equal(run(&s.ino, 1, &s, &e), 0);
+	assert_int_equal(s.hits, 0);
+	close(path_fd);
+	close(srv);
+	unlink(sun.sun_path);
+	rmdir(dir);
+}
+
+/* Past the map's size the kernel reports every socket and the caller filters. */
+static void
+test_more_inodes_than_the_map_holds(void **state)
+{
+	size_t n = OWNERS_BPF_WANT_MAX + 1;
+	uint64_t *want = calloc(n, sizeof(*want));
+	struct seen s = {0};
+	struct err e = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc;
+
+	(void)state;
+	assert_non_null(want);
+	if (!bpf_usable()) {
+		free(want);
+		skip();
+	}
+	for (size_t i = 0; i < n; i++)
+		want[i] = ((uint64_t)1 << 40) | i; /* no socket has these */
+	s.ino = want[n / 2] = inode_of(fd);
+	rc = run(want, n, &s, &e);
+	if (rc == -1 && strstr(e.msg, "holds more than") != NULL) {
+		/* Some process here holds over 2,000 sockets: the pass cannot report them all. */
+		free(want);
+		close(fd);
+		skip();
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(s.hits, 1);
+	assert_int_equal(s.fd, fd);
+	assert_int_equal(s.orphans, 0);
+	free(want);
+	close(fd);
+}
+
+/*
+ * One process holding more wanted sockets than a record carries: the
+ * pass fails, saying why, and owners_find() still finds every holder
+ * (by the /proc walk).
+ */
+#define MANY 2100
+
+static void
+test_too_many_sockets_in_one_process(void **state)
+{
+	struct owner_list l = {0};
+	struct rlimit rl;
+	struct seen s = {0};
+	struct err e = {0};
+	uint64_t *want = calloc(MANY, sizeof(*want));
+	int *fds = calloc(MANY, sizeof(*fds));
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(fds);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max < MANY + 64 || !bpf_usable()) {
+		free(want);
+		free(fds);
+		skip();
+	}
+	if (rl.rlim_cur < MANY + 64) {
+		rl.rlim_cur = MANY + 64;
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	}
+	for (int i = 0; i < MANY; i++) {
+		fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(fds[i] >= 0);
+		want[i] = inode_of(fds[i]);
+	}
+	assert_int_equal(run(want, MANY, &s, &e), -1);
+	assert_non_null(strstr(e.msg, "holds more than"));
+	assert_int_equal(owners_find(NULL, want, MANY, &l, &e), 0);
+	assert_int_equal(l.n, MANY);
+	owners_free(&l);
+	for (int i = 0; i < MANY; i++)
+		close(fds[i]);
+	free(want);
+	free(fds);
 }
 
 static void
@@ -94,18 +325,13 @@ test_same_holders_both_paths(void **state)
 {
 	struct owners_opts walk = {.no_bpf = 1};
 	struct owner_list a = {0}, b = {0};
-	struct seen probe = {0};
-	struct stat st;
 	struct err e = {0};
 	int fd = socket(AF_INET6, SOCK_STREAM, 0), dup_fd = dup(fd);
 	uint64_t ino;
 
 	(void)state;
-	assert_int_equal(fstat(fd, &st), 0);
-	ino = st.st_ino;
-	struct owners_bpf_sink sink = {.ctx = &probe, .task = task, .sock = record};
-
-	if (owners_bpf_sockets(&sink, &e) == -1) {
+	ino = inode_of(fd);
+	if (!bpf_usable()) {
 		close(fd);
 		close(dup_fd);
 		skip();
@@ -133,6 +359,12 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_iterator_sees_our_socket),
+	    cmocka_unit_test(test_unwanted_sockets_are_not_reported),
+	    cmocka_unit_test(test_nothing_wanted),
+	    cmocka_unit_test(test_threads_sharing_the_table_are_walked_once),
+	    cmocka_unit_test(test_socket_file_on_disk_is_not_a_socket),
+	    cmocka_unit_test(test_more_inodes_than_the_map_holds),
+	    cmocka_unit_test(test_too_many_sockets_in_one_process),
 	    cmocka_unit_test(test_same_holders_both_paths),
 	};
 
