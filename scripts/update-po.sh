@@ -11,8 +11,10 @@
 # i18n_ntext(t, "...", "...", n) in src/render/ and src/web/, also when
 # written through html.c's macros _(t, "...") and N_(t, "...", "...", n)
 # (hence the keywords _:2 and N_:2,3).  The .pot carries no date, so
-# re-running on unchanged sources changes nothing.  PODIR (default po)
-# points the script at another copy of the catalogs, as the tests do.
+# re-running on unchanged sources changes nothing; locations name the file
+# without a line, so editing html.c does not churn every catalog.  PODIR
+# (default po) points the script at another copy of the catalogs, as the
+# tests do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PODIR=${PODIR:-po}
@@ -22,7 +24,7 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 
 extract() {
-	xgettext --language=C --from-code=UTF-8 --force-po --sort-by-file \
+	xgettext --language=C --from-code=UTF-8 --force-po --sort-by-file --add-location=file \
 		--keyword --keyword=_:2 --keyword=N_:2,3 --keyword=i18n_text:2 --keyword=i18n_ntext:2,3 \
 		--add-comments=TRANSLATORS: --package-name=portolan \
 		--msgid-bugs-address="portolan's issue tracker" \
