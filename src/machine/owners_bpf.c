@@ -110,18 +110,35 @@ owners_bpf_sock_dev(uint32_t *dev, struct err *e)
 	return 0;
 }
 
-/* The nonzero inodes, for the map; NULL with *k == 0 when there are none. */
+static int
+owners_bpf_cmp_ino(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The distinct nonzero inodes, for the map (the program counts the wanted
+ * sockets it has seen against their number); NULL when out of memory.
+ */
 static uint64_t *
 owners_bpf_keys(const uint64_t *inodes, size_t n, uint32_t *k)
 {
 	uint64_t *keys = malloc((n ? n : 1) * sizeof(*keys));
+	uint32_t m = 0;
 
 	*k = 0;
 	if (keys == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (inodes[i] != 0)
-			keys[(*k)++] = inodes[i];
+			keys[m++] = inodes[i];
+	if (m > 1)
+		qsort(keys, m, sizeof(*keys), owners_bpf_cmp_ino);
+	for (uint32_t i = 0; i < m; i++)
+		if (*k == 0 || keys[*k - 1] != keys[i])
+			keys[(*k)++] = keys[i];
 	return keys;
 }
 
@@ -136,6 +153,7 @@ owners_bpf_setup(struct owners_iter *skel, const uint64_t *keys, uint32_t k, str
 	skel->rodata->ns_level = owners_bpf_ns_level();
 	skel->rodata->sock_dev = dev;
 	skel->rodata->filter = k <= OWNERS_BPF_WANT_MAX;
+	skel->rodata->nwant = k;
 	for (uint32_t i = 0; i < k && skel->rodata->filter; i++) {
 		uint64_t bit = keys[i] % (64 * OWNERS_BPF_BLOOM_WORDS);
 
@@ -149,12 +167,12 @@ static int
 owners_bpf_want(struct owners_iter *skel, const uint64_t *keys, uint32_t k, struct err *e)
 {
 	union bpf_attr attr;
-	uint8_t *values;
+	uint64_t *values;
 	int rc;
 
 	if (!skel->rodata->filter || k == 0)
 		return 0;
-	values = calloc(k, 1);
+	values = calloc(k, sizeof(*values)); /* no socket's file seen yet */
 	if (values == NULL)
 		return err_internal(e, "bpf: out of memory");
 	memset(&attr, 0, sizeof(attr));

@@ -3,7 +3,8 @@
  * sockets of this process, with the right pid, fd, inode and command, and
  * owners_find() gives the same holders with and without it.  Also the
  * edges of the in-kernel filter: unwanted sockets and threads sharing the
- * fd table are not reported, a socket file on disk is not a socket, more
+ * fd table are not reported, a socket shared with a child is found in
+ * both, a socket file on disk is not a socket, more
  * inodes than the map holds still work, and a process holding more
  * sockets than one record carries makes the pass fail (so owners.c falls
  * back to /proc) rather than lose holders.  Skipped where BPF cannot be
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -31,6 +33,12 @@
 #include "machine/owners_bpf.h"
 
 struct seen {
+	/* Every (pid, inode) reported, for the tests with several holders. */
+	struct {
+		uint32_t pid;
+		uint64_t ino;
+	} all[16];
+	int nall;
 	uint64_t ino;
 	uint32_t pid, fd;
 	int hits, records, tasks_before;
@@ -59,6 +67,10 @@ record(void *arg, uint32_t pid, uint32_t fd, uint64_t ino)
 	struct seen *s = arg;
 
 	s->records++;
+	if (s->nall < 16) {
+		s->all[s->nall].pid = pid;
+		s->all[s->nall++].ino = ino;
+	}
 	if (pid != s->last_task)
 		s->orphans++;
 	if (ino == s->ino) {
@@ -203,6 +215,94 @@ test_threads_sharing_the_table_are_walked_once(void **state)
 	assert_int_equal(s.hits, 1);
 	assert_int_equal(s.tasks, 1);
 	close(fd);
+}
+
+/* How many times (pid, ino) was reported. */
+static int
+reported(const struct seen *s, pid_t pid, uint64_t ino)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nall; i++)
+		n += s->all[i].pid == (uint32_t)pid && s->all[i].ino == ino;
+	return n;
+}
+
+/*
+ * A child that closes `a`, opens a socket of its own (its inode sent
+ * back on the pipe) and waits until the parent closes its end of `go`.
+ */
+static pid_t
+holder(int a, uint64_t *own, int *go_w)
+{
+	int ready[2], go[2];
+	pid_t pid;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int c = socket(AF_INET, SOCK_DGRAM, 0);
+		struct stat st;
+		char x;
+
+		close(a);
+		close(ready[0]);
+		close(go[1]);
+		if (c < 0 || fstat(c, &st) != 0 ||
+		    write(ready[1], &st.st_ino, sizeof(st.st_ino)) != sizeof(st.st_ino))
+			_exit(1);
+		(void)read(go[0], &x, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	assert_int_equal(read(ready[0], own, sizeof(*own)), sizeof(*own));
+	close(ready[0]);
+	*go_w = go[1];
+	return pid;
+}
+
+/*
+ * Sockets held by several processes: once every wanted socket has been
+ * seen the iterator compares file pointers only, and must still find
+ * the other holders of the same socket (b, shared with the child), and
+ * must not stop looking before every wanted socket was seen (c, held by
+ * the child alone).
+ */
+static void
+test_holders_in_several_processes(void **state)
+{
+	int a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0), go, st;
+	struct seen s1 = {0}, s2 = {0};
+	struct err e = {0};
+	uint64_t want[2], c;
+	pid_t child;
+
+	(void)state;
+	if (!bpf_usable())
+		skip();
+	child = holder(a, &c, &go);
+	/* Both of the parent's sockets, then b again in the child. */
+	want[0] = inode_of(a);
+	want[1] = inode_of(b);
+	assert_int_equal(run(want, 2, &s1, &e), 0);
+	assert_int_equal(reported(&s1, getpid(), want[0]), 1);
+	assert_int_equal(reported(&s1, getpid(), want[1]), 1);
+	assert_int_equal(reported(&s1, child, want[0]), 0);
+	assert_int_equal(reported(&s1, child, want[1]), 1);
+	/* One socket of the parent's and one of the child's own. */
+	want[1] = c;
+	assert_int_equal(run(want, 2, &s2, &e), 0);
+	assert_int_equal(reported(&s2, getpid(), want[0]), 1);
+	assert_int_equal(reported(&s2, child, c), 1);
+	assert_int_equal(s2.nall, 2);
+	close(go);
+	assert_int_equal(waitpid(child, &st, 0), child);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(a);
+	close(b);
 }
 
 /*
@@ -362,6 +462,7 @@ main(void)
 	    cmocka_unit_test(test_unwanted_sockets_are_not_reported),
 	    cmocka_unit_test(test_nothing_wanted),
 	    cmocka_unit_test(test_threads_sharing_the_table_are_walked_once),
+	    cmocka_unit_test(test_holders_in_several_processes),
 	    cmocka_unit_test(test_socket_file_on_disk_is_not_a_socket),
 	    cmocka_unit_test(test_more_inodes_than_the_map_holds),
 	    cmocka_unit_test(test_too_many_sockets_in_one_process),
