@@ -257,6 +257,8 @@ html_urlenc(struct page *p, const char *s)
 	static const char hex[] = "0123456789ABCDEF";
 	char buf[4];
 
+	if (s == NULL) /* a report value of the wrong type */
+		return;
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
@@ -636,6 +638,23 @@ html_upper(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Append ", item" (or "item" first) to the list in buf, which holds *k
+ * bytes; a list that no longer fits stays cut where it was, never past
+ * len (snprintf's return is the length it wanted, not what it wrote).
+ */
+static void
+html_list_add(char *buf, size_t len, size_t *k, const char *item)
+{
+	int n;
+
+	if (*k + 1 >= len)
+		return;
+	n = snprintf(buf + *k, len - *k, "%s%s", *k ? ", " : "", item ? item : "");
+	if (n > 0)
+		*k += (size_t)n < len - *k ? (size_t)n : len - *k - 1;
+}
+
 /* A JSON array of strings (or a "tcp udp"/"tcp,udp" string) as "TCP, UDP". */
 static void
 html_protocols(const json_t *v, char *buf, size_t len)
@@ -648,15 +667,9 @@ html_protocols(const json_t *v, char *buf, size_t len)
 	if (json_is_string(v)) {
 		snprintf(tmp, sizeof(tmp), "%s", json_string_value(v));
 		for (tok = strtok_r(tmp, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save))
-			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", tok);
+			html_list_add(buf, len, &k, tok);
 	} else {
-		json_array_foreach(v, i, x)
-		{
-			if (k < len)
-				k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "",
-				                      json_string_value(x) ? json_string_value(x)
-				                                           : "");
-		}
+		json_array_foreach(v, i, x) html_list_add(buf, len, &k, json_string_value(x));
 	}
 	html_upper(buf, buf, len);
 }
@@ -688,11 +701,7 @@ html_people_text(const json_t *people, char *buf, size_t len)
 	{
 		const char *name = html_str(x, "name"), *org = html_str(x, "org");
 
-		if (k < len)
-			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "",
-			                      name[0]  ? name
-			                      : org[0] ? org
-			                               : html_str(x, "id"));
+		html_list_add(buf, len, &k, name[0] ? name : org[0] ? org : html_str(x, "id"));
 	}
 }
 
@@ -1363,12 +1372,12 @@ html_join_names(const json_t *list, const char *key, char *buf, size_t len, size
 	{
 		const char *s = key ? html_str(x, key) : json_string_value(x);
 
-		if (n >= max || k >= len)
+		if (n >= max)
 			break;
 		if (s == NULL || *s == '\0' || json_object_get(seen, s))
 			continue;
 		json_object_set_new(seen, s, json_true());
-		k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? ", " : "", s);
+		html_list_add(buf, len, &k, s);
 		n++;
 	}
 	json_decref(seen);
@@ -1616,6 +1625,8 @@ html_sec_related(struct page *p, const json_t *report)
 	}
 	json_array_foreach(names, i, x)
 	{
+		if (!json_is_string(x))
+			continue;
 		html_put(p, "<li>");
 		html_service_href(p, json_string_value(x));
 		HTML_SAY(p, _(p->t, "Every port of %1$s"), json_string_value(x));
