@@ -731,12 +731,8 @@ server_begin(struct server_call *c, const char *method)
 	const char *cl;
 	int is_post = strcmp(method, "POST") == 0;
 
-	if (!is_post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+	if (!is_post) /* GET and HEAD went straight to REQ_GET */
 		return server_error(c, 405, NULL);
-	if (!is_post) {
-		rq->state = REQ_GET;
-		return MHD_YES;
-	}
 	if (rq->route != ROUTE_VOTE)
 		return server_error(c, rq->route == ROUTE_OTHER ? 404 : 405, NULL);
 	cl = server_header(rq->conn, "Content-Length");
@@ -795,6 +791,11 @@ server_answer(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	}
 	if (rq->state == REQ_VOTING) /* resumed before the writer finished: impossible, but safe */
 		return MHD_YES;
+	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+		/* Parsed once, on the next call, when the request is complete. */
+		rq->state = REQ_GET;
+		return MHD_YES;
+	}
 	if (server_call_init(&c, rq, method) == -1)
 		return MHD_YES;
 	switch (rq->state) {
