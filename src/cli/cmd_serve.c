@@ -66,15 +66,18 @@ cmd_serve_log(void *arg, const char *msg)
 	fprintf(stderr, "portolan serve: %s\n", msg);
 }
 
-/* A count option: 0..max, digits only. */
+/* A count option: min..max, digits only; -1 after saying what is allowed. */
 static int
-cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned max, unsigned *out)
+cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned min, unsigned max,
+                unsigned *out)
 {
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
 
-	if (*end || s[0] < '0' || s[0] > '9' || v > max)
-		return cli_usage_error(cmd, "%s takes 0 to %u", opt, max);
+	if (*end || s[0] < '0' || s[0] > '9' || v < min || v > max) {
+		cli_usage_error(cmd, "%s takes %u to %u", opt, min, max);
+		return -1;
+	}
 	*out = (unsigned)v;
 	return 0;
 }
@@ -145,35 +148,33 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 			o->po = optarg;
 			break;
 		case 't':
-			if ((*rc = cmd_serve_count(argv[0], "--threads", optarg, SERVER_MAX_THREADS,
-			                           &o->threads)) != 0 ||
-			    o->threads == 0)
-				return *rc = cli_usage_error(argv[0], "--threads takes 1 to %d",
-				                             SERVER_MAX_THREADS),
-				       -1;
+			if (cmd_serve_count(argv[0], "--threads", optarg, 1, SERVER_MAX_THREADS,
+			                    &o->threads) == -1)
+				goto usage;
 			break;
 		case 'r':
-			if ((*rc =
-			         cmd_serve_count(argv[0], "--vote-rate", optarg, 100000, &o->rate)))
-				return -1;
+			if (cmd_serve_count(argv[0], "--vote-rate", optarg, 0, 100000, &o->rate) ==
+			    -1)
+				goto usage;
 			break;
 		case 'c':
-			if ((*rc = cmd_serve_count(argv[0], "--max-connections", optarg, 65536,
-			                           &o->conns)) != 0 ||
-			    o->conns == 0)
-				return *rc =
-				           cli_usage_error(argv[0], "--max-connections takes 1 to "
-				                                    "65536"),
-				       -1;
+			if (cmd_serve_count(argv[0], "--max-connections", optarg, 1, 65536,
+			                    &o->conns) == -1)
+				goto usage;
 			break;
 		default:
 			if (cli_option(c, co, cmd_serve_usage, argc, argv, rc) < 0)
 				return -1;
 		}
 	}
-	if (optind < argc)
-		return *rc = cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]), -1;
+	if (optind < argc) {
+		cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+		goto usage;
+	}
 	return 0;
+usage:
+	*rc = CLI_USAGE;
+	return -1;
 }
 
 int

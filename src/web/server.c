@@ -62,8 +62,6 @@ static const char server_csp[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-struct store;
-
 struct server_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;

@@ -431,3 +431,14 @@ def test_bad_listen_addresses(full_db, tmp_path):
     for bad in ["127.0.0.1:70000", "127.0.0.1:http", "localhost:8080", "1.2.3:80"]:
         p = run("serve", "--listen", bad, "--votes", tmp_path / "v.db", db=full_db, timeout=30)
         assert p.returncode == 2 and "--listen" in p.stderr, bad
+
+
+@pytest.mark.parametrize("args,says", [
+    (["--threads", "0"], "--threads takes 1 to"),
+    (["--vote-rate", "x"], "--vote-rate takes 0 to"),
+    (["--max-connections", "0"], "--max-connections takes 1 to"),
+    (["stray"], "unexpected argument 'stray'"),
+])
+def test_bad_options(full_db, args, says):
+    p = run("serve", *args, db=full_db, timeout=30)
+    assert p.returncode == 2 and says in p.stderr
