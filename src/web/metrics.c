@@ -102,7 +102,7 @@ metrics_render_durations(struct metrics *m, struct strbuf *out)
 	size_t r, b;
 
 	strbuf_appends(out, "# HELP portolan_http_request_duration_seconds Time from the request "
-	                    "line to the last byte queued.\n"
+	                    "line until the answer is queued.\n"
 	                    "# TYPE portolan_http_request_duration_seconds histogram\n");
 	for (r = 0; r < ROUTE_COUNT; r++) {
 		const char *name = routes_name((enum route)r);

@@ -79,7 +79,8 @@ struct request {
 	int active; /* between the URI callback and completion */
 	struct timespec start;
 	enum route route;
-	int status;
+	int status;   /* the status queued; 0 until then */
+	int recorded; /* counted in the metrics */
 	char uri[SERVER_URI_MAX + 1];
 	int uri_too_long;
 	char body[SERVER_BODY_LIMIT];
@@ -750,19 +751,11 @@ server_get_or_refuse(struct server_call *c)
 }
 
 static enum MHD_Result
-server_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+server_handle(struct request *rq, const char *method, const char *upload, size_t *upload_size)
 {
-	struct request *rq = *con_cls;
 	struct server_call c;
 	size_t n;
 
-	(void)cls;
-	(void)conn;
-	(void)url;
-	(void)version;
-	if (rq == NULL)
-		return MHD_NO;
 	if (rq->state == REQ_GET && *upload_size > 0) { /* a body on a GET means nothing */
 		*upload_size = 0;
 		return MHD_YES;
@@ -810,6 +803,43 @@ server_answer(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	}
 }
 
+/*
+ * Count a request in /metrics once its answer is queued: before any byte
+ * can reach the client, so a scrape after an answer always includes it.
+ */
+static void
+server_record(struct request *rq)
+{
+	struct timespec now;
+	long long us;
+
+	if (rq->status == 0 || rq->recorded)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (now.tv_sec - rq->start.tv_sec) * 1000000LL + (now.tv_nsec - rq->start.tv_nsec) / 1000;
+	metrics_request(&rq->srv->metrics, rq->route, rq->status,
+	                us < 0 ? 0 : (unsigned long long)us);
+	rq->recorded = 1;
+}
+
+static enum MHD_Result
+server_answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+              const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct request *rq = *con_cls;
+	enum MHD_Result ret;
+
+	(void)cls;
+	(void)conn;
+	(void)url;
+	(void)version;
+	if (rq == NULL)
+		return MHD_NO;
+	ret = server_handle(rq, method, upload, upload_size);
+	server_record(rq);
+	return ret;
+}
+
 /* ---- per-connection and per-request bookkeeping ------------------------------------------ */
 
 static void
@@ -848,6 +878,7 @@ server_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		atomic_fetch_sub(&srv->inflight, 1);
 	rq->state = REQ_NEW;
 	rq->status = 0;
+	rq->recorded = 0;
 	rq->route = ROUTE_OTHER;
 	rq->body_len = rq->body_seen = 0;
 	rq->uri_too_long = n > SERVER_URI_MAX;
@@ -864,16 +895,11 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct server *srv = cls;
 	struct request *rq = *con_cls;
-	struct timespec now;
-	long long us;
 
 	(void)conn;
 	(void)toe;
 	if (rq == NULL || !rq->active)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	us = (now.tv_sec - rq->start.tv_sec) * 1000000LL + (now.tv_nsec - rq->start.tv_nsec) / 1000;
-	metrics_request(&srv->metrics, rq->route, rq->status, us < 0 ? 0 : (unsigned long long)us);
 	rq->active = 0;
 	atomic_fetch_sub(&srv->inflight, 1);
 }
