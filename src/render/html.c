@@ -154,6 +154,40 @@ html_escn(struct page *p, const char *s, size_t n)
 	}
 }
 
+/* 1 when the page is not in English: English text from the report then needs lang="en". */
+static int
+html_foreign(const struct page *p)
+{
+	return strcmp(i18n_code(p->t), "en") != 0;
+}
+
+/*
+ * English text the report generates (frequency words, concern reasons,
+ * curated text) on a page in another language, marked so screen readers
+ * pronounce it as English.
+ */
+static void
+html_en(struct page *p, const char *text)
+{
+	if (html_foreign(p))
+		html_put(p, "<span lang=\"en\">");
+	html_esc(p, text);
+	if (html_foreign(p))
+		html_put(p, "</span>");
+}
+
+/* text as an HTML fragment in tmp (escaped; marked English if english), for HTML_SAY_HTML. */
+static const char *
+html_fragment(struct page *p, struct strbuf *tmp, const char *text, int english)
+{
+	strbuf_reset(tmp);
+	if ((english && html_foreign(p) && strbuf_appends(tmp, "<span lang=\"en\">") == -1) ||
+	    html_escape(tmp, text ? text : "") == -1 ||
+	    (english && html_foreign(p) && strbuf_appends(tmp, "</span>") == -1))
+		p->fail = 1;
+	return tmp->buf;
+}
+
 /*
  * The template formatter (see the top of the file).  A conversion that
  * names a missing argument writes nothing; anything else after '%' is
@@ -811,7 +845,7 @@ html_what_unassigned(struct page *p, const json_t *report, const char *port, con
 		if (html_str(h, "former")[0])
 			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
 		html_put(p, " ");
-		html_esc(p, html_str(h, "text"));
+		html_en(p, html_str(h, "text"));
 		html_cite_urls(p, json_object_get(h, "sources"));
 		html_put(p, "</p>");
 	}
@@ -1138,8 +1172,12 @@ html_sec_common(struct page *p, const json_t *report)
 {
 	const json_t *freq = json_object_get(report, "frequency"), *x;
 	const json_t *note = json_object_get(report, "note");
+	struct strbuf proto, words;
 	char buf[32];
 	size_t i;
+
+	strbuf_init(&proto, HTML_FRAGMENT_LIMIT);
+	strbuf_init(&words, HTML_FRAGMENT_LIMIT);
 
 	html_section(p, "common", _(p->t, "What actually happens on it"));
 	if (json_is_object(freq)) {
@@ -1151,27 +1189,32 @@ html_sec_common(struct page *p, const json_t *report)
 		html_put(p, "</p><ul>");
 		if (json_array_size(per) == 0) {
 			html_put(p, "<li>");
-			html_esc(p, html_str(freq, "words"));
+			html_en(p, html_str(freq, "words"));
 			html_put(p, "</li>");
 		}
 		json_array_foreach(per, i, x)
 		{
 			html_put(p, "<li>");
-			HTML_SAY(p, _(p->t, "%1$s: %2$s"),
-			         html_upper(html_str(x, "protocol"), buf, sizeof(buf)),
-			         html_str(x, "words"));
+			HTML_SAY_HTML(
+			    p, _(p->t, "%1$s: %2$s"),
+			    html_fragment(p, &proto,
+			                  html_upper(html_str(x, "protocol"), buf, sizeof(buf)), 0),
+			    html_fragment(p, &words, html_str(x, "words"), 1));
 			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
 			html_put(p, "</li>");
 		}
 		html_put(p, "</ul>");
 	}
 	if (json_is_object(note)) {
-		html_put(p, "<article class=\"note\"><h3>");
+		html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
+		                            : "<article class=\"note\"><h3>");
 		html_esc(p, html_str(note, "title"));
 		html_put(p, "</h3>");
 		if (markdown_html(p->out, html_str(note, "markdown")) == -1)
 			p->fail = 1;
-		html_put(p, "<p class=\"cite\">");
+		html_put(p, "<p class=\"cite\" lang=\"");
+		html_esc(p, i18n_code(p->t));
+		html_put(p, "\">");
 		html_esc(p, _(p->t, "Sources:"));
 		html_cite_urls(p, json_object_get(note, "sources"));
 		html_put(p, "</p></article>");
@@ -1181,6 +1224,8 @@ html_sec_common(struct page *p, const json_t *report)
 		html_put(p, "</p>");
 	}
 	html_put(p, "</section>");
+	strbuf_free(&proto);
+	strbuf_free(&words);
 }
 
 static void
@@ -1217,7 +1262,7 @@ html_sec_uses(struct page *p, const json_t *report)
 		else
 			HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
 		html_put(p, "</span></p><p>");
-		html_esc(p, html_str(u, "text"));
+		html_en(p, html_str(u, "text"));
 		html_cite_urls(p, json_object_get(u, "sources"));
 		html_put(p, "</p></li>");
 	}
@@ -1351,7 +1396,7 @@ html_sec_concern(struct page *p, const json_t *report, const char *port)
 		json_array_foreach(json_object_get(concern, "reasons"), i, r)
 		{
 			html_put(p, "<li>");
-			html_esc(p, json_string_value(r));
+			html_en(p, json_string_value(r));
 			html_put(p, "</li>");
 		}
 		html_put(p, "</ul>");
@@ -1767,7 +1812,9 @@ html_index_common(struct page *p, const json_t *common)
 		html_esc(p, html_str(x, "protocol"));
 		html_put(p, "</td>");
 		html_td_text(p, _(p->t, "Name"), name);
-		html_td_text(p, _(p->t, "How common"), html_str(x, "words"));
+		html_td(p, _(p->t, "How common"));
+		html_en(p, html_str(x, "words"));
+		html_put(p, "</td>");
 		html_put(p, "</tr>");
 		(void)proto;
 	}

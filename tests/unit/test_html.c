@@ -196,6 +196,9 @@ test_port_3516(void **state)
 	assert_int_equal(count(p, "class=\"copy\""), 4);
 	/* The note's Markdown became HTML. */
 	assert_has(p, "<strong>How likely you are to meet it:</strong>");
+	/* An English page marks nothing as English. */
+	assert_lacks(p, "<span lang=\"en\">");
+	assert_lacks(p, "<article class=\"note\" lang=\"en\">");
 	assert_has(p, "<a href=\"https://pcsclite.apdu.fr/\" rel=\"noopener noreferrer\">");
 	assert_has(p, "<li id=\"fn-1\">");
 	/* The vote, as a form that works without JavaScript. */
@@ -420,6 +423,8 @@ test_port_korean(void **state)
 	assert_has(f->out.buf, helpful);
 	if (strcmp(helpful, "Was this page helpful?") != 0)
 		assert_lacks(f->out.buf, "Was this page helpful?");
+	/* The curated note is English: marked so, on a Korean page. */
+	assert_has(f->out.buf, "<article class=\"note\" lang=\"en\">");
 	json_decref(rep);
 }
 
