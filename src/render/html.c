@@ -710,11 +710,10 @@ html_protocols(const json_t *v, char *buf, size_t len)
 
 /* The report's port (or range) as text: "3516", "6000–6063"; "" for a name-only report. */
 static void
-html_port_label(const struct page *p, const json_t *report, char *buf, size_t len)
+html_port_label(const json_t *report, char *buf, size_t len)
 {
 	long long lo = html_int(report, "port_lo", -1), hi = html_int(report, "port_hi", -1);
 
-	(void)p;
 	if (lo < 0)
 		snprintf(buf, len, "%s", html_str(json_object_get(report, "query"), "text"));
 	else if (hi > lo)
@@ -1057,7 +1056,7 @@ html_record_row(struct page *p, const json_t *report, const json_t *r, const cha
 {
 	char buf[64], port[48];
 
-	html_port_label(p, r, port, sizeof(port));
+	html_port_label(r, port, sizeof(port));
 	html_put(p, "<tr>");
 	html_td_text(p, cols[REC_PORT], json_is_integer(json_object_get(r, "port_lo")) ? port : "");
 	html_td_text(p, cols[REC_PROTOCOL], html_upper(html_str(r, "protocol"), buf, sizeof(buf)));
@@ -1249,7 +1248,7 @@ html_sec_uses(struct page *p, const json_t *report)
 		const char *cat = html_str(u, "category");
 
 		html_protocols(json_object_get(u, "protocols"), protos, sizeof(protos));
-		html_port_label(p, u, range, sizeof(range));
+		html_port_label(u, range, sizeof(range));
 		html_putf(p,
 		          "<li class=\"use\"><p class=\"use-head\"><span class=\"badge cat-%s\">",
 		          html_category_class(cat));
@@ -1699,7 +1698,7 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
-	html_port_label(&p, report, port, sizeof(port));
+	html_port_label(report, port, sizeof(port));
 	if (json_array_size(names) > 0)
 		html_begin(&p, _(p.t, "Port %1$s: %2$s"), 2,
 		           HTML_ARGS(port, json_string_value(json_array_get(names, 0))));
@@ -1785,7 +1784,6 @@ static void
 html_index_common(struct page *p, const json_t *common)
 {
 	const json_t *x;
-	char proto[16];
 	size_t i;
 
 	if (json_array_size(common) == 0)
@@ -1816,7 +1814,6 @@ html_index_common(struct page *p, const json_t *common)
 		html_en(p, html_str(x, "words"));
 		html_put(p, "</td>");
 		html_put(p, "</tr>");
-		(void)proto;
 	}
 	html_put(p, "</tbody></table></div></section>");
 }
@@ -1902,7 +1899,7 @@ html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c)
 
 		html_put(&p, "<li>");
 		if (json_is_integer(json_object_get(h, "port_lo"))) {
-			html_port_label(&p, h, port, sizeof(port));
+			html_port_label(h, port, sizeof(port));
 			html_port_href(&p, html_int(h, "port_lo", 0));
 			HTML_SAY(&p, name[0] ? _(p.t, "Port %1$s: %2$s") : _(p.t, "Port %1$s"),
 			         port, name);
@@ -2082,7 +2079,7 @@ html_service(struct strbuf *out, const json_t *service, const struct html_ctx *c
 		html_putf(&p, "<section aria-labelledby=\"port-%zu-h\"><h2 id=\"port-%zu-h\">", i,
 		          i);
 		if (json_is_integer(json_object_get(g, "port_lo"))) {
-			html_port_label(&p, g, port, sizeof(port));
+			html_port_label(g, port, sizeof(port));
 			html_port_href(&p, html_int(g, "port_lo", 0));
 			html_port_heading(&p, g, port);
 			html_put(&p, "</a>");
