@@ -154,6 +154,8 @@ owners_bpf_setup(struct owners_iter *skel, const uint64_t *keys, uint32_t k, str
 	skel->rodata->sock_dev = dev;
 	skel->rodata->filter = k <= OWNERS_BPF_WANT_MAX;
 	skel->rodata->nwant = k;
+	if (skel->rodata->filter)
+		skel->maps.want.max_entries = k; /* 1 for `who`, not a fixed 16,384 */
 	for (uint32_t i = 0; i < k && skel->rodata->filter; i++) {
 		uint64_t bit = keys[i] % (64 * OWNERS_BPF_BLOOM_WORDS);
 

@@ -50,7 +50,7 @@ struct owners_bpf_sink {
  * sink; -1 when BPF cannot be used.  Past OWNERS_BPF_WANT_MAX inodes every
  * socket descriptor is reported and the sink must filter.
  */
-#define OWNERS_BPF_WANT_MAX 16384
+#define OWNERS_BPF_WANT_MAX (1u << 18) /* a map of 2^18 inodes costs ~16 MB to fill */
 int owners_bpf_sockets(const uint64_t *inodes, size_t n, const struct owners_bpf_sink *sink,
                        struct err *e);
 

@@ -340,6 +340,33 @@ test_socket_file_on_disk_is_not_a_socket(void **state)
 	rmdir(dir);
 }
 
+/* Thousands of wanted inodes, as `listening` asks for: the map is sized to hold them all. */
+static void
+test_thousands_of_wanted_inodes(void **state)
+{
+	size_t n = 20000;
+	uint64_t *want = calloc(n, sizeof(*want));
+	struct seen s = {0};
+	struct err e = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)state;
+	assert_non_null(want);
+	if (!bpf_usable()) {
+		free(want);
+		close(fd);
+		skip();
+	}
+	for (size_t i = 0; i < n; i++)
+		want[i] = ((uint64_t)1 << 40) | i; /* no socket has these */
+	s.ino = want[n - 1] = inode_of(fd);
+	assert_int_equal(run(want, n, &s, &e), 0);
+	assert_int_equal(s.hits, 1);
+	assert_int_equal(s.records, 1);
+	free(want);
+	close(fd);
+}
+
 /* Past the map's size the kernel reports every socket and the caller filters. */
 static void
 test_more_inodes_than_the_map_holds(void **state)
@@ -464,6 +491,7 @@ main(void)
 	    cmocka_unit_test(test_threads_sharing_the_table_are_walked_once),
 	    cmocka_unit_test(test_holders_in_several_processes),
 	    cmocka_unit_test(test_socket_file_on_disk_is_not_a_socket),
+	    cmocka_unit_test(test_thousands_of_wanted_inodes),
 	    cmocka_unit_test(test_more_inodes_than_the_map_holds),
 	    cmocka_unit_test(test_too_many_sockets_in_one_process),
 	    cmocka_unit_test(test_same_holders_both_paths),
