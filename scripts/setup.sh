@@ -15,7 +15,7 @@ packages=(
 	libmicrohttpd-dev nettle-dev zlib1g-dev
 	libcmocka-dev python3 python3-pytest
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev
-	gettext chromium fonts-noto-cjk
+	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
 )
 missing=()
 for p in "${packages[@]}"; do
