@@ -16,9 +16,9 @@
  * details (command, user, systemd unit) are read only for the few
  * processes that hold a wanted socket.
  *
- * When privileged, and unless opts say otherwise, a BPF task_file
- * iterator (owners_bpf.h) replaces the walk: the kernel lists socket
- * descriptors itself, and /proc is read only for the holders' details.
+ * When privileged, and unless opts say otherwise, a BPF task iterator
+ * (owners_bpf.h) replaces the walk: the kernel walks the fd tables itself
+ * and reports only the wanted sockets' holders, with their details.
  * It falls back to the walk silently whenever BPF is unavailable.
  *
  * A process whose fd table we may not read (another user's, when not

@@ -155,7 +155,7 @@ owners_bpf_setup(struct owners_iter *skel, const uint64_t *keys, uint32_t k, str
 	skel->rodata->filter = k <= OWNERS_BPF_WANT_MAX;
 	skel->rodata->nwant = k;
 	if (skel->rodata->filter)
-		skel->maps.want.max_entries = k; /* 1 for `who`, not a fixed 16,384 */
+		skel->maps.want.max_entries = k; /* its buckets are cleared whole when made */
 	for (uint32_t i = 0; i < k && skel->rodata->filter; i++) {
 		uint64_t bit = keys[i] % (64 * OWNERS_BPF_BLOOM_WORDS);
 
