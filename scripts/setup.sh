@@ -14,7 +14,7 @@ packages=(
 	libmnl-dev libunistring-dev libmd4c-dev libmd4c-html0-dev
 	libmicrohttpd-dev nettle-dev zlib1g-dev
 	libcmocka-dev python3 python3-pytest
-	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev
+	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
 	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
 )
 missing=()
