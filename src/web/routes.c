@@ -217,12 +217,12 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		return;
 	}
 	renv.now = time(NULL);
+	/* Who listens here is shown only on loopback or with --show-machine. */
+	renv.with_listening = env->show_machine;
 	if ((rep = report_port(st, &q, &renv, &e)) == NULL) {
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
-	if (!env->show_machine)
-		json_object_del(rep, "listening");
 	if (api) {
 		routes_json_body(env, rq, rep, rp);
 	} else {

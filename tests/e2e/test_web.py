@@ -442,3 +442,19 @@ def test_bad_listen_addresses(full_db, tmp_path):
 def test_bad_options(full_db, args, says):
     p = run("serve", *args, db=full_db, timeout=30)
     assert p.returncode == 2 and says in p.stderr
+
+
+def test_on_loopback_the_page_shows_who_listens_here(serve):
+    s = serve()
+    status, _, body = s.get(f"/api/v1/ports/{s.port}")
+    rep = json.loads(body)
+    holders = [h["pid"] for l in rep["listening"]["listeners"] for h in l["holders"]]
+    assert s.proc.pid in holders
+    status, _, body = s.get(f"/port/{s.port}")
+    assert status == 200 and b"portolan" in body and str(s.proc.pid).encode() in body
+
+
+def test_hide_machine_leaves_the_machine_out(serve):
+    s = serve("--hide-machine")
+    rep = json.loads(s.get(f"/api/v1/ports/{s.port}")[2])
+    assert "listening" not in rep
