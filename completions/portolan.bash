@@ -6,16 +6,16 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls audit help"
+	local commands="lookup search update who listening ls audit serve feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
 	fi
 	case $prev in
-	--db|--from|--expect|--nmap-services|--etc-services)
+	--db|--from|--expect|--nmap-services|--etc-services|--votes)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--npm|--data)
+	--npm|--data|--po)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	esac
 	case $cmd in
@@ -24,11 +24,19 @@ _portolan()
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --port --user --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --port --user --unexpected --sort --db --no-color --help" -- "$cur")) ;;
 	audit)
 		COMPREPLY=($(compgen -W "--expect --snapshot --json --db --help" -- "$cur")) ;;
-	*)
+	serve)
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
+	feedback)
+		COMPREPLY=($(compgen -W "--worst --json --db --votes --help" -- "$cur")) ;;
+	check-data)
+		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
+	who)
 		COMPREPLY=($(compgen -W "--json --db --no-color --help" -- "$cur")) ;;
+	*)
+		COMPREPLY=($(compgen -W "--json --db --no-color --no-machine --help" -- "$cur")) ;;
 	esac
 }
 complete -F _portolan portolan

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import BIN, run
 
-COMMANDS = ["lookup", "search", "update", "who", "listening", "audit"]
+COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "serve", "feedback",
+            "check-data"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)
@@ -72,3 +73,14 @@ def test_default_database_path_from_xdg(full_db, tmp_path):
     assert "smartcard-port" in p.stdout
     p = run("3516", env={"PORTOLAN_DB": str(full_db), "XDG_DATA_HOME": "/nonexistent"}, check=0)
     assert "smartcard-port" in p.stdout
+
+
+def test_man_page_and_completion_know_every_command():
+    import re
+    from conftest import ROOT
+    listed = re.findall(r"^  (\S+) ", run("--help", check=0).stdout, re.M)
+    man = (ROOT / "docs" / "portolan.1").read_text()
+    completion = (ROOT / "completions" / "portolan.bash").read_text()
+    for cmd in listed:
+        assert cmd.replace("-", "\\-") in man or cmd in man, cmd
+        assert cmd in completion, cmd
