@@ -14,9 +14,11 @@
  * light skeleton, so there is no runtime dependency on libbpf and no
  * object file to find.
  *
- * It needs CAP_BPF and CAP_PERFMON (root) and a kernel with BTF, the
- * bpf_rdonly_cast kfunc and bpf_loop (Linux 6.2); when any is missing, or
- * the build had no bpftool, owners_bpf_sockets() fails and callers fall
+ * It needs CAP_BPF and CAP_PERFMON (root) and a kernel with BTF, bpf_loop
+ * and the bpf_rdonly_cast kfunc including untyped casts (btf_id 0), which
+ * is recent (developed on 6.18); an older kernel refuses the program.
+ * When anything is missing, or the build had no bpftool,
+ * owners_bpf_sockets() fails and callers fall
  * back to the /proc walk without saying so.  It also fails, for the same
  * fallback, when one process holds more than 2,000 of the wanted sockets
  * (one record must fit the kernel's 32 KiB seq_file buffer).
