@@ -106,12 +106,23 @@ $(BUILD)/src/machine/owners_bpf.o: $(BUILD)/gen/owners_iter.lskel.h
 $(BUILD)/src/machine/owners_bpf.o: CFLAGS += -DPORTOLAN_HAVE_BPF -I$(BUILD)/gen
 endif
 
-# libFuzzer targets: clang, ASan+UBSan, every module but main.c compiled in.
+# libFuzzer targets: clang, ASan+UBSan.  The library is compiled once with
+# -fsanitize=fuzzer-no-link into build-fuzz/libportolan.a and every target
+# links it, rather than each target recompiling every module.
 FUZZFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Isrc $(PKG_CFLAGS) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(ASSETS_C)
-	@mkdir -p build-fuzz
-	clang $(FUZZFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ  := $(LIB_SRC:%.c=build-fuzz/obj/%.o) build-fuzz/obj/gen/assets_data.o
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZFLAGS) -MMD -MP -c $< -o $@
+build-fuzz/obj/gen/assets_data.o: $(ASSETS_C)
+	@mkdir -p $(dir $@)
+	clang $(FUZZFLAGS) -c $< -o $@
+build-fuzz/libportolan.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/%: tests/fuzz/%.c build-fuzz/libportolan.a
+	clang $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread -lm
 fuzz: $(FUZZ_BIN)
 
 # A short run of every target, part of the test suite: each target replays
