@@ -18,10 +18,10 @@
  * and the bpf_rdonly_cast kfunc including untyped casts (btf_id 0), which
  * is recent (developed on 6.18); an older kernel refuses the program.
  * When anything is missing, or the build had no bpftool,
- * owners_bpf_sockets() fails and callers fall
- * back to the /proc walk without saying so.  It also fails, for the same
- * fallback, when one process holds more than 2,000 of the wanted sockets
- * (one record must fit the kernel's 32 KiB seq_file buffer).
+ * owners_bpf_sockets() fails and callers fall back to the /proc walk
+ * without saying so.  It also fails, for the same fallback, when one
+ * process holds more than 2,000 of the wanted sockets (one record must
+ * fit the kernel's 32 KiB seq_file buffer).
  *
  * Pids are those of the caller's PID namespace (the program reads the pid
  * at the caller's namespace level), so they match /proc.
