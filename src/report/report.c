@@ -76,52 +76,92 @@ report_env_init(struct report_env *env)
 	env->now = time(NULL);
 }
 
+/*
+ * How common a frequency is, on a fixed scale of decades.  The class names
+ * are the report's machine-readable "class" and the words are the English
+ * "words"; one table keeps the two from drifting apart.  The renderers that
+ * translate (html.c) key their text on the class, never on the words.
+ */
+static const struct {
+	double at_least;
+	const char *class;
+	const char *word;
+} report_frequency_scale[] = {
+    {0.1, "very-common", "very common"}, {0.01, "common", "common"},
+    {0.001, "uncommon", "uncommon"},     {0.0001, "rare", "rare"},
+    {0.00001, "very-rare", "very rare"}, {0, "almost-never", "almost never seen"},
+};
+
+/*
+ * 1/f to two significant figures ("1 in 26,000", not "1 in 26,315"): the
+ * scans behind the number are not more precise than that.  1/f is capped
+ * at a billion (nmap's smallest frequency is a millionth) so that a corrupt,
+ * absurdly small frequency cannot overflow a long, even a 32-bit one.
+ */
+static long
+report_one_in(double f)
+{
+	double inv = 1.0 / f;
+	long one_in, mag = 1;
+
+	if (inv > 1e9)
+		inv = 1e9;
+	one_in = lround(inv);
+	if (one_in <= 1)
+		return 1;
+	while (one_in / mag >= 100)
+		mag *= 10;
+	return (one_in + mag / 2) / mag * mag;
+}
+
+/* The scale's entry for f > 0; the last entry takes everything below the others. */
+static size_t
+report_frequency_step(double f)
+{
+	size_t i = 0;
+
+	while (i + 1 < sizeof(report_frequency_scale) / sizeof(report_frequency_scale[0]) &&
+	       f < report_frequency_scale[i].at_least)
+		i++;
+	return i;
+}
+
+const char *
+report_frequency_class(double f, long *one_in)
+{
+	*one_in = 0;
+	if (!(f > 0))
+		return "never";
+	*one_in = report_one_in(f);
+	return report_frequency_scale[report_frequency_step(f)].class;
+}
+
 void
 report_frequency_words(double f, char *buf, size_t len)
 {
-	static const struct {
-		double at_least;
-		const char *word;
-	} scale[] = {
-	    {0.1, "very common"}, {0.01, "common"},       {0.001, "uncommon"},
-	    {0.0001, "rare"},     {0.00001, "very rare"}, {0, "almost never seen"},
-	};
-	const char *word = "almost never seen";
-	size_t i;
+	const char *word;
+	char num[32], grouped[48];
+	size_t n, j, k = 0;
 	long one_in;
 
-	if (f <= 0) {
+	if (!(f > 0)) {
 		snprintf(buf, len, "never seen open in nmap's scans of the Internet");
 		return;
 	}
-	for (i = 0; i < sizeof(scale) / sizeof(scale[0]); i++)
-		if (f >= scale[i].at_least) {
-			word = scale[i].word;
-			break;
-		}
-	one_in = lround(1.0 / f);
-	if (one_in <= 1) {
+	word = report_frequency_scale[report_frequency_step(f)].word;
+	one_in = report_one_in(f);
+	if (one_in == 1) {
 		snprintf(buf, len, "%s: open on nearly every scanned host", word);
 		return;
 	}
-	/* Two significant figures: "1 in 26,000", not "1 in 26,315". */
-	{
-		long mag = 1;
-		char num[32], grouped[48];
-		size_t n, j, k = 0;
-
-		while (one_in / mag >= 100)
-			mag *= 10;
-		one_in = (one_in + mag / 2) / mag * mag;
-		n = (size_t)snprintf(num, sizeof(num), "%ld", one_in);
-		for (j = 0; j < n; j++) {
-			if (j > 0 && (n - j) % 3 == 0)
-				grouped[k++] = ',';
-			grouped[k++] = num[j];
-		}
-		grouped[k] = '\0';
-		snprintf(buf, len, "%s: open on about 1 in %s scanned hosts", word, grouped);
+	n = (size_t)snprintf(num, sizeof(num), "%ld", one_in);
+	for (j = 0; j < n; j++) {
+		if (j > 0 && (n - j) % 3 == 0)
+			grouped[k++] = ',';
+		grouped[k++] = num[j];
 	}
+	grouped[k] = '\0';
+	snprintf(buf, len, "%s: open on about 1 in %s scanned hosts", word, grouped);
 }
 
 /* "Unassigned", "Reserved" or "assigned", from a record's name and description. */
@@ -491,14 +531,35 @@ report_range_section(struct report_ctx *c)
 	json_object_set_new(c->rep, "range", range);
 }
 
+/*
+ * The keys every frequency object shares: the number, the English words,
+ * and their machine-readable form (class, one_in) for renderers that
+ * translate.
+ */
+static int
+report_frequency_keys(json_t *obj, double f)
+{
+	char words[160];
+	long one_in;
+	const char *class = report_frequency_class(f, &one_in);
+
+	report_frequency_words(f, words, sizeof(words));
+	if (json_object_set_new(obj, "open_frequency", json_real(f)) == -1 ||
+	    json_object_set_new(obj, "words", json_string(words)) == -1 ||
+	    json_object_set_new(obj, "class", json_string(class)) == -1 ||
+	    json_object_set_new(obj, "one_in", one_in > 0 ? json_integer(one_in) : json_null()) ==
+	        -1)
+		return -1;
+	return 0;
+}
+
 /* nmap's open frequency, the most telling single number about how common a port is. */
 static int
 report_frequency(struct report_ctx *c, struct err *e)
 {
 	struct rows r;
-	json_t *per = json_array();
+	json_t *per = json_array(), *x, *freq;
 	double best = -1;
-	char words[160];
 
 	if (c->lo == PORT_NONE || c->lo != c->hi) {
 		json_object_set_new(c->rep, "frequency", json_null());
@@ -510,34 +571,46 @@ report_frequency(struct report_ctx *c, struct err *e)
 	              " JOIN source s ON s.id = a.source_id"
 	              " WHERE s.kind = 'nmap-services' AND a.port = ?1 AND a.frequency IS NOT NULL"
 	              " AND (?2 = '' OR a.protocol = ?2) GROUP BY a.protocol ORDER BY 2 DESC",
-	              e) == -1)
+	              e) == -1) {
+		json_decref(per);
 		return -1;
+	}
 	sqlite3_bind_int64(r.stmt, 1, c->lo);
 	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
 	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
 		double f = sqlite3_column_double(r.stmt, 1);
 
-		report_frequency_words(f, words, sizeof(words));
-		json_array_append_new(per, json_pack("{s:s, s:f, s:s, s:s}", "protocol",
-		                                     col_text(&r, 0), "open_frequency", f, "words",
-		                                     words, "nmap_name", col_text(&r, 2)));
+		x = json_pack("{s:s}", "protocol", col_text(&r, 0));
+		if (x == NULL || report_frequency_keys(x, f) == -1 ||
+		    json_object_set_new(x, "nmap_name", json_string(col_text(&r, 2))) == -1) {
+			json_decref(x);
+			x = NULL;
+		}
+		if (json_array_append_new(per, x) == -1) { /* NULL too */
+			rows_close(&r);
+			json_decref(per);
+			return err_internal(e, "out of memory");
+		}
 		report_cite_column(c, &r, 3);
 		if (f > best)
 			best = f;
 	}
 	rows_close(&r);
 	if (best < 0) {
-		json_object_set_new(
-		    c->rep, "frequency",
-		    json_pack("{s:n, s:s, s:o}", "open_frequency", "words",
-		              "not listed in nmap-services (or nmap is not installed)",
-		              "per_protocol", per));
-		return 0;
+		freq = json_pack("{s:n, s:s, s:s, s:n, s:o}", "open_frequency", "words",
+		                 "not listed in nmap-services (or nmap is not installed)", "class",
+		                 "unlisted", "one_in", "per_protocol", per);
+	} else {
+		freq = json_object();
+		if (freq == NULL || report_frequency_keys(freq, best) == -1 ||
+		    json_object_set_new(freq, "per_protocol", per) == -1) {
+			json_decref(freq);
+			return err_internal(e, "out of memory");
+		}
 	}
-	report_frequency_words(best, words, sizeof(words));
-	json_object_set_new(c->rep, "frequency",
-	                    json_pack("{s:f, s:s, s:o}", "open_frequency", best, "words", words,
-	                              "per_protocol", per));
+	if (freq == NULL)
+		return err_internal(e, "out of memory");
+	json_object_set_new(c->rep, "frequency", freq);
 	return 0;
 }
 
@@ -773,16 +846,31 @@ report_note(struct report_ctx *c, struct err *e)
 }
 
 /*
+ * One reason to worry, twice: an English sentence in "reasons" for readers
+ * and programs that print it as it is, and at the same index in "codes" the
+ * code with the sentence's variable parts (who, text), from which a
+ * translating renderer builds its own sentence.  Both arrays are appended
+ * together so they stay parallel.
+ */
+static void
+report_concern_add(json_t *reasons, json_t *codes, const char *code, const char *who,
+                   const char *text, const char *sentence)
+{
+	json_array_append_new(reasons, json_string(sentence));
+	json_array_append_new(codes,
+	                      json_pack("{s:s, s:s, s:s}", "code", code, "who", who, "text", text));
+}
+
+/*
  * How much a reader should worry, with the reasons, from facts already in
  * the report: a malware association in the curated data raises it to high;
  * an IANA unauthorized-use report or an unassigned port with known users
- * to elevated; scanner interest alone to low.  The reasons are sentences a
- * renderer prints as they are.
+ * to elevated; scanner interest alone to low.
  */
 static void
 report_concern(struct report_ctx *c)
 {
-	json_t *reasons = json_array(), *v;
+	json_t *reasons = json_array(), *codes = json_array(), *v;
 	const char *level = "none", *status;
 	int malware = 0, scanned = 0, used = 0, unauthorized = 0;
 	char why[512];
@@ -795,7 +883,7 @@ report_concern(struct report_ctx *c)
 
 		if (strcmp(cat, "malware") == 0) {
 			snprintf(why, sizeof(why), "associated with malware: %s", who);
-			json_array_append_new(reasons, json_string(why));
+			report_concern_add(reasons, codes, "malware", who, "", why);
 			malware = 1;
 		} else if (strcmp(cat, "scanner") == 0) {
 			scanned = 1;
@@ -809,24 +897,26 @@ report_concern(struct report_ctx *c)
 
 		if (u[0] && !unauthorized) {
 			snprintf(why, sizeof(why), "IANA records unauthorized use: %s", u);
-			json_array_append_new(reasons, json_string(why));
+			report_concern_add(reasons, codes, "unauthorized", "", u, why);
 			unauthorized = 1;
 		}
 	}
 	status = json_string_value(json_object_get(json_object_get(c->rep, "identity"), "status"));
 	if (used && strcmp(status, "assigned") != 0)
-		json_array_append_new(
-		    reasons, json_string("unassigned at IANA, yet software is known to use it"));
+		report_concern_add(reasons, codes, "unassigned-used", "", "",
+		                   "unassigned at IANA, yet software is known to use it");
 	if (scanned)
-		json_array_append_new(reasons, json_string("a common target of Internet scanners"));
+		report_concern_add(reasons, codes, "scanner", "", "",
+		                   "a common target of Internet scanners");
 	if (malware)
 		level = "high";
 	else if (json_array_size(reasons) > (size_t)scanned)
 		level = "elevated";
 	else if (scanned)
 		level = "low";
-	json_object_set_new(c->rep, "concern",
-	                    json_pack("{s:s, s:o}", "level", level, "reasons", reasons));
+	json_object_set_new(
+	    c->rep, "concern",
+	    json_pack("{s:s, s:o, s:o}", "level", level, "reasons", reasons, "codes", codes));
 }
 
 /*

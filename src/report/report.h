@@ -53,5 +53,12 @@ int report_identity(struct store *st, long port, const char *protocol, struct po
 
 /* "rare: open on about 1 in 26,000 scanned hosts" for an nmap open frequency. */
 void report_frequency_words(double frequency, char *buf, size_t len);
+/*
+ * The same, machine-readable: the class ("very-common", "common",
+ * "uncommon", "rare", "very-rare", "almost-never", or "never" for 0) as a
+ * static string, and in *one_in the "1 in N" rounded to two significant
+ * figures (1 for "nearly every host", 0 when never seen).
+ */
+const char *report_frequency_class(double frequency, long *one_in);
 
 #endif

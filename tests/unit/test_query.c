@@ -159,6 +159,36 @@ test_frequency_words(void **state)
 	assert_string_equal(buf, "very common: open on nearly every scanned host");
 }
 
+/* The machine-readable twin of the words: same scale, same rounding. */
+static void
+test_frequency_class(void **state)
+{
+	long one_in = -1;
+
+	(void)state;
+	assert_string_equal(report_frequency_class(0.484143, &one_in), "very-common");
+	assert_int_equal(one_in, 2);
+	assert_string_equal(report_frequency_class(0.011469, &one_in), "common");
+	assert_int_equal(one_in, 87);
+	assert_string_equal(report_frequency_class(0.0015, &one_in), "uncommon");
+	assert_int_equal(one_in, 670);
+	assert_string_equal(report_frequency_class(0.0002, &one_in), "rare");
+	assert_int_equal(one_in, 5000);
+	assert_string_equal(report_frequency_class(0.000038, &one_in), "very-rare");
+	assert_int_equal(one_in, 26000);
+	assert_string_equal(report_frequency_class(0.00000038, &one_in), "almost-never");
+	assert_int_equal(one_in, 2600000);
+	assert_string_equal(report_frequency_class(1.0, &one_in), "very-common");
+	assert_int_equal(one_in, 1);
+	assert_string_equal(report_frequency_class(0, &one_in), "never");
+	assert_int_equal(one_in, 0);
+	assert_string_equal(report_frequency_class(-1, &one_in), "never");
+	assert_int_equal(one_in, 0);
+	/* A corrupt, absurdly small frequency is capped, not overflowed. */
+	assert_string_equal(report_frequency_class(1e-300, &one_in), "almost-never");
+	assert_int_equal(one_in, 1000000000);
+}
+
 static void
 test_search_expression_quotes_every_word(void **state)
 {
@@ -189,6 +219,7 @@ main(void)
 	    cmocka_unit_test(test_range_classes),
 	    cmocka_unit_test(test_machine_ranges_are_sane),
 	    cmocka_unit_test(test_frequency_words),
+	    cmocka_unit_test(test_frequency_class),
 	    cmocka_unit_test(test_search_expression_quotes_every_word),
 	};
 
