@@ -18,9 +18,12 @@
  *
  * The renderer looks nothing up and decides nothing about a port: it reads
  * the report's keys (docs/json-schema.md) and picks a template by the
- * report's own values (status, range class, concern level, category).
- * Free text that the report generates in English (frequency words, concern
- * reasons, curated text) is shown as the report gives it.
+ * report's own values (status, range class, frequency class, concern level
+ * and codes, category).  The report's English sentences (frequency words,
+ * concern reasons, range meanings) are never shown translated by lookup:
+ * the page has its own templates keyed on those values, and shows the
+ * English sentence, marked lang="en", only for a value it does not know
+ * (a newer report).  Curated text and names stay English.
  *
  * Internal links carry ?lang= so a language picked from the menu sticks
  * without cookies; external links are written only for http(s) and mailto.
@@ -162,9 +165,9 @@ html_foreign(const struct page *p)
 }
 
 /*
- * English text the report generates (frequency words, concern reasons,
- * curated text) on a page in another language, marked so screen readers
- * pronounce it as English.
+ * English text from the report (curated text and names, and the report's
+ * sentences for a value this file does not know) on a page in another
+ * language, marked so screen readers pronounce it as English.
  */
 static void
 html_en(struct page *p, const char *text)
@@ -586,7 +589,13 @@ html_range_title(const struct page *p, const char *name)
 	return name;
 }
 
-/* range.c's "meaning" sentences, as msgids so they can be translated. */
+/*
+ * What a range class means, keyed on the class name alone.  The English
+ * is the same as range.c's range_classes[].meaning (what the report and the
+ * terminal show): keep the two identical, test_html.c checks it.  The page
+ * never shows the report's "meaning" itself, so a class this file does not
+ * know gets no sentence rather than an untranslated one.
+ */
 static const char *
 html_range_meaning(const struct page *p, const json_t *cls)
 {
@@ -605,7 +614,97 @@ html_range_meaning(const struct page *p, const json_t *cls)
 		return _(p->t,
 		         "Never assigned: meant for temporary client-side ports and private use, "
 		         "so no registry can say what uses one.");
-	return html_str(cls, "meaning");
+	return "";
+}
+
+/* The translated word for a frequency class, NULL for a class not known here. */
+static const char *
+html_frequency_word(const struct page *p, const char *class)
+{
+	if (strcmp(class, "very-common") == 0)
+		/* TRANSLATORS: how often a port is found open, as %1$s of the next messages. */
+		return _(p->t, "very common");
+	if (strcmp(class, "common") == 0)
+		return _(p->t, "common");
+	if (strcmp(class, "uncommon") == 0)
+		return _(p->t, "uncommon");
+	if (strcmp(class, "rare") == 0)
+		return _(p->t, "rare");
+	if (strcmp(class, "very-rare") == 0)
+		return _(p->t, "very rare");
+	if (strcmp(class, "almost-never") == 0)
+		return _(p->t, "almost never seen");
+	return NULL;
+}
+
+/*
+ * How often a port is found open, from a frequency object's class and
+ * one_in (the report's "frequency" or one of its "per_protocol").  Without
+ * a class known here (a newer report, or a list that carries only words)
+ * the report's English words are shown, marked as English.
+ */
+static void
+html_frequency(struct page *p, const json_t *freq)
+{
+	const char *class = html_str(freq, "class");
+	const char *word = html_frequency_word(p, class), *tmpl;
+	long long one_in = html_int(freq, "one_in", 0);
+
+	if (strcmp(class, "never") == 0)
+		html_esc(p, _(p->t, "never seen open in nmap's scans of the Internet"));
+	else if (strcmp(class, "unlisted") == 0)
+		html_esc(p, _(p->t, "not listed in nmap-services (or nmap is not installed)"));
+	else if (word == NULL || one_in < 1)
+		html_en(p, html_str(freq, "words"));
+	else if (one_in == 1)
+		/* TRANSLATORS: %1$s is a frequency word: "very common". */
+		HTML_SAY(p, _(p->t, "%1$s: open on nearly every scanned host"), word);
+	else {
+		/* TRANSLATORS: %1$s is a frequency word ("rare"), %2$s a number: 26,000. */
+		tmpl = N_(p->t, "%1$s: open on about 1 in %2$s scanned host",
+		          "%1$s: open on about 1 in %2$s scanned hosts", (unsigned long)one_in);
+		HTML_SAY(p, tmpl, word, html_number(p, one_in).s);
+	}
+}
+
+/* The same as an HTML fragment in tmp, for HTML_SAY_HTML. */
+static const char *
+html_frequency_fragment(struct page *p, struct strbuf *tmp, const json_t *freq)
+{
+	struct strbuf *out = p->out;
+
+	strbuf_reset(tmp);
+	p->out = tmp;
+	html_frequency(p, freq);
+	p->out = out;
+	return tmp->buf;
+}
+
+/*
+ * One reason for concern, from its entry in concern.codes; the English
+ * reason (same index in concern.reasons) only for a code not known here.
+ * The variable parts are curated names and IANA's notes, which stay
+ * English.
+ */
+static void
+html_concern_reason(struct page *p, const json_t *code, const char *english, struct strbuf *tmp)
+{
+	const char *name = html_str(code, "code");
+
+	if (strcmp(name, "malware") == 0)
+		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
+		HTML_SAY_HTML(p, _(p->t, "associated with malware: %1$s"),
+		              html_fragment(p, tmp, html_str(code, "who"), 1));
+	else if (strcmp(name, "unauthorized") == 0)
+		/* TRANSLATORS: %1$s is IANA's own note, in English. */
+		HTML_SAY_HTML(p, _(p->t, "IANA records unauthorized use: %1$s"),
+		              html_fragment(p, tmp, html_str(code, "text"), 1));
+	else if (strcmp(name, "unassigned-used") == 0)
+		html_esc(p, _(p->t, "unassigned at IANA, yet software is known to use it"));
+	else if (strcmp(name, "scanner") == 0)
+		html_esc(p, _(p->t, "a common target of Internet scanners"));
+	else
+		html_en(p, english);
 }
 
 static const char *
@@ -1188,7 +1287,7 @@ html_sec_common(struct page *p, const json_t *report)
 		html_put(p, "</p><ul>");
 		if (json_array_size(per) == 0) {
 			html_put(p, "<li>");
-			html_en(p, html_str(freq, "words"));
+			html_frequency(p, freq);
 			html_put(p, "</li>");
 		}
 		json_array_foreach(per, i, x)
@@ -1198,7 +1297,7 @@ html_sec_common(struct page *p, const json_t *report)
 			    p, _(p->t, "%1$s: %2$s"),
 			    html_fragment(p, &proto,
 			                  html_upper(html_str(x, "protocol"), buf, sizeof(buf)), 0),
-			    html_fragment(p, &words, html_str(x, "words"), 1));
+			    html_frequency_fragment(p, &words, x));
 			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
 			html_put(p, "</li>");
 		}
@@ -1363,9 +1462,12 @@ static void
 html_sec_concern(struct page *p, const json_t *report, const char *port)
 {
 	const json_t *concern = json_object_get(report, "concern"), *r;
+	const json_t *codes = json_object_get(concern, "codes");
 	const char *level = html_str(concern, "level");
+	struct strbuf tmp;
 	size_t i;
 
+	strbuf_init(&tmp, HTML_FRAGMENT_LIMIT);
 	html_section(p, "concern", _(p->t, "Why it matters"));
 	html_putf(p, "<p class=\"concern concern-%s\"><strong>", html_concern_class(level));
 	html_esc(p, html_concern_title(p, level));
@@ -1395,12 +1497,14 @@ html_sec_concern(struct page *p, const json_t *report, const char *port)
 		json_array_foreach(json_object_get(concern, "reasons"), i, r)
 		{
 			html_put(p, "<li>");
-			html_en(p, json_string_value(r));
+			html_concern_reason(p, json_array_get(codes, i), json_string_value(r),
+			                    &tmp);
 			html_put(p, "</li>");
 		}
 		html_put(p, "</ul>");
 	}
 	html_put(p, "</section>");
+	strbuf_free(&tmp);
 }
 
 /* Up to max distinct names joined with ", ": list's strings, or its objects' key. */
@@ -1811,7 +1915,7 @@ html_index_common(struct page *p, const json_t *common)
 		html_put(p, "</td>");
 		html_td_text(p, _(p->t, "Name"), name);
 		html_td(p, _(p->t, "How common"));
-		html_en(p, html_str(x, "words"));
+		html_frequency(p, x);
 		html_put(p, "</td>");
 		html_put(p, "</tr>");
 	}

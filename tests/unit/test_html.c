@@ -428,6 +428,197 @@ test_port_korean(void **state)
 	json_decref(rep);
 }
 
+/* Whether the report has nmap's numbers (the test database got nmap-services). */
+static int
+has_frequency(const json_t *rep)
+{
+	return json_is_number(json_object_get(json_object_get(rep, "frequency"), "open_frequency"));
+}
+
+/* The frequency sentence a page in language t must show for one protocol's object. */
+static void
+expected_frequency(const struct i18n *t, const json_t *x, char *buf, size_t len)
+{
+	long long one_in = json_integer_value(json_object_get(x, "one_in"));
+	const char *word = i18n_text(t, "very common");
+	char num[64];
+
+	assert_string_equal(json_string_value(json_object_get(x, "class")), "very-common");
+	i18n_number(t, one_in, num, sizeof(num));
+	snprintf(buf, len,
+	         i18n_ntext(t, "%1$s: open on about 1 in %2$s scanned host",
+	                    "%1$s: open on about 1 in %2$s scanned hosts", (unsigned long)one_in),
+	         word, num);
+}
+
+/*
+ * The English page says exactly what the report's English words say (the
+ * templates are the same sentences); a Korean page for 80 says it in
+ * Korean, number included, and no English frequency sentence is left.
+ */
+static void
+test_port_80_frequency_localized(void **state)
+{
+	struct fixture *f = *state;
+	const struct i18n *ko = i18n_get(f->langs, "ko");
+	const json_t *per, *x;
+	struct strbuf esc;
+	char want[256];
+	json_t *rep;
+	size_t i;
+
+	if (!f->have_db)
+		skip();
+	rep = report_for(f, "80");
+	if (!has_frequency(rep)) {
+		json_decref(rep);
+		skip();
+	}
+	f->c.path = "/port/80";
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	per = json_object_get(json_object_get(rep, "frequency"), "per_protocol");
+	assert_true(json_array_size(per) >= 2);
+	strbuf_init(&esc, 0);
+	json_array_foreach(per, i, x)
+	{
+		strbuf_reset(&esc);
+		assert_int_equal(html_escape(&esc, json_string_value(json_object_get(x, "words"))),
+		                 0);
+		assert_has(f->out.buf, esc.buf);
+	}
+	strbuf_free(&esc);
+	assert_has(f->out.buf, "very common: open on about 1 in 2 scanned hosts");
+	if (ko == NULL || strcmp(i18n_text(ko, "very common"), "very common") == 0) {
+		json_decref(rep);
+		return;
+	}
+	strbuf_reset(&f->out);
+	f->c.t = ko;
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	expected_frequency(ko, json_array_get(per, 0), want, sizeof(want));
+	assert_has(f->out.buf, want);
+	/* (No apostrophe in the Korean, so the escaped page holds it as is.) */
+	assert_has(f->out.buf, i18n_text(ko, "never seen open in nmap's scans of the Internet"));
+	assert_lacks(f->out.buf, "scanned host");
+	assert_lacks(f->out.buf, "very common");
+	assert_lacks(f->out.buf, "never seen open");
+	json_decref(rep);
+}
+
+/*
+ * 31337 is Back Orifice's port: on a Korean page each concern reason is a
+ * Korean sentence around the English name (marked lang="en"); on a German
+ * page the "1 in N" is grouped the German way.
+ */
+static void
+test_port_31337_concern_translated(void **state)
+{
+	struct fixture *f = *state;
+	const struct i18n *ko = i18n_get(f->langs, "ko"), *de = i18n_get(f->langs, "de");
+	const json_t *reasons, *per, *x;
+	char want[256], num[64], *cut;
+	json_t *rep;
+	size_t i;
+
+	if (ko == NULL || de == NULL || !f->have_db)
+		skip();
+	rep = report_for(f, "31337");
+	reasons = json_object_get(json_object_get(rep, "concern"), "reasons");
+	assert_true(json_array_size(reasons) > 0);
+	f->c.path = "/port/31337";
+	f->c.t = ko;
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	assert_has(f->out.buf, "class=\"concern concern-high\"");
+	json_array_foreach(reasons, i, x)
+	{
+		assert_lacks(f->out.buf, json_string_value(x));
+	}
+	assert_lacks(f->out.buf, "associated with malware");
+	/* The Korean template up to its conversion, then the English name. */
+	snprintf(want, sizeof(want), "%s", i18n_text(ko, "associated with malware: %1$s"));
+	cut = strstr(want, "%1$s");
+	assert_non_null(cut);
+	snprintf(cut, sizeof(want) - (size_t)(cut - want), "<span lang=\"en\">Back Orifice");
+	assert_has(f->out.buf, want);
+	assert_has(f->out.buf, "<span lang=\"en\">Back Orifice");
+	if (has_frequency(rep)) {
+		strbuf_reset(&f->out);
+		f->c.t = de;
+		assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+		per = json_object_get(json_object_get(rep, "frequency"), "per_protocol");
+		json_array_foreach(per, i, x)
+		{
+			if (json_integer_value(json_object_get(x, "one_in")) < 1000)
+				continue;
+			i18n_number(de, json_integer_value(json_object_get(x, "one_in")), num,
+			            sizeof(num));
+			assert_non_null(strchr(num, '.')); /* German groups with a dot */
+			assert_has(f->out.buf, num);
+		}
+		assert_lacks(f->out.buf, "scanned hosts");
+	}
+	json_decref(rep);
+}
+
+/*
+ * The page's range sentences are its own msgids, keyed on the class name;
+ * in English they must say exactly what range.c says in the report.
+ */
+static void
+test_range_meaning_matches_report(void **state)
+{
+	static const char *const names[] = {"well-known", "registered", "dynamic"};
+	struct fixture *f = *state;
+	struct err e = {0};
+	json_t *v;
+	size_t i;
+
+	if (!f->have_db)
+		skip();
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		strbuf_reset(&f->out);
+		v = pages_range(f->db.st, names[i], &e);
+		assert_non_null(v);
+		assert_int_equal(html_range(&f->out, v, &f->c), 0);
+		assert_has(f->out.buf, range_by_name(names[i])->meaning);
+		json_decref(v);
+	}
+}
+
+/* Codes and classes from a hostile or newer report: escaped, or the English fallback. */
+static void
+test_hostile_codes(void **state)
+{
+	struct fixture *f = *state;
+	const char *x = "<script>alert(1)</script>";
+	json_t *rep = hostile_report();
+
+	json_object_set_new(rep, "concern",
+	                    json_pack("{s:s, s:[s, s, s, s], s:[{s:s, s:s}, {s:s, s:s}, {s:s}, s]}",
+	                              "level", "high", "reasons", "R0", "R1", "fallback reason",
+	                              "R3", "codes", "code", "malware", "who", x, "code",
+	                              "unauthorized", "text", x, "code", "from-the-future",
+	                              "not an object"));
+	json_object_set_new(
+	    rep, "frequency",
+	    json_pack("{s:s, s:s, s:I, s:[{s:s, s:s, s:I}, {s:s, s:s, s:I}, {s:s, s:s}]}", "words",
+	              "top words", "class", "rare", "one_in", (json_int_t)-5, "per_protocol",
+	              "protocol", "tcp", "class", "rare", "one_in", (json_int_t)INT64_MAX,
+	              "protocol", "udp", "class", "never", "one_in", (json_int_t)7, "protocol",
+	              "sctp", "class", x));
+	assert_non_null(json_object_get(rep, "frequency"));
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	assert_int_equal(count(f->out.buf, "<script"), 1);
+	assert_has(f->out.buf, "associated with malware: &lt;script&gt;");
+	assert_has(f->out.buf, "IANA records unauthorized use: &lt;script&gt;");
+	assert_has(f->out.buf, "fallback reason");
+	assert_has(f->out.buf, "R3"); /* a code that is not an object: its English reason */
+	assert_lacks(f->out.buf, "R0");
+	assert_has(f->out.buf, "rare: open on about 1 in 9,223,372,036,854,775,807 scanned hosts");
+	assert_has(f->out.buf, "never seen open in nmap&#39;s scans of the Internet");
+	json_decref(rep);
+}
+
 static void
 test_error_pages(void **state)
 {
@@ -537,6 +728,10 @@ main(void)
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test_setup_teardown(test_language_menu, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_korean, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_port_80_frequency_localized, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_port_31337_concern_translated, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_range_meaning_matches_report, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_hostile_codes, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_error_pages, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_search_page, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_index_range_service_pages, each, each_done),
