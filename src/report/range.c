@@ -6,6 +6,12 @@
 
 #include "range.h"
 
+/*
+ * The meanings are English for the report and the terminal; the web page
+ * has its own translatable copies keyed on the class name
+ * (html_range_meaning() in render/html.c).  Change both together:
+ * tests/unit/test_html.c fails when they differ.
+ */
 static const struct range_class range_classes[] = {
     {"well-known", "System Ports", 0, 1023,
      "Assigned by IETF review; on Linux, binding below 1024 needs root or "
