@@ -135,14 +135,19 @@ pages_common(struct store *st, int n, struct err *e)
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const unsigned char *svc = sqlite3_column_text(stmt, 4);
 
-		report_frequency_words(sqlite3_column_double(stmt, 3), words, sizeof(words));
+		double f = sqlite3_column_double(stmt, 3);
+		const char *class;
+		long one_in;
+
+		report_frequency_words(f, words, sizeof(words));
+		class = report_frequency_class(f, &one_in);
 		json_array_append_new(
-		    list, json_pack("{s:I, s:s, s:s, s:s, s:f, s:s}", "port",
+		    list, json_pack("{s:I, s:s, s:s, s:s, s:f, s:s, s:s, s:I}", "port",
 		                    (json_int_t)sqlite3_column_int64(stmt, 0), "protocol",
 		                    (const char *)sqlite3_column_text(stmt, 1), "name",
 		                    (const char *)sqlite3_column_text(stmt, 2), "service",
-		                    svc ? (const char *)svc : "", "open_frequency",
-		                    sqlite3_column_double(stmt, 3), "words", words));
+		                    svc ? (const char *)svc : "", "open_frequency", f, "words",
+		                    words, "class", class, "one_in", (json_int_t)one_in));
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
