@@ -34,7 +34,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/main.c'))
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/main.c' ! -path 'src/web/main.c'))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -52,7 +52,7 @@ LIB_OBJ  += $(BUILD)/gen/assets_data.o
 PYTEST  ?= /usr/bin/python3 -m pytest
 
 .PHONY: all check unit e2e fuzz fuzz-smoke clean format
-all: $(BUILD)/portolan
+all: $(BUILD)/portolan $(BUILD)/portolan-serve
 
 $(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
 	@mkdir -p $(dir $@)
@@ -73,10 +73,14 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # Debian's -dev packages): a lookup is a whole process, and mapping and
 # relocating four more shared objects cost about 0.8 ms of a 4 ms lookup
 # (bench/lookup).  Tests and fuzzers link them dynamically.
-STATIC_LIBS = -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic -lmd4c-html -lmd4c \
-	      $(shell pkg-config --libs libmnl libmicrohttpd nettle) -lz -ldl -lpthread -lm
+# libmicrohttpd (and GnuTLS behind it) is linked only into portolan-serve,
+# which `portolan serve` execs: see src/web/main.c.
+STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
+	      -lmd4c-html -lmd4c $(shell pkg-config --libs libmnl nettle) -lz -ldl -lpthread -lm
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
+$(BUILD)/portolan-serve: $(BUILD)/src/web/main.o $(BUILD)/libportolan.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS) $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportolan.a
 	@mkdir -p $(dir $@)
@@ -85,7 +89,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportolan.a
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
-e2e: $(BUILD)/portolan
+e2e: $(BUILD)/portolan $(BUILD)/portolan-serve
 	PORTOLAN_BIN=$(abspath $(BUILD)/portolan) $(PYTEST) -q tests/e2e
 
 check: unit e2e

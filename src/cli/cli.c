@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
 
@@ -131,4 +132,25 @@ cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, 
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_exec_companion(const char *name, int argc, char **argv)
+{
+	char self[4096], path[4200], *slash;
+	ssize_t n;
+
+	(void)argc;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+		fprintf(stderr, "portolan %s: cannot find this program's directory: %s\n", argv[0],
+		        strerror(errno));
+		return CLI_INTERNAL;
+	}
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	execv(path, argv);
+	fprintf(stderr, "portolan %s: cannot run %s: %s\n", argv[0], path, strerror(errno));
+	return CLI_INTERNAL;
 }

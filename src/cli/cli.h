@@ -65,6 +65,14 @@ struct cli_opts {
 /* clang-format on */
 int cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code);
 
+/*
+ * Run a companion binary installed beside this one (portolan-serve), with
+ * argv as given: execv() replaces this process, so the pid, the signals
+ * and the exit status are the companion's.  Returns only on failure, with
+ * CLI_INTERNAL and a message.
+ */
+int cli_exec_companion(const char *name, int argc, char **argv);
+
 /* 1 when out is a terminal and NO_COLOR is unset or empty. */
 int cli_color(FILE *out);
 /* Where the curated data lives: --data, $PORTOLAN_DATA, or the build's data/ directory. */

@@ -17,6 +17,13 @@
 #define PORTOLAN_VERSION "0.1.0"
 #endif
 
+/* The server is its own binary (see src/web/main.c), run in place of this one. */
+static int
+cmd_serve_exec(int argc, char **argv)
+{
+	return cli_exec_companion("portolan-serve", argc, argv);
+}
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -32,7 +39,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
-    {"serve", cmd_serve, "the website, the JSON API and the vote (127.0.0.1:6174)"},
+    {"serve", cmd_serve_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
     {"feedback", cmd_feedback,
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };
