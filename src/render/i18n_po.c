@@ -28,6 +28,7 @@
 #include "i18n_po.h"
 #include "i18n_printf.h"
 #include "util/strbuf.h"
+#include "util/hex.h"
 
 #define PO_MAX_ENTRIES 100000
 #define PO_LANG_MAX    32
@@ -97,18 +98,6 @@ entry_reset(struct pstate *ps)
 	ps->cur = NULL;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One escape after the backslash at *p; the byte in *out. */
 static int
 unescape(struct pstate *ps, const char **p, const char *end, unsigned char *out)
@@ -131,7 +120,7 @@ unescape(struct pstate *ps, const char **p, const char *end, unsigned char *out)
 			v = v * 8 + (unsigned)(*(*p)++ - '0');
 	} else if (**p == 'x') {
 		(*p)++;
-		for (i = 0; i < 2 && *p < end && (d = hexval(**p)) >= 0; i++, (*p)++)
+		for (i = 0; i < 2 && *p < end && (d = hex_value(**p)) >= 0; i++, (*p)++)
 			v = v * 16 + (unsigned)d;
 		if (i == 0)
 			return failf(ps, "\\x without hex digits");

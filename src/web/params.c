@@ -15,18 +15,7 @@
 #include <unistr.h>
 
 #include "params.h"
-
-static int
-params_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util/hex.h"
 
 static int
 params_name_char(int c)
@@ -53,8 +42,8 @@ params_decode(const char *label, const char *s, size_t len, size_t *i, const cha
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			if (len - *i < 3 || (hi = params_hex(s[*i + 1])) < 0 ||
-			    (lo = params_hex(s[*i + 2])) < 0)
+			if (len - *i < 3 || (hi = hex_value(s[*i + 1])) < 0 ||
+			    (lo = hex_value(s[*i + 2])) < 0)
 				return err_set(
 				    e, "%s: byte %zu: '%%' must be followed by two hex digits",
 				    label, *i + 1);
