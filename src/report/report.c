@@ -654,6 +654,72 @@ report_other_names(struct report_ctx *c, struct err *e)
 	return 0;
 }
 
+#define REPORT_MAX_SIBLING_ROWS 64 /* candidates kept before the closest 12 are chosen */
+
+struct sibling {
+	long port;
+	char service[64];
+	char protocols[32]; /* "tcp,udp" */
+	char description[256];
+	int kin; /* 1: same assignee; 0: same name family */
+};
+
+/* Whether comma-separated list holds item exactly ("sctp" does not hold "tcp"). */
+static int
+report_list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, item, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Fold one candidate row into sib[]: one entry per (port, service), protocols joined. */
+static void
+report_sibling_add(struct sibling *sib, size_t *n, long self, struct rows *r)
+{
+	long port = sqlite3_column_int64(r->stmt, 0);
+	const char *svc = col_text(r, 1), *proto = col_text(r, 2);
+	size_t i;
+
+	if (port == self || svc[0] == '\0')
+		return;
+	for (i = 0; i < *n; i++)
+		if (sib[i].port == port && strcmp(sib[i].service, svc) == 0)
+			break;
+	if (i == *n) {
+		if (*n == REPORT_MAX_SIBLING_ROWS)
+			return;
+		memset(&sib[i], 0, sizeof(sib[i]));
+		sib[i].port = port;
+		snprintf(sib[i].service, sizeof(sib[i].service), "%s", svc);
+		snprintf(sib[i].description, sizeof(sib[i].description), "%s", col_text(r, 3));
+		(*n)++;
+	}
+	if (proto[0] && !report_list_has(sib[i].protocols, proto)) {
+		size_t len = strlen(sib[i].protocols);
+
+		snprintf(sib[i].protocols + len, sizeof(sib[i].protocols) - len, "%s%s",
+		         len ? "," : "", proto);
+	}
+	sib[i].kin |= sqlite3_column_int(r->stmt, 4);
+}
+
+/* Closest first, then lower port. */
+static int
+report_sibling_cmp(const void *a, const void *b, void *selfp)
+{
+	const struct sibling *x = a, *y = b;
+	long self = *(const long *)selfp;
+	long dx = labs(x->port - self), dy = labs(y->port - self);
+
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
 /*
  * Neighbours worth a link: ports registered by the same assignee within 100
  * of this one, and ports whose name shares this one's family ("cardbox-http"
@@ -674,14 +740,15 @@ report_siblings(struct report_ctx *c, struct err *e)
 	                                         "[Jon_Postel]"};
 	static const char me_sql[] = "SELECT service, assignee FROM record WHERE port_lo = ?1"
 	                             " AND port_hi = ?1 AND service <> '' ORDER BY id LIMIT 1";
+	/* One plain query (two index ranges OR-ed); grouping and order are done in C,
+	 * which costs far less than SQLite's temporary b-trees for a dozen rows. */
 	static const char sql[] =
-	    "SELECT port_lo, service, group_concat(DISTINCT protocol), description, max(kin) FROM ("
-	    " SELECT port_lo, port_hi, service, protocol, description, 1 AS kin FROM record"
-	    "  WHERE ?2 <> '' AND port_lo BETWEEN ?1 - 100 AND ?1 + 100 AND assignee = ?2"
-	    " UNION ALL SELECT port_lo, port_hi, service, protocol, description, 0 FROM record"
-	    "  WHERE service >= ?3 AND service < ?5 AND (service = ?3 OR service >= ?4))"
-	    " WHERE port_lo = port_hi AND port_lo <> ?1 AND service <> ''"
-	    " GROUP BY port_lo, service ORDER BY abs(port_lo - ?1), port_lo LIMIT 12";
+	    "SELECT port_lo, service, protocol, description, ?2 <> '' AND assignee = ?2 FROM record"
+	    " WHERE port_lo = port_hi AND ((?2 <> '' AND port_lo BETWEEN ?1 - 100 AND ?1 + 100"
+	    "  AND assignee = ?2) OR (service >= ?3 AND service < ?5"
+	    "  AND (service = ?3 OR service >= ?4)))";
+	struct sibling sib[REPORT_MAX_SIBLING_ROWS];
+	size_t nsib = 0;
 	char stem[64] = "", assignee[256] = "", lo[80], hi[80];
 	json_t *list = json_array();
 	struct rows r;
@@ -717,14 +784,15 @@ report_siblings(struct report_ctx *c, struct err *e)
 		sqlite3_bind_text(r.stmt, 5, hi, -1, SQLITE_STATIC);
 	}
 	while (sqlite3_step(r.stmt) == SQLITE_ROW)
-		json_array_append_new(
-		    list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "port",
-		                    (json_int_t)sqlite3_column_int64(r.stmt, 0), "service",
-		                    col_text(&r, 1), "protocols", col_text(&r, 2), "description",
-		                    col_text(&r, 3), "relation",
-		                    sqlite3_column_int(r.stmt, 4) ? "same assignee"
-		                                                  : "same name family"));
+		report_sibling_add(sib, &nsib, c->lo, &r);
 	rows_close(&r);
+	qsort_r(sib, nsib, sizeof(sib[0]), report_sibling_cmp, &c->lo);
+	for (i = 0; i < nsib && i < 12; i++)
+		json_array_append_new(
+		    list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "port", (json_int_t)sib[i].port,
+		                    "service", sib[i].service, "protocols", sib[i].protocols,
+		                    "description", sib[i].description, "relation",
+		                    sib[i].kin ? "same assignee" : "same name family"));
 	return 0;
 }
 
