@@ -462,6 +462,20 @@ report_add_unique(json_t *arr, const char *s)
 	json_array_append_new(arr, json_string(s));
 }
 
+/* The port's status is its most telling row's: assigned > reserved > unnamed > unassigned. */
+static int
+report_status_rank(const char *status)
+{
+	static const char *const order[] = {"unlisted", "unassigned", "unnamed", "reserved",
+	                                    "assigned"};
+	int i;
+
+	for (i = (int)(sizeof(order) / sizeof(order[0])) - 1; i > 0; i--)
+		if (strcmp(status, order[i]) == 0)
+			break;
+	return i;
+}
+
 /* A one-glance summary of the records: names, protocols, status. */
 static void
 report_identity_section(struct report_ctx *c)
@@ -484,11 +498,8 @@ report_identity_section(struct report_ctx *c)
 		if (json_string_value(json_object_get(rec, "protocol"))[0])
 			report_add_unique(protos,
 			                  json_string_value(json_object_get(rec, "protocol")));
-		/* assigned beats reserved beats unassigned */
-		if (strcmp(st, "assigned") == 0 || strcmp(status, "unlisted") == 0 ||
-		    (strcmp(st, "reserved") == 0 && strcmp(status, "unassigned") == 0))
-			if (strcmp(status, "assigned") != 0)
-				status = st;
+		if (report_status_rank(st) > report_status_rank(status))
+			status = st;
 	}
 	json_object_set_new(c->rep, "identity",
 	                    json_pack("{s:o, s:o, s:o, s:s}", "services", names, "descriptions",
