@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
-#include "web/votes.h"
+#include "web/feedback.h"
 
 static const char cmd_feedback_usage[] =
     "usage: portolan feedback [--worst N] [--json] [--db FILE | --votes FILE]\n"
@@ -87,7 +87,7 @@ cmd_feedback(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s.votes", db);
 		votes = path;
 	}
-	if ((t = votes_tally(votes, worst, &e)) == NULL)
+	if ((t = feedback_tally(votes, worst, &e)) == NULL)
 		return cli_fail(argv[0], &e);
 	rc = json_array_size(json_object_get(t, "tallies")) ? CLI_FOUND : CLI_NOT_FOUND;
 	if (co.json)

@@ -28,7 +28,6 @@
 #include "votes.h"
 
 #define VOTES_RATE_SLOTS 4096
-#define VOTES_BUSY_MS    5000
 
 struct votes_item {
 	struct votes_item *next;
@@ -325,62 +324,4 @@ votes_committed(struct votes *v)
 	n = v->committed;
 	pthread_mutex_unlock(&v->lock);
 	return n;
-}
-
-static json_t *
-votes_tally_row(sqlite3_stmt *s)
-{
-	json_int_t sad = sqlite3_column_int64(s, 2), meh = sqlite3_column_int64(s, 3),
-	           happy = sqlite3_column_int64(s, 4), n = sqlite3_column_int64(s, 5);
-
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "page",
-	                 (const char *)sqlite3_column_text(s, 0), "lang",
-	                 (const char *)sqlite3_column_text(s, 1), "sad", sad, "meh", meh, "happy",
-	                 happy, "votes", n, "score", sqlite3_column_double(s, 6));
-}
-
-json_t *
-votes_tally(const char *path, size_t worst, struct err *e)
-{
-	static const char sql[] =
-	    "SELECT page, lang, sum(answer = 'sad'), sum(answer = 'meh'), sum(answer = 'happy'),"
-	    " count(*), (sum(answer = 'happy') - sum(answer = 'sad')) * 1.0 / count(*) AS score"
-	    " FROM vote GROUP BY page, lang"
-	    " ORDER BY score, count(*) DESC, page, lang LIMIT ?";
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	json_t *res = NULL, *rows, *row;
-	json_int_t total = 0;
-	int rc;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		err_set(e, "%s: no votes database (%s); `portolan serve` creates it", path,
-		        sqlite3_errmsg(db));
-		goto done;
-	}
-	sqlite3_busy_timeout(db, VOTES_BUSY_MS);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		err_internal(e, "%s: %s", path, sqlite3_errmsg(db));
-		goto done;
-	}
-	sqlite3_bind_int64(s, 1, worst ? (sqlite3_int64)worst : -1);
-	res = json_pack("{s:s, s:I, s:[]}", "schema", "portolan.feedback/1", "votes", (json_int_t)0,
-	                "tallies");
-	rows = json_object_get(res, "tallies");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row = votes_tally_row(s);
-		total += sqlite3_column_int64(s, 5);
-		json_array_append_new(rows, row);
-	}
-	if (rc != SQLITE_DONE) {
-		err_internal(e, "%s: %s", path, sqlite3_errmsg(db));
-		json_decref(res);
-		res = NULL;
-		goto done;
-	}
-	json_object_set_new(res, "votes", json_integer(total));
-done:
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return res;
 }

@@ -26,8 +26,8 @@
  * Thread safety: every function but votes_close() may be called from any
  * thread.  Memory: struct votes owns its handle, thread and queue; done
  * callbacks run on the writer thread and must not block.  Errors: -1 with
- * e filled (ERR_INPUT for a missing votes file in votes_tally(),
- * ERR_INTERNAL for SQLite, threads and a full queue).
+ * e filled (ERR_INTERNAL for SQLite, threads and a full queue).  Reading
+ * the tallies back is feedback.h's job.
  */
 #ifndef PORTOLAN_VOTES_H
 #define PORTOLAN_VOTES_H
@@ -35,14 +35,13 @@
 #include <stddef.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "util/err.h"
 
 #define VOTES_MAX_PAGE    128
 #define VOTES_MAX_LANG    16
 #define VOTES_CLIENT_LEN  16    /* bytes of the HMAC kept */
 #define VOTES_MAX_PENDING 65536 /* queued, not yet committed; beyond this votes are refused */
+#define VOTES_BUSY_MS     5000  /* how long a writer or a reader waits for the other */
 
 enum vote_answer { VOTE_SAD = 0, VOTE_MEH, VOTE_HAPPY };
 
@@ -95,14 +94,5 @@ int votes_submit(struct votes *v, const struct vote *vt, votes_done_fn done, voi
                  struct err *e);
 /* Votes committed since votes_open() (for /metrics). */
 unsigned long long votes_committed(struct votes *v);
-
-/*
- * Tallies per page and language from the votes file at path, least helpful
- * first (score = (happy - sad) / votes, ascending; more votes first on a
- * tie); at most worst rows (0: all).  A new "portolan.feedback/1" object:
- * {"schema", "votes" (in the rows listed), "tallies": [{page, lang, sad, meh,
- * happy, votes, score}]}.
- */
-json_t *votes_tally(const char *path, size_t worst, struct err *e);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "web/feedback.h"
 #include "web/votes.h"
 
 struct waiter {
@@ -88,7 +89,7 @@ test_group_commit_and_tally(void **state)
 	assert_int_equal(votes_committed(v), 1001);
 	votes_close(v);
 
-	assert_non_null(t = votes_tally(path, 0, &e));
+	assert_non_null(t = feedback_tally(path, 0, &e));
 	assert_int_equal(json_integer_value(json_object_get(t, "votes")), 1000);
 	assert_int_equal(json_array_size(json_object_get(t, "tallies")), 2);
 	first = json_array_get(json_object_get(t, "tallies"), 0);
@@ -98,7 +99,7 @@ test_group_commit_and_tally(void **state)
 	assert_int_equal(json_integer_value(json_object_get(first, "meh")), 1);
 	assert_int_equal(json_integer_value(json_object_get(first, "happy")), 499);
 	json_decref(t);
-	assert_non_null(t = votes_tally(path, 1, &e));
+	assert_non_null(t = feedback_tally(path, 1, &e));
 	assert_int_equal(json_array_size(json_object_get(t, "tallies")), 1);
 	json_decref(t);
 	unlink(path);
@@ -136,7 +137,7 @@ test_rate_limit_and_answers(void **state)
 	assert_int_equal(votes_answer_parse("", &ans), -1);
 	votes_day(86400 * 365, day);
 	assert_string_equal(day, "1971-01-01");
-	assert_null(votes_tally("/nonexistent/votes", 0, &e));
+	assert_null(feedback_tally("/nonexistent/votes", 0, &e));
 	assert_int_equal(e.kind, ERR_INPUT);
 }
 

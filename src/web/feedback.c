@@ -1,0 +1,71 @@
+/*
+ * feedback.c - the votes file read back for `portolan feedback` (feedback.h).
+ *
+ * Only the server writes votes (votes.c); this side opens the file read-only
+ * and lets SQLite do the counting.  It lives apart from the writer so that
+ * the `portolan` binary, which only reads tallies, links neither the
+ * writer's thread and queue nor the HMAC behind its client keys: nettle's
+ * start-up CPU probing alone cost every lookup 0.2 ms (bench/lookup).
+ */
+#include <sqlite3.h>
+
+#include "feedback.h"
+#include "votes.h"
+
+static json_t *
+feedback_row(sqlite3_stmt *s)
+{
+	json_int_t sad = sqlite3_column_int64(s, 2), meh = sqlite3_column_int64(s, 3),
+	           happy = sqlite3_column_int64(s, 4), n = sqlite3_column_int64(s, 5);
+
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "page",
+	                 (const char *)sqlite3_column_text(s, 0), "lang",
+	                 (const char *)sqlite3_column_text(s, 1), "sad", sad, "meh", meh, "happy",
+	                 happy, "votes", n, "score", sqlite3_column_double(s, 6));
+}
+
+json_t *
+feedback_tally(const char *path, size_t worst, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT page, lang, sum(answer = 'sad'), sum(answer = 'meh'), sum(answer = 'happy'),"
+	    " count(*), (sum(answer = 'happy') - sum(answer = 'sad')) * 1.0 / count(*) AS score"
+	    " FROM vote GROUP BY page, lang"
+	    " ORDER BY score, count(*) DESC, page, lang LIMIT ?";
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	json_t *res = NULL, *rows, *row;
+	json_int_t total = 0;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		err_set(e, "%s: no votes database (%s); `portolan serve` creates it", path,
+		        sqlite3_errmsg(db));
+		goto done;
+	}
+	sqlite3_busy_timeout(db, VOTES_BUSY_MS);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		err_internal(e, "%s: %s", path, sqlite3_errmsg(db));
+		goto done;
+	}
+	sqlite3_bind_int64(s, 1, worst ? (sqlite3_int64)worst : -1);
+	res = json_pack("{s:s, s:I, s:[]}", "schema", "portolan.feedback/1", "votes", (json_int_t)0,
+	                "tallies");
+	rows = json_object_get(res, "tallies");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row = feedback_row(s);
+		total += sqlite3_column_int64(s, 5);
+		json_array_append_new(rows, row);
+	}
+	if (rc != SQLITE_DONE) {
+		err_internal(e, "%s: %s", path, sqlite3_errmsg(db));
+		json_decref(res);
+		res = NULL;
+		goto done;
+	}
+	json_object_set_new(res, "votes", json_integer(total));
+done:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return res;
+}
