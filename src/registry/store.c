@@ -68,6 +68,8 @@ static const char store_schema[] =
     "CREATE INDEX record_service ON record(service);"
     /* Ranges only (about 5% of rows), for lookups bounded by store_span(). */
     "CREATE INDEX record_range ON record(port_lo, port_hi) WHERE port_lo < port_hi;"
+    /* A port's siblings by the same assignee (report.c), found without a scan. */
+    "CREATE INDEX record_assignee ON record(assignee, port_lo);"
     "CREATE TABLE person ("
     "  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
     "  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"

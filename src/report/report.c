@@ -362,6 +362,10 @@ struct report_ctx {
 	const char *protocol; /* "" for every protocol */
 	json_t *rep;
 	json_t *cited; /* source ids the report cites, as an object used as a set */
+	/* The port's own first registration (lowest id), noted by report_records()
+	 * for report_siblings(): its name's family and its assignee. */
+	long anchor_id;
+	char anchor_service[64], anchor_assignee[256];
 };
 
 static void
@@ -393,6 +397,74 @@ report_cite_column(struct report_ctx *c, struct rows *r, int i)
  * port assigned since 2015 can sit inside a 2015 Unassigned range, and
  * the current assignment is the truth.
  */
+/* One record row kept aside until the rows of a single port can be ordered. */
+struct record_row {
+	json_t *rec;
+	long id, lo, hi;
+	int rank; /* tcp, udp, sctp, dccp, then the rest */
+	int unassigned_range;
+};
+
+static int
+report_protocol_rank(const char *protocol)
+{
+	static const char *const order[] = {"tcp", "udp", "sctp", "dccp"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(protocol, order[i]) == 0)
+			break;
+	return i;
+}
+
+static int
+report_record_row_cmp(const void *a, const void *b)
+{
+	const struct record_row *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * An Unassigned range says nothing about a port that has a row of its own
+ * for the same protocol (3126's own row, not 3122-3125's neighbour): drop it.
+ */
+static int
+report_range_shadowed(const struct record_row *rows, size_t n, const struct record_row *range)
+{
+	const char *proto = json_string_value(json_object_get(range->rec, "protocol"));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].lo == rows[i].hi &&
+		    (proto[0] == '\0' ||
+		     strcmp(json_string_value(json_object_get(rows[i].rec, "protocol")), proto) ==
+		         0))
+			return 1;
+	return 0;
+}
+
+/* Remember the single port's first named registration, the anchor of its siblings. */
+static void
+report_note_anchor(struct report_ctx *c, struct rows *r)
+{
+	long id = sqlite3_column_int64(r->stmt, 0);
+
+	if (c->lo != c->hi || sqlite3_column_int64(r->stmt, 2) != c->lo ||
+	    sqlite3_column_int64(r->stmt, 3) != c->lo || col_text(r, 1)[0] == '\0' ||
+	    (c->anchor_id != 0 && c->anchor_id < id))
+		return;
+	c->anchor_id = id;
+	snprintf(c->anchor_service, sizeof(c->anchor_service), "%s", col_text(r, 1));
+	snprintf(c->anchor_assignee, sizeof(c->anchor_assignee), "%s", col_text(r, 6));
+}
+
 static int
 report_records(struct report_ctx *c, struct err *e)
 {
@@ -401,29 +473,39 @@ report_records(struct report_ctx *c, struct err *e)
 	 * single ports by equality on record_port, ranges through the partial
 	 * index record_range (ranges only), bounded below by the widest range
 	 * (?9, store_span()).  A lookup touches the rows it returns and little
-	 * else.
+	 * else.  A single port has a handful of rows, so it is ordered (and its
+	 * shadowed Unassigned ranges dropped) in C: the ORDER BY and the EXISTS
+	 * that would do it in SQL cost more to compile than the rest of the
+	 * query.  A range can have hundreds, and is ordered and cut by SQLite.
 	 */
-	static const char by_port[] =
-	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record r"
+	static const char by_single[] =
+	    "SELECT " RECORD_COLUMNS " FROM record"
+	    " WHERE port_lo = ?1 AND port_hi = ?1 AND (?3 = '' OR protocol = ?3)"
+	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
+	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?1 AND port_hi >= ?1"
+	    " AND (?3 = '' OR protocol = ?3)";
+	static const char by_range[] =
+	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo AND (?3 = '' OR protocol = ?3)"
-	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record r"
+	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
 	    " AND (?3 = '' OR protocol = ?3)"
-	    " AND NOT (?1 = ?2 AND r.service = '' AND EXISTS"
-	    "  (SELECT 1 FROM record x WHERE x.port_lo = ?1 AND x.port_hi = ?1"
-	    "   AND (r.protocol = '' OR x.protocol = r.protocol)))"
 	    ") ORDER BY port_lo, port_hi, CASE protocol WHEN 'tcp' THEN 0 WHEN 'udp' THEN 1"
 	    " WHEN 'sctp' THEN 2 WHEN 'dccp' THEN 3 ELSE 4 END, id LIMIT ?4";
-	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record r"
+	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record"
 	                              " WHERE port_lo IS NULL AND service = ?5 COLLATE NOCASE"
 	                              " AND (?3 = '' OR protocol = ?3) ORDER BY id LIMIT ?4";
+	struct record_row rows[REPORT_MAX_RECORDS + 1];
 	sqlite3_stmt *person = NULL, *footnote = NULL;
-	json_t *list = json_array(), *rec;
+	json_t *list = json_array();
+	const char *sql = c->lo == PORT_NONE ? by_name : c->lo == c->hi ? by_single : by_range;
 	struct rows r;
-	int n = 0;
+	size_t n = 0, i;
 
-	if (rows_open(c->st, &r, c->lo == PORT_NONE ? by_name : by_port, e) == -1)
+	if (rows_open(c->st, &r, sql, e) == -1) {
+		json_decref(list);
 		return -1;
+	}
 	sqlite3_prepare_v2(store_db(c->st),
 	                   "SELECT name, org, uri, source_id FROM person WHERE id = ?", -1, &person,
 	                   NULL);
@@ -435,17 +517,32 @@ report_records(struct report_ctx *c, struct err *e)
 	sqlite3_bind_int(r.stmt, 4, REPORT_MAX_RECORDS + 1);
 	sqlite3_bind_text(r.stmt, 5, c->q->service, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.stmt, 9, store_span(c->st, "record"));
-	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
-		if (++n > REPORT_MAX_RECORDS)
-			break;
-		rec = report_record(&r, person, footnote);
-		report_cite(c, json_object_get(rec, "source"));
-		report_cite(c, json_object_get(rec, "refreshed_by"));
-		json_array_append_new(list, rec);
+	while (n <= REPORT_MAX_RECORDS && sqlite3_step(r.stmt) == SQLITE_ROW) {
+		struct record_row *row = &rows[n++];
+
+		row->rec = report_record(&r, person, footnote);
+		row->id = sqlite3_column_int64(r.stmt, 0);
+		row->lo = sqlite3_column_int64(r.stmt, 2);
+		row->hi = sqlite3_column_int64(r.stmt, 3);
+		row->rank = report_protocol_rank(col_text(&r, 4));
+		row->unassigned_range = row->lo < row->hi && col_text(&r, 1)[0] == '\0';
+		report_note_anchor(c, &r); /* a single port's own rows are never dropped */
 	}
 	rows_close(&r);
 	sqlite3_finalize(person);
 	sqlite3_finalize(footnote);
+	if (sql == by_single)
+		qsort(rows, n, sizeof(rows[0]), report_record_row_cmp);
+	for (i = 0; i < n; i++) {
+		if (i == REPORT_MAX_RECORDS || (sql == by_single && rows[i].unassigned_range &&
+		                                report_range_shadowed(rows, n, &rows[i]))) {
+			json_decref(rows[i].rec);
+			continue;
+		}
+		report_cite(c, json_object_get(rows[i].rec, "source"));
+		report_cite(c, json_object_get(rows[i].rec, "refreshed_by"));
+		json_array_append_new(list, rows[i].rec);
+	}
 	json_object_set_new(c->rep, "records", list);
 	json_object_set_new(c->rep, "truncated", json_boolean(n > REPORT_MAX_RECORDS));
 	return 0;
@@ -738,8 +835,8 @@ report_sibling_cmp(const void *a, const void *b, void *selfp)
  * register hundreds of unrelated ports, so they make no family.
  *
  * The family is worked out here, in C, and bound as parameters so both
- * halves of the query are plain index range scans: record_port for the
- * assignee's neighbourhood, record_service for the names ("cardbox" and
+ * halves of the query are plain index range scans: record_assignee for
+ * the assignee's neighbourhood, record_service for the names ("cardbox" and
  * "cardbox-..." sort between "cardbox" and "cardbox.", and of those only
  * "cardbox" itself sorts below "cardbox-").  The same query written with a
  * CTE and LIKE cost 50 ms; this costs microseconds.
@@ -749,15 +846,19 @@ report_siblings(struct report_ctx *c, struct err *e)
 {
 	static const char *const committees[] = {"[IESG]", "[IETF_Chair]", "[IANA]",
 	                                         "[Jon_Postel]"};
-	static const char me_sql[] = "SELECT service, assignee FROM record WHERE port_lo = ?1"
-	                             " AND port_hi = ?1 AND service <> '' ORDER BY id LIMIT 1";
-	/* One plain query (two index ranges OR-ed); grouping and order are done in C,
-	 * which costs far less than SQLite's temporary b-trees for a dozen rows. */
+	/*
+	 * The two ranges glued by UNION ALL; grouping and order are done in C,
+	 * which costs far less than SQLite's temporary b-trees for a dozen rows.
+	 * (The same ranges OR-ed in one WHERE took three times as long to plan
+	 * and to run.)
+	 */
 	static const char sql[] =
-	    "SELECT port_lo, service, protocol, description, ?2 <> '' AND assignee = ?2 FROM record"
-	    " WHERE port_lo = port_hi AND ((?2 <> '' AND port_lo BETWEEN ?1 - 100 AND ?1 + 100"
-	    "  AND assignee = ?2) OR (service >= ?3 AND service < ?5"
-	    "  AND (service = ?3 OR service >= ?4)))";
+	    "SELECT port_lo, service, protocol, description, 1 FROM record"
+	    " WHERE ?2 <> '' AND assignee = ?2 AND port_lo BETWEEN ?1 - 100 AND ?1 + 100"
+	    " AND port_hi = port_lo"
+	    " UNION ALL SELECT port_lo, service, protocol, description, ?2 <> '' AND assignee = ?2"
+	    " FROM record WHERE service >= ?3 AND service < ?5 AND (service = ?3 OR service >= ?4)"
+	    " AND port_lo = port_hi";
 	struct sibling sib[REPORT_MAX_SIBLING_ROWS];
 	size_t nsib = 0;
 	char stem[64] = "", assignee[256] = "", lo[80], hi[80];
@@ -768,14 +869,8 @@ report_siblings(struct report_ctx *c, struct err *e)
 	json_object_set_new(c->rep, "siblings", list);
 	if (c->lo == PORT_NONE || c->lo != c->hi)
 		return 0;
-	if (rows_open(c->st, &r, me_sql, e) == -1)
-		return -1;
-	sqlite3_bind_int64(r.stmt, 1, c->lo);
-	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
-		snprintf(stem, sizeof(stem), "%s", col_text(&r, 0));
-		snprintf(assignee, sizeof(assignee), "%s", col_text(&r, 1));
-	}
-	rows_close(&r);
+	snprintf(stem, sizeof(stem), "%s", c->anchor_service);
+	snprintf(assignee, sizeof(assignee), "%s", c->anchor_assignee);
 	if (stem[0] == '\0')
 		return 0;
 	n = strcspn(stem, "-");
