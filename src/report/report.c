@@ -1093,11 +1093,95 @@ report_lines(const char *s)
 	return arr;
 }
 
-/* The curated knowledge overlapping the ports: unofficial uses and history. */
+/* Integer member key of a JSON object, 0 when absent. */
+static json_int_t
+report_int(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static const char *
+report_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* Curated entries tie-break on where they are written, so the order is total. */
+static int
+report_curated_place_cmp(const json_t *x, const json_t *y)
+{
+	int d = strcmp(report_str(x, "file"), report_str(y, "file"));
+	json_int_t lx = report_int(x, "line"), ly = report_int(y, "line");
+
+	if (d != 0)
+		return d;
+	return lx < ly ? -1 : lx > ly;
+}
+
+/* Order a JSON array in place; out of memory leaves it as it was. */
+static void
+report_sort_array(json_t *arr, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v;
+
+	if (n < 2 || (v = malloc(n * sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), cmp);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+/* Uses: malware first, then the narrowest claim, then by who. */
+static int
+report_use_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int mx = strcmp(report_str(x, "category"), "malware") == 0;
+	int my = strcmp(report_str(y, "category"), "malware") == 0;
+	json_int_t wx = report_int(x, "port_hi") - report_int(x, "port_lo");
+	json_int_t wy = report_int(y, "port_hi") - report_int(y, "port_lo");
+	int d;
+
+	if (mx != my)
+		return my - mx;
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	if ((d = strcmp(report_str(x, "who"), report_str(y, "who"))) != 0)
+		return d;
+	return report_curated_place_cmp(x, y);
+}
+
+/* History: by date, then port. */
+static int
+report_history_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int d = strcmp(report_str(x, "date"), report_str(y, "date"));
+
+	if (d != 0)
+		return d;
+	if (report_int(x, "port_lo") != report_int(y, "port_lo"))
+		return report_int(x, "port_lo") < report_int(y, "port_lo") ? -1 : 1;
+	return report_curated_place_cmp(x, y);
+}
+
+/*
+ * The curated knowledge overlapping the ports: unofficial uses and history.
+ * A port has a few entries at most, so they are ordered here (cmp) rather
+ * than by an ORDER BY, whose sorter cost more to compile than the query.
+ */
 static int
 report_curated(struct report_ctx *c, const char *key, const char *table, const char *sql,
-               struct err *e)
+               int (*cmp)(const void *, const void *), struct err *e)
 {
+
 	struct rows r;
 	json_t *list = json_array(), *o;
 	int i, n;
@@ -1127,6 +1211,7 @@ report_curated(struct report_ctx *c, const char *key, const char *table, const c
 		json_array_append_new(list, o);
 	}
 	rows_close(&r);
+	report_sort_array(list, cmp);
 	json_object_set_new(c->rep, key, list);
 	return 0;
 }
@@ -1136,30 +1221,38 @@ report_note(struct report_ctx *c, struct err *e)
 {
 	struct rows r;
 	json_t *note = json_null();
+	long best = -1;
 
 	if (c->lo == PORT_NONE) {
 		json_object_set_new(c->rep, "note", note);
 		return 0;
 	}
-	/* The narrowest note that covers the whole query. */
-	if (rows_open(
-	        c->st, &r,
-	        "SELECT port_lo, port_hi, title, markdown, sources, file, source_id FROM note"
-	        " WHERE port_lo BETWEEN ?2 - ?9 AND ?1 AND port_hi >= ?2 ORDER BY port_hi - port_lo"
-	        " LIMIT 1",
-	        e) == -1)
+	/*
+	 * The narrowest note that covers the whole query, chosen here: an
+	 * ORDER BY ... LIMIT 1 would copy every candidate's text into a sorter.
+	 */
+	if (rows_open(c->st, &r,
+	              "SELECT port_lo, port_hi, title, markdown, sources, file, source_id FROM note"
+	              " WHERE port_lo BETWEEN ?2 - ?9 AND ?1 AND port_hi >= ?2",
+	              e) == -1)
 		return -1;
 	sqlite3_bind_int64(r.stmt, 1, c->lo);
 	sqlite3_bind_int64(r.stmt, 2, c->hi);
 	sqlite3_bind_int64(r.stmt, 9, store_span(c->st, "note"));
-	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+		long width = sqlite3_column_int64(r.stmt, 1) - sqlite3_column_int64(r.stmt, 0);
+
+		if (best >= 0 && width >= best)
+			continue;
+		best = width;
+		json_decref(note);
 		note = json_pack("{s:o, s:o, s:s, s:s, s:o, s:s, s:o}", "port_lo", col_json(&r, 0),
 		                 "port_hi", col_json(&r, 1), "title", col_text(&r, 2), "markdown",
 		                 col_text(&r, 3), "sources", report_lines(col_text(&r, 4)), "file",
 		                 col_text(&r, 5), "source", col_json(&r, 6));
-		report_cite(c, json_object_get(note, "source"));
 	}
 	rows_close(&r);
+	report_cite(c, json_object_get(note, "source"));
 	json_object_set_new(c->rep, "note", note);
 	return 0;
 }
@@ -1353,14 +1446,12 @@ report_resolve_name(struct report_ctx *c, int *found, struct err *e)
 static const char report_uses_sql[] =
     "SELECT port_lo, port_hi, protocols, who, category, text, sources, file, line,"
     " source_id AS source FROM use WHERE port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
-    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)"
-    " ORDER BY category = 'malware' DESC, port_hi - port_lo, who";
+    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)";
 static const char report_history_sql[] =
     "SELECT port_lo, port_hi, protocols, kind, former, date, text, sources, file, line,"
     " source_id AS source FROM history WHERE port_lo BETWEEN ?1 - ?9 AND ?2"
     " AND port_hi >= ?1"
-    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)"
-    " ORDER BY date, port_lo";
+    " AND (?3 = '' OR instr(' ' || protocols || ' ', ' ' || ?3 || ' ') > 0)";
 
 json_t *
 report_port(struct store *st, const struct query *q, const struct report_env *env, struct err *e)
@@ -1394,8 +1485,9 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	report_range_section(&c);
 	if (report_aliases(&c, e) == -1 || report_siblings(&c, e) == -1 ||
 	    report_service_ports(&c, e) == -1 ||
-	    report_curated(&c, "uses", "use", report_uses_sql, e) == -1 ||
-	    report_curated(&c, "history", "history", report_history_sql, e) == -1 ||
+	    report_curated(&c, "uses", "use", report_uses_sql, report_use_cmp, e) == -1 ||
+	    report_curated(&c, "history", "history", report_history_sql, report_history_cmp, e) ==
+	        -1 ||
 	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
 	report_concern(&c);
