@@ -72,15 +72,17 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # The binary links SQLite, jansson, expat and libunistring statically (from
 # Debian's -dev packages): a lookup is a whole process, and mapping and
 # relocating four more shared objects cost about 0.8 ms of a 4 ms lookup
-# (bench/lookup).  Tests and fuzzers link them dynamically.
+# (bench/lookup).  Tests and fuzzers link them dynamically.  md4c is only
+# dlopen()ed by the terminal renderer (src/render/markdown.c), so portolan
+# does not link it; portolan-serve does, for md_html().
 # libmicrohttpd (and GnuTLS behind it) is linked only into portolan-serve,
 # which `portolan serve` execs: see src/web/main.c.
 STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
-	      -lmd4c-html -lmd4c $(shell pkg-config --libs libmnl nettle) -lz -ldl -lpthread -lm
+	      $(shell pkg-config --libs libmnl nettle) -lz -ldl -lpthread -lm
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
 $(BUILD)/portolan-serve: $(BUILD)/src/web/main.o $(BUILD)/libportolan.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS) $(shell pkg-config --libs libmicrohttpd)
+	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS) -lmd4c-html -lmd4c $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportolan.a
 	@mkdir -p $(dir $@)
