@@ -1348,19 +1348,34 @@ report_listening(struct report_ctx *c)
 	json_object_set_new(c->rep, "listening", l ? l : json_null());
 }
 
+/*
+ * Days from 1970-01-01 to a proleptic Gregorian date, by arithmetic on
+ * 400-year eras (Hinnant's days_from_civil).  glibc's timegm() would do,
+ * but it reads the local time zone file on first use, a quarter of a
+ * lookup's remaining report time, for a UTC date.
+ */
+static long
+report_days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 /* Whole days between an ISO date ("2026-08-17" or "2026-08") and now; -1 if unparsable. */
 static long
 report_age_days(const char *date, time_t now)
 {
-	struct tm tm = {0};
 	int y, m, d = 1;
 
-	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2)
+	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return (long)((now - timegm(&tm)) / 86400);
+	return (long)(now / 86400) - report_days_from_civil(y, m, d);
 }
 
 static int
