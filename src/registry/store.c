@@ -45,6 +45,9 @@ struct store {
 	int meta_cached;
 };
 
+/* More than any registry database needs (about 8 MB), so all of it is mapped. */
+#define STORE_MMAP_BYTES (256 << 20)
+
 static const char store_schema[] =
     "CREATE TABLE source ("
     "  id INTEGER PRIMARY KEY,"
@@ -231,12 +234,19 @@ store_uri(const char *path, char *buf, size_t len)
  * carve its first twenty pages out of one block it touches at once; a
  * lookup reads a few dozen pages and exits, so letting each page be
  * allocated when read saves those page faults (about 0.05 ms a lookup).
+ * Pages are read through a memory map rather than a pread() each: a
+ * lookup touches about thirty, and a mapped page costs a fault where a
+ * read costs a syscall and a copy (0.04 ms a lookup, net of the unmap).
+ * The map is safe because a live database is never written in place,
+ * only replaced by rename (update.c).
  */
 static void
 store_configure(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, (sqlite3_int64)STORE_MMAP_BYTES,
+	               (sqlite3_int64)STORE_MMAP_BYTES);
 }
 
 int
