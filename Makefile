@@ -22,7 +22,7 @@ SANFLAGS =
 OPT     ?= -O2 -g
 endif
 
-PKGS     = sqlite3 expat jansson libcurl libmnl libmicrohttpd nettle zlib md4c-html
+PKGS     = sqlite3 expat jansson libcurl libmicrohttpd nettle zlib md4c-html
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
@@ -74,11 +74,13 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # relocating four more shared objects cost about 0.8 ms of a 4 ms lookup
 # (bench/lookup).  Tests and fuzzers link them dynamically.  md4c is only
 # dlopen()ed by the terminal renderer (src/render/markdown.c), so portolan
-# does not link it; portolan-serve does, for md_html().
+# does not link it; portolan-serve does, for md_html().  nettle is
+# referenced only by the server's vote writer, so --as-needed leaves it out
+# of portolan.
 # libmicrohttpd (and GnuTLS behind it) is linked only into portolan-serve,
 # which `portolan serve` execs: see src/web/main.c.
 STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
-	      $(shell pkg-config --libs libmnl nettle) -lz -ldl -lpthread -lm
+	      $(shell pkg-config --libs nettle) -lz -ldl -lpthread -lm
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
 $(BUILD)/portolan-serve: $(BUILD)/src/web/main.o $(BUILD)/libportolan.a

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(
 	gcc make pkg-config clang libclang-rt-dev clang-format
 	libsqlite3-dev sqlite3 libexpat1-dev libjansson-dev libcurl4-openssl-dev
-	libmnl-dev libunistring-dev libmd4c-dev libmd4c-html0-dev
+	libunistring-dev libmd4c-dev libmd4c-html0-dev
 	libmicrohttpd-dev nettle-dev zlib1g-dev
 	libcmocka-dev python3 python3-pytest
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light

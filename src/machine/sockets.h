@@ -54,6 +54,16 @@ struct sockets_query {
 /* Append the listeners matching q to out (which starts zeroed). */
 int sockets_list(const struct sockets_query *q, struct msock_list *out, struct err *e);
 void sockets_free(struct msock_list *l);
+/*
+ * Walk one received datagram of a dump answering request seq, appending the
+ * sockets it lists (protocol proto) to out: 1 when the dump is complete, 0
+ * when more datagrams follow, -1 with errno set for a kernel error (its
+ * errno), a malformed error message (EBADMSG), E2BIG or ENOMEM.  Messages
+ * of other requests are skipped; bytes past the last whole message are
+ * ignored.  Exposed for the fuzzer; sockets_list() is the interface.
+ */
+int sockets_parse(const void *buf, size_t len, unsigned seq, unsigned proto,
+                  struct msock_list *out);
 /* "127.0.0.1", "::", "::ffff:10.0.0.1" into buf (at least 46 bytes). */
 void sockets_addr_str(const struct msock *s, char *buf, size_t len);
 

@@ -6,13 +6,19 @@
  * exactly the test's listener, with the inode fstat() reports; an
  * established connection on the same port must not be listed, nor a
  * connected UDP socket.  listeners_collect() must name this process as
- * the holder.
+ * the holder.  The walk of a reply, sockets_parse(), is also fed datagrams
+ * built here: errors the kernel sends, answers to other requests, and
+ * messages cut short.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +115,74 @@ test_udp6_and_holder(void **state)
 	close(ufd);
 }
 
+/* Append a netlink message of type and seq with payload to buf at *off. */
+static void
+put_msg(char *buf, size_t *off, uint16_t type, uint32_t seq, const void *payload, size_t len)
+{
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(len), .nlmsg_type = type, .nlmsg_seq = seq};
+
+	memcpy(buf + *off, &h, sizeof(h));
+	memcpy(buf + *off + NLMSG_HDRLEN, payload, len);
+	*off += NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static void
+test_parse_messages(void **state)
+{
+	_Alignas(struct nlmsghdr) char buf[1024];
+	struct inet_diag_msg m = {.idiag_family = AF_INET, .idiag_state = 10, .idiag_inode = 4242};
+	struct msock_list l = {0};
+	int done = 0, err = -ENOENT;
+	size_t off = 0;
+
+	(void)state;
+	m.id.idiag_sport = htons(3106);
+	m.id.idiag_src[0] = htonl(INADDR_LOOPBACK);
+	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 7, &m, sizeof(m));
+	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 8, &m, sizeof(m)); /* another request's */
+	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 7, &m, 8);         /* too short to use */
+	assert_int_equal(sockets_parse(buf, off, 7, PROTO_TCP, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].port, 3106);
+	assert_int_equal(l.v[0].inode, 4242);
+	assert_int_equal(l.v[0].proto, PROTO_TCP);
+
+	/* The end of the dump, then bytes that are no whole message. */
+	put_msg(buf, &off, NLMSG_DONE, 7, &done, sizeof(done));
+	assert_int_equal(sockets_parse(buf, off + 5, 7, PROTO_TCP, &l), 1);
+	assert_int_equal(l.n, 2);
+	sockets_free(&l);
+
+	/* A dump the kernel refuses ends in DONE or ERROR carrying -errno. */
+	off = 0;
+	put_msg(buf, &off, NLMSG_DONE, 7, &err, sizeof(err));
+	errno = 0;
+	assert_int_equal(sockets_parse(buf, off, 7, PROTO_SCTP, &l), -1);
+	assert_int_equal(errno, ENOENT);
+	off = 0;
+	put_msg(buf, &off, NLMSG_ERROR, 7, &(struct nlmsgerr){.error = -EPERM},
+	        sizeof(struct nlmsgerr));
+	assert_int_equal(sockets_parse(buf, off, 7, PROTO_TCP, &l), -1);
+	assert_int_equal(errno, EPERM);
+	off = 0;
+	put_msg(buf, &off, NLMSG_ERROR, 7, &err, 2); /* an error too short to read */
+	assert_int_equal(sockets_parse(buf, off, 7, PROTO_TCP, &l), -1);
+	assert_int_equal(errno, EBADMSG);
+	off = 0;
+	err = INT32_MIN; /* no errno: found by the fuzzer, once negated unchecked */
+	put_msg(buf, &off, NLMSG_DONE, 7, &err, sizeof(err));
+	assert_int_equal(sockets_parse(buf, off, 7, PROTO_TCP, &l), -1);
+	assert_int_equal(errno, EBADMSG);
+
+	/* A header that claims more bytes than arrived ends the walk. */
+	off = 0;
+	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 7, &m, sizeof(m));
+	assert_int_equal(sockets_parse(buf, off - 1, 7, PROTO_TCP, &l), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(sockets_parse(buf, 3, 7, PROTO_TCP, &l), 0);
+	sockets_free(&l);
+}
+
 static void
 test_sort_order_names(void **state)
 {
@@ -129,6 +203,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp4_port_filter),
 	    cmocka_unit_test(test_udp6_and_holder),
+	    cmocka_unit_test(test_parse_messages),
 	    cmocka_unit_test(test_sort_order_names),
 	};
 
