@@ -67,12 +67,6 @@ static const char store_schema[] =
     "  registered TEXT NOT NULL, modified TEXT NOT NULL, reference TEXT NOT NULL,"
     "  service_code TEXT NOT NULL, unauthorized TEXT NOT NULL, notes TEXT NOT NULL,"
     "  line INTEGER NOT NULL);"
-    "CREATE INDEX record_port ON record(port_lo, port_hi);"
-    "CREATE INDEX record_service ON record(service);"
-    /* Ranges only (about 5% of rows), for lookups bounded by store_span(). */
-    "CREATE INDEX record_range ON record(port_lo, port_hi) WHERE port_lo < port_hi;"
-    /* A port's siblings by the same assignee (report.c), found without a scan. */
-    "CREATE INDEX record_assignee ON record(assignee, port_lo);"
     "CREATE TABLE person ("
     "  id TEXT PRIMARY KEY, source_id INTEGER NOT NULL,"
     "  name TEXT NOT NULL, org TEXT NOT NULL, uri TEXT NOT NULL, updated TEXT NOT NULL);"
@@ -81,30 +75,43 @@ static const char store_schema[] =
     "CREATE TABLE alias ("
     "  source_id INTEGER NOT NULL, service TEXT NOT NULL, port INTEGER NOT NULL,"
     "  protocol TEXT NOT NULL, frequency REAL, comment TEXT NOT NULL, line INTEGER NOT NULL);"
-    "CREATE INDEX alias_port ON alias(port);"
-    "CREATE INDEX alias_service ON alias(service);"
     /* The curated knowledge (data/): unofficial uses, history, editorial notes. */
     "CREATE TABLE use ("
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
     "  category TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
     "  file TEXT NOT NULL, line INTEGER NOT NULL);"
-    "CREATE INDEX use_port ON use(port_lo, port_hi);"
     "CREATE TABLE history ("
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, kind TEXT NOT NULL,"
     "  former TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
     "  file TEXT NOT NULL, line INTEGER NOT NULL);"
-    "CREATE INDEX history_port ON history(port_lo, port_hi);"
     "CREATE TABLE note ("
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
     "  sources TEXT NOT NULL, file TEXT NOT NULL);"
-    "CREATE INDEX note_port ON note(port_lo, port_hi);"
     /* kind: record, alias, use, history, note; ref: the row id in that table. */
     "CREATE VIRTUAL TABLE search USING fts5("
     "  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
     "  name, body, tokenize = 'porter unicode61');";
+
+/*
+ * The lookup indexes, built by store_create_indexes() once the bulk rows are
+ * in: sorting 14,000 rows into an index once is cheaper than keeping five
+ * indexes in order through every insert (about 20 ms of a 270 ms import).
+ */
+static const char store_indexes[] =
+    "CREATE INDEX IF NOT EXISTS record_port ON record(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS record_service ON record(service);"
+    /* Ranges only (about 5% of rows), for lookups bounded by store_span(). */
+    "CREATE INDEX IF NOT EXISTS record_range ON record(port_lo, port_hi) WHERE port_lo < port_hi;"
+    /* A port's siblings by the same assignee (report.c), found without a scan. */
+    "CREATE INDEX IF NOT EXISTS record_assignee ON record(assignee, port_lo);"
+    "CREATE INDEX IF NOT EXISTS alias_port ON alias(port);"
+    "CREATE INDEX IF NOT EXISTS alias_service ON alias(service);"
+    "CREATE INDEX IF NOT EXISTS use_port ON use(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS history_port ON history(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS note_port ON note(port_lo, port_hi);";
 
 static int
 store_sqlite_err(struct store *st, struct err *e, const char *what)
@@ -676,6 +683,12 @@ store_sink(struct store_sink_ctx *ctx)
 }
 
 int
+store_create_indexes(struct store *st, struct err *e)
+{
+	return store_exec(st, store_indexes, e);
+}
+
+int
 store_index(struct store *st, struct err *e)
 {
 	/*
@@ -683,6 +696,8 @@ store_index(struct store *st, struct err *e)
 	 * a mention in a description.  Aliases are indexed once per distinct
 	 * (service, port): nmap and /etc/services repeat names per protocol.
 	 */
+	if (store_create_indexes(st, e) == -1)
+		return -1;
 	return store_exec(
 	    st,
 	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"

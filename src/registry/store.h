@@ -75,7 +75,13 @@ int store_prepare(struct store *st, const char *sql, sqlite3_stmt **out, struct 
  */
 long store_span(struct store *st, const char *table);
 
-/* Rebuild the full-text index from the tables.  Call once, after all imports. */
+/*
+ * Build the lookup indexes (idempotent).  A new database has none, so bulk
+ * inserts need not keep them in order; call this before the first query
+ * that needs one.  store_index() calls it too.
+ */
+int store_create_indexes(struct store *st, struct err *e);
+/* Build the indexes and the full-text index from the tables.  Call once, after all imports. */
 int store_index(struct store *st, struct err *e);
 
 #endif

