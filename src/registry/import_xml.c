@@ -99,7 +99,7 @@ struct ix {
 	size_t overflow; /* open elements beyond IX_MAXDEPTH */
 	struct ix_frame stack[IX_MAXDEPTH];
 	struct strbuf rec[R_NFIELDS];
-	long rec_line[R_NFIELDS]; /* where each field opened */
+	long rec_line[R_NFIELDS]; /* where <number> and <protocol> opened, for their errors */
 	unsigned rec_seen;        /* bit per field present */
 	long rec_start;
 	struct strbuf per[P_NFIELDS];
@@ -327,7 +327,9 @@ ix_in_record(struct ix *ix, struct ix_frame *f, const char *el, const XML_Char *
 	i = ix_find(ix_rnames, R_SC + 1, el);
 	if (i < 0)
 		return 0; /* unknown: ignored, for the registry's future fields */
-	ix->rec_line[i] = ix_line(ix);
+	/* Only these two are checked after the record ends; the position is not free. */
+	if (i == R_NUMBER || i == R_PROTOCOL)
+		ix->rec_line[i] = ix_line(ix);
 	return ix_field_start(ix, f, &ix->rec[i], &ix->rec_seen, (unsigned)i, ix_rnames[i]);
 }
 

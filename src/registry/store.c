@@ -351,6 +351,7 @@ store_create(const char *path, struct store **out, struct err *e)
 	char pragma[64];
 
 	*out = NULL;
+	store_configure();
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return err_internal(e, "out of memory");
 	if (sqlite3_open_v2(path, &st->db,
