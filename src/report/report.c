@@ -472,11 +472,10 @@ report_records(struct report_ctx *c, struct err *e)
 	 * that would do it in SQL cost more to compile than the rest of the
 	 * query.  A range can have hundreds, and is ordered and cut by SQLite.
 	 */
-	static const char by_single[] =
+	static const char by_single[] = /* the two halves OR-ed: one column list to compile */
 	    "SELECT " RECORD_COLUMNS " FROM record"
-	    " WHERE port_lo = ?1 AND port_hi = ?1 AND (?3 = '' OR protocol = ?3)"
-	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
-	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?1 AND port_hi >= ?1"
+	    " WHERE ((port_lo = ?1 AND port_hi = ?1) OR (port_lo < port_hi"
+	    "  AND port_lo BETWEEN ?1 - ?9 AND ?1 AND port_hi >= ?1))"
 	    " AND (?3 = '' OR protocol = ?3)";
 	static const char by_range[] =
 	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record"
