@@ -239,6 +239,16 @@ def test_script_in_query_comes_back_escaped(serve):
 
 # ---- headers, caching, compression ----------------------------------------------------------
 
+def test_request_headers_are_bounded(serve):
+    """A browser's headers (a few KB) are served; 16 KB of them are refused, and the server lives on."""
+    s = serve()
+    ok = {"X-Pad": "a" * 3000, "Accept-Language": "ko,en;q=0.5"}
+    assert s.get("/port/3516", headers=ok)[0] == 200
+    status = s.get("/port/3516", headers={"X-Pad": "a" * 16384})[0]
+    assert status in (413, 414, 431), status
+    assert s.get("/healthz")[0] == 200
+
+
 def test_security_headers_on_every_answer(serve):
     s = serve()
     for method, path, body in [("GET", "/port/3516", None), ("GET", "/port/abc", None),
