@@ -405,7 +405,7 @@ report_protocol_rank(const char *protocol)
 	static const char *const order[] = {"tcp", "udp", "sctp", "dccp"};
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
 		if (strcmp(protocol, order[i]) == 0)
 			break;
 	return i;
@@ -862,7 +862,8 @@ report_other_names_section(struct report_ctx *c, struct alias_acc *acc)
 	json_t *list = json_array();
 	size_t i;
 
-	qsort(acc->names, acc->nnames, sizeof(acc->names[0]), report_alias_name_cmp);
+	if (acc->nnames > 1) /* qsort(NULL, 0) is undefined behaviour */
+		qsort(acc->names, acc->nnames, sizeof(acc->names[0]), report_alias_name_cmp);
 	for (i = 0; i < acc->nnames; i++) {
 		struct alias_name *g = &acc->names[i];
 
