@@ -12,19 +12,25 @@
  * and keeps the raw target, which our strict parsers then read instead of
  * MHD's lenient ones.
  *
- * A vote is queued to the group-committing writer (votes.h) while its
- * connection is suspended; the writer's callback resumes it and the
- * handler, called again, answers.  Suspending before queueing matters: the
- * callback may run before the handler returns, and MHD only resumes a
- * connection that is already suspended.
+ * Threads: one per shard (server.h), each running one MHD daemon's event
+ * loop; a connection stays with the shard that accepted it.  A vote is
+ * queued to the group-committing writer (votes.h) while its connection is
+ * suspended; the writer's callback resumes it, wakes the shard's loop
+ * (MHD wakes only loops it runs itself) and the handler, called again,
+ * answers.  Suspending before queueing matters: the callback may run
+ * before the handler returns, and MHD only resumes a connection that is
+ * already suspended.
  */
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -75,11 +81,14 @@ struct server_pool {
 	size_t nfree, n;
 };
 
+struct server_shard;
+
 enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED };
 
 /* One per connection; reset for each request on it. */
 struct request {
 	struct server *srv;
+	struct server_shard *shard; /* whose loop must run after a resume */
 	struct MHD_Connection *conn;
 	enum request_state state;
 	int active; /* between the URI callback and completion */
@@ -104,9 +113,28 @@ struct server {
 	struct metrics metrics;
 	struct cache cache;
 	struct server_pool pool;
-	struct MHD_Daemon *daemon;
-	atomic_int inflight;
+	struct server_shard *shards; /* cfg.threads of them */
+	size_t nshards;
+	atomic_int stopping;
 	unsigned port;
+};
+
+/*
+ * One MHD daemon in epoll mode and the thread that drives it.  Every shard
+ * has its own listening socket on the same address (SO_REUSEPORT), so the
+ * kernel spreads new connections evenly over them, as nginx's reuseport
+ * does, instead of letting whichever thread wakes first take them all.
+ */
+struct server_shard {
+	struct server *srv;
+	struct MHD_Daemon *daemon;
+	int listen_fd;
+	int wake_fd; /* eventfd: run MHD now (a resumed vote), or look at stopping */
+	pthread_t thread;
+	int started;
+	/* Requests begun and not completed; a cache line of its own, as only this
+	 * shard's thread and the vote writer touch it. */
+	_Alignas(64) atomic_int inflight;
 };
 
 /* ---- logging ---------------------------------------------------------------------------- */
@@ -139,6 +167,43 @@ server_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (n > 0 && msg[n - 1] == '\n')
 		msg[--n] = '\0';
 	srv->cfg.log(srv->cfg.log_arg, msg);
+}
+
+/* ---- shards ------------------------------------------------------------------------------ */
+
+/* Make the shard's loop run MHD now; safe from any thread. */
+static void
+server_shard_wake(struct server_shard *sh)
+{
+	uint64_t one = 1;
+
+	if (sh != NULL && write(sh->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		server_log(sh->srv, "cannot wake a server thread: %s", strerror(errno));
+}
+
+/* The shard whose daemon accepted conn (once per connection: a short scan). */
+static struct server_shard *
+server_shard_of(struct server *srv, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_DAEMON);
+	size_t i;
+
+	for (i = 0; ci != NULL && i < srv->nshards; i++)
+		if (srv->shards[i].daemon == ci->daemon)
+			return &srv->shards[i];
+	return &srv->shards[0]; /* not reached: every connection is a shard's */
+}
+
+/* Requests in flight over all shards (for the drain at shutdown). */
+static int
+server_inflight(const struct server *srv)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < srv->nshards; i++)
+		n += atomic_load(&srv->shards[i].inflight);
+	return n;
 }
 
 /* ---- --listen ---------------------------------------------------------------------------- */
@@ -658,6 +723,7 @@ server_vote_done(void *arg, int ok)
 	atomic_store(&rq->vote_ok, ok);
 	rq->state = REQ_VOTED;
 	MHD_resume_connection(rq->conn);
+	server_shard_wake(rq->shard); /* MHD does not wake an externally driven loop */
 }
 
 static void
@@ -859,12 +925,13 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 		if ((rq = calloc(1, sizeof(*rq))) != NULL) {
 			rq->srv = srv;
 			rq->conn = conn;
+			rq->shard = server_shard_of(srv, conn);
 		}
 		*socket_context = rq;
 		return;
 	}
 	if (rq != NULL && rq->active) /* never completed: a client gone mid-request */
-		atomic_fetch_sub(&srv->inflight, 1);
+		atomic_fetch_sub(&rq->shard->inflight, 1);
 	free(rq);
 	*socket_context = NULL;
 }
@@ -872,25 +939,28 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 static void *
 server_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct server *srv = cls;
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	struct request *rq = ci != NULL ? ci->socket_context : NULL;
 	size_t n = strlen(uri);
 
+	(void)cls;
 	if (rq == NULL)
 		return NULL;
 	if (rq->active) /* the previous request never completed */
-		atomic_fetch_sub(&srv->inflight, 1);
+		atomic_fetch_sub(&rq->shard->inflight, 1);
 	rq->state = REQ_NEW;
 	rq->status = 0;
 	rq->recorded = 0;
 	rq->route = ROUTE_OTHER;
 	rq->body_len = rq->body_seen = 0;
 	rq->uri_too_long = n > SERVER_URI_MAX;
-	snprintf(rq->uri, sizeof(rq->uri), "%s", rq->uri_too_long ? "/" : uri);
+	if (rq->uri_too_long)
+		memcpy(rq->uri, "/", 2);
+	else
+		memcpy(rq->uri, uri, n + 1);
 	rq->active = 1;
-	atomic_fetch_add(&srv->inflight, 1);
+	atomic_fetch_add(&rq->shard->inflight, 1);
 	clock_gettime(CLOCK_MONOTONIC, &rq->start);
 	return rq;
 }
@@ -899,15 +969,15 @@ static void
 server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                  enum MHD_RequestTerminationCode toe)
 {
-	struct server *srv = cls;
 	struct request *rq = *con_cls;
 
+	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (rq == NULL || !rq->active)
 		return;
 	rq->active = 0;
-	atomic_fetch_sub(&srv->inflight, 1);
+	atomic_fetch_sub(&rq->shard->inflight, 1);
 }
 
 /* ---- life cycle -------------------------------------------------------------------------- */
@@ -964,31 +1034,212 @@ server_open(struct server *srv, struct err *e)
 	return 0;
 }
 
+/*
+ * A listening socket on cfg.listen, shared by port with the other shards.
+ * The first shard may bind port 0; the rest bind the port it got.
+ */
 static int
-server_listen(struct server *srv, struct err *e)
+server_socket(struct server *srv, unsigned port, struct err *e)
 {
-	const union MHD_DaemonInfo *di;
-	unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+	struct sockaddr_storage ss = srv->cfg.listen.addr;
+	int fd, one = 1;
+
+	if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return err_internal(e, "listen socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
+	    (ss.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
+	    bind(fd, (struct sockaddr *)&ss, srv->cfg.listen.len) == -1 || listen(fd, 1024) == -1) {
+		err_internal(e, "cannot listen on the address asked for (%s)", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * SO_REUSEPORT would let a second server (same user) join this port's
+ * group and quietly take half its connections.  So before binding the
+ * group, bind the address once without it: that fails while anything
+ * listens there, as a plain bind would.  A server started in the instant
+ * between the probe and the group's bind can still join; nothing short
+ * of a kernel lock closes that window.
+ */
+static int
+server_port_free(struct server *srv, unsigned port, struct err *e)
+{
+	struct sockaddr_storage ss = srv->cfg.listen.addr;
+	int fd, one = 1, rc = 0;
+
+	if (port == 0)
+		return 0;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return err_internal(e, "listen socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    (ss.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
+	    bind(fd, (struct sockaddr *)&ss, srv->cfg.listen.len) == -1)
+		rc = err_set(e, "cannot listen on port %u: %s", port, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static unsigned
+server_bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/*
+ * The shard's event loop.  MHD_run() processes what is ready without ever
+ * blocking (MHD_epoll() with a zero timeout); the thread sleeps here, in
+ * poll() on MHD's epoll descriptor, for as long as MHD_get_timeout() allows.
+ * That is what keeps this configuration out of the trap in MHD 0.9.75 to
+ * 1.0.x: its internal epoll thread drains events in batches of 128 and,
+ * when a batch is exactly full, waits again with its blocking timeout
+ * before serving what it already has, so exactly 128·k ready connections
+ * stall until some other event or the connection timeout.  Driven from
+ * outside, that second wait has timeout 0 and returns at once.
+ * (tests/e2e/test_web.py holds 128 and 256 requests in flight at once.)
+ */
+static void *
+server_shard_loop(void *arg)
+{
+	struct server_shard *sh = arg;
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(sh->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	struct pollfd pfd[2] = {{.fd = di->epoll_fd, .events = POLLIN},
+	                        {.fd = sh->wake_fd, .events = POLLIN}};
+	MHD_UNSIGNED_LONG_LONG timeout;
+	uint64_t n;
+	int ms;
+
+	while (!atomic_load(&sh->srv->stopping)) {
+		ms = -1;
+		if (MHD_get_timeout(sh->daemon, &timeout) == MHD_YES)
+			ms = timeout > INT_MAX ? INT_MAX : (int)timeout;
+		if (poll(pfd, 2, ms) == -1 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN)
+			(void)!read(sh->wake_fd, &n,
+			            sizeof(n)); /* reset; the run below is the answer */
+		MHD_run(sh->daemon);
+	}
+	return NULL;
+}
+
+static int
+server_shard_start(struct server *srv, struct server_shard *sh, unsigned limit, struct err *e)
+{
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
 
 	if (srv->cfg.listen.addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger comes first so MHD's own option errors reach it too. */
-	srv->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, server_answer, srv, MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log,
-	    srv, MHD_OPTION_SOCK_ADDR, &srv->cfg.listen.addr, MHD_OPTION_THREAD_POOL_SIZE,
-	    srv->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_MEMORY_LIMIT,
-	    MHD_OPTION_CONNECTION_LIMIT, srv->cfg.connections, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-	    1024u, MHD_OPTION_URI_LOG_CALLBACK, server_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
-	    server_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv,
-	    MHD_OPTION_END);
-	if (srv->daemon == NULL)
-		return err_internal(
-		    e, "cannot listen on the address asked for (in use, or not ours?)");
-	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = di != NULL ? di->port : 0;
+	sh->daemon =
+	    MHD_start_daemon(flags, 0, NULL, NULL, server_answer, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                     server_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET, sh->listen_fd,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_MEMORY_LIMIT,
+	                     MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_URI_LOG_CALLBACK,
+	                     server_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
+	                     MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv, MHD_OPTION_END);
+	if (sh->daemon == NULL)
+		return err_internal(e, "cannot start the HTTP daemon");
+	sh->listen_fd = -1; /* MHD's now */
+	if (pthread_create(&sh->thread, NULL, server_shard_loop, sh) != 0)
+		return err_internal(e, "cannot start a server thread");
+	sh->started = 1;
 	return 0;
+}
+
+static int
+server_listen(struct server *srv, struct err *e)
+{
+	unsigned port = ntohs(srv->cfg.listen.addr.ss_family == AF_INET6
+	                          ? ((struct sockaddr_in6 *)&srv->cfg.listen.addr)->sin6_port
+	                          : ((struct sockaddr_in *)&srv->cfg.listen.addr)->sin_port);
+	unsigned per = srv->cfg.connections / srv->cfg.threads;
+	size_t i;
+
+	/* Over-aligned (the inflight counters): calloc() promises only 16 bytes. */
+	srv->shards =
+	    aligned_alloc(_Alignof(struct server_shard), srv->cfg.threads * sizeof(*srv->shards));
+	if (srv->shards == NULL)
+		return err_internal(e, "serve: out of memory");
+	memset(srv->shards, 0, srv->cfg.threads * sizeof(*srv->shards));
+	srv->nshards = srv->cfg.threads;
+	for (i = 0; i < srv->nshards; i++) {
+		srv->shards[i].srv = srv;
+		srv->shards[i].listen_fd = -1;
+		srv->shards[i].wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (srv->shards[i].wake_fd == -1)
+			return err_internal(e, "eventfd: %s", strerror(errno));
+	}
+	if (server_port_free(srv, port, e) == -1)
+		return -1;
+	/* Bind every socket before any shard accepts, so a port 0 becomes one port for all. */
+	for (i = 0; i < srv->nshards; i++) {
+		if ((srv->shards[i].listen_fd = server_socket(srv, port, e)) == -1)
+			return -1;
+		if (i == 0)
+			port = server_bound_port(srv->shards[0].listen_fd);
+	}
+	srv->port = port;
+	for (i = 0; i < srv->nshards; i++)
+		if (server_shard_start(srv, &srv->shards[i], per > 0 ? per : 1, e) == -1)
+			return -1;
+	return 0;
+}
+
+/* Stop the shard loops (they finish the MHD_run() they are in) and wait for them. */
+static void
+server_stop_loops(struct server *srv)
+{
+	size_t i;
+
+	atomic_store(&srv->stopping, 1);
+	for (i = 0; i < srv->nshards; i++)
+		if (srv->shards[i].started)
+			server_shard_wake(&srv->shards[i]);
+	for (i = 0; i < srv->nshards; i++)
+		if (srv->shards[i].started) {
+			pthread_join(srv->shards[i].thread, NULL);
+			srv->shards[i].started = 0;
+		}
+}
+
+/* Stop the daemons and close what they and we still hold. */
+static void
+server_stop_daemons(struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->nshards; i++) {
+		if (srv->shards[i].daemon != NULL)
+			MHD_stop_daemon(srv->shards[i].daemon);
+		srv->shards[i].daemon = NULL;
+		if (srv->shards[i].listen_fd != -1)
+			close(srv->shards[i].listen_fd);
+		srv->shards[i].listen_fd = -1;
+		if (srv->shards[i].wake_fd > 0)
+			close(srv->shards[i].wake_fd);
+		srv->shards[i].wake_fd = -1;
+	}
 }
 
 int
@@ -1022,7 +1273,7 @@ server_drain(struct server *srv, const struct timespec *deadline)
 
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (atomic_load(&srv->inflight) <= 0 || now.tv_sec > deadline->tv_sec ||
+		if (server_inflight(srv) <= 0 || now.tv_sec > deadline->tv_sec ||
 		    (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec))
 			return;
 		nanosleep(&pause, NULL);
@@ -1034,29 +1285,31 @@ server_wait(struct server *srv, const sigset_t *set)
 {
 	struct timespec deadline;
 	MHD_socket fd;
+	size_t i;
 	int sig = 0;
 
 	while (sigwait(set, &sig) != 0)
 		;
 	server_log(srv, "signal %d: finishing in-flight requests", sig);
-	fd = MHD_quiesce_daemon(srv->daemon);
+	for (i = 0; i < srv->nshards; i++) {
+		fd = MHD_quiesce_daemon(srv->shards[i].daemon);
+		srv->shards[i].listen_fd = fd == MHD_INVALID_SOCKET ? -1 : fd; /* ours again */
+	}
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += SERVER_DRAIN_SECONDS;
 	server_drain(srv, &deadline);
 	/*
-	 * Commit queued votes while the daemon still runs: their connections
+	 * Commit queued votes while the daemons still run: their connections
 	 * are suspended and must be resumed (and answered) before MHD stops.
 	 * Votes arriving after this are refused with 503.
 	 */
 	votes_drain(srv->votes);
 	server_drain(srv, &deadline);
-	if (atomic_load(&srv->inflight) > 0)
+	if (server_inflight(srv) > 0)
 		server_log(srv, "%d requests still open after %d s; closing them",
-		           atomic_load(&srv->inflight), SERVER_DRAIN_SECONDS);
-	MHD_stop_daemon(srv->daemon);
-	srv->daemon = NULL;
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+		           server_inflight(srv), SERVER_DRAIN_SECONDS);
+	server_stop_loops(srv);
+	server_stop_daemons(srv);
 	return sig;
 }
 
@@ -1066,8 +1319,9 @@ server_free(struct server *srv)
 	if (srv == NULL)
 		return;
 	votes_drain(srv->votes); /* resumes suspended votes while MHD still runs */
-	if (srv->daemon != NULL)
-		MHD_stop_daemon(srv->daemon);
+	server_stop_loops(srv);
+	server_stop_daemons(srv);
+	free(srv->shards);
 	votes_close(srv->votes);
 	cache_free(&srv->cache);
 	if (srv->pool.free != NULL)

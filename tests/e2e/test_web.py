@@ -193,6 +193,49 @@ def test_not_found(serve, path):
     assert h["cache-control"] == "no-store"
 
 
+def burst(s, n, rounds=2, deadline=10.0):
+    """n kept-alive connections each send a request at once; every answer must come back."""
+    import selectors
+    socks = [socket.create_connection((s.host, s.port), timeout=5) for _ in range(n)]
+    try:
+        for _ in range(rounds):
+            for c in socks:  # all requests out before any answer is read
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            sel = selectors.DefaultSelector()
+            got = {}
+            for c in socks:
+                c.setblocking(False)
+                sel.register(c, selectors.EVENT_READ)
+                got[c] = b""
+            done, end = 0, time.monotonic() + deadline
+            while done < n and time.monotonic() < end:
+                for key, _ in sel.select(timeout=0.5):
+                    chunk = key.fileobj.recv(65536)
+                    assert chunk, "server closed a kept-alive connection"
+                    got[key.fileobj] += chunk
+                    head, sep, body = got[key.fileobj].partition(b"\r\n\r\n")
+                    length = [int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:")]
+                    if sep and length and len(body) >= length[0]:
+                        assert head.startswith(b"HTTP/1.1 200"), head[:40]
+                        sel.unregister(key.fileobj)
+                        done += 1
+            sel.close()
+            for c in socks:
+                c.setblocking(True)
+            assert done == n, f"{n - done} of {n} requests unanswered after {deadline} s"
+    finally:
+        for c in socks:
+            c.close()
+
+
+@pytest.mark.parametrize("n", [128, 256])
+def test_exactly_128k_ready_connections_do_not_stall(serve, n):
+    """MHD 0.9.75's epoll thread stalls when exactly 128·k connections are ready; ours may not."""
+    s = serve("--threads", "1")  # one epoll set holds them all
+    burst(s, n)
+
+
 def test_methods(serve):
     s = serve()
     assert s.get("/vote")[0] == 405
@@ -441,6 +484,26 @@ def test_bad_listen_addresses(full_db, tmp_path):
     for bad in ["127.0.0.1:70000", "127.0.0.1:http", "localhost:8080", "1.2.3:80"]:
         p = run("serve", "--listen", bad, "--votes", tmp_path / "v.db", db=full_db, timeout=30)
         assert p.returncode == 2 and "--listen" in p.stderr, bad
+
+
+def test_a_port_in_use_is_refused_not_shared(serve, full_db, tmp_path):
+    """The shards share their port (SO_REUSEPORT); a second server must not join them."""
+    s = serve("--threads", "2")
+    p = run("serve", "--listen", f"127.0.0.1:{s.port}", "--votes", tmp_path / "other.db",
+            db=full_db, timeout=30)
+    assert p.returncode == 2, p.stderr
+    assert f"cannot listen on port {s.port}" in p.stderr and "in use" in p.stderr
+    assert s.get("/healthz")[0] == 200
+
+
+def test_ipv6_loopback_serves_and_counts_votes(serve):
+    s = serve("--listen", "[::1]:0")
+    assert s.host == "::1"
+    assert s.get("/healthz")[0] == 200
+    status, h, _ = s.vote("/port/3516", "happy")
+    assert status == 303 and h["location"] == "/port/3516?voted=1&lang=en"
+    assert votes_in(s.votes) == [("/port/3516", "en", "happy",
+                                  time.strftime("%Y-%m-%d", time.gmtime()))]
 
 
 @pytest.mark.parametrize("args,says", [
