@@ -85,6 +85,45 @@ test_tcp4_port_filter(void **state)
 	close(lfd);
 }
 
+/* TCP in both families comes from one request (TCPDIAG_GETSOCK); the filter still holds. */
+static void
+test_tcp_both_families_one_port(void **state)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	struct msock_list l = {0};
+	struct err e = {0};
+	int fd4, fd6, other, one = 1;
+
+	(void)state;
+	fd4 = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(fd4, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd4, 4), 0);
+	fd6 = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(setsockopt(fd6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)), 0);
+	sin6.sin6_port = htons((uint16_t)bound_port(fd4));
+	assert_int_equal(bind(fd6, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	assert_int_equal(listen(fd6, 4), 0);
+	other = socket(AF_INET6, SOCK_STREAM, 0); /* another port: filtered out */
+	sin6.sin6_port = 0;
+	assert_int_equal(bind(other, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	assert_int_equal(listen(other, 4), 0);
+
+	struct sockets_query q = {.protos = PROTO_TCP, .port = bound_port(fd4)};
+	assert_int_equal(sockets_list(&q, &l, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].family + l.v[1].family, AF_INET + AF_INET6);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(l.v[i].proto, PROTO_TCP);
+		assert_int_equal(l.v[i].port, bound_port(fd4));
+		assert_int_equal(l.v[i].inode, inode_of(l.v[i].family == AF_INET ? fd4 : fd6));
+	}
+	sockets_free(&l);
+	close(other);
+	close(fd6);
+	close(fd4);
+}
+
 static void
 test_udp6_and_holder(void **state)
 {
@@ -141,8 +180,13 @@ test_parse_messages(void **state)
 	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 7, &m, sizeof(m));
 	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 8, &m, sizeof(m)); /* another request's */
 	put_msg(buf, &off, SOCK_DIAG_BY_FAMILY, 7, &m, 8);         /* too short to use */
+	m.idiag_family = AF_INET6; /* the two-family TCP request's answers */
+	put_msg(buf, &off, TCPDIAG_GETSOCK, 7, &m, sizeof(m));
 	assert_int_equal(sockets_parse(buf, off, 7, PROTO_TCP, &l), 0);
-	assert_int_equal(l.n, 1);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[1].family, AF_INET6);
+	l.n = 1;
+	m.idiag_family = AF_INET;
 	assert_int_equal(l.v[0].port, 3106);
 	assert_int_equal(l.v[0].inode, 4242);
 	assert_int_equal(l.v[0].proto, PROTO_TCP);
@@ -202,6 +246,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp4_port_filter),
+	    cmocka_unit_test(test_tcp_both_families_one_port),
 	    cmocka_unit_test(test_udp6_and_holder),
 	    cmocka_unit_test(test_parse_messages),
 	    cmocka_unit_test(test_sort_order_names),
