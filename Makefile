@@ -14,11 +14,14 @@ ifeq ($(SAN),1)
 BUILD   ?= build-san
 CC      := clang
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Free everything before exit, so LeakSanitizer sees real leaks only (src/cli/cli.c).
+SANDEFS  = -DPORTOLAN_LEAK_CHECK
 OPT     ?= -O1 -g
 else
 BUILD   ?= build
 CC      ?= cc
 SANFLAGS =
+SANDEFS  =
 OPT     ?= -O2 -g
 endif
 
@@ -29,7 +32,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistri
 
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS) \
+	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(SANDEFS) \
 	   -DPORTOLAN_DATADIR='"$(abspath data)"'
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm

@@ -50,6 +50,23 @@ cli_open_store(const char *db_flag, struct store **out, struct err *e)
 	return store_open(path, out, e);
 }
 
+/*
+ * sqlite3_close() frees the parsed schema object by object and unmaps the
+ * file: 0.07 ms of a 2.4 ms lookup (bench/lookup), for work exit() does
+ * at once.  The connection is read-only and immutable, so nothing is left
+ * to flush or unlock.  Leak checkers would call the rest a leak, so the
+ * sanitizer build (PORTOLAN_LEAK_CHECK) closes it properly.
+ */
+void
+cli_store_done(struct store *st)
+{
+#ifdef PORTOLAN_LEAK_CHECK
+	store_close(st);
+#else
+	(void)st;
+#endif
+}
+
 int
 cli_fail(const char *cmd, const struct err *e)
 {

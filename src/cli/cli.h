@@ -31,6 +31,11 @@ enum cli_exit {
 int cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e);
 /* Open the database read-only, with a message saying how to build it if missing. */
 int cli_open_store(const char *db_flag, struct store **out, struct err *e);
+/*
+ * Done with a store opened by cli_open_store() just before the command
+ * exits: see cli.c for why this may leave it to the kernel.
+ */
+void cli_store_done(struct store *st);
 /* Print "portolan CMD: message" on stderr and return the exit code for e's kind. */
 int cli_fail(const char *cmd, const struct err *e);
 /* Print a usage error and return CLI_USAGE. */

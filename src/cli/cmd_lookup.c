@@ -90,6 +90,6 @@ cmd_lookup(int argc, char **argv)
 		render_json(stdout, all);
 		json_decref(all);
 	}
-	store_close(st);
+	cli_store_done(st);
 	return rc;
 }

@@ -71,7 +71,7 @@ cmd_search(int argc, char **argv)
 	}
 	res = search_run(st, words.buf, limit, &e);
 	strbuf_free(&words);
-	store_close(st);
+	cli_store_done(st);
 	if (res == NULL)
 		return cli_fail(argv[0], &e);
 	rc = json_array_size(json_object_get(res, "hits")) ? CLI_FOUND : CLI_NOT_FOUND;
