@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "portspec.h"
+#include "util/portnum.h"
 
 #define PORTSPEC_MAXLEN 32 /* "65535/sctp" is 10; anything longer is junk */
 
@@ -41,21 +42,20 @@ portspec_proto_name(unsigned proto)
 static int
 portspec_number(const char *s, size_t n, const char *whole, unsigned *out, struct err *e)
 {
-	unsigned long v = 0;
+	long v;
 
-	if (n == 0)
-		return err_set(e, "\"%s\": missing port number", whole);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return err_set(e, "\"%s\": port must be a number from 1 to 65535", whole);
-		if (i >= 5)
-			return err_set(e, "\"%s\": port out of range (1-65535)", whole);
-		v = v * 10 + (unsigned long)(s[i] - '0');
+	switch (portnum_parse(s, n, &v)) {
+	case PORTNUM_OK:
+		if (v == 0)
+			break;
+		*out = (unsigned)v;
+		return 0;
+	case PORTNUM_NOT_A_NUMBER:
+		if (n == 0)
+			return err_set(e, "\"%s\": missing port number", whole);
+		return err_set(e, "\"%s\": port must be a number from 1 to 65535", whole);
 	}
-	if (v < 1 || v > 65535)
-		return err_set(e, "\"%s\": port out of range (1-65535)", whole);
-	*out = (unsigned)v;
-	return 0;
+	return err_set(e, "\"%s\": port out of range (1-65535)", whole);
 }
 
 int

@@ -7,24 +7,20 @@
 #include <strings.h>
 
 #include "query.h"
+#include "util/portnum.h"
 
 int
 query_parse_port(const char *s, long *port, struct err *e)
 {
-	long v = 0;
-	const char *p;
-
+	switch (portnum_parse(s, strlen(s), port)) {
+	case PORTNUM_OK:
+		return 0;
+	case PORTNUM_TOO_LARGE:
+		return err_set(e, "port %.40s is out of range: ports are 0-65535", s);
+	}
 	if (*s == '\0')
 		return err_set(e, "empty port number");
-	for (p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p))
-			return err_set(e, "'%.40s' is not a port number (0-65535)", s);
-		v = v * 10 + (*p - '0');
-		if (v > PORT_MAX)
-			return err_set(e, "port %.40s is out of range: ports are 0-65535", s);
-	}
-	*port = v;
-	return 0;
+	return err_set(e, "'%.40s' is not a port number (0-65535)", s);
 }
 
 int

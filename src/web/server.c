@@ -53,6 +53,7 @@
 #include "render/i18n.h"
 #include "routes.h"
 #include "server.h"
+#include "util/hex.h"
 #include "votes.h"
 
 #define SERVER_URI_MAX     4096
@@ -514,15 +515,6 @@ server_send(struct request *rq, const struct route_reply *rp, const char *lang)
 
 /* ---- one request ------------------------------------------------------------------------- */
 
-static int
-server_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Decode the path strictly: %XX with hex digits, nothing below 0x20.  -1: a 400. */
 static int
 server_decode_path(const char *s, size_t n, char *out, size_t outlen)
@@ -536,8 +528,8 @@ server_decode_path(const char *s, size_t n, char *out, size_t outlen)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%') {
-			if (i + 2 >= n || (hi = server_hex(s[i + 1])) < 0 ||
-			    (lo = server_hex(s[i + 2])) < 0)
+			if (i + 2 >= n || (hi = hex_value(s[i + 1])) < 0 ||
+			    (lo = hex_value(s[i + 2])) < 0)
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
