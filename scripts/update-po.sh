@@ -9,10 +9,10 @@
 #
 # msgids are the literal arguments of i18n_text(t, "...") and
 # i18n_ntext(t, "...", "...", n) in src/render/ and src/web/, also when
-# written through html.c's macros _(t, "...") and N_(t, "...", "...", n)
+# written through html_page.h's macros _(t, "...") and N_(t, "...", "...", n)
 # (hence the keywords _:2 and N_:2,3).  The .pot carries no date, so
 # re-running on unchanged sources changes nothing; locations name the file
-# without a line, so editing html.c does not churn every catalog.  PODIR
+# without a line, so editing a page does not churn every catalog.  PODIR
 # (default po) points the script at another copy of the catalogs, as the
 # tests do.
 set -euo pipefail

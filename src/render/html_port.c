@@ -1,0 +1,1261 @@
+/*
+ * html_port.c - the port page (html.h: html_port()), section by section:
+ * what the port is, its range, the registry record, how common it is,
+ * unofficial uses, how to check what listens, this machine now, why it
+ * matters, the FAQ, sources (footnoted) and the vote.  Every section reads
+ * the report and decides nothing about the port (html_page.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "html_page.h"
+#include "markdown_html.h"
+
+/* ---- links out, and footnotes ---- */
+
+/* An external link for http(s) and mailto only; other addresses are text. */
+static void
+html_ext_link(struct page *p, const char *url, const char *text)
+{
+	if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
+	    strncasecmp(url, "mailto:", 7) == 0) {
+		html_put(p, "<a href=\"");
+		html_esc(p, url);
+		html_put(p, "\" rel=\"noopener noreferrer\">");
+		html_esc(p, text);
+		html_put(p, "</a>");
+	} else {
+		html_esc(p, text);
+	}
+}
+
+/* ---- footnotes ---- */
+
+/* The footnote number for key, adding {label, url} on first use. */
+static long long
+html_cite(struct page *p, const char *key, const char *label, const char *url)
+{
+	const json_t *n = json_object_get(p->fn_keys, key);
+	long long num;
+
+	if (n)
+		return (long long)json_integer_value(n);
+	num = (long long)json_array_size(p->fn_list) + 1;
+	json_object_set_new(p->fn_keys, key, json_integer(num));
+	json_array_append_new(p->fn_list,
+	                      json_pack("{s:s, s:s}", "label", label, "url", url ? url : ""));
+	return num;
+}
+
+static void
+html_cite_mark(struct page *p, long long num)
+{
+	html_putf(p, "<sup class=\"fn\"><a href=\"#fn-%lld\">[%lld]</a></sup>", num, num);
+}
+
+/* The footnote number of report.sources[] entry id ("IANA registry (XML), 2026-08-17"); -1 if
+ * absent. */
+static long long
+html_source_note(struct page *p, const json_t *report, long long id)
+{
+	const json_t *s;
+	char key[48], label[512];
+	const char *loc;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "sources"), i, s)
+	{
+		if (html_int(s, "id", -1) != id)
+			continue;
+		snprintf(key, sizeof(key), "source:%lld", id);
+		if (html_str(s, "as_of")[0])
+			snprintf(label, sizeof(label), "%s, %s", html_str(s, "name"),
+			         html_str(s, "as_of"));
+		else
+			snprintf(label, sizeof(label), "%s", html_str(s, "name"));
+		loc = html_str(s, "location");
+		return html_cite(p, key, label,
+		                 strncmp(loc, "http://", 7) == 0 || strncmp(loc, "https://", 8) == 0
+		                     ? loc
+		                     : NULL);
+	}
+	return -1;
+}
+
+static void
+html_cite_source(struct page *p, const json_t *report, long long id)
+{
+	long long num = html_source_note(p, report, id);
+
+	if (num > 0)
+		html_cite_mark(p, num);
+}
+
+/* Cite every URL of a curated fact's sources[] list. */
+static void
+html_cite_urls(struct page *p, const json_t *sources)
+{
+	const json_t *u;
+	size_t i;
+
+	json_array_foreach(sources, i, u)
+	{
+		const char *url = json_string_value(u);
+
+		if (url && *url)
+			html_cite_mark(p, html_cite(p, url, url, url));
+	}
+}
+
+/* The same as an HTML fragment in tmp, for HTML_SAY_HTML. */
+static const char *
+html_frequency_fragment(struct page *p, struct strbuf *tmp, const json_t *freq)
+{
+	struct strbuf *out = p->out;
+
+	strbuf_reset(tmp);
+	p->out = tmp;
+	html_frequency(p, freq);
+	p->out = out;
+	return tmp->buf;
+}
+
+/*
+ * One reason for concern, from its entry in concern.codes; the English
+ * reason (same index in concern.reasons) only for a code not known here.
+ * The variable parts are curated names and IANA's notes, which stay
+ * English.
+ */
+static void
+html_concern_reason(struct page *p, const json_t *code, const char *english, struct strbuf *tmp)
+{
+	const char *name = html_str(code, "code");
+
+	if (strcmp(name, "malware") == 0)
+		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
+		HTML_SAY_HTML(p, _(p->t, "associated with malware: %1$s"),
+		              html_fragment(p, tmp, html_str(code, "who"), 1));
+	else if (strcmp(name, "unauthorized") == 0)
+		/* TRANSLATORS: %1$s is IANA's own note, in English. */
+		HTML_SAY_HTML(p, _(p->t, "IANA records unauthorized use: %1$s"),
+		              html_fragment(p, tmp, html_str(code, "text"), 1));
+	else if (strcmp(name, "unassigned-used") == 0)
+		html_esc(p, _(p->t, "unassigned at IANA, yet software is known to use it"));
+	else if (strcmp(name, "scanner") == 0)
+		html_esc(p, _(p->t, "a common target of Internet scanners"));
+	else
+		html_en(p, english);
+}
+
+static const char *
+html_category(const struct page *p, const char *cat)
+{
+	static const char *const known[] = {"game", "development", "vendor", "p2p",
+	                                    "iot",  "malware",     "scanner"};
+	const char *names[] = {
+	    _(p->t, "Game"),         _(p->t, "Development"),        _(p->t, "Vendor"),
+	    _(p->t, "Peer-to-peer"), _(p->t, "Internet of things"), _(p->t, "Malware"),
+	    _(p->t, "Scanner")};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(cat, known[i]) == 0)
+			return names[i];
+	return _(p->t, "Other");
+}
+
+/* A CSS class for the category: one of ours, never the data's own text. */
+static const char *
+html_category_class(const char *cat)
+{
+	static const char *const known[] = {"game", "development", "vendor", "p2p",
+	                                    "iot",  "malware",     "scanner"};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(cat, known[i]) == 0)
+			return known[i];
+	return "other";
+}
+
+static const char *
+html_concern_title(const struct page *p, const char *level)
+{
+	if (strcmp(level, "high") == 0)
+		return _(p->t, "High concern");
+	if (strcmp(level, "elevated") == 0)
+		return _(p->t, "Elevated concern");
+	if (strcmp(level, "low") == 0)
+		return _(p->t, "Low concern");
+	return _(p->t, "No particular concern");
+}
+
+static const char *
+html_concern_class(const char *level)
+{
+	if (strcmp(level, "high") == 0 || strcmp(level, "elevated") == 0 ||
+	    strcmp(level, "low") == 0)
+		return level;
+	return "none";
+}
+
+/* "tcp" -> "TCP" into buf. */
+static const char *
+html_upper(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * Append ", item" (or "item" first) to the list in buf, which holds *k
+ * bytes; a list that no longer fits stays cut where it was, never past
+ * len (snprintf's return is the length it wanted, not what it wrote).
+ */
+static void
+html_list_add(char *buf, size_t len, size_t *k, const char *item)
+{
+	int n;
+
+	if (*k + 1 >= len)
+		return;
+	n = snprintf(buf + *k, len - *k, "%s%s", *k ? ", " : "", item ? item : "");
+	if (n > 0)
+		*k += (size_t)n < len - *k ? (size_t)n : len - *k - 1;
+}
+
+/* A JSON array of strings (or a "tcp udp"/"tcp,udp" string) as "TCP, UDP". */
+static void
+html_protocols(const json_t *v, char *buf, size_t len)
+{
+	char tmp[128], *tok, *save = NULL;
+	const json_t *x;
+	size_t i, k = 0;
+
+	buf[0] = '\0';
+	if (json_is_string(v)) {
+		snprintf(tmp, sizeof(tmp), "%s", json_string_value(v));
+		for (tok = strtok_r(tmp, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save))
+			html_list_add(buf, len, &k, tok);
+	} else {
+		json_array_foreach(v, i, x) html_list_add(buf, len, &k, json_string_value(x));
+	}
+	html_upper(buf, buf, len);
+}
+
+/* Names of a record's people ("Scott Guthery, Example Org") as text. */
+static void
+html_people_text(const json_t *people, char *buf, size_t len)
+{
+	const json_t *x;
+	size_t i, k = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(people, i, x)
+	{
+		const char *name = html_str(x, "name"), *org = html_str(x, "org");
+
+		html_list_add(buf, len, &k, name[0] ? name : org[0] ? org : html_str(x, "id"));
+	}
+}
+
+/* ---- the port page, section by section ---- */
+
+/* The first record named service, for who registered it and when. */
+static const json_t *
+html_first_record(const json_t *report, const char *service)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "records"), i,
+	                   r) if (strcmp(html_str(r, "service"), service) == 0) return r;
+	return NULL;
+}
+
+/* "TCP, UDP" for every record under service. */
+static void
+html_service_protocols(const json_t *report, const char *service, char *buf, size_t len)
+{
+	json_t *protos = json_array();
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "records"), i,
+	                   r) if (strcmp(html_str(r, "service"), service) == 0 &&
+	                          html_str(r, "protocol")[0])
+	    json_array_append_new(protos, json_string(html_str(r, "protocol")));
+	html_protocols(protos, buf, len);
+	json_decref(protos);
+}
+
+static void
+html_what_assigned(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
+	const json_t *v, *rec;
+	char protos[128], people[512];
+	size_t i;
+
+	json_array_foreach(names, i, v)
+	{
+		const char *svc = json_string_value(v);
+
+		if (svc == NULL || (rec = html_first_record(report, svc)) == NULL)
+			continue;
+		html_service_protocols(report, svc, protos, sizeof(protos));
+		html_people_text(json_object_get(rec, "assignee"), people, sizeof(people));
+		html_put(p, "<p class=\"lead\">");
+		HTML_SAY(p, _(p->t, "Port %1$s is registered to %2$s (%3$s) for %4$s."), port, svc,
+		         html_str(rec, "description"), protos[0] ? protos : _(p->t, "no protocol"));
+		html_cite_source(p, report, html_int(rec, "source", -1));
+		html_put(p, "</p><p>");
+		if (people[0] && html_str(rec, "registered")[0])
+			HTML_SAY(p, _(p->t, "%1$s registered it in %2$s."), people,
+			         html_date(p, html_str(rec, "registered")).s);
+		else if (people[0])
+			HTML_SAY(p, _(p->t, "It was registered by %1$s."), people);
+		else if (html_str(rec, "registered")[0])
+			HTML_SAY(p, _(p->t, "It was registered in %1$s."),
+			         html_date(p, html_str(rec, "registered")).s);
+		if (html_str(rec, "modified")[0]) {
+			html_put(p, " ");
+			HTML_SAY(p, _(p->t, "The record was last changed in %1$s."),
+			         html_date(p, html_str(rec, "modified")).s);
+		}
+		html_put(p, "</p>");
+	}
+}
+
+/* Unassigned or reserved: when it became so and what older databases called it. */
+static void
+html_what_unassigned(struct page *p, const json_t *report, const char *port, const char *status)
+{
+	const json_t *r, *h;
+	size_t i;
+	const char *modified = "";
+
+	json_array_foreach(json_object_get(report, "records"), i, r) if (html_str(r, "modified")[0])
+	    modified = html_str(r, "modified");
+	html_put(p, "<p class=\"lead\">");
+	if (strcmp(status, "reserved") == 0)
+		HTML_SAY(p,
+		         _(p->t, "Port %1$s is reserved: IANA keeps it out of use and registers "
+		                 "no service on it."),
+		         port);
+	else if (strcmp(status, "unassigned") == 0)
+		HTML_SAY(p, _(p->t, "Port %1$s is unassigned: no service is registered on it."),
+		         port);
+	else if (strcmp(status, "unnamed") == 0)
+		HTML_SAY(p, _(p->t, "The registry lists port %1$s without a service name."), port);
+	else
+		HTML_SAY(p, _(p->t, "No registry lists port %1$s."), port);
+	html_put(p, "</p>");
+	if (modified[0]) {
+		html_put(p, "<p>");
+		HTML_SAY(p,
+		         _(p->t, "It has been so at least since %1$s, when the registry entry last "
+		                 "changed."),
+		         html_date(p, modified).s);
+		html_put(p, "</p>");
+	}
+	json_array_foreach(json_object_get(report, "history"), i, h)
+	{
+		html_put(p, "<p>");
+		if (html_str(h, "former")[0])
+			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
+		html_put(p, " ");
+		html_en(p, html_str(h, "text"));
+		html_cite_urls(p, json_object_get(h, "sources"));
+		html_put(p, "</p>");
+	}
+	json_array_foreach(json_object_get(report, "other_names"), i, r)
+	{
+		if (json_is_true(json_object_get(r, "in_registry")))
+			continue;
+		html_put(p, "<p>");
+		HTML_SAY(p, _(p->t, "%1$s calls it %2$s."), html_str(r, "database"),
+		         html_str(r, "service"));
+		html_cite_source(p, report, html_int(r, "source", -1));
+		html_put(p, "</p>");
+	}
+}
+
+static void
+html_sec_what(struct page *p, const json_t *report, const char *port)
+{
+	const char *status = html_str(json_object_get(report, "identity"), "status");
+
+	html_section(p, "what", _(p->t, "What this port is"));
+	if (strcmp(status, "assigned") == 0)
+		html_what_assigned(p, report, port);
+	else
+		html_what_unassigned(p, report, port, status);
+	html_put(p, "</section>");
+}
+
+static void
+html_sec_range(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *range = json_object_get(report, "range"), *cls, *eph;
+	size_t i;
+
+	if (!json_is_object(range))
+		return;
+	html_section(p, "range", _(p->t, "The range it belongs to"));
+	json_array_foreach(json_object_get(range, "classes"), i, cls)
+	{
+		html_put(p, "<p class=\"lead\">");
+		HTML_SAY(p,
+		         _(p->t, "Port %1$s lies in the %2$s range, %3$s to %4$s, which IANA calls "
+		                 "\xe2\x80\x9c%5$s\xe2\x80\x9d."),
+		         port, html_range_title(p, html_str(cls, "name")),
+		         html_portnum(html_int(cls, "lo", 0)).s,
+		         html_portnum(html_int(cls, "hi", 0)).s, html_str(cls, "iana"));
+		html_put(p, "</p><p>");
+		html_esc(p, html_range_meaning(p, cls));
+		html_put(p, " <a href=\"/range/");
+		html_urlenc(p, html_str(cls, "name"));
+		html_lang_query(p, '?');
+		html_put(p, "\">");
+		html_esc(p, _(p->t, "How crowded this range is"));
+		html_put(p, "</a></p>");
+	}
+	html_put(p, "<ul>");
+	html_put(p, "<li>");
+	if (json_is_true(json_object_get(range, "privileged")))
+		HTML_SAY(p,
+		         _(p->t,
+		           "On this machine, only root or a program with "
+		           "CAP_NET_BIND_SERVICE may listen on it (unprivileged ports start at "
+		           "%1$s)."),
+		         html_portnum(html_int(range, "unprivileged_start", 1024)).s);
+	else
+		HTML_SAY(p,
+		         _(p->t, "On this machine, any user may listen on it (unprivileged ports "
+		                 "start at %1$s)."),
+		         html_portnum(html_int(range, "unprivileged_start", 1024)).s);
+	html_put(p, "</li><li>");
+	eph = json_object_get(range, "ephemeral");
+	if (json_is_true(json_object_get(eph, "overlaps")))
+		HTML_SAY(p,
+		         _(p->t, "It is inside the ephemeral range (%1$s to %2$s): the kernel may "
+		                 "also pick it as the source port of an outgoing connection."),
+		         html_portnum(html_int(eph, "lo", 0)).s,
+		         html_portnum(html_int(eph, "hi", 0)).s);
+	else
+		HTML_SAY(p,
+		         _(p->t, "It is outside the ephemeral range (%1$s to %2$s), so the kernel "
+		                 "does not pick it for outgoing connections."),
+		         html_portnum(html_int(eph, "lo", 0)).s,
+		         html_portnum(html_int(eph, "hi", 0)).s);
+	html_put(p, "</li></ul></section>");
+}
+
+static void
+html_person_cell(struct page *p, const json_t *people)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(people, i, x)
+	{
+		const char *name = html_str(x, "name"), *org = html_str(x, "org");
+		const char *email = html_str(x, "email");
+		const char *label = name[0] ? name : org[0] ? org : html_str(x, "id");
+
+		if (i > 0)
+			html_put(p, "<br>");
+		/* email comes from IANA's mailto: URI; refuse anything that is not an address. */
+		if (email[0] && strchr(email, '@') && !strpbrk(email, "?&\"<> \t\r\n:/")) {
+			html_put(p, "<a href=\"mailto:");
+			html_esc(p, email);
+			html_put(p, "\">");
+			html_esc(p, label);
+			html_put(p, "</a>");
+		} else {
+			html_esc(p, label);
+		}
+		if (name[0] && org[0]) {
+			html_put(p, " (");
+			html_esc(p, org);
+			html_put(p, ")");
+		}
+	}
+}
+
+static void
+html_refs_cell(struct page *p, const json_t *refs)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(refs, i, x)
+	{
+		if (i > 0)
+			html_put(p, "<br>");
+		if (json_is_string(json_object_get(x, "url")))
+			html_ext_link(p, html_str(x, "url"), html_str(x, "text"));
+		else
+			html_esc(p, html_str(x, "text"));
+		if (html_str(x, "footnote")[0]) {
+			html_put(p, ": ");
+			html_esc(p, html_str(x, "footnote"));
+		}
+	}
+}
+
+void
+html_td(struct page *p, const char *label)
+{
+	html_put(p, "<td data-label=\"");
+	html_esc(p, label);
+	html_put(p, "\">");
+}
+
+void
+html_td_text(struct page *p, const char *label, const char *text)
+{
+	html_td(p, label);
+	html_esc(p, text);
+	html_put(p, "</td>");
+}
+
+static void
+html_td_date(struct page *p, const char *label, const char *iso)
+{
+	html_td(p, label);
+	if (iso[0]) {
+		html_put(p, "<time datetime=\"");
+		html_esc(p, iso);
+		html_put(p, "\">");
+		html_esc(p, html_date(p, iso).s);
+		html_put(p, "</time>");
+	}
+	html_put(p, "</td>");
+}
+
+/* Columns of the record table; those after REC_ALWAYS show only when some row has data. */
+enum rec_col {
+	REC_PORT,
+	REC_PROTOCOL,
+	REC_NAME,
+	REC_DESCRIPTION,
+	REC_ASSIGNEE,
+	REC_CONTACT,
+	REC_REGISTERED,
+	REC_ALWAYS, /* the first optional column */
+	REC_MODIFIED = REC_ALWAYS,
+	REC_REFERENCES,
+	REC_NOTES,
+	REC_UNAUTHORIZED,
+	REC_NCOLS
+};
+
+/* 1 when record r has something to show in optional column col. */
+static int
+html_rec_has(const json_t *r, enum rec_col col)
+{
+	switch (col) {
+	case REC_MODIFIED:
+		return html_str(r, "modified")[0] != '\0';
+	case REC_REFERENCES:
+		return json_array_size(json_object_get(r, "references")) > 0;
+	case REC_NOTES:
+		return html_str(r, "notes")[0] != '\0';
+	case REC_UNAUTHORIZED:
+		return html_str(r, "unauthorized")[0] != '\0';
+	default:
+		return 1;
+	}
+}
+
+/* One row; only the columns in show[]. */
+static void
+html_record_row(struct page *p, const json_t *report, const json_t *r, const char *const *cols,
+                const int *show)
+{
+	char buf[64], port[48];
+
+	html_port_label(r, port, sizeof(port));
+	html_put(p, "<tr>");
+	html_td_text(p, cols[REC_PORT], json_is_integer(json_object_get(r, "port_lo")) ? port : "");
+	html_td_text(p, cols[REC_PROTOCOL], html_upper(html_str(r, "protocol"), buf, sizeof(buf)));
+	html_td(p, cols[REC_NAME]);
+	if (html_str(r, "service")[0]) {
+		html_service_href(p, html_str(r, "service"));
+		html_esc(p, html_str(r, "service"));
+		html_put(p, "</a>");
+	}
+	html_put(p, "</td>");
+	html_td(p, cols[REC_DESCRIPTION]);
+	html_esc(p, html_str(r, "description"));
+	html_cite_source(p, report, html_int(r, "source", -1));
+	html_put(p, "</td>");
+	html_td(p, cols[REC_ASSIGNEE]);
+	html_person_cell(p, json_object_get(r, "assignee"));
+	html_put(p, "</td>");
+	html_td(p, cols[REC_CONTACT]);
+	html_person_cell(p, json_object_get(r, "contact"));
+	html_put(p, "</td>");
+	html_td_date(p, cols[REC_REGISTERED], html_str(r, "registered"));
+	if (show[REC_MODIFIED])
+		html_td_date(p, cols[REC_MODIFIED], html_str(r, "modified"));
+	if (show[REC_REFERENCES]) {
+		html_td(p, cols[REC_REFERENCES]);
+		html_refs_cell(p, json_object_get(r, "references"));
+		html_put(p, "</td>");
+	}
+	if (show[REC_NOTES])
+		html_td_text(p, cols[REC_NOTES], html_str(r, "notes"));
+	if (show[REC_UNAUTHORIZED])
+		html_td_text(p, cols[REC_UNAUTHORIZED], html_str(r, "unauthorized"));
+	html_put(p, "</tr>");
+}
+
+/*
+ * The registry rows as a table.  Each cell names its column (data-label)
+ * for the phone layout, and optional columns empty in every row are left
+ * out: most ports have no notes, references or unauthorized-use report,
+ * and four empty columns would squeeze the ones that matter.
+ */
+void
+html_record_table(struct page *p, const json_t *report, const json_t *records, const char *caption)
+{
+	const char *cols[REC_NCOLS] = {
+	    _(p->t, "Port"),        _(p->t, "Protocol"),        _(p->t, "Name"),
+	    _(p->t, "Description"), _(p->t, "Assignee"),        _(p->t, "Contact"),
+	    _(p->t, "Registered"),  _(p->t, "Modified"),        _(p->t, "References"),
+	    _(p->t, "Notes"),       _(p->t, "Unauthorized use")};
+	int show[REC_NCOLS];
+	const json_t *r;
+	size_t i, k;
+
+	for (k = 0; k < REC_NCOLS; k++) {
+		show[k] = k < REC_ALWAYS;
+		json_array_foreach(records, i, r) if (!show[k] && html_rec_has(r, (enum rec_col)k))
+		    show[k] = 1;
+	}
+	html_put(p, "<div class=\"table-wrap\"><table class=\"records\"><caption>");
+	html_esc(p, caption);
+	html_put(p, "</caption><thead><tr>");
+	for (k = 0; k < REC_NCOLS; k++) {
+		if (!show[k])
+			continue;
+		html_put(p, "<th scope=\"col\">");
+		html_esc(p, cols[k]);
+		html_put(p, "</th>");
+	}
+	html_put(p, "</tr></thead><tbody>");
+	json_array_foreach(records, i, r) html_record_row(p, report, r, cols, show);
+	html_put(p, "</tbody></table></div>");
+}
+
+static void
+html_sec_record(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *records = json_object_get(report, "records");
+
+	html_section(p, "record", _(p->t, "The registry record"));
+	if (json_array_size(records) == 0) {
+		html_put(p, "<p>");
+		HTML_SAY(p, _(p->t, "IANA's registry has no row for port %1$s."), port);
+		html_put(p, "</p>");
+	} else {
+		html_record_table(p, report, records,
+		                  _(p->t, "Every row of IANA's registry for this port, as IANA "
+		                          "wrote it."));
+	}
+	if (json_is_true(json_object_get(report, "truncated"))) {
+		html_put(p, "<p class=\"warn\">");
+		html_esc(p, _(p->t, "Only the first 500 rows are shown."));
+		html_put(p, "</p>");
+	}
+	html_put(p, "</section>");
+}
+
+/* The nmap-services source id, if the report cites one. */
+static long long
+html_source_of_kind(const json_t *report, const char *kind)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(report, "sources"), i,
+	                   s) if (strcmp(html_str(s, "kind"), kind) == 0) return html_int(s, "id",
+	                                                                                  -1);
+	return -1;
+}
+
+static void
+html_sec_common(struct page *p, const json_t *report)
+{
+	const json_t *freq = json_object_get(report, "frequency"), *x;
+	const json_t *note = json_object_get(report, "note");
+	struct strbuf proto, words;
+	char buf[32];
+	size_t i;
+
+	strbuf_init(&proto, HTML_FRAGMENT_LIMIT);
+	strbuf_init(&words, HTML_FRAGMENT_LIMIT);
+
+	html_section(p, "common", _(p->t, "What actually happens on it"));
+	if (json_is_object(freq)) {
+		const json_t *per = json_object_get(freq, "per_protocol");
+
+		html_put(p, "<p class=\"lead\">");
+		html_esc(
+		    p, _(p->t, "How often it is found open, according to nmap's Internet scans:"));
+		html_put(p, "</p><ul>");
+		if (json_array_size(per) == 0) {
+			html_put(p, "<li>");
+			html_frequency(p, freq);
+			html_put(p, "</li>");
+		}
+		json_array_foreach(per, i, x)
+		{
+			html_put(p, "<li>");
+			HTML_SAY_HTML(
+			    p, _(p->t, "%1$s: %2$s"),
+			    html_fragment(p, &proto,
+			                  html_upper(html_str(x, "protocol"), buf, sizeof(buf)), 0),
+			    html_frequency_fragment(p, &words, x));
+			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
+			html_put(p, "</li>");
+		}
+		html_put(p, "</ul>");
+	}
+	if (json_is_object(note)) {
+		html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
+		                            : "<article class=\"note\"><h3>");
+		html_esc(p, html_str(note, "title"));
+		html_put(p, "</h3>");
+		if (markdown_html(p->out, html_str(note, "markdown")) == -1)
+			p->fail = 1;
+		html_put(p, "<p class=\"cite\" lang=\"");
+		html_esc(p, i18n_code(p->t));
+		html_put(p, "\">");
+		html_esc(p, _(p->t, "Sources:"));
+		html_cite_urls(p, json_object_get(note, "sources"));
+		html_put(p, "</p></article>");
+	} else if (!json_is_object(freq)) {
+		html_put(p, "<p>");
+		html_esc(p, _(p->t, "We have no observations for this port."));
+		html_put(p, "</p>");
+	}
+	html_put(p, "</section>");
+	strbuf_free(&proto);
+	strbuf_free(&words);
+}
+
+static void
+html_sec_uses(struct page *p, const json_t *report)
+{
+	const json_t *uses = json_object_get(report, "uses"), *u;
+	char protos[64], range[64];
+	size_t i;
+
+	html_section(p, "uses", _(p->t, "Known unofficial uses"));
+	if (json_array_size(uses) == 0) {
+		html_put(p, "<p>");
+		html_esc(p, _(p->t, "We know of no software that uses this port outside its "
+		                    "registration."));
+		html_put(p, "</p></section>");
+		return;
+	}
+	html_put(p, "<ul class=\"uses\">");
+	json_array_foreach(uses, i, u)
+	{
+		const char *cat = html_str(u, "category");
+
+		html_protocols(json_object_get(u, "protocols"), protos, sizeof(protos));
+		html_port_label(u, range, sizeof(range));
+		html_putf(p,
+		          "<li class=\"use\"><p class=\"use-head\"><span class=\"badge cat-%s\">",
+		          html_category_class(cat));
+		html_esc(p, html_category(p, cat));
+		html_put(p, "</span> <strong>");
+		html_esc(p, html_str(u, "who"));
+		html_put(p, "</strong> <span class=\"meta\">");
+		if (html_int(u, "port_lo", -1) == html_int(u, "port_hi", -1))
+			HTML_SAY(p, _(p->t, "%1$s, port %2$s"), protos, range);
+		else
+			HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
+		html_put(p, "</span></p><p>");
+		html_en(p, html_str(u, "text"));
+		html_cite_urls(p, json_object_get(u, "sources"));
+		html_put(p, "</p></li>");
+	}
+	html_put(p, "</ul></section>");
+}
+
+/* One command in a code block, with a copy button that vote.js reveals. */
+static void
+html_command(struct page *p, const char *label, const char *cmd, int n)
+{
+	html_putf(p, "<div class=\"cmd\"><p class=\"cmd-label\" id=\"cmd-%d-l\">", n);
+	html_esc(p, label);
+	html_putf(p, "</p><pre><code id=\"cmd-%d\">", n);
+	html_esc(p, cmd);
+	html_putf(p,
+	          "</code></pre><button type=\"button\" class=\"copy\" data-copy=\"cmd-%d\" "
+	          "aria-describedby=\"cmd-%d-l\" data-done=\"",
+	          n, n);
+	html_esc(p, _(p->t, "Copied"));
+	html_put(p, "\" hidden>");
+	html_esc(p, _(p->t, "Copy"));
+	html_put(p, "</button></div>");
+}
+
+static void
+html_sec_check(struct page *p, const json_t *report)
+{
+	long long port = html_int(report, "port_lo", -1);
+	char cmd[128];
+
+	if (port < 0)
+		return;
+	html_section(p, "check", _(p->t, "How to check what is listening"));
+	html_put(p, "<div class=\"os\"><h3>");
+	html_esc(p, _(p->t, "Linux and macOS"));
+	html_put(p, "</h3>");
+	snprintf(cmd, sizeof(cmd), "ss -tlnp | grep %lld", port);
+	html_command(p, _(p->t, "Listening TCP sockets and their processes (Linux):"), cmd, 1);
+	snprintf(cmd, sizeof(cmd), "lsof -i :%lld", port);
+	html_command(p, _(p->t, "Every process using the port (Linux and macOS):"), cmd, 2);
+	html_put(p, "</div><div class=\"os\"><h3>");
+	html_esc(p, _(p->t, "Windows"));
+	html_put(p, "</h3>");
+	snprintf(cmd, sizeof(cmd), "netstat -ano | findstr :%lld", port);
+	html_command(p, _(p->t, "Connections on the port, with the process id in the last column:"),
+	             cmd, 3);
+	html_command(p, _(p->t, "Then name the process (PowerShell), with that id:"),
+	             "Get-Process -Id <PID>", 4);
+	html_put(p, "</div></section>");
+}
+
+/* report["listening"]: a list of listeners, or an object holding one under "listeners". */
+static void
+html_sec_machine(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *l = json_object_get(report, "listening"), *x, *h;
+	char proto[16], num[32];
+	size_t i, j;
+
+	if (!p->c->show_machine || l == NULL)
+		return;
+	if (json_is_object(l))
+		l = json_object_get(l, "listeners");
+	if (!json_is_array(l))
+		return;
+	html_section(p, "machine", _(p->t, "On this machine now"));
+	if (json_array_size(l) == 0) {
+		html_put(p, "<p>");
+		HTML_SAY(p, _(p->t, "Nothing is listening on port %1$s on this machine."), port);
+		html_put(p, "</p></section>");
+		return;
+	}
+	html_put(p, "<ul class=\"listeners\">");
+	json_array_foreach(l, i, x)
+	{
+		const json_t *holders = json_object_get(x, "holders");
+
+		html_put(p, "<li><code>");
+		html_esc(p, html_upper(html_str(x, "proto"), proto, sizeof(proto)));
+		html_put(p, " ");
+		html_esc(p, html_str(x, "address"));
+		html_putf(p, ":%lld</code> ", html_int(x, "port", 0));
+		if (json_array_size(holders) == 0)
+			html_esc(p, _(p->t, "no process we can see holds it"));
+		json_array_foreach(holders, j, h)
+		{
+			snprintf(num, sizeof(num), "%lld", html_int(h, "pid", 0));
+			if (j > 0)
+				html_put(p, "; ");
+			HTML_SAY(p, _(p->t, "%1$s (PID %2$s, user %3$s)"), html_str(h, "command"),
+			         num, html_str(h, "user"));
+		}
+		html_put(p, "</li>");
+	}
+	html_put(p, "</ul></section>");
+}
+
+static void
+html_sec_concern(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *concern = json_object_get(report, "concern"), *r;
+	const json_t *codes = json_object_get(concern, "codes");
+	const char *level = html_str(concern, "level");
+	struct strbuf tmp;
+	size_t i;
+
+	strbuf_init(&tmp, HTML_FRAGMENT_LIMIT);
+	html_section(p, "concern", _(p->t, "Why it matters"));
+	html_putf(p, "<p class=\"concern concern-%s\"><strong>", html_concern_class(level));
+	html_esc(p, html_concern_title(p, level));
+	html_put(p, "</strong> ");
+	if (strcmp(level, "high") == 0)
+		HTML_SAY(p,
+		         _(p->t, "Port %1$s is associated with malware: find out which program "
+		                 "listens on it before anything else."),
+		         port);
+	else if (strcmp(level, "elevated") == 0)
+		HTML_SAY(p, _(p->t, "Port %1$s deserves a second look, for the reasons below."),
+		         port);
+	else if (strcmp(level, "low") == 0)
+		HTML_SAY(p,
+		         _(p->t,
+		           "Internet scanners probe port %1$s: expect it in firewall logs and "
+		           "expose it only on purpose."),
+		         port);
+	else
+		HTML_SAY(p,
+		         _(p->t, "Nothing we know makes port %1$s riskier than any other: the risk "
+		                 "is whatever program listens on it."),
+		         port);
+	html_put(p, "</p>");
+	if (json_array_size(json_object_get(concern, "reasons")) > 0) {
+		html_put(p, "<ul>");
+		json_array_foreach(json_object_get(concern, "reasons"), i, r)
+		{
+			html_put(p, "<li>");
+			html_concern_reason(p, json_array_get(codes, i), json_string_value(r),
+			                    &tmp);
+			html_put(p, "</li>");
+		}
+		html_put(p, "</ul>");
+	}
+	html_put(p, "</section>");
+	strbuf_free(&tmp);
+}
+
+/* Up to max distinct names joined with ", ": list's strings, or its objects' key. */
+static void
+html_join_names(const json_t *list, const char *key, char *buf, size_t len, size_t max)
+{
+	json_t *seen = json_object(); /* names already written, as an object used as a set */
+	const json_t *x;
+	size_t i, k = 0, n = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(list, i, x)
+	{
+		const char *s = key ? html_str(x, key) : json_string_value(x);
+
+		if (n >= max)
+			break;
+		if (s == NULL || *s == '\0' || json_object_get(seen, s))
+			continue;
+		json_object_set_new(seen, s, json_true());
+		html_list_add(buf, len, &k, s);
+		n++;
+	}
+	json_decref(seen);
+}
+
+static void
+html_faq_q(struct page *p, const char *q, const char *port)
+{
+	html_put(p, "<dt>");
+	HTML_SAY(p, q, port);
+	html_put(p, "</dt><dd>");
+}
+
+static void
+html_faq_safe(struct page *p, const json_t *report, const char *port, const char *status)
+{
+	const char *level = html_str(json_object_get(report, "concern"), "level");
+	char names[256];
+
+	html_join_names(json_object_get(json_object_get(report, "identity"), "services"), NULL,
+	                names, sizeof(names), 3);
+	html_faq_q(p, _(p->t, "Is it safe to open port %1$s?"), port);
+	if (strcmp(level, "high") == 0)
+		HTML_SAY(p,
+		         _(p->t, "Be careful: our data associates port %1$s with malware. Open it "
+		                 "only for a program you know needs it."),
+		         port);
+	else if (strcmp(status, "assigned") == 0)
+		HTML_SAY(p,
+		         _(p->t,
+		           "An open port is as safe as the program listening on it. Port %1$s "
+		           "belongs to %2$s; open it only if you run that service, and check "
+		           "what listens on it first."),
+		         port, names);
+	else
+		HTML_SAY(p,
+		         _(p->t, "No service is registered on port %1$s, so nothing needs it by "
+		                 "default. Open it only for a program you know uses it."),
+		         port);
+	if (strcmp(level, "low") == 0) {
+		html_put(p, " ");
+		html_esc(p, _(p->t, "Scanners probe it, so expect unsolicited connections."));
+	}
+	html_put(p, "</dd>");
+}
+
+static void
+html_faq_uses(struct page *p, const json_t *report, const char *port, const char *status)
+{
+	char names[256], who[512];
+
+	html_join_names(json_object_get(json_object_get(report, "identity"), "services"), NULL,
+	                names, sizeof(names), 3);
+	html_join_names(json_object_get(report, "uses"), "who", who, sizeof(who), 5);
+	html_faq_q(p, _(p->t, "What uses port %1$s?"), port);
+	if (strcmp(status, "assigned") == 0)
+		HTML_SAY(p, _(p->t, "IANA registers %1$s on it."), names);
+	else
+		HTML_SAY(p, _(p->t, "No registered service: IANA lists port %1$s as %2$s."), port,
+		         strcmp(status, "reserved") == 0 ? _(p->t, "reserved")
+		                                         : _(p->t, "unassigned"));
+	if (who[0]) {
+		html_put(p, " ");
+		HTML_SAY(p, _(p->t, "Also known to use it: %1$s."), who);
+	}
+	html_put(p, "</dd>");
+}
+
+static void
+html_faq_proto(struct page *p, const json_t *report, const char *port)
+{
+	char protos[128];
+
+	html_protocols(json_object_get(json_object_get(report, "identity"), "protocols"), protos,
+	               sizeof(protos));
+	html_faq_q(p, _(p->t, "Is port %1$s TCP or UDP?"), port);
+	if (protos[0])
+		HTML_SAY(p, _(p->t, "The registry lists it for %1$s."), protos);
+	else
+		html_esc(p, _(p->t, "The registry names no protocol for it; any program may use it "
+		                    "with either."));
+	html_put(p, "</dd>");
+}
+
+static void
+html_faq_own(struct page *p, const json_t *report, const char *port, const char *status)
+{
+	const json_t *cls =
+	    json_array_get(json_object_get(json_object_get(report, "range"), "classes"), 0);
+	const char *range = html_str(cls, "name");
+
+	html_faq_q(p, _(p->t, "Can I use port %1$s for my own service?"), port);
+	if (strcmp(range, "dynamic") == 0)
+		html_esc(p,
+		         _(p->t, "Yes, privately: the dynamic range is never assigned. But the "
+		                 "kernel may hand the port to an outgoing connection, so a fixed "
+		                 "service here can collide with one."));
+	else if (strcmp(status, "assigned") == 0)
+		html_esc(p, _(p->t,
+		              "On your own network, if the registered service does not run there. "
+		              "A service for the public should ask IANA for its own port."));
+	else if (strcmp(status, "reserved") == 0)
+		html_esc(p, _(p->t, "Better not: a reserved port is kept out of use on purpose."));
+	else
+		html_esc(p,
+		         _(p->t, "Yes, privately: it is unassigned. To publish a service on it, "
+		                 "register it with IANA, since it may be assigned to someone else "
+		                 "later."));
+	if (strcmp(range, "well-known") == 0) {
+		html_put(p, " ");
+		html_esc(p, _(p->t, "Listening on it needs privilege."));
+	}
+	html_put(p, "</dd>");
+}
+
+static void
+html_sec_faq(struct page *p, const json_t *report, const char *port)
+{
+	const char *status = html_str(json_object_get(report, "identity"), "status");
+
+	html_section(p, "faq", _(p->t, "Questions and answers"));
+	html_put(p, "<dl class=\"faq\">");
+	html_faq_safe(p, report, port, status);
+	html_faq_uses(p, report, port, status);
+	html_faq_proto(p, report, port);
+	if (json_is_object(json_object_get(report, "range")))
+		html_faq_own(p, report, port, status);
+	html_put(p, "</dl></section>");
+}
+
+/* Every footnote cited above, plus the report's sources nobody cited inline. */
+void
+html_sec_sources(struct page *p, const json_t *report)
+{
+	const json_t *s, *f;
+	size_t i;
+
+	/* Sources no sentence cited (the curated data's own entry, say) still belong in the list.
+	 */
+	json_array_foreach(json_object_get(report, "sources"), i, s)
+	    html_source_note(p, report, html_int(s, "id", -1));
+	html_section(p, "sources", _(p->t, "Sources"));
+	html_put(p, "<ol class=\"sources\">");
+	json_array_foreach(p->fn_list, i, f)
+	{
+		const char *url = html_str(f, "url");
+
+		html_putf(p, "<li id=\"fn-%zu\">", i + 1);
+		if (url[0])
+			html_ext_link(p, url, html_str(f, "label"));
+		else
+			html_esc(p, html_str(f, "label"));
+		html_put(p, "</li>");
+	}
+	html_put(p, "</ol></section>");
+}
+
+static void
+html_vote(struct page *p)
+{
+	static const char *const values[] = {"sad", "meh", "happy"};
+	static const char *const faces[] = {"\xf0\x9f\x98\x94", "\xf0\x9f\xa4\xa8",
+	                                    "\xf0\x9f\x98\x83"};
+	const char *labels[] = {_(p->t, "Not helpful"), _(p->t, "Somewhat helpful"),
+	                        _(p->t, "Helpful")};
+	size_t i;
+
+	html_put(p, "<section id=\"vote\" class=\"vote\" aria-labelledby=\"vote-h\">"
+	            "<h2 id=\"vote-h\">");
+	html_esc(p, _(p->t, "Was this page helpful?"));
+	html_put(p, "</h2>");
+	if (p->c->voted) {
+		html_put(p, "<p class=\"thanks\" role=\"status\">");
+		html_esc(p, _(p->t, "Thank you for your feedback!"));
+		html_put(p, "</p></section>");
+		return;
+	}
+	html_put(p, "<form class=\"vote-form\" method=\"post\" action=\"/vote\" data-thanks=\"");
+	html_esc(p, _(p->t, "Thank you for your feedback!"));
+	html_put(p, "\" data-error=\"");
+	html_esc(p, _(p->t, "Your vote could not be saved. Please try again later."));
+	html_put(p, "\"><input type=\"hidden\" name=\"page\" value=\"");
+	html_esc(p, html_self_path(p));
+	html_put(p, "\"><input type=\"hidden\" name=\"lang\" value=\"");
+	html_esc(p, i18n_code(p->t));
+	html_put(p, "\">");
+	for (i = 0; i < 3; i++) {
+		html_putf(p, "<button type=\"submit\" name=\"answer\" value=\"%s\" title=\"",
+		          values[i]);
+		html_esc(p, labels[i]);
+		html_put(p, "\" aria-label=\"");
+		html_esc(p, labels[i]);
+		html_putf(p, "\"><span aria-hidden=\"true\">%s</span></button>", faces[i]);
+	}
+	html_put(p, "<p class=\"vote-status\" role=\"status\" aria-live=\"polite\"></p></form>"
+	            "</section>");
+}
+
+static void
+html_port_link_item(struct page *p, long long port, const char *text)
+{
+	html_put(p, "<li>");
+	html_port_href(p, port);
+	html_esc(p, text);
+	html_put(p, "</a></li>");
+}
+
+static void
+html_sec_related(struct page *p, const json_t *report)
+{
+	long long lo = html_int(report, "port_lo", -1), hi = html_int(report, "port_hi", -1);
+	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
+	const json_t *x;
+	char label[256];
+	size_t i;
+
+	html_put(p, "<nav id=\"related\" class=\"related\" aria-labelledby=\"related-h\">"
+	            "<h2 id=\"related-h\">");
+	html_esc(p, _(p->t, "Related ports"));
+	html_put(p, "</h2><ul>");
+	if (lo > 0)
+		html_port_link_item(p, lo - 1, html_portnum(lo - 1).s);
+	if (hi >= 0 && hi < 65535) {
+		snprintf(label, sizeof(label), "%s", html_portnum(hi + 1).s);
+		html_port_link_item(p, hi + 1, label);
+	}
+	json_array_foreach(json_object_get(report, "siblings"), i, x)
+	{
+		html_put(p, "<li>");
+		html_port_href(p, html_int(x, "port", 0));
+		HTML_SAY(p, _(p->t, "%1$s (%2$s)"), html_portnum(html_int(x, "port", 0)).s,
+		         html_str(x, "service"));
+		html_put(p, " <span class=\"meta\">");
+		html_esc(p, strcmp(html_str(x, "relation"), "same assignee") == 0
+		                ? _(p->t, "same assignee")
+		                : _(p->t, "same name family"));
+		html_put(p, "</span></a></li>");
+	}
+	json_array_foreach(json_object_get(report, "service_ports"), i, x)
+	{
+		if (html_int(x, "port_lo", -1) == lo)
+			continue;
+		html_port_link_item(p, html_int(x, "port_lo", 0),
+		                    html_portnum(html_int(x, "port_lo", 0)).s);
+	}
+	json_array_foreach(names, i, x)
+	{
+		if (!json_is_string(x))
+			continue;
+		html_put(p, "<li>");
+		html_service_href(p, json_string_value(x));
+		HTML_SAY(p, _(p->t, "Every port of %1$s"), json_string_value(x));
+		html_put(p, "</a></li>");
+	}
+	html_put(p, "</ul></nav>");
+}
+
+/* "Port 3516", or "Ports 6000–6063" for a range. */
+void
+html_port_heading(struct page *p, const json_t *o, const char *label)
+{
+	if (html_int(o, "port_hi", -1) > html_int(o, "port_lo", -1))
+		HTML_SAY(p, _(p->t, "Ports %1$s"), label);
+	else
+		HTML_SAY(p, _(p->t, "Port %1$s"), label);
+}
+
+int
+html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
+{
+	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
+	char port[96];
+	struct page p;
+
+	if (html_page_init(&p, out, c) == -1)
+		return -1;
+	html_port_label(report, port, sizeof(port));
+	if (json_array_size(names) > 0)
+		html_begin(&p, _(p.t, "Port %1$s: %2$s"), 2,
+		           HTML_ARGS(port, json_string_value(json_array_get(names, 0))));
+	else
+		html_begin(&p, _(p.t, "Port %1$s"), 1, HTML_ARGS(port));
+	html_put(&p, "<article class=\"port\"><h1>");
+	html_port_heading(&p, report, port);
+	if (json_array_size(names) > 0) {
+		html_put(&p, " <span class=\"svc\">");
+		html_esc(&p, json_string_value(json_array_get(names, 0)));
+		html_put(&p, "</span>");
+	}
+	html_put(&p, "</h1>");
+	html_sec_what(&p, report, port);
+	html_sec_range(&p, report, port);
+	html_sec_record(&p, report, port);
+	html_sec_common(&p, report);
+	html_sec_uses(&p, report);
+	html_sec_check(&p, report);
+	html_sec_machine(&p, report, port);
+	html_sec_concern(&p, report, port);
+	html_sec_faq(&p, report, port);
+	html_sec_sources(&p, report);
+	html_vote(&p);
+	html_put(&p, "</article>");
+	html_sec_related(&p, report);
+	html_end(&p);
+	return html_page_done(&p);
+}
