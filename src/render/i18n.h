@@ -5,10 +5,10 @@
  *
  * Catalogs are the .po files in po/ (one per language, e.g. po/ko.po), so
  * translators work with the standard gettext tools (xgettext extracts the
- * msgids from src/render/html.c into po/portolan.pot; msgmerge and msgfmt -c
+ * msgids from src/render/ and src/web/ into po/portolan.pot; msgmerge and msgfmt -c
  * check them).  They are parsed at start-up by i18n_load(); a msgstr whose
  * printf conversions differ from its msgid's is refused with FILE:LINE,
- * because html.c formats untrusted data through these strings.
+ * because the pages format untrusted data through these strings.
  *
  * English is the source language and always present (msgid = text).
  *

@@ -13,7 +13,7 @@
  *
  * Why not libgettextpo (Debian's libgettextpo-dev): it parses, but its
  * error reporting goes through a process-wide handler and its checks stop
- * short of what html.c needs (it does not refuse %n or mixed numbered
+ * short of what the pages need (it does not refuse %n or mixed numbered
  * conversions), so the strictness would still live here; the grammar is
  * small enough to own.
  */

@@ -1,6 +1,6 @@
 /*
  * i18n_printf.h - the printf conversions of a msgid and its msgstr must
- * agree, because html.c formats untrusted data through translated strings:
+ * agree, because the pages format untrusted data through translated strings:
  * a msgstr with one %s too many reads a pointer that was never passed.
  *
  * A format is reduced to its argument list: for each argument position

@@ -80,7 +80,7 @@ report_env_init(struct report_env *env)
  * How common a frequency is, on a fixed scale of decades.  The class names
  * are the report's machine-readable "class" and the words are the English
  * "words"; one table keeps the two from drifting apart.  The renderers that
- * translate (html.c) key their text on the class, never on the words.
+ * translate (render/html_page.h) key their text on the class, never on the words.
  */
 static const struct {
 	double at_least;
