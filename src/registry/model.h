@@ -29,9 +29,9 @@
 
 /* One row of the registry: a service name (or none) on a port or range, for one protocol. */
 struct reg_record {
-	const char *service;      /* "" for Unassigned/Reserved rows */
-	long port_lo, port_hi;    /* PORT_NONE both when no port; equal for a single port */
-	const char *protocol;     /* "tcp", "udp", "sctp", "dccp" or "" */
+	const char *service;   /* "" for Unassigned/Reserved rows */
+	long port_lo, port_hi; /* PORT_NONE both when no port; equal for a single port */
+	const char *protocol;  /* "tcp", "udp", "sctp", "dccp" or "" */
 	const char *description;
 	const char *assignee;     /* "[Id][Id2]" */
 	const char *contact;      /* "[Id]" */
@@ -82,7 +82,7 @@ struct reg_use {
 	long port_lo, port_hi; /* this call's range */
 	const char *protocols; /* "tcp udp": a space-separated subset of tcp udp sctp dccp */
 	const char *who;
-	const char *category;  /* game, development, vendor, p2p, iot, malware, scanner, other */
+	const char *category; /* game, development, vendor, p2p, iot, malware, scanner, other */
 	const char *text;
 	const char *const *sources;
 	size_t nsources;

@@ -18,8 +18,9 @@
 
 #include "../util/err.h"
 
-#define UPDATE_IANA_URL \
-	"https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
+#define UPDATE_IANA_URL                                                                            \
+	"https://www.iana.org/assignments/service-names-port-numbers/"                             \
+	"service-names-port-numbers.xml"
 
 struct update_plan {
 	const char *db_path;       /* the live database to replace */
@@ -32,10 +33,10 @@ struct update_plan {
 };
 
 struct update_result {
-	long long records;   /* registry rows */
-	long long people;    /* resolved people/organisations */
-	long long aliases;   /* names from other databases */
-	long long curated;   /* curated facts */
+	long long records; /* registry rows */
+	long long people;  /* resolved people/organisations */
+	long long aliases; /* names from other databases */
+	long long curated; /* curated facts */
 	char registry_as_of[32];
 	char registry_source[64];
 };

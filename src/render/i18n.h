@@ -38,8 +38,8 @@ const struct i18n *i18n_get(const struct i18n_set *set, const char *code);
 size_t i18n_count(const struct i18n_set *set);
 const struct i18n *i18n_at(const struct i18n_set *set, size_t i);
 
-const char *i18n_code(const struct i18n *t);  /* BCP 47 code for <html lang>: "ko", "zh-Hans"... */
-const char *i18n_name(const struct i18n *t);  /* the language's own name: "한국어" */
+const char *i18n_code(const struct i18n *t); /* BCP 47 code for <html lang>: "ko", "zh-Hans"... */
+const char *i18n_name(const struct i18n *t); /* the language's own name: "한국어" */
 /*
  * The translation of msgid, or msgid itself.  format_arg lets the compiler
  * check a translated format against its arguments through the msgid

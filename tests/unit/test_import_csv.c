@@ -25,7 +25,6 @@
 	"Registration Date,Modification Date,Reference,Service Code,"                              \
 	"Unauthorized Use Reported,Assignment Notes\n"
 
-
 static int
 refuse_record(void *ctx, const struct reg_record *r, struct err *e)
 {

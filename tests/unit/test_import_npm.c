@@ -17,7 +17,6 @@
 
 #include "registry/import_npm.h"
 
-
 typedef int import_fn(const char *, size_t, const char *, const struct reg_sink *, struct err *);
 
 static int
