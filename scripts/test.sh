@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: cmocka unit tests and pytest end-to-end tests, first
-# on the normal build, then everything again under ASan+UBSan, then the
-# browser tests (node's test runner driving headless chromium) against the
+# The whole test suite: a clang-format check, then cmocka unit tests and
+# pytest end-to-end tests on the normal build, then everything again under
+# ASan+UBSan, then the browser tests (node's test runner driving headless chromium) against the
 # normal build.  The last lines are node's summary of the browser run; a
 # failure anywhere exits non-zero.
 set -euo pipefail
@@ -14,6 +14,9 @@ export PORTOLAN_SHARED="${PORTOLAN_SHARED:-$(cd .. && pwd)/shared}"
 export PORTOLAN_NPM_DIR="$PWD/node_modules"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+echo "== format (clang-format, .clang-format)"
+clang-format --dry-run --Werror $(find src tests -name '*.[ch]')
 
 echo "== normal build"
 make -j"$(nproc)" all
