@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: a clang-format check, then cmocka unit tests and
 # pytest end-to-end tests on the normal build, then everything again under
-# ASan+UBSan, then the browser tests (node's test runner driving headless chromium) against the
-# normal build.  The last lines are node's summary of the browser run; a
-# failure anywhere exits non-zero.
+# ASan+UBSan, then the browser tests (node's test runner driving headless
+# chromium) against the normal build.  The last lines are node's summary
+# of the browser run; a failure anywhere exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
