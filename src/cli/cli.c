@@ -1,12 +1,17 @@
 /*
  * cli.c - see cli.h.
  */
+#include <sys/random.h>
+
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <getopt.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cli.h"
 
@@ -42,12 +47,15 @@ cli_open_store(const char *db_flag, struct store **out, struct err *e)
 
 	if (cli_db_path(db_flag, path, sizeof(path), e) == -1)
 		return -1;
-	if (access(path, F_OK) != 0)
+	if (store_open(path, out, e) == 0)
+		return 0;
+	/* Asked only on failure: an access() before every open is a syscall a lookup. */
+	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return err_set(e,
 		               "%s: no database yet; build one with `portolan update` (downloads "
 		               "IANA's registry) or `portolan update --npm node_modules` (offline)",
 		               path);
-	return store_open(path, out, e);
+	return -1;
 }
 
 /*
@@ -65,6 +73,21 @@ cli_store_done(struct store *st)
 #else
 	(void)st;
 #endif
+}
+
+/*
+ * jansson seeds its object hash itself on first use by opening and reading
+ * /dev/urandom: three syscalls and a descriptor in every lookup.  One
+ * getrandom() does the same.  If it cannot (no entropy yet, an old
+ * kernel), jansson is left to seed itself.
+ */
+void
+cli_seed_json(void)
+{
+	uint32_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed != 0)
+		json_object_seed(seed);
 }
 
 int

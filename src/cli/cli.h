@@ -36,6 +36,8 @@ int cli_open_store(const char *db_flag, struct store **out, struct err *e);
  * exits: see cli.c for why this may leave it to the kernel.
  */
 void cli_store_done(struct store *st);
+/* Seed jansson's hash from getrandom(): see cli.c.  Call before any JSON. */
+void cli_seed_json(void);
 /* Print "portolan CMD: message" on stderr and return the exit code for e's kind. */
 int cli_fail(const char *cmd, const struct err *e);
 /* Print a usage error and return CLI_USAGE. */

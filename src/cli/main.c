@@ -62,6 +62,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	opterr = 0; /* commands report bad options themselves, naming the command */
+	cli_seed_json();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
