@@ -38,7 +38,7 @@ cmd_lookup(int argc, char **argv)
 	    {"no-machine", no_argument, NULL, 'M'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct cli_opts co = {.color = cli_color(stdout)};
+	struct cli_opts co = {.color = 1}; /* --no-color clears it */
 	struct render_opts ro;
 	struct report_env env;
 	struct store *st;
@@ -54,7 +54,7 @@ cmd_lookup(int argc, char **argv)
 		else if (cli_option(c, &co, cmd_lookup_usage, argc, argv, &rc) < 0)
 			return rc;
 	}
-	ro.color = co.color;
+	ro.color = co.color && !co.json && cli_color(stdout); /* JSON: no ioctl */
 	if (optind >= argc)
 		return cli_usage_error(argv[0], "give a port, a range or a service name");
 	/* Validate every query before touching the database: bad input is exit 2 alone. */

@@ -35,7 +35,7 @@ cmd_search(int argc, char **argv)
 	    {"limit", required_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct cli_opts co = {.color = cli_color(stdout)};
+	struct cli_opts co = {.color = 1}; /* --no-color clears it */
 	struct render_opts ro;
 	struct strbuf words;
 	struct store *st;
@@ -55,7 +55,7 @@ cmd_search(int argc, char **argv)
 			return rc;
 		}
 	}
-	ro.color = co.color;
+	ro.color = co.color && !co.json && cli_color(stdout); /* JSON: no ioctl */
 	if (optind >= argc)
 		return cli_usage_error(argv[0], "give words to search for");
 	strbuf_init(&words, 4096);
