@@ -21,6 +21,7 @@
  * imports, so it is built in one pass rather than maintained row by row.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,50 @@ store_configure(void)
 	               (sqlite3_int64)STORE_MMAP_BYTES);
 }
 
+/*
+ * The unix VFS with one change, for the read-only opens of store_open():
+ * an absolute path that is not itself a symbolic link is taken as it is.
+ * SQLite otherwise lstat()s every component of it to resolve links (five
+ * syscalls for the default ~/.local/share/portolan/portolan.db), so that a
+ * journal or WAL lands beside the real file; an immutable database never
+ * has either.  The last component still has to be resolved, because the
+ * unix VFS opens with O_NOFOLLOW; links in the directories above it the
+ * kernel follows by itself.  Registered once per process.  (The copy keeps
+ * the unix VFS's pAppData, which its methods read, so the original is
+ * remembered beside it.)
+ */
+static sqlite3_vfs store_vfs;
+static sqlite3_vfs *store_unix_vfs;
+static pthread_once_t store_vfs_once = PTHREAD_ONCE_INIT;
+
+static int
+store_vfs_full_pathname(sqlite3_vfs *vfs, const char *path, int n, char *out)
+{
+	size_t len = strlen(path);
+
+	struct stat sb;
+
+	(void)vfs;
+	if (path[0] != '/' || lstat(path, &sb) == -1 || S_ISLNK(sb.st_mode))
+		return store_unix_vfs->xFullPathname(store_unix_vfs, path, n, out);
+	if (len >= (size_t)n)
+		return SQLITE_CANTOPEN;
+	memcpy(out, path, len + 1);
+	return SQLITE_OK;
+}
+
+static void
+store_vfs_register(void)
+{
+	if ((store_unix_vfs = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	store_vfs = *store_unix_vfs;
+	store_vfs.zName = "portolan-ro";
+	store_vfs.xFullPathname = store_vfs_full_pathname;
+	if (sqlite3_vfs_register(&store_vfs, 0) != SQLITE_OK)
+		store_vfs.zName = NULL; /* open with the default VFS */
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
@@ -279,9 +324,10 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return err_set(e, "%s: path too long", path);
 	}
+	pthread_once(&store_vfs_once, store_vfs_register);
 	if (sqlite3_open_v2(uri, &st->db,
 	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
-	                    NULL) != SQLITE_OK) {
+	                    store_vfs.zName) != SQLITE_OK) {
 		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
 		        sqlite3_errmsg(st->db));
 		store_close(st);

@@ -75,6 +75,18 @@ def test_default_database_path_from_xdg(full_db, tmp_path):
     assert "smartcard-port" in p.stdout
 
 
+def test_database_through_symlinks(full_db, tmp_path):
+    """A link as the file, as a directory above it, and both: all open the same database."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "p.db").symlink_to(full_db)
+    (tmp_path / "linkdir").symlink_to(tmp_path / "real")
+    for path in [tmp_path / "real" / "p.db", tmp_path / "linkdir" / "p.db"]:
+        p = run("3516", "--db", path, check=0)
+        assert "smartcard-port" in p.stdout, path
+    p = run("3516", "--db", tmp_path / "linkdir" / "missing.db", check=2)
+    assert "no database yet" in p.stderr
+
+
 def test_man_page_and_completion_know_every_command():
     import re
     from conftest import ROOT
