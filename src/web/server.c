@@ -63,20 +63,20 @@
 #define SERVER_MACHINE_TTL 2            /* seconds a page with live machine facts is cached */
 #define SERVER_TIMEOUT     15           /* seconds of client silence */
 /*
- * Per connection, and so the bound on a request's headers: MHD reads them
- * into the first half and builds the answer's headers in the rest.  At
- * 16 KB a request whose headers total up to about 7.9 KB (a browser's
- * with 7.5 KB of cookies) is served, much as nginx's 8 KB header buffers
- * allow; from about 8.2 KB MHD answers 431.  In the 250 bytes between,
- * and again just under 16 KB, MHD 0.9.75 closes the connection without
- * an answer, as its own 431 no longer fits (tests/e2e/test_web.py holds
- * the served and the refused side).  The cost: MHD clears the whole pool
- * twice a request on a kept-alive connection, about 0.8 us against 0.4 us
- * at 8 KB (3% of a request's CPU).  At 8 KB only 3.3 KB of cookies fit,
- * too few for a localhost that shares its cookies with every other local
- * web app, and half what Node.js long took by default.
+ * Per connection, and so the bound on a request's headers.  MHD keeps the
+ * request's headers in this pool, parses a Cookie header into a copy of
+ * it there, and builds the answer's headers in what is left; it clears the
+ * whole pool twice a request on a kept-alive connection, which evicts
+ * enough else to show in CPU per request (bench/web, 64 connections:
+ * 0.74x nginx's at 8 KB, 0.82x at 16 KB).  12 KB serves a browser that
+ * sends a full-size cookie (RFC 6265 asks browsers for 4096 bytes each)
+ * beside its usual headers: up to about 5.4 KB of cookies, or 11 KB of
+ * other headers.  Past that MHD answers 431, except in a window of 250 to
+ * 500 bytes just before, where the request fits but no answer does and
+ * MHD 0.9.75 closes the connection instead (tests/e2e/test_web.py holds
+ * the served and the refused side).
  */
-#define SERVER_MEMORY_LIMIT (16 * 1024)
+#define SERVER_MEMORY_LIMIT (12 * 1024)
 #define SERVER_GZIP_MIN     256
 
 static const char server_csp[] =
