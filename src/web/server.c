@@ -1158,11 +1158,14 @@ server_shard_loop(void *arg)
 		ms = -1;
 		if (MHD_get_timeout(sh->daemon, &timeout) == MHD_YES)
 			ms = timeout > INT_MAX ? INT_MAX : (int)timeout;
-		if (poll(pfd, 2, ms) == -1 && errno != EINTR)
+		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
+			server_log(sh->srv, "a server thread stops: poll: %s", strerror(errno));
 			break;
-		if (pfd[1].revents & POLLIN)
-			(void)!read(sh->wake_fd, &n,
-			            sizeof(n)); /* reset; the run below is the answer */
+		}
+		/* Reset the wake-up; the run below is what it asked for. */
+		if (pfd[1].revents & POLLIN && read(sh->wake_fd, &n, sizeof(n)) < 0 &&
+		    errno != EAGAIN)
+			server_log(sh->srv, "a server thread's wake-up: %s", strerror(errno));
 		MHD_run(sh->daemon);
 	}
 	return NULL;
