@@ -9,6 +9,11 @@
  * `update --from URL` ever downloads.  The function table below is the whole
  * of libcurl we use; the types still come from <curl/curl.h>, so the
  * compiler checks every call.
+ *
+ * The library is opened RTLD_NODELETE: portolan is a static program (see
+ * the Makefile), and unloading libcurl there runs GnuTLS's destructor,
+ * which crashes.  A download happens once per process, so nothing is lost
+ * by keeping the library mapped until exit.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -38,7 +43,7 @@ download_load_curl(struct curl_api *api, struct err *e)
 
 	memset(api, 0, sizeof(*api));
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && api->handle == NULL; i++)
-		api->handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+		api->handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (api->handle == NULL)
 		return err_internal(e, "cannot load libcurl to download (install libcurl4): %s",
 		                    dlerror());
