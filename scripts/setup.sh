@@ -13,7 +13,7 @@ packages=(
 	libsqlite3-dev sqlite3 libexpat1-dev libjansson-dev libcurl4-openssl-dev
 	libunistring-dev libmd4c-dev libmd4c-html0-dev
 	libmicrohttpd-dev nettle-dev zlib1g-dev
-	libcmocka-dev python3 python3-pytest
+	libcmocka-dev python3 python3-pytest openssl
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
 	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
 )
