@@ -64,6 +64,9 @@ def test_3106_cardbox_note(full_db):
         assert fact in md, fact
     out = text("3106", full_db)
     assert "1982" in out and "licence borrowing" in out
+    # Rendered by md4c (loaded with dlopen), not printed as Markdown source.
+    assert "**How likely" in md
+    assert "How likely you are to meet it:" in out and "**" not in out
 
 
 def test_3126_unassigned_netster_and_rainbow_six(full_db):
