@@ -111,6 +111,21 @@ pages_snapshot(struct store *st)
 	return json_pack("{s:s, s:s}", "registry_source", source, "registry_as_of", as_of);
 }
 
+/*
+ * Finish a list built row by row from stmt: the list when the last step
+ * said SQLITE_DONE, else NULL with the error (the partial list is freed).
+ */
+static json_t *
+pages_list_done(struct store *st, sqlite3_stmt *stmt, int rc, json_t *list, struct err *e)
+{
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return list;
+	json_decref(list);
+	err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
+	return NULL;
+}
+
 /* nmap's most often open ports, with the registry's name where it has one. */
 static json_t *
 pages_common(struct store *st, int n, struct err *e)
@@ -149,13 +164,7 @@ pages_common(struct store *st, int n, struct err *e)
 		                    svc ? (const char *)svc : "", "open_frequency", f, "words",
 		                    words, "class", class, "one_in", (json_int_t)one_in));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
-		return NULL;
-	}
-	return list;
+	return pages_list_done(st, stmt, rc, list, e);
 }
 
 json_t *
@@ -365,13 +374,7 @@ pages_service_aliases(struct store *st, const char *name, struct err *e)
 		                        : json_real(sqlite3_column_double(stmt, 4)),
 		                    "comment", (const char *)sqlite3_column_text(stmt, 5), "source",
 		                    (json_int_t)sqlite3_column_int64(stmt, 6)));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
-		return NULL;
-	}
-	return list;
+	return pages_list_done(st, stmt, rc, list, e);
 }
 
 json_t *
