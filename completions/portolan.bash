@@ -6,7 +6,7 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls audit serve feedback check-data help"
+	local commands="lookup search update who listening ls audit free serve feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -25,6 +25,8 @@ _portolan()
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --port --user --unexpected --sort --db --no-color --help" -- "$cur")) ;;
+	free)
+		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --no-color --help" -- "$cur")) ;;
 	audit)
 		COMPREPLY=($(compgen -W "--expect --snapshot --json --db --help" -- "$cur")) ;;
 	serve)

@@ -7,6 +7,7 @@
 
 int cmd_lookup(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_free(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_check_data(int argc, char **argv);
 int cmd_feedback(int argc, char **argv);

@@ -37,6 +37,7 @@ static const struct command commands[] = {
     {"listening", cmd_listening, "every listener on this machine, annotated and flagged"},
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
+    {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
     {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
     {"serve", cmd_serve_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},

@@ -22,6 +22,7 @@ struct render_opts {
 int render_json(FILE *out, const json_t *value);
 void render_text_report(FILE *out, const json_t *report, const struct render_opts *o);
 void render_text_search(FILE *out, const json_t *result, const struct render_opts *o);
+void render_text_free(FILE *out, const json_t *result, const struct render_opts *o);
 /* A curated note's Markdown as filled plain text, each line after indent (md4c). */
 void render_markdown_text(FILE *out, const char *markdown, const char *indent,
                           const struct render_opts *o);

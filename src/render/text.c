@@ -446,3 +446,47 @@ render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
 	if (strcmp(str(res, "match"), "any word") == 0)
 		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));
 }
+
+void
+render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	const json_t *range = json_object_get(res, "range"),
+	             *eph = json_object_get(res, "ephemeral");
+	const json_t *x = json_object_get(res, "excluded"), *p;
+	size_t i;
+
+	fprintf(out, "%sQuiet ports for a new service, %lld-%lld", BOLD(o), num(range, "lo"),
+	        num(range, "hi"));
+	if (json_is_integer(json_object_get(res, "near")))
+		fprintf(out, ", near %lld", num(res, "near"));
+	fprintf(out, "%s\n", RESET(o));
+	json_array_foreach(json_object_get(res, "ports"), i, p)
+	{
+		long long lo = num(p, "stretch_lo"), hi = num(p, "stretch_hi");
+
+		if (lo == hi)
+			fprintf(out, "  %-7lld %sa single quiet port between claimed ones%s\n",
+			        num(p, "port"), DIM(o), RESET(o));
+		else
+			fprintf(out, "  %-7lld %sin a stretch of %lld quiet ports, %lld-%lld%s\n",
+			        num(p, "port"), DIM(o), hi - lo + 1, lo, hi, RESET(o));
+	}
+	if (json_array_size(json_object_get(res, "ports")) == 0)
+		fprintf(out, "  no port in this range qualifies\n");
+	fprintf(
+	    out,
+	    "%lld of %lld ports qualify.  Left out: %lld assigned and %lld reserved by IANA,"
+	    " %lld named by other databases, %lld with curated uses, %lld in the ephemeral range"
+	    " (%lld-%lld)",
+	    num(res, "qualifying"), num(res, "considered"), num(x, "assigned"), num(x, "reserved"),
+	    num(x, "other_databases"), num(x, "curated"), num(x, "ephemeral"), num(eph, "lo"),
+	    num(eph, "hi"));
+	if (json_is_true(json_object_get(res, "machine_checked")))
+		fprintf(out, ", %lld bound on this machine.\n", num(x, "bound_here"));
+	else if (json_is_string(json_object_get(res, "machine_error")))
+		fprintf(out, ".\nThis machine's sockets were not checked: %s\n",
+		        str(res, "machine_error"));
+	else
+		fprintf(out, ".\nThis machine's sockets were not checked (--no-machine).\n");
+	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
+}

@@ -1,0 +1,108 @@
+/*
+ * cmd_free.c - `portolan free`: good ports for a new service, from the
+ * registry, the other databases, the curated data and this machine (the
+ * rules are in src/report/freeports.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "render/render.h"
+#include "report/freeports.h"
+#include "util/portnum.h"
+
+static const char cmd_free_usage[] =
+    "usage: portolan free [--count N] [--near PORT] [--range LO-HI] [--no-machine]\n"
+    "                     [--json] [--db FILE]\n"
+    "\n"
+    "Ports a new service can take without meeting anyone: no IANA assignment or\n"
+    "reservation, no name in other databases (nmap-services, /etc/services), no\n"
+    "curated use, outside this machine's ephemeral range, and nothing bound to it\n"
+    "here over TCP or UDP.  Without --near, the middle of the longest quiet\n"
+    "stretches; with it, the closest quiet ports.\n"
+    "\n"
+    "  --count N      how many ports to offer (default 5, at most 100)\n"
+    "  --near PORT    the closest quiet ports to PORT\n"
+    "  --range LO-HI  look only here (default: the registered range from the first\n"
+    "                 unprivileged port, 1024-49151)\n"
+    "  --no-machine   do not ask the kernel which ports are bound here\n"
+    "  --json         the answer as JSON (schema portolan.free/1)\n"
+    "  --db FILE      database to read\n"
+    "  --no-color     never colour the output\n"
+    "\n"
+    "Exit status: 0 some port qualifies, 1 none does, 2 bad input, 3 internal error.\n";
+
+/* "LO-HI" into q->lo and q->hi; -1 when it is not two port numbers. */
+static int
+cmd_free_range(const char *s, struct freeports_query *q)
+{
+	const char *dash = strchr(s, '-');
+
+	if (dash == NULL || portnum_parse(s, (size_t)(dash - s), &q->lo) != PORTNUM_OK ||
+	    portnum_parse(dash + 1, strlen(dash + 1), &q->hi) != PORTNUM_OK || q->lo < 1 ||
+	    q->lo > q->hi)
+		return -1;
+	return 0;
+}
+
+int
+cmd_free(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    CLI_OPTS_LONG,
+	    {"count", required_argument, NULL, 'n'},
+	    {"near", required_argument, NULL, 'N'},
+	    {"range", required_argument, NULL, 'r'},
+	    {"no-machine", no_argument, NULL, 'M'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct cli_opts co = {.color = 1};
+	struct freeports_query q = {.lo = 0, .hi = 49151, .near = -1, .count = 5, .machine = 1};
+	struct render_opts ro;
+	struct store *st;
+	struct err e = {0};
+	int c, rc = CLI_FOUND;
+	char *end;
+	json_t *res;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":jd:n:N:r:MCh", opts, NULL)) != -1) {
+		if (c == 'n') {
+			q.count = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || q.count < 1 || q.count > FREEPORTS_MAX_COUNT)
+				return cli_usage_error(argv[0], "--count takes 1 to %d",
+				                       FREEPORTS_MAX_COUNT);
+		} else if (c == 'N') {
+			if (portnum_parse(optarg, strlen(optarg), &q.near) != PORTNUM_OK)
+				return cli_usage_error(
+				    argv[0], "--near: \"%s\" is not a port (0-65535)", optarg);
+		} else if (c == 'r') {
+			if (cmd_free_range(optarg, &q) == -1)
+				return cli_usage_error(
+				    argv[0], "--range: \"%s\" is not LO-HI within 1-65535", optarg);
+		} else if (c == 'M') {
+			q.machine = 0;
+		} else if (cli_option(c, &co, cmd_free_usage, argc, argv, &rc) < 0) {
+			return rc;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], "unexpected argument \"%s\"", argv[optind]);
+	ro.color = co.color && !co.json && cli_color(stdout);
+	if (cli_open_store(co.db, &st, &e) == -1)
+		return cli_fail(argv[0], &e);
+	res = freeports_find(st, &q, &e);
+	cli_store_done(st);
+	if (res == NULL)
+		return cli_fail(argv[0], &e);
+	rc = json_array_size(json_object_get(res, "ports")) ? CLI_FOUND : CLI_NOT_FOUND;
+	if (co.json)
+		render_json(stdout, res);
+	else
+		render_text_free(stdout, res, &ro);
+	json_decref(res);
+	return rc;
+}

@@ -1,0 +1,264 @@
+/*
+ * freeports.c - see freeports.h.
+ *
+ * One byte per port of the range (64 KiB at most) collects why a port is
+ * left out, one bit per reason, from a handful of scans: the registry's
+ * rows, other databases' names, the curated tables, the ephemeral range
+ * and one sock_diag dump of this machine's listeners.  A row that names
+ * no service still claims its ports unless it says "Unassigned": IANA
+ * writes "Reserved", "De-registered", "Removed" and the like, and software
+ * from a withdrawn registration may still use the port.  Choosing is then a pass over the map, so
+ * the whole registered range costs a few milliseconds and no per-port query.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "freeports.h"
+#include "machine/sockets.h"
+#include "range.h"
+#include "registry/model.h"
+
+#define FREEPORTS_SCHEMA "portolan.free/1"
+
+/* Why a port is left out; the names are the JSON's "excluded" keys. */
+enum {
+	WHY_ASSIGNED = 1u << 0,
+	WHY_RESERVED = 1u << 1,
+	WHY_OTHER_DATABASES = 1u << 2,
+	WHY_CURATED = 1u << 3,
+	WHY_EPHEMERAL = 1u << 4,
+	WHY_BOUND_HERE = 1u << 5,
+};
+static const char *const freeports_why[] = {"assigned", "reserved",  "other_databases",
+                                            "curated",  "ephemeral", "bound_here"};
+#define FREEPORTS_NWHY (sizeof(freeports_why) / sizeof(freeports_why[0]))
+
+struct stretch {
+	long lo, hi;
+};
+
+static void
+freeports_mark(unsigned char *why, long lo, long hi, long a, long b, unsigned bit)
+{
+	long p;
+
+	for (p = a < lo ? lo : a; p <= b && p <= hi; p++)
+		why[p - lo] |= (unsigned char)bit;
+}
+
+/* Mark every port lo..hi that a row of sql (?1 lo, ?2 hi; columns port_lo, port_hi) covers. */
+static int
+freeports_mark_rows(struct store *st, const char *sql, unsigned char *why, long lo, long hi,
+                    unsigned bit, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, lo);
+	sqlite3_bind_int64(stmt, 2, hi);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		freeports_mark(why, lo, hi, (long)sqlite3_column_int64(stmt, 0),
+		               (long)sqlite3_column_int64(stmt, 1), bit);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return err_internal(e, "free: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
+/*
+ * This machine's TCP listeners and bound UDP sockets.  A machine that
+ * refuses the dump (a sandbox without netlink) leaves the ports unmarked
+ * and says so in the result rather than failing the whole answer.
+ */
+static int
+freeports_mark_bound(unsigned char *why, long lo, long hi, struct err *e)
+{
+	struct sockets_query sq = {.protos = PROTO_TCP | PROTO_UDP, .port = 0};
+	struct msock_list socks = {0};
+	size_t i;
+
+	if (sockets_list(&sq, &socks, e) == -1) {
+		sockets_free(&socks);
+		return -1;
+	}
+	for (i = 0; i < socks.n; i++)
+		freeports_mark(why, lo, hi, socks.v[i].port, socks.v[i].port, WHY_BOUND_HERE);
+	sockets_free(&socks);
+	return 0;
+}
+
+/* The qualifying stretches, longest first (then lowest): the caller frees *out. */
+static size_t
+freeports_stretches(const unsigned char *why, long lo, long hi, struct stretch **out)
+{
+	size_t n = 0, cap = 0;
+	struct stretch *v = NULL, *grown;
+	long p = lo, a;
+
+	while (p <= hi) {
+		if (why[p - lo] != 0) {
+			p++;
+			continue;
+		}
+		for (a = p; p <= hi && why[p - lo] == 0; p++)
+			;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((grown = realloc(v, cap * sizeof(*v))) == NULL)
+				break; /* out of memory: offer from the stretches found so far */
+			v = grown;
+		}
+		v[n++] = (struct stretch){a, p - 1};
+	}
+	*out = v;
+	return n;
+}
+
+static int
+freeports_by_length(const void *a, const void *b)
+{
+	const struct stretch *x = a, *y = b;
+	long lx = x->hi - x->lo, ly = y->hi - y->lo;
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+/* The stretch that holds port p (which qualifies). */
+static struct stretch
+freeports_around(const unsigned char *why, long lo, long hi, long p)
+{
+	struct stretch s = {p, p};
+
+	while (s.lo > lo && why[s.lo - 1 - lo] == 0)
+		s.lo--;
+	while (s.hi < hi && why[s.hi + 1 - lo] == 0)
+		s.hi++;
+	return s;
+}
+
+static json_t *
+freeports_port_json(long port, struct stretch s)
+{
+	return json_pack("{s:I, s:I, s:I}", "port", (json_int_t)port, "stretch_lo",
+	                 (json_int_t)s.lo, "stretch_hi", (json_int_t)s.hi);
+}
+
+/* The count qualifying ports closest to near, nearest first (the lower on a tie). */
+static void
+freeports_pick_near(const unsigned char *why, long lo, long hi, long near, int count, json_t *ports)
+{
+	long d, p;
+	int side;
+
+	for (d = 0; (int)json_array_size(ports) < count && (near - d >= lo || near + d <= hi); d++)
+		for (side = -1; side <= 1; side += 2) {
+			p = near + side * d;
+			if ((d == 0 && side == 1) || p < lo || p > hi || why[p - lo] != 0 ||
+			    (int)json_array_size(ports) >= count)
+				continue;
+			json_array_append_new(
+			    ports, freeports_port_json(p, freeports_around(why, lo, hi, p)));
+		}
+}
+
+/* The middle of each of the count longest stretches. */
+static void
+freeports_pick_quiet(const unsigned char *why, long lo, long hi, int count, json_t *ports)
+{
+	struct stretch *v;
+	size_t n = freeports_stretches(why, lo, hi, &v), i;
+
+	if (n > 1) /* v is NULL when nothing qualifies, and qsort() must not see NULL */
+		qsort(v, n, sizeof(*v), freeports_by_length);
+	for (i = 0; i < n && (int)i < count; i++)
+		json_array_append_new(ports,
+		                      freeports_port_json(v[i].lo + (v[i].hi - v[i].lo) / 2, v[i]));
+	free(v);
+}
+
+static json_t *
+freeports_json(const struct freeports_query *q, long lo, long hi, const struct range_machine *rm,
+               const unsigned char *why, const char *machine_error)
+{
+	json_t *excluded = json_object(), *ports = json_array();
+	long counts[FREEPORTS_NWHY] = {0}, qualifying = 0, p;
+	size_t b;
+
+	for (p = lo; p <= hi; p++) {
+		qualifying += why[p - lo] == 0;
+		for (b = 0; b < FREEPORTS_NWHY; b++)
+			counts[b] += (why[p - lo] >> b) & 1;
+	}
+	for (b = 0; b < FREEPORTS_NWHY; b++)
+		json_object_set_new(excluded, freeports_why[b], json_integer(counts[b]));
+	if (q->near >= 0)
+		freeports_pick_near(why, lo, hi, q->near, q->count, ports);
+	else
+		freeports_pick_quiet(why, lo, hi, q->count, ports);
+	return json_pack("{s:s, s:{s:I, s:I}, s:o, s:{s:I, s:I}, s:b, s:o, s:I, s:I, s:o, s:o}",
+	                 "schema", FREEPORTS_SCHEMA, "range", "lo", (json_int_t)lo, "hi",
+	                 (json_int_t)hi, "near", q->near >= 0 ? json_integer(q->near) : json_null(),
+	                 "ephemeral", "lo", (json_int_t)rm->ephemeral_lo, "hi",
+	                 (json_int_t)rm->ephemeral_hi, "machine_checked",
+	                 q->machine && machine_error == NULL, "machine_error",
+	                 machine_error ? json_string(machine_error) : json_null(), "considered",
+	                 (json_int_t)(hi - lo + 1), "qualifying", (json_int_t)qualifying,
+	                 "excluded", excluded, "ports", ports);
+}
+
+json_t *
+freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
+{
+	static const char assigned_sql[] =
+	    "SELECT port_lo, port_hi FROM record"
+	    " WHERE port_lo <= ?2 AND port_hi >= ?1 AND service <> ''";
+	static const char reserved_sql[] =
+	    "SELECT port_lo, port_hi FROM record WHERE port_lo <= ?2 AND port_hi >= ?1"
+	    " AND service = '' AND substr(description, 1, 10) <> 'Unassigned'";
+	static const char other_sql[] = "SELECT port, port FROM alias WHERE port BETWEEN ?1 AND ?2";
+	static const char curated_sql[] =
+	    "SELECT port_lo, port_hi FROM use WHERE port_lo <= ?2 AND port_hi >= ?1"
+	    " UNION ALL SELECT port_lo, port_hi FROM history WHERE port_lo <= ?2 AND port_hi >= ?1"
+	    " UNION ALL SELECT port_lo, port_hi FROM note WHERE port_lo <= ?2 AND port_hi >= ?1";
+	struct range_machine rm;
+	struct err machine_err = {0};
+	unsigned char *why;
+	long lo = q->lo, hi = q->hi;
+	json_t *res;
+
+	range_machine_read(&rm);
+	if (lo == 0)
+		lo = rm.unprivileged_start > 1024 ? rm.unprivileged_start : 1024;
+	if (lo < 1 || hi > PORT_MAX || lo > hi) {
+		err_set(e, "free: the range must lie within 1-65535, low end first");
+		return NULL;
+	}
+	if (q->count < 1 || q->count > FREEPORTS_MAX_COUNT) {
+		err_set(e, "free: the count must be 1 to %d", FREEPORTS_MAX_COUNT);
+		return NULL;
+	}
+	if ((why = calloc((size_t)(hi - lo + 1), 1)) == NULL) {
+		err_internal(e, "free: out of memory");
+		return NULL;
+	}
+	freeports_mark(why, lo, hi, rm.ephemeral_lo, rm.ephemeral_hi, WHY_EPHEMERAL);
+	if (freeports_mark_rows(st, assigned_sql, why, lo, hi, WHY_ASSIGNED, e) == -1 ||
+	    freeports_mark_rows(st, reserved_sql, why, lo, hi, WHY_RESERVED, e) == -1 ||
+	    freeports_mark_rows(st, other_sql, why, lo, hi, WHY_OTHER_DATABASES, e) == -1 ||
+	    freeports_mark_rows(st, curated_sql, why, lo, hi, WHY_CURATED, e) == -1) {
+		free(why);
+		return NULL;
+	}
+	if (q->machine)
+		freeports_mark_bound(why, lo, hi, &machine_err);
+	res = freeports_json(q, lo, hi, &rm, why,
+	                     q->machine && machine_err.kind != ERR_NONE ? machine_err.msg : NULL);
+	free(why);
+	if (res == NULL)
+		err_internal(e, "free: out of memory");
+	return res;
+}

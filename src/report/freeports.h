@@ -1,0 +1,41 @@
+/*
+ * freeports.h - good ports for a new service: `portolan free`.
+ *
+ * A port qualifies when nothing the project knows claims it: every IANA
+ * row on it says Unassigned (none assigns, reserves or retired it, on any
+ * protocol), no other database names it
+ * (nmap-services, /etc/services), the curated data records no use, history
+ * or note on it, it lies outside this machine's ephemeral range (where the
+ * kernel picks source ports) and at or above the first port an unprivileged
+ * user may bind, and nothing on this machine listens on it or has it bound,
+ * over TCP or UDP.  These are the facts the port report shows; this module
+ * only asks them of every port at once.
+ *
+ * Which qualifying ports to offer: with near, the closest to it; else the
+ * middle of the longest stretches of qualifying ports, one per stretch, as
+ * a port with no neighbours in use is the least likely to meet a future
+ * assignment or a neighbour's range.
+ *
+ * Ownership: the JSON returned (schema portolan.free/1, docs/json-schema.md)
+ * is a new reference for the caller.
+ */
+#ifndef PORTOLAN_FREEPORTS_H
+#define PORTOLAN_FREEPORTS_H
+
+#include <jansson.h>
+
+#include "registry/store.h"
+
+#define FREEPORTS_MAX_COUNT 100
+
+struct freeports_query {
+	long lo, hi; /* the ports to consider; lo 0 means "from the first unprivileged port" */
+	long near;   /* -1: no preference */
+	int count;   /* 1..FREEPORTS_MAX_COUNT */
+	int machine; /* 1: leave out ports bound on this machine */
+};
+
+/* NULL with e set (ERR_INPUT for a bad range, ERR_INTERNAL for the store). */
+json_t *freeports_find(struct store *st, const struct freeports_query *q, struct err *e);
+
+#endif
