@@ -3,13 +3,14 @@
  *
  * A port qualifies when nothing the project knows claims it: every IANA
  * row on it says Unassigned (none assigns, reserves or retired it, on any
- * protocol), no other database names it
- * (nmap-services, /etc/services), the curated data records no use, history
- * or note on it, it lies outside this machine's ephemeral range (where the
- * kernel picks source ports) and at or above the first port an unprivileged
- * user may bind, and nothing on this machine listens on it or has it bound,
- * over TCP or UDP.  These are the facts the port report shows; this module
- * only asks them of every port at once.
+ * protocol), no other database names it (nmap-services, /etc/services),
+ * the curated data records no use, history or note on it, it lies outside
+ * this machine's ephemeral range (where the kernel picks source ports), and
+ * nothing on this machine listens on it or has it bound, over TCP or UDP.
+ * These are the facts the port report shows; this module only asks them of
+ * every port at once.  The range searched by default starts at the first
+ * port an unprivileged user may bind (1024 at the lowest) and ends with the
+ * registered range; a range the caller gives is taken as it is.
  *
  * Which qualifying ports to offer: with near, the closest to it; else the
  * middle of the longest stretches of qualifying ports, one per stretch, as
