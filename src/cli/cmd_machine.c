@@ -45,22 +45,21 @@
 
 struct cmd_machine {
 	const char *cmd;
-	const char *db;
+	struct cli_opts o; /* --json, --db, --no-color (colour also needs a terminal) */
 	struct listener_set ls;
 	struct store *st; /* NULL: no registry annotation */
 	struct range_machine rm;
-	int json, color;
 };
 
 static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 {
 	range_machine_read(&m->rm);
-	if (cli_open_store(m->db, &m->st, e) == 0)
+	if (cli_open_store(m->o.db, &m->st, e) == 0)
 		return 0;
 	m->st = NULL;
 	/* Only a database the user named must exist. */
-	return m->db ? -1 : 0;
+	return m->o.db ? -1 : 0;
 }
 
 static int
@@ -124,10 +123,11 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
 	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
 		if (n.flags & (1u << i))
-			printf(" %s!%s%s%s%s", m->color ? "\033[1;31m" : "", listening_flag_name(i),
+			printf(" %s!%s%s%s%s", m->o.color ? "\033[1;31m" : "",
+			       listening_flag_name(i),
 			       (1u << i) == LISTENING_OTHER_SERVICE ? "=" : "",
 			       (1u << i) == LISTENING_OTHER_SERVICE ? n.looks_like : "",
-			       m->color ? "\033[0m" : "");
+			       m->o.color ? "\033[0m" : "");
 	putchar('\n');
 	strbuf_free(&who);
 }
@@ -182,13 +182,13 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 		if (!cmd_machine_keep(m, l, f))
 			continue;
 		unseen += l->nholders == 0;
-		if (m->json)
+		if (m->o.json)
 			json_array_append_new(arr, cmd_machine_json_listener(m, l));
 		else
 			cmd_machine_text_line(m, l);
 	}
 	listening_unseen(&m->ls, unseen, note, sizeof(note));
-	if (m->json) {
+	if (m->o.json) {
 		json_object_set_new(root, "listeners", arr);
 		json_object_set_new(root, "unseen", json_integer((json_int_t)unseen));
 		json_object_set_new(root, "note", note[0] ? json_string(note) : json_null());
@@ -231,7 +231,7 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 		if ((ps->protos & protos[i]) == 0 ||
 		    report_identity(m->st, (long)ps->port, name, &id, NULL) == -1)
 			continue;
-		if (m->json)
+		if (m->o.json)
 			json_object_set_new(reg, name,
 			                    json_pack("{s:s, s:s, s:b}", "service", id.service,
 			                              "description", id.description, "assigned",
@@ -247,14 +247,8 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 static int
 cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps, struct err *e)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	static const struct option opts[] = {CLI_OPTS_LONG, {NULL, 0, NULL, 0}};
+	int c, rc;
 
 	/* "who -1" would otherwise read as an unknown option "-1". */
 	for (c = 1; c < argc; c++)
@@ -264,25 +258,9 @@ cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps,
 			return -1;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jd:Ch", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			m->json = 1;
-			break;
-		case 'd':
-			m->db = optarg;
-			break;
-		case 'C':
-			m->color = 0;
-			break;
-		case 'h':
-			fputs(cmd_who_usage, stdout);
-			return 1;
-		default:
-			cli_usage_error(argv[0], "unknown option");
-			return -1;
-		}
-	}
+	while ((c = getopt_long(argc, argv, ":jd:Ch", opts, NULL)) != -1)
+		if (cli_option(c, &m->o, cmd_who_usage, argc, argv, &rc) < 0)
+			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 	if (argc - optind != 1) {
 		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
 		return -1;
@@ -297,7 +275,7 @@ cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps,
 int
 cmd_who(int argc, char **argv)
 {
-	struct cmd_machine m = {.cmd = argv[0], .color = cli_color(stdout)};
+	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
 	struct cmd_machine_filter f = {0};
 	struct portspec ps;
 	struct err e = {0};
@@ -306,6 +284,7 @@ cmd_who(int argc, char **argv)
 
 	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	struct sockets_query q = {.protos = ps.protos, .port = ps.port};
 	if (cmd_machine_collect(&m, &q, &e) == -1) {
 		cmd_machine_close(&m);
@@ -313,7 +292,7 @@ cmd_who(int argc, char **argv)
 	}
 	root = json_pack("{s:s, s:i, s:b}", "schema", "portolan.listening/1", "port", (int)ps.port,
 	                 "listening", m.ls.n > 0);
-	if (m.ls.n == 0 && !m.json)
+	if (m.ls.n == 0 && !m.o.json)
 		printf("nothing listens on %u%s%s\n", ps.port,
 		       ps.protos == PROTO_DEFAULT ? "" : "/",
 		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
@@ -361,7 +340,7 @@ struct cmd_listening_opts {
 };
 
 static int
-cmd_listening_opt(int c, struct cmd_machine *m, struct cmd_listening_opts *o, struct err *e)
+cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
 {
 	struct portspec ps;
 
@@ -390,15 +369,6 @@ cmd_listening_opt(int c, struct cmd_machine *m, struct cmd_listening_opts *o, st
 		return 0;
 	case 's':
 		return listeners_order_parse(optarg, &o->order, e);
-	case 'j':
-		m->json = 1;
-		return 0;
-	case 'd':
-		m->db = optarg;
-		return 0;
-	case 'C':
-		m->color = 0;
-		return 0;
 	}
 	return err_set(e, "unknown option");
 }
@@ -407,27 +377,24 @@ static int
 cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o)
 {
 	static const struct option opts[] = {
-	    {"tcp", no_argument, NULL, 't'},        {"udp", no_argument, NULL, 'u'},
-	    {"sctp", no_argument, NULL, 'S'},       {"port", required_argument, NULL, 'p'},
-	    {"user", required_argument, NULL, 'U'}, {"unexpected", no_argument, NULL, 'x'},
-	    {"sort", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-	    {"db", required_argument, NULL, 'd'},   {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+	    CLI_OPTS_LONG,
+	    {"tcp", no_argument, NULL, 't'},
+	    {"udp", no_argument, NULL, 'u'},
+	    {"sctp", no_argument, NULL, 'S'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"user", required_argument, NULL, 'U'},
+	    {"unexpected", no_argument, NULL, 'x'},
+	    {"sort", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
-	int c;
+	int c, rc, shared;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "tuSp:U:xs:jd:Ch", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_listening_usage, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			cli_usage_error(argv[0], "unknown option");
-			return -1;
-		}
-		if (cmd_listening_opt(c, m, o, &e) == -1) {
+	while ((c = getopt_long(argc, argv, ":tuSp:U:xs:jd:Ch", opts, NULL)) != -1) {
+		if ((shared = cli_option(c, &m->o, cmd_listening_usage, argc, argv, &rc)) < 0)
+			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
+		if (shared == 0 && cmd_listening_opt(c, o, &e) == -1) {
 			cli_fail(argv[0], &e);
 			return -1;
 		}
@@ -444,7 +411,7 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 int
 cmd_listening(int argc, char **argv)
 {
-	struct cmd_machine m = {.cmd = argv[0], .color = cli_color(stdout)};
+	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
 	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
 	struct err e = {0};
 	json_t *root;
@@ -452,6 +419,7 @@ cmd_listening(int argc, char **argv)
 
 	if ((rc = cmd_listening_parse(argc, argv, &m, &o)) != 0)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	if (cmd_machine_collect(&m, &o.q, &e) == -1) {
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
@@ -512,7 +480,7 @@ cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct
 	for (size_t i = 0; i < r->nadded; i++) {
 		const struct listener *l = &m->ls.v[r->added[i]];
 
-		if (m->json) {
+		if (m->o.json) {
 			json_array_append_new(added, cmd_machine_json_listener(m, l));
 			continue;
 		}
@@ -525,14 +493,14 @@ cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct
 	for (size_t i = 0; i < r->nmissing; i++) {
 		const struct expect *ex = &x->v[r->missing[i]];
 
-		if (m->json) {
+		if (m->o.json) {
 			json_array_append_new(missing, cmd_audit_json_missing(ex, file));
 			continue;
 		}
 		audit_expect_str(ex, line, sizeof(line));
 		printf("- %s   (%s:%ld)\n", line, file, ex->line);
 	}
-	if (!m->json) {
+	if (!m->o.json) {
 		listening_unseen(&m->ls, m->ls.unseen, line, sizeof(line));
 		if (line[0]) /* an expected PROCESS cannot match what we cannot see */
 			fprintf(stderr, "portolan %s: %s\n", m->cmd, line);
@@ -594,29 +562,21 @@ static int
 cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expect, int *snapshot)
 {
 	static const struct option opts[] = {
-	    {"expect", required_argument, NULL, 'e'}, {"snapshot", no_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'},         {"db", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    CLI_OPTS_LONG,
+	    {"expect", required_argument, NULL, 'e'},
+	    {"snapshot", no_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:sjd:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:sjd:Ch", opts, NULL)) != -1) {
+		if (cli_option(c, &m->o, cmd_audit_usage, argc, argv, &rc) < 0)
+			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 		if (c == 'e')
 			*expect = optarg;
 		else if (c == 's')
 			*snapshot = 1;
-		else if (c == 'j')
-			m->json = 1;
-		else if (c == 'd')
-			m->db = optarg;
-		else if (c == 'h') {
-			fputs(cmd_audit_usage, stdout);
-			return 1;
-		} else {
-			cli_usage_error(argv[0], "unknown option");
-			return -1;
-		}
 	}
 	if (optind < argc || (*expect == NULL) == (*snapshot == 0)) {
 		cli_usage_error(argv[0], "give exactly one of --expect FILE or --snapshot");
