@@ -111,6 +111,21 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int
+cli_answer(const struct cli_opts *o, json_t *result, const char *list_key,
+           void (*text)(FILE *out, const json_t *result, const struct render_opts *ro))
+{
+	struct render_opts ro = {.color = o->color && !o->json && cli_color(stdout)};
+	int rc = json_array_size(json_object_get(result, list_key)) ? CLI_FOUND : CLI_NOT_FOUND;
+
+	if (o->json)
+		render_json(stdout, result);
+	else
+		text(stdout, result, &ro);
+	json_decref(result);
+	return rc;
+}
+
+int
 cli_color(FILE *out)
 {
 	const char *no = getenv("NO_COLOR");

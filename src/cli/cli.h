@@ -15,7 +15,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "registry/store.h"
+#include "render/render.h"
 
 enum cli_exit {
 	CLI_FOUND = 0,
@@ -71,6 +74,15 @@ struct cli_opts {
 	{"help", no_argument, NULL, 'h'}
 /* clang-format on */
 int cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code);
+
+/*
+ * The end of a command that answers with one JSON document: print result
+ * as JSON (--json) or through text() (coloured on a terminal unless
+ * --no-color or NO_COLOR), release it, and return CLI_FOUND when its array
+ * under list_key has an element, else CLI_NOT_FOUND.
+ */
+int cli_answer(const struct cli_opts *o, json_t *result, const char *list_key,
+               void (*text)(FILE *out, const json_t *result, const struct render_opts *ro));
 
 /*
  * Run a companion binary installed beside this one (portolan-serve), with

@@ -29,11 +29,12 @@ static const char cmd_feedback_usage[] =
     "Exit status: 0 votes listed, 1 no votes yet, 2 bad input, 3 internal error.\n";
 
 static void
-cmd_feedback_text(FILE *out, const json_t *t)
+cmd_feedback_text(FILE *out, const json_t *t, const struct render_opts *ro)
 {
 	const json_t *rows = json_object_get(t, "tallies"), *r;
 	size_t i;
 
+	(void)ro; /* a plain table: nothing to colour */
 	fprintf(out, "%-32s %-8s %6s %6s %6s %6s %6s\n", "page", "lang", "sad", "meh", "happy",
 	        "votes", "score");
 	json_array_foreach(rows, i, r)
@@ -89,11 +90,5 @@ cmd_feedback(int argc, char **argv)
 	}
 	if ((t = feedback_tally(votes, worst, &e)) == NULL)
 		return cli_fail(argv[0], &e);
-	rc = json_array_size(json_object_get(t, "tallies")) ? CLI_FOUND : CLI_NOT_FOUND;
-	if (co.json)
-		render_json(stdout, t);
-	else
-		cmd_feedback_text(stdout, t);
-	json_decref(t);
-	return rc;
+	return cli_answer(&co, t, "tallies", cmd_feedback_text);
 }

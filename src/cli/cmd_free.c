@@ -61,7 +61,6 @@ cmd_free(int argc, char **argv)
 	};
 	struct cli_opts co = {.color = 1};
 	struct freeports_query q = {.lo = 0, .hi = 49151, .near = -1, .count = 5, .machine = 1};
-	struct render_opts ro;
 	struct store *st;
 	struct err e = {0};
 	int c, rc = CLI_FOUND;
@@ -91,18 +90,11 @@ cmd_free(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"", argv[optind]);
-	ro.color = co.color && !co.json && cli_color(stdout);
 	if (cli_open_store(co.db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);
 	res = freeports_find(st, &q, &e);
 	cli_store_done(st);
 	if (res == NULL)
 		return cli_fail(argv[0], &e);
-	rc = json_array_size(json_object_get(res, "ports")) ? CLI_FOUND : CLI_NOT_FOUND;
-	if (co.json)
-		render_json(stdout, res);
-	else
-		render_text_free(stdout, res, &ro);
-	json_decref(res);
-	return rc;
+	return cli_answer(&co, res, "ports", render_text_free);
 }

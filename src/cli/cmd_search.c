@@ -36,7 +36,6 @@ cmd_search(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts co = {.color = 1}; /* --no-color clears it */
-	struct render_opts ro;
 	struct strbuf words;
 	struct store *st;
 	struct err e = {0};
@@ -55,7 +54,6 @@ cmd_search(int argc, char **argv)
 			return rc;
 		}
 	}
-	ro.color = co.color && !co.json && cli_color(stdout); /* JSON: no ioctl */
 	if (optind >= argc)
 		return cli_usage_error(argv[0], "give words to search for");
 	strbuf_init(&words, 4096);
@@ -74,11 +72,5 @@ cmd_search(int argc, char **argv)
 	cli_store_done(st);
 	if (res == NULL)
 		return cli_fail(argv[0], &e);
-	rc = json_array_size(json_object_get(res, "hits")) ? CLI_FOUND : CLI_NOT_FOUND;
-	if (co.json)
-		render_json(stdout, res);
-	else
-		render_text_search(stdout, res, &ro);
-	json_decref(res);
-	return rc;
+	return cli_answer(&co, res, "hits", render_text_search);
 }
