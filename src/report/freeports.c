@@ -233,6 +233,11 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	range_machine_read(&rm);
 	if (lo == 0)
 		lo = rm.unprivileged_start > 1024 ? rm.unprivileged_start : 1024;
+	if (q->lo == 0 && lo > hi) {
+		err_set(e, "free: unprivileged ports start at %ld here, above %ld: give --range",
+		        lo, hi);
+		return NULL;
+	}
 	if (lo < 1 || hi > PORT_MAX || lo > hi) {
 		err_set(e, "free: the range must lie within 1-65535, low end first");
 		return NULL;
