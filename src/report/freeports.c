@@ -147,22 +147,28 @@ freeports_port_json(long port, struct stretch s)
 	                 (json_int_t)s.lo, "stretch_hi", (json_int_t)s.hi);
 }
 
+/* Offer p when it qualifies; 1 once ports holds count. */
+static int
+freeports_offer(json_t *ports, int count, const unsigned char *why, long lo, long hi, long p)
+{
+	if (p >= lo && p <= hi && why[p - lo] == 0)
+		json_array_append_new(ports,
+		                      freeports_port_json(p, freeports_around(why, lo, hi, p)));
+	return (int)json_array_size(ports) >= count;
+}
+
 /* The count qualifying ports closest to near, nearest first (the lower on a tie). */
 static void
 freeports_pick_near(const unsigned char *why, long lo, long hi, long near, int count, json_t *ports)
 {
-	long d, p;
-	int side;
+	long d;
 
-	for (d = 0; (int)json_array_size(ports) < count && (near - d >= lo || near + d <= hi); d++)
-		for (side = -1; side <= 1; side += 2) {
-			p = near + side * d;
-			if ((d == 0 && side == 1) || p < lo || p > hi || why[p - lo] != 0 ||
-			    (int)json_array_size(ports) >= count)
-				continue;
-			json_array_append_new(
-			    ports, freeports_port_json(p, freeports_around(why, lo, hi, p)));
-		}
+	if (freeports_offer(ports, count, why, lo, hi, near))
+		return;
+	for (d = 1; near - d >= lo || near + d <= hi; d++)
+		if (freeports_offer(ports, count, why, lo, hi, near - d) ||
+		    freeports_offer(ports, count, why, lo, hi, near + d))
+			return;
 }
 
 /* The middle of each of the count longest stretches. */
