@@ -35,6 +35,10 @@
 static const char routes_html[] = "text/html; charset=utf-8";
 static const char routes_json[] = "application/json";
 static const char routes_cache_pages[] = "public, max-age=300";
+#define ROUTES_STR(x)  ROUTES_STR_(x)
+#define ROUTES_STR_(x) #x
+/* Who listens here is neither shareable nor lasting. */
+static const char routes_cache_live[] = "private, max-age=" ROUTES_STR(ROUTES_LIVE_TTL);
 static const char routes_no_store[] = "no-store";
 
 static const char *const routes_names[ROUTE_COUNT] = {
@@ -230,6 +234,10 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		routes_done(env, rq, html_port(&rp->body, rep, &c), rp);
 	}
 	json_decref(rep);
+	if (renv.with_listening && rp->status == 200) { /* the page and the API alike */
+		rp->live = 1;
+		rp->cache = routes_cache_live;
+	}
 }
 
 static void

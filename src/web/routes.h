@@ -61,8 +61,12 @@ struct route_reply {
 	const char *allow;  /* Allow, for 405; NULL otherwise */
 	char location[256]; /* for 303; "" otherwise */
 	int cacheable;      /* 1: the same request gives the same bytes (server may cache) */
+	int live;           /* 1: the body shows this machine now, true for ROUTES_LIVE_TTL s */
 	struct strbuf body;
 };
+
+/* How long an answer showing this machine's listeners may be reused (server and browser). */
+#define ROUTES_LIVE_TTL 2
 
 struct routes_env {
 	const struct i18n_set *langs;

@@ -60,7 +60,6 @@
 #define SERVER_BODY_DRAIN  (64 * 1024) /* read (and drop) this much of a too-big body before 413 */
 #define SERVER_CACHE_SLOTS 2048
 #define SERVER_CACHE_BODY  (512 * 1024) /* larger pages are not cached */
-#define SERVER_MACHINE_TTL 2            /* seconds a page with live machine facts is cached */
 #define SERVER_TIMEOUT     15           /* seconds of client silence */
 /*
  * Per connection, and so the bound on a request's headers.  MHD keeps the
@@ -730,8 +729,8 @@ server_get(struct server_call *c)
 	} else {
 		c->rq->status = cache_queue_page(&p, c->gzip, c->inm, c->rq->conn, &ret);
 		if (keyed && rp.body.len <= SERVER_CACHE_BODY) {
-			if (srv->env.show_machine && c->rq->route == ROUTE_PORT)
-				p.expires = now + SERVER_MACHINE_TTL;
+			if (rp.live)
+				p.expires = now + ROUTES_LIVE_TTL;
 			cache_put(&srv->cache, key, &p);
 		} else {
 			cache_page_release(&p);

@@ -547,5 +547,32 @@ def test_on_loopback_the_page_shows_who_listens_here(serve):
 
 def test_hide_machine_leaves_the_machine_out(serve):
     s = serve("--hide-machine")
-    rep = json.loads(s.get(f"/api/v1/ports/{s.port}")[2])
-    assert "listening" not in rep
+    status, headers, body = s.get(f"/api/v1/ports/{s.port}")
+    assert "listening" not in json.loads(body)
+    assert headers["cache-control"] == "public, max-age=300"
+
+
+def test_what_listens_here_is_not_served_stale(serve):
+    # The server caches answers; one that shows this machine's listeners may
+    # be reused for two seconds only, and browsers are told the same.
+    s = serve()
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    paths = (f"/api/v1/ports/{port}", f"/port/{port}")
+    for path in paths:
+        status, headers, _ = s.get(path)
+        assert status == 200 and headers["cache-control"] == "private, max-age=2"
+    assert json.loads(s.get(paths[0])[2])["listening"]["listeners"] == []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", port))
+    listener.listen()
+    try:
+        time.sleep(3)
+        # (The server may run as nobody, so it need not see who holds the socket.)
+        listeners = json.loads(s.get(paths[0])[2])["listening"]["listeners"]
+        assert [(l["address"], l["port"]) for l in listeners] == [("127.0.0.1", port)]
+        assert f"127.0.0.1:{port}".encode() in s.get(paths[1])[2]
+    finally:
+        listener.close()
