@@ -7,7 +7,7 @@ import pytest
 
 from conftest import BIN, run
 
-COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "serve", "feedback",
+COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "feedback",
             "check-data"]
 
 
@@ -32,9 +32,18 @@ def test_version():
     assert run("--version", check=0).stdout.startswith("portolan ")
 
 
-def test_unknown_option_names_it(full_db):
-    p = run("lookup", "--frobnicate", "80", db=full_db, check=2)
-    assert "--frobnicate" in p.stderr
+@pytest.mark.parametrize("cmd", ["lookup", "search", "who", "listening", "audit", "free",
+                                 "feedback"])
+def test_unknown_option_names_it(full_db, cmd):
+    p = run(cmd, "--frobnicate", "80", db=full_db, check=2)
+    assert "unknown option '--frobnicate'" in p.stderr
+    assert f"Try 'portolan {cmd} --help'." in p.stderr
+
+
+@pytest.mark.parametrize("cmd", ["who", "listening", "free", "search"])
+def test_missing_option_value_says_so(full_db, cmd):
+    p = run(cmd, "--db", check=2)
+    assert "option '--db' needs a value" in p.stderr
 
 
 def _tty_output(args, env):
