@@ -66,6 +66,8 @@ query_parse(const char *arg, struct query *q, struct err *e)
 		if (query_parse_protocol(slash + 1, q->protocol, e) == -1)
 			return -1;
 	}
+	if (arg[0] == '\0')
+		return err_set(e, "empty query: give a port, a range or a service name");
 	if (buf[0] == '\0')
 		return err_set(e, "'%s': nothing before the protocol", arg);
 	if (!isdigit((unsigned char)buf[0]) && buf[0] != '-') {

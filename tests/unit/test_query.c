@@ -100,7 +100,7 @@ test_refusals(void **state)
 	assert_refused("80/xyz", "unknown protocol");
 	assert_refused("5-3", "above the last");
 	assert_refused("5-", "empty port");
-	assert_refused("", "nothing before");
+	assert_refused("", "empty query");
 	assert_refused("/tcp", "nothing before");
 	assert_refused("abc!", "neither");
 	assert_refused("<script>", "neither");
