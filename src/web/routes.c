@@ -206,6 +206,31 @@ routes_failed(const struct routes_env *env, const struct route_request *rq, cons
 	routes_error(env, rq, e->kind == ERR_INPUT ? 404 : 500, e->msg, rp);
 }
 
+/*
+ * One URL per page: /port/03106, /port/3106/TCP and /port/3106/ redirect
+ * to /port/3106[/tcp] (keeping ?lang=), so caches and search engines see
+ * one page and the links built from the path are the canonical ones.
+ * 1 when rp is now that redirect.
+ */
+static int
+routes_port_redirect(const struct route_request *rq, const char *arg, const struct query *q,
+                     struct route_reply *rp)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%.*s%ld%s%s", (int)(arg - rq->path), rq->path, q->port_lo,
+	         q->protocol[0] ? "/" : "", q->protocol);
+	if (strcmp(path, rq->path) == 0)
+		return 0;
+	rp->status = 301;
+	if (params_get(rq->query, "lang") != NULL)
+		snprintf(rp->location, sizeof(rp->location), "%s?lang=%s", path,
+		         i18n_code(rq->lang));
+	else
+		snprintf(rp->location, sizeof(rp->location), "%s", path);
+	return 1;
+}
+
 static void
 routes_port(const struct routes_env *env, struct store *st, const struct route_request *rq,
             const char *arg, int api, struct route_reply *rp)
@@ -214,12 +239,19 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 	struct html_ctx c;
 	struct query q;
 	struct err e = {0};
+	char trimmed[16];
+	size_t n = strlen(arg);
 	json_t *rep;
 
-	if (routes_port_arg(arg, &q) == -1) {
+	/* "3106/" is "3106" with a stray slash: parse it so as to redirect. */
+	snprintf(trimmed, sizeof(trimmed), "%.*s", n > 1 && arg[n - 1] == '/' ? (int)n - 1 : (int)n,
+	         arg);
+	if (n >= sizeof(trimmed) || routes_port_arg(trimmed, &q) == -1) {
 		routes_error(env, rq, 404, NULL, rp);
 		return;
 	}
+	if (routes_port_redirect(rq, arg, &q, rp))
+		return;
 	renv.now = time(NULL);
 	/* Who listens here is shown only on loopback or with --show-machine. */
 	renv.with_listening = env->show_machine;

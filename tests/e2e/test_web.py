@@ -193,6 +193,21 @@ def test_not_found(serve, path):
     assert h["cache-control"] == "no-store"
 
 
+@pytest.mark.parametrize("path, location", [
+    ("/port/03106", "/port/3106"),
+    ("/port/3106/", "/port/3106"),
+    ("/port/3516/UDP", "/port/3516/udp"),
+    ("/port/3516/udp/", "/port/3516/udp"),
+    ("/port/00?lang=ko", "/port/0?lang=ko"),
+    ("/api/v1/ports/0443", "/api/v1/ports/443"),
+])
+def test_one_url_per_port_page(serve, path, location):
+    s = serve()
+    status, h, _ = s.get(path)
+    assert status == 301 and h["location"] == location
+    assert s.get(location)[0] == 200
+
+
 def burst(s, n, rounds=2, deadline=10.0):
     """n kept-alive connections each send a request at once; every answer must come back."""
     import selectors
