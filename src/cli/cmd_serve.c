@@ -213,6 +213,7 @@ cmd_serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);                /* reopen the database: server_wait() */
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread exists */
 	signal(SIGPIPE, SIG_IGN);
 	if (server_start(&cfg, &srv, &e) == -1)

@@ -60,6 +60,20 @@ cache_free(struct cache *c)
 	pthread_rwlock_destroy(&c->lock);
 }
 
+void
+cache_clear(struct cache *c)
+{
+	size_t i;
+
+	pthread_rwlock_wrlock(&c->lock);
+	for (i = 0; i < c->nslots; i++)
+		if (c->slots[i].used) {
+			cache_page_release(&c->slots[i].page);
+			c->slots[i].used = 0;
+		}
+	pthread_rwlock_unlock(&c->lock);
+}
+
 /* Skip optional white space and commas; entity tags may be weak ("W/") for If-None-Match. */
 int
 cache_etag_match(const char *inm, const char *etag)

@@ -71,6 +71,8 @@ int cache_queue(struct cache *c, const char *key, int gzip, const char *if_none_
 /* Queue from a page the caller holds (a miss just rendered, or an uncacheable page). */
 int cache_queue_page(const struct cache_page *p, int gzip, const char *if_none_match,
                      struct MHD_Connection *conn, enum MHD_Result *ret);
+/* Release every page: the next request for each renders it anew. */
+void cache_clear(struct cache *c);
 /* Store a page under key, taking over its responses (a key too long is released instead). */
 void cache_put(struct cache *c, const char *key, struct cache_page *p);
 /* 1 when the If-None-Match header value names etag (or is "*"). */

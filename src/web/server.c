@@ -87,6 +87,7 @@ struct server_pool {
 	pthread_cond_t freed;
 	struct store **free;
 	size_t nfree, n;
+	int draining; /* a reload is taking every store back: lend none */
 };
 
 struct server_shard;
@@ -312,7 +313,7 @@ server_pool_get(struct server_pool *p)
 	struct store *st;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->nfree == 0)
+	while (p->nfree == 0 || p->draining)
 		pthread_cond_wait(&p->freed, &p->lock);
 	st = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->lock);
@@ -324,7 +325,7 @@ server_pool_put(struct server_pool *p, struct store *st)
 {
 	pthread_mutex_lock(&p->lock);
 	p->free[p->nfree++] = st;
-	pthread_cond_signal(&p->freed);
+	pthread_cond_broadcast(&p->freed); /* a borrower, or a reload waiting for all */
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -718,9 +719,13 @@ server_get(struct server_call *c)
 	}
 	metrics_cache(&srv->metrics, 0);
 	routes_reply_init(&rp);
+	/*
+	 * The store goes back only once the page is cached: a reload (SIGHUP)
+	 * empties the cache while it holds every store, so no page rendered
+	 * from the old database can be cached after it.
+	 */
 	st = server_pool_get(&srv->pool);
 	routes_get(&srv->env, st, &c->r, &rp);
-	server_pool_put(&srv->pool, st);
 	if (!rp.cacheable || rp.status != 200) {
 		ret = server_send(c->rq, &rp, c->lang_code);
 	} else if (server_page(&p, 200, rp.body.buf, rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
@@ -736,6 +741,7 @@ server_get(struct server_call *c)
 			cache_page_release(&p);
 		}
 	}
+	server_pool_put(&srv->pool, st);
 	routes_reply_free(&rp);
 	return ret;
 }
@@ -1309,6 +1315,51 @@ server_drain(struct server *srv, const struct timespec *deadline)
 	}
 }
 
+/*
+ * SIGHUP, typically after `portolan update` swapped in a new database:
+ * open the file anew for every store, then take all the old stores back
+ * (requests holding one finish first; new ones wait) and empty the page
+ * cache, so nothing from the old snapshot is served again.  When the new
+ * file cannot be opened (the user serve runs as must be able to read it),
+ * the old stores stay and the log says why.
+ */
+static void
+server_reload(struct server *srv)
+{
+	struct server_pool *p = &srv->pool;
+	struct store **fresh = calloc(p->n, sizeof(*fresh));
+	struct err e = {0};
+	size_t i, opened = 0;
+
+	if (fresh == NULL) {
+		server_log(srv, "reload: out of memory; still serving the old database");
+		return;
+	}
+	while (opened < p->n && store_open(srv->cfg.db, &fresh[opened], &e) == 0)
+		opened++;
+	if (opened < p->n) {
+		server_log(srv, "reload: %s; still serving the old database", e.msg);
+		while (opened > 0)
+			store_close(fresh[--opened]);
+		free(fresh);
+		return;
+	}
+	pthread_mutex_lock(&p->lock);
+	p->draining = 1;
+	while (p->nfree < p->n)
+		pthread_cond_wait(&p->freed, &p->lock);
+	for (i = 0; i < p->n; i++) {
+		store_close(p->free[i]);
+		p->free[i] = fresh[i];
+	}
+	cache_clear(&srv->cache);
+	p->draining = 0;
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+	free(fresh);
+	server_log(srv, "reload: serving %s anew", srv->cfg.db);
+}
+
 int
 server_wait(struct server *srv, const sigset_t *set)
 {
@@ -1317,8 +1368,13 @@ server_wait(struct server *srv, const sigset_t *set)
 	size_t i;
 	int sig = 0;
 
-	while (sigwait(set, &sig) != 0)
-		;
+	for (;;) {
+		while (sigwait(set, &sig) != 0)
+			;
+		if (sig != SIGHUP)
+			break;
+		server_reload(srv);
+	}
 	server_log(srv, "signal %d: finishing in-flight requests", sig);
 	for (i = 0; i < srv->nshards; i++) {
 		fd = MHD_quiesce_daemon(srv->shards[i].daemon);

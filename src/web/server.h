@@ -19,10 +19,10 @@
  * Lifecycle: server_start() opens everything, binds, and drops root
  * privileges (to "nobody" or cfg->user) once bound; server_wait() blocks
  * until one of the given signals arrives (the caller has blocked them in
- * every thread, so no handler and no global flag are needed) and then shuts
- * down gracefully: stop accepting, let in-flight requests finish (at most
- * SERVER_DRAIN_SECONDS), commit queued votes; server_free() releases the
- * rest.
+ * every thread, so no handler and no global flag are needed).  SIGHUP
+ * reopens the database (after `portolan update`) and empties the page
+ * cache; any other signal shuts down gracefully: stop accepting, let in-flight requests finish (at
+ * most SERVER_DRAIN_SECONDS), commit queued votes; server_free() releases the rest.
  *
  * The library does not print: MHD's messages and the server's own go to
  * cfg->log.  Errors: -1 with e filled (ERR_INPUT for a bad --listen, a
@@ -72,7 +72,10 @@ int server_parse_listen(const char *s, unsigned default_port, struct server_list
 int server_start(const struct server_config *cfg, struct server **out, struct err *e);
 /* The bound address as "http://127.0.0.1:8080/". */
 void server_url(const struct server *srv, char *buf, size_t len);
-/* Block until a signal in set arrives, then shut down gracefully.  Returns that signal. */
+/*
+ * Block until a signal in set other than SIGHUP arrives, then shut down
+ * gracefully and return it; each SIGHUP meanwhile reopens the database.
+ */
 int server_wait(struct server *srv, const sigset_t *set);
 void server_free(struct server *srv);
 

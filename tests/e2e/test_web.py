@@ -11,10 +11,12 @@ import http.client
 import json
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -191,6 +193,57 @@ def test_not_found(serve, path):
     status, h, body = s.get(path)
     assert status == 404, path
     assert h["cache-control"] == "no-store"
+
+
+SMALL_XML = """<?xml version='1.0' encoding='UTF-8'?>
+<registry xmlns="http://www.iana.org/assignments" id="service-names-port-numbers">
+  <title>Service Name and Transport Protocol Port Number Registry</title>
+  <updated>2026-01-02</updated>
+  <record><name>reloaded</name><protocol>tcp</protocol><number>3516</number>
+    <description>Reloaded</description></record>
+</registry>
+"""
+
+
+def test_sighup_serves_the_updated_database(full_db, tmp_path):
+    # The server runs as nobody when started as root: the new file must be
+    # readable to it, as the man page says, so it lives outside pytest's
+    # private directories.
+    here = pathlib.Path(tempfile.mkdtemp(prefix="portolan-reload-"))
+    here.chmod(0o755)
+    db = here / "live.db"
+    shutil.copy(full_db, db)
+    db.chmod(0o644)
+    s = Server(db, tmp_path / "votes.db")
+    try:
+        def services():
+            rep = json.loads(s.get("/api/v1/ports/3516")[2])
+            return {r["service"] for r in rep["records"]}, rep["snapshot"]["registry_as_of"]
+        assert services()[0] == {"smartcard-port"}
+        assert s.get("/port/3516")[0] == 200  # cached from the old database
+        (tmp_path / "r.xml").write_text(SMALL_XML)
+        run("update", "--from", tmp_path / "r.xml", "--no-system", "--no-data", "--quiet",
+            db=db, check=0)
+        assert services()[0] == {"smartcard-port"}  # no reload yet: the old snapshot
+        s.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while services()[0] != {"reloaded"} and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert services() == ({"reloaded"}, "2026-01-02")
+        assert b"Reloaded" in s.get("/port/3516")[2]  # the page cache was emptied
+        # A file that cannot be opened is refused; the server keeps serving.
+        db.unlink()
+        db.write_text("not a database")
+        s.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert services()[0] == {"reloaded"}
+        assert s.vote("/port/3516", "happy")[0] == 303
+        code, err = s.stop()
+        assert code == 0
+        assert "reload: serving" in err and "still serving the old database" in err
+    finally:
+        s.kill()
+        shutil.rmtree(here)
 
 
 @pytest.mark.parametrize("path, location", [
