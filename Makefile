@@ -88,8 +88,9 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # nettle is referenced only by the server's vote writer, so the static
 # link takes nothing from it for portolan.
 #
-# portolan-serve (which `portolan serve` execs, see src/web/main.c) stays
-# dynamic: libmicrohttpd and GnuTLS have no static archives here.  It still
+# portolan-serve (which `portolan serve` and `portolan update` exec, see
+# src/web/main.c) stays dynamic: libmicrohttpd and GnuTLS have no static
+# archives here, and libcurl's resolver thread crashes in a static program.  It still
 # links SQLite, jansson, expat and libunistring statically.  The sanitizer
 # build links portolan dynamically too: ASan does not support static
 # executables.

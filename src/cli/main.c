@@ -17,9 +17,14 @@
 #define PORTOLAN_VERSION "0.1.0"
 #endif
 
-/* The server is its own binary (see src/web/main.c), run in place of this one. */
+/*
+ * The commands that need a dynamically linked program run in
+ * portolan-serve instead of this one (see src/web/main.c): the server
+ * (libmicrohttpd), and update, whose downloads load libcurl, which
+ * resolves host names on a thread of its own.
+ */
 static int
-cmd_serve_exec(int argc, char **argv)
+cmd_dynamic_exec(int argc, char **argv)
 {
 	return cli_exec_companion("portolan-serve", argc, argv);
 }
@@ -38,9 +43,9 @@ static const struct command commands[] = {
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
-    {"update", cmd_update, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
+    {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
-    {"serve", cmd_serve_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
+    {"serve", cmd_dynamic_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
     {"feedback", cmd_feedback,
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };

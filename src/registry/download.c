@@ -10,10 +10,12 @@
  * of libcurl we use; the types still come from <curl/curl.h>, so the
  * compiler checks every call.
  *
- * The library is opened RTLD_NODELETE: portolan is a static program (see
- * the Makefile), and unloading libcurl there runs GnuTLS's destructor,
- * which crashes.  A download happens once per process, so nothing is lost
- * by keeping the library mapped until exit.
+ * Downloads run in portolan-serve, which is dynamically linked: in the
+ * static portolan, the thread libcurl starts to resolve a host name
+ * crashes (src/web/main.c says why).  The library is also opened
+ * RTLD_NODELETE, as unloading it from a static program runs GnuTLS's
+ * destructor, which crashes too; a download happens once per process, so
+ * nothing is lost by keeping the library mapped until exit.
  */
 #include <dlfcn.h>
 #include <stdio.h>

@@ -1,17 +1,31 @@
 /*
- * web/main.c - the entry point of portolan-serve, the web server binary.
+ * web/main.c - the entry point of portolan-serve, portolan's dynamically
+ * linked half: the web server and update.
  *
- * `portolan serve` execs this program (see cmd_serve_exec() in
- * src/cli/cli.c).  The server lives in its own binary because
- * libmicrohttpd links GnuTLS, whose start-up work (library constructors,
- * a dozen more shared objects) would otherwise cost every `portolan 3106`
- * about 3 ms before main() runs: twice what the whole lookup should take.
+ * `portolan serve` and `portolan update` exec this program with
+ * argv[0] "serve" or "update" (cmd_dynamic_exec()
+ * in src/cli/main.c).  Two binaries because each half needs what the
+ * other must not have:
+ *   - portolan is one static PIE, so a lookup maps no shared library
+ *     (see the Makefile).  A static program may dlopen() libraries, but a
+ *     thread started inside one does not work: glibc's libc.so, loaded a
+ *     second time beside the static copy, has no thread state, and
+ *     pthread_create() there crashes.  libcurl starts such a thread to
+ *     resolve a host name, so downloads (update) must run here.
+ *   - libmicrohttpd links GnuTLS, whose start-up work (library
+ *     constructors, a dozen more shared objects) would cost every
+ *     `portolan 3106` about 3 ms before main() runs: twice what the whole
+ *     lookup should take.
  */
+#include <string.h>
+
 #include "cli/cmd.h"
 
 int
 main(int argc, char **argv)
 {
+	if (argc > 0 && strcmp(argv[0], "update") == 0)
+		return cmd_update(argc, argv);
 	argv[0] = "serve";
 	return cmd_serve(argc, argv);
 }

@@ -206,6 +206,33 @@ def test_download_imports_what_it_fetched(web, tmp_path):
     assert not [f.name for f in tmp_path.iterdir() if f.suffix in (".download", ".new")]
 
 
+def test_download_from_a_host_name(tmp_path):
+    """A URL with a host name, as `portolan update` uses by default.  libcurl
+    resolves names on a thread of its own, which crashed the static portolan
+    (SIGSEGV in pthread_create); downloads now run in portolan-serve."""
+    import ipaddress
+    import socket
+    host = socket.gethostname()
+    try:
+        addr = socket.getaddrinfo(host, None, socket.AF_INET)[0][4][0]
+    except OSError:
+        pytest.skip(f"this machine's host name {host!r} does not resolve")
+    if not ipaddress.ip_address(addr).is_loopback:
+        pytest.skip(f"{host!r} is not a loopback name here ({addr}): tests stay on loopback")
+    srv = http.server.ThreadingHTTPServer((addr, 0), Routes)
+    srv.routes = {"/r.xml": (200, {}, SMALL_XML)}
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        db = tmp_path / "d.db"
+        p = run("update", "--from", f"http://{host}:{srv.server_address[1]}/r.xml",
+                "--no-system", "--no-data", db=db, check=0)
+        assert p.returncode == 0, (p.returncode, p.stderr)
+        assert report("3516", db)["found"] is True
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 def test_download_decodes_gzip(web, tmp_path):
     routes, base = web
     routes["/r.xml"] = (200, {"Content-Encoding": "gzip"}, gzip.compress(SMALL_XML))
