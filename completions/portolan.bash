@@ -6,7 +6,7 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls audit free serve feedback check-data help"
+	local commands="lookup search update who listening ls audit free serve export feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -31,6 +31,8 @@ _portolan()
 		COMPREPLY=($(compgen -W "--expect --snapshot --json --db --help" -- "$cur")) ;;
 	serve)
 		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
+	export)
+		COMPREPLY=($(compgen -W "--lang --ports --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
 		COMPREPLY=($(compgen -W "--worst --json --db --votes --help" -- "$cur")) ;;
 	check-data)

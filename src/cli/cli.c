@@ -145,6 +145,19 @@ cli_data_dir(const char *flag)
 	return PORTOLAN_DATADIR;
 }
 
+void
+cli_po_dir(const char *flag, char *buf, size_t len)
+{
+	const char *env = getenv("PORTOLAN_PO");
+
+	if (flag != NULL)
+		snprintf(buf, len, "%s", flag);
+	else if (env != NULL && env[0])
+		snprintf(buf, len, "%s", env);
+	else
+		snprintf(buf, len, "%s/../po", cli_data_dir(NULL));
+}
+
 int
 cli_bad_option(const char *cmd, int argc, char **argv)
 {

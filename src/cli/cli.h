@@ -96,5 +96,7 @@ int cli_exec_companion(const char *name, int argc, char **argv);
 int cli_color(FILE *out);
 /* Where the curated data lives: --data, $PORTOLAN_DATA, or the build's data/ directory. */
 const char *cli_data_dir(const char *flag);
+/* The translation catalogs: --po, $PORTOLAN_PO, or the po/ beside the curated data/. */
+void cli_po_dir(const char *flag, char *buf, size_t len);
 
 #endif

@@ -35,19 +35,6 @@ static const char cmd_free_usage[] =
     "\n"
     "Exit status: 0 some port qualifies, 1 none does, 2 bad input, 3 internal error.\n";
 
-/* "LO-HI" into q->lo and q->hi; -1 when it is not two port numbers. */
-static int
-cmd_free_range(const char *s, struct freeports_query *q)
-{
-	const char *dash = strchr(s, '-');
-
-	if (dash == NULL || portnum_parse(s, (size_t)(dash - s), &q->lo) != PORTNUM_OK ||
-	    portnum_parse(dash + 1, strlen(dash + 1), &q->hi) != PORTNUM_OK || q->lo < 1 ||
-	    q->lo > q->hi)
-		return -1;
-	return 0;
-}
-
 int
 cmd_free(int argc, char **argv)
 {
@@ -79,7 +66,8 @@ cmd_free(int argc, char **argv)
 				return cli_usage_error(
 				    argv[0], "--near: \"%s\" is not a port (0-65535)", optarg);
 		} else if (c == 'r') {
-			if (cmd_free_range(optarg, &q) == -1)
+			if (strchr(optarg, '-') == NULL ||
+			    portnum_parse_range(optarg, &q.lo, &q.hi) == -1 || q.lo < 1)
 				return cli_usage_error(
 				    argv[0], "--range: \"%s\" is not LO-HI within 1-65535", optarg);
 		} else if (c == 'M') {

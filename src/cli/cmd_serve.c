@@ -82,22 +82,6 @@ cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned min, u
 	return 0;
 }
 
-/* The po/ directory: --po, $PORTOLAN_PO, else beside the curated data/. */
-static void
-cmd_serve_podir(const char *flag, char *buf, size_t len)
-{
-	const char *env = getenv("PORTOLAN_PO"), *data;
-
-	if (flag != NULL)
-		snprintf(buf, len, "%s", flag);
-	else if (env != NULL && env[0])
-		snprintf(buf, len, "%s", env);
-	else {
-		data = cli_data_dir(NULL);
-		snprintf(buf, len, "%s/../po", data);
-	}
-}
-
 struct cmd_serve_opts {
 	const char *listen, *votes, *po;
 	unsigned threads, rate, conns;
@@ -202,7 +186,7 @@ cmd_serve(int argc, char **argv)
 		return cli_fail(argv[0], &e);
 	}
 	snprintf(votes, sizeof(votes), "%s.votes", db);
-	cmd_serve_podir(o.po, po, sizeof(po));
+	cli_po_dir(o.po, po, sizeof(po));
 	cfg.db = db;
 	cfg.votes = o.votes ? o.votes : votes;
 	cfg.podir = po;

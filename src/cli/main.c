@@ -19,9 +19,9 @@
 
 /*
  * The commands that need a dynamically linked program run in
- * portolan-serve instead of this one (see src/web/main.c): the server
- * (libmicrohttpd), and update, whose downloads load libcurl, which
- * resolves host names on a thread of its own.
+ * portolan-serve instead of this one (see src/web/main.c): the server and
+ * the export (libmicrohttpd, md4c), and update, whose downloads load
+ * libcurl, which resolves host names on a thread of its own.
  */
 static int
 cmd_dynamic_exec(int argc, char **argv)
@@ -46,6 +46,7 @@ static const struct command commands[] = {
     {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
     {"serve", cmd_dynamic_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
+    {"export", cmd_dynamic_exec, "the whole website as static files, for any static host"},
     {"feedback", cmd_feedback,
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };

@@ -232,55 +232,128 @@ html_int(const json_t *o, const char *key, long long fallback)
 
 /* ---- links ---- */
 
-/* Percent-encode a path segment or query value. */
-void
-html_urlenc(struct page *p, const char *s)
+/*
+ * Percent-encode s (a path segment or query value) into out, writing an
+ * unsafe byte as pct followed by two hex digits: pct "%" encodes once;
+ * "%25" encodes the once-encoded form again, which is how a link names a
+ * static export's file whose name is itself percent-encoded.
+ */
+static int
+html_urlenc_to(struct strbuf *out, const char *s, const char *pct)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	char buf[4];
+	char buf[2];
+	int rc = 0;
 
-	if (s == NULL) /* a report value of the wrong type */
-		return;
-	for (; *s; s++) {
+	for (; *s && rc == 0; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-			html_putn(p, s, 1);
+			rc = strbuf_appendc(out, (char)ch);
 		} else {
-			buf[0] = '%';
-			buf[1] = hex[ch >> 4];
-			buf[2] = hex[ch & 15];
-			html_putn(p, buf, 3);
+			buf[0] = hex[ch >> 4];
+			buf[1] = hex[ch & 15];
+			rc = strbuf_appends(out, pct) == 0 ? strbuf_append(out, buf, 2) : -1;
 		}
 	}
+	return rc;
 }
 
 void
-html_lang_query(struct page *p, char sep)
+html_urlenc(struct page *p, const char *s)
 {
-	html_putn(p, &sep, 1);
-	html_put(p, "lang=");
-	html_urlenc(p, i18n_code(p->t));
+	if (s != NULL && html_urlenc_to(p->out, s, "%") == -1) /* NULL: a value of the wrong type */
+		p->fail = 1;
 }
 
-/* <a href="/port/N?lang=xx"> */
+int
+html_site_file(struct strbuf *out, const char *kind, const char *name)
+{
+	if (kind == NULL)
+		return strbuf_appends(out, "index.html");
+	if (strbuf_appends(out, kind) == -1 || strbuf_appendc(out, '/') == -1 ||
+	    html_urlenc_to(out, name, "%") == -1)
+		return -1;
+	return strbuf_appends(out, ".html");
+}
+
+/*
+ * The URL of one of the site's pages in language t, kind and name as
+ * html_site_file(): "/port/3516?lang=ko" when served (the language rides
+ * in the query so a choice sticks without cookies), "../../ko/port/3516.html"
+ * in a static export.
+ */
+static void
+html_lang_url(struct page *p, const struct i18n *t, const char *kind, const char *name)
+{
+	const struct html_site *site = p->c->site;
+
+	if (site == NULL) {
+		html_put(p, "/");
+		if (kind != NULL) {
+			html_put(p, kind);
+			html_put(p, "/");
+			html_urlenc(p, name);
+		}
+		html_put(p, "?lang=");
+		html_urlenc(p, i18n_code(t));
+		return;
+	}
+	html_esc(p, site->root);
+	html_urlenc(p, i18n_code(t));
+	if (kind == NULL) {
+		html_put(p, "/index.html");
+		return;
+	}
+	html_put(p, "/");
+	html_put(p, kind);
+	html_put(p, "/");
+	if (name != NULL && html_urlenc_to(p->out, name, "%25") == -1)
+		p->fail = 1;
+	html_put(p, ".html");
+}
+
+/* The URL of a page in this page's language. */
+void
+html_url(struct page *p, const char *kind, const char *name)
+{
+	html_lang_url(p, p->t, kind, name);
+}
+
+/* <a href="..."> to a page in this page's language. */
+void
+html_href(struct page *p, const char *kind, const char *name)
+{
+	html_put(p, "<a href=\"");
+	html_url(p, kind, name);
+	html_put(p, "\">");
+}
+
+/* <a href="/port/N?lang=xx">; in an export, a port without a page gets <a> alone. */
 void
 html_port_href(struct page *p, long long port)
 {
-	html_putf(p, "<a href=\"/port/%lld", port);
-	html_lang_query(p, '?');
-	html_put(p, "\">");
+	const struct html_site *site = p->c->site;
+	char num[24];
+
+	if (site != NULL && (port < site->port_lo || port > site->port_hi)) {
+		html_put(p, "<a>");
+		return;
+	}
+	snprintf(num, sizeof(num), "%lld", port);
+	html_href(p, "port", num);
 }
 
-/* <a href="/service/NAME?lang=xx"> */
+/* <a href="/service/NAME?lang=xx">; an export notes the name, to write its page. */
 void
 html_service_href(struct page *p, const char *name)
 {
-	html_put(p, "<a href=\"/service/");
-	html_urlenc(p, name);
-	html_lang_query(p, '?');
-	html_put(p, "\">");
+	const struct html_site *site = p->c->site;
+
+	if (site != NULL && json_object_set_new(site->services, name, json_true()) == -1)
+		p->fail = 1;
+	html_href(p, "service", name);
 }
 
 /* ---- chrome shared by every page ---- */
@@ -288,6 +361,8 @@ html_service_href(struct page *p, const char *name)
 void
 html_search_form(struct page *p, const char *query, const char *id)
 {
+	if (p->c->site != NULL) /* a static export has nothing to answer a search */
+		return;
 	/* Two search landmarks on a page (header and main) need different names. */
 	html_put(p, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/search\" "
 	            "aria-label=\"");
@@ -320,10 +395,31 @@ html_self_path(const struct page *p)
 	return path;
 }
 
+/* This page in language t: its path with ?lang=, or its file in t's directory. */
+static void
+html_self_url(struct page *p, const struct i18n *t)
+{
+	const struct html_site *site = p->c->site;
+	const char *self;
+
+	if (site == NULL) {
+		html_esc(p, html_self_path(p));
+		html_put(p, "?lang=");
+		html_urlenc(p, i18n_code(t));
+		return;
+	}
+	html_esc(p, site->root);
+	html_urlenc(p, i18n_code(t));
+	html_put(p, "/");
+	for (self = site->self; *self; self++) /* a file name's '%' is "%25" in a URL */
+		html_putn(p, *self == '%' ? "%25" : self, *self == '%' ? 3 : 1);
+}
+
 static void
 html_lang_menu(struct page *p)
 {
-	size_t i, n = p->c->langs ? i18n_count(p->c->langs) : 0;
+	const struct html_site *site = p->c->site;
+	size_t i, n = site ? site->nlangs : p->c->langs ? i18n_count(p->c->langs) : 0;
 
 	if (n < 2)
 		return;
@@ -333,12 +429,10 @@ html_lang_menu(struct page *p)
 	html_esc(p, _(p->t, "Language"));
 	html_put(p, "</summary><ul>");
 	for (i = 0; i < n; i++) {
-		const struct i18n *l = i18n_at(p->c->langs, i);
+		const struct i18n *l = site ? site->langs[i] : i18n_at(p->c->langs, i);
 
 		html_put(p, "<li><a href=\"");
-		html_esc(p, html_self_path(p));
-		html_put(p, "?lang=");
-		html_urlenc(p, i18n_code(l));
+		html_self_url(p, l);
 		html_put(p, "\" hreflang=\"");
 		html_esc(p, i18n_code(l));
 		html_put(p, "\" lang=\"");
@@ -348,6 +442,15 @@ html_lang_menu(struct page *p)
 		html_put(p, "</a></li>");
 	}
 	html_put(p, "</ul></details></nav>");
+}
+
+/* The URL of one of the site's assets: "/assets/NAME", or relative in an export. */
+static void
+html_asset_url(struct page *p, const char *name)
+{
+	html_put(p, p->c->site != NULL ? p->c->site->root : "/");
+	html_put(p, "assets/");
+	html_put(p, name);
 }
 
 /* <!doctype html> ... <main>; the title is a template with its arguments. */
@@ -360,16 +463,19 @@ html_begin(struct page *p, const char *title, size_t argc, const char *const *ar
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	            "<title>");
 	html_say(p, title, 0, argv, argc);
-	html_put(p, " \xe2\x80\x93 portolan</title>"
-	            "<link rel=\"stylesheet\" href=\"/assets/style.css\">"
-	            "<link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">"
-	            "<script src=\"/assets/vote.js\" defer></script></head>\n<body>"
-	            "<a class=\"skip\" href=\"#main\">");
+	html_put(p, " \xe2\x80\x93 portolan</title><link rel=\"stylesheet\" href=\"");
+	html_asset_url(p, "style.css");
+	html_put(p, "\"><link rel=\"icon\" href=\"");
+	html_asset_url(p, "icon.svg");
+	html_put(p, "\" type=\"image/svg+xml\"><script src=\"");
+	html_asset_url(p, "vote.js");
+	html_put(p, "\" defer></script></head>\n<body><a class=\"skip\" href=\"#main\">");
 	html_esc(p, _(p->t, "Skip to the content"));
-	html_put(p, "</a><header class=\"site\"><div class=\"bar\"><a class=\"brand\" href=\"/");
-	html_lang_query(p, '?');
-	html_put(p, "\"><img src=\"/assets/icon.svg\" alt=\"\" width=\"28\" height=\"28\">"
-	            "<span>portolan</span></a>");
+	html_put(p, "</a><header class=\"site\"><div class=\"bar\"><a class=\"brand\" href=\"");
+	html_url(p, NULL, NULL);
+	html_put(p, "\"><img src=\"");
+	html_asset_url(p, "icon.svg");
+	html_put(p, "\" alt=\"\" width=\"28\" height=\"28\"><span>portolan</span></a>");
 	html_search_form(p, "", "q-top");
 	html_lang_menu(p);
 	html_put(p, "</div></header>\n<main id=\"main\">");
@@ -378,26 +484,23 @@ html_begin(struct page *p, const char *title, size_t argc, const char *const *ar
 void
 html_end(struct page *p)
 {
+	static const char *const ranges[] = {"well-known", "registered", "dynamic"};
+	size_t i;
+
 	html_put(p, "</main>\n<footer class=\"site\"><p>");
 	html_esc(p, _(p->t, "portolan explains TCP and UDP port numbers from the IANA registry, "
 	                    "other port databases and curated notes."));
-	html_put(p, "</p><p><a href=\"/");
-	html_lang_query(p, '?');
-	html_put(p, "\">");
+	html_put(p, "</p><p>");
+	html_href(p, NULL, NULL);
 	html_esc(p, _(p->t, "Home"));
-	html_put(p, "</a> \xc2\xb7 <a href=\"/range/well-known");
-	html_lang_query(p, '?');
-	html_put(p, "\">");
-	html_esc(p, _(p->t, "Well-known ports"));
-	html_put(p, "</a> \xc2\xb7 <a href=\"/range/registered");
-	html_lang_query(p, '?');
-	html_put(p, "\">");
-	html_esc(p, _(p->t, "Registered ports"));
-	html_put(p, "</a> \xc2\xb7 <a href=\"/range/dynamic");
-	html_lang_query(p, '?');
-	html_put(p, "\">");
-	html_esc(p, _(p->t, "Dynamic ports"));
-	html_put(p, "</a></p></footer>\n</body></html>\n");
+	html_put(p, "</a>");
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		html_put(p, " \xc2\xb7 ");
+		html_href(p, "range", ranges[i]);
+		html_esc(p, html_range_title(p, ranges[i]));
+		html_put(p, "</a>");
+	}
+	html_put(p, "</p></footer>\n</body></html>\n");
 }
 
 /* <section aria-labelledby="id-h"><h2 id="id-h">heading</h2> */

@@ -30,7 +30,8 @@
  * (a newer report).  Curated text and names stay English.
  *
  * Internal links carry ?lang= so a language picked from the menu sticks
- * without cookies; external links are written only for http(s) and mailto.
+ * without cookies (a static export links files per language instead, see
+ * struct html_site); external links are written only for http(s) and mailto.
  */
 #ifndef PORTOLAN_HTML_PAGE_H
 #define PORTOLAN_HTML_PAGE_H
@@ -93,7 +94,8 @@ long long html_int(const json_t *o, const char *key, long long fallback);
 
 /* ---- links that keep the page's language ---- */
 void html_urlenc(struct page *p, const char *s);
-void html_lang_query(struct page *p, char sep);
+void html_url(struct page *p, const char *kind, const char *name);
+void html_href(struct page *p, const char *kind, const char *name);
 void html_port_href(struct page *p, long long port);
 void html_service_href(struct page *p, const char *name);
 

@@ -39,9 +39,8 @@ html_index_ranges(struct page *p, const json_t *ranges)
 	html_put(p, "<ul class=\"ranges\">");
 	json_array_foreach(ranges, i, r)
 	{
-		html_put(p, "<li><a class=\"range-card\" href=\"/range/");
-		html_urlenc(p, html_str(r, "name"));
-		html_lang_query(p, '?');
+		html_put(p, "<li><a class=\"range-card\" href=\"");
+		html_url(p, "range", html_str(r, "name"));
 		html_put(p, "\"><strong>");
 		html_esc(p, html_range_title(p, html_str(r, "name")));
 		html_put(p, "</strong> <span class=\"bounds\">");
@@ -417,9 +416,8 @@ html_error(struct strbuf *out, int status, const struct html_ctx *c)
 	html_esc(&p, title);
 	html_put(&p, "</h1><p>");
 	html_esc(&p, why);
-	html_put(&p, "</p><p><a href=\"/");
-	html_lang_query(&p, '?');
-	html_put(&p, "\">");
+	html_put(&p, "</p><p>");
+	html_href(&p, NULL, NULL);
 	html_esc(&p, _(p.t, "Back to the home page"));
 	html_put(&p, "</a></p></div>");
 	html_end(&p);

@@ -419,10 +419,8 @@ html_sec_range(struct page *p, const json_t *report, const char *port)
 		         html_portnum(html_int(cls, "hi", 0)).s, html_str(cls, "iana"));
 		html_put(p, "</p><p>");
 		html_esc(p, html_range_meaning(p, cls));
-		html_put(p, " <a href=\"/range/");
-		html_urlenc(p, html_str(cls, "name"));
-		html_lang_query(p, '?');
-		html_put(p, "\">");
+		html_put(p, " ");
+		html_href(p, "range", html_str(cls, "name"));
 		html_esc(p, _(p->t, "How crowded this range is"));
 		html_put(p, "</a></p>");
 	}
@@ -1120,6 +1118,8 @@ html_vote(struct page *p)
 	                        _(p->t, "Helpful")};
 	size_t i;
 
+	if (p->c->site != NULL) /* a static export has no server to take the vote */
+		return;
 	html_put(p, "<section id=\"vote\" class=\"vote\" aria-labelledby=\"vote-h\">"
 	            "<h2 id=\"vote-h\">");
 	html_esc(p, _(p->t, "Was this page helpful?"));

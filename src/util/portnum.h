@@ -10,6 +10,7 @@
 #define PORTOLAN_PORTNUM_H
 
 #include <stddef.h>
+#include <string.h>
 
 enum { PORTNUM_OK = 0, PORTNUM_NOT_A_NUMBER = -1, PORTNUM_TOO_LARGE = -2 };
 
@@ -29,6 +30,23 @@ portnum_parse(const char *s, size_t n, long *out)
 	}
 	*out = v;
 	return PORTNUM_OK;
+}
+
+/* "LO-HI" (or one port "N") into *lo and *hi; -1 unless both are ports and lo <= hi. */
+static inline int
+portnum_parse_range(const char *s, long *lo, long *hi)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != '-')
+		n++;
+	if (portnum_parse(s, n, lo) != PORTNUM_OK)
+		return -1;
+	if (s[n] == '\0')
+		*hi = *lo;
+	else if (portnum_parse(s + n + 1, strlen(s + n + 1), hi) != PORTNUM_OK)
+		return -1;
+	return *lo <= *hi ? 0 : -1;
 }
 
 #endif

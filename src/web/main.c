@@ -1,9 +1,10 @@
 /*
  * web/main.c - the entry point of portolan-serve, portolan's dynamically
- * linked half: the web server and update.
+ * linked half: the web server, the static export of the same pages, and
+ * update.
  *
- * `portolan serve` and `portolan update` exec this program with
- * argv[0] "serve" or "update" (cmd_dynamic_exec()
+ * `portolan serve`, `portolan export` and `portolan update` exec this
+ * program with argv[0] "serve", "export" or "update" (cmd_dynamic_exec()
  * in src/cli/main.c).  Two binaries because each half needs what the
  * other must not have:
  *   - portolan is one static PIE, so a lookup maps no shared library
@@ -24,6 +25,8 @@
 int
 main(int argc, char **argv)
 {
+	if (argc > 0 && strcmp(argv[0], "export") == 0)
+		return cmd_export(argc, argv);
 	if (argc > 0 && strcmp(argv[0], "update") == 0)
 		return cmd_update(argc, argv);
 	argv[0] = "serve";

@@ -28,9 +28,8 @@
 #include "report/search.h"
 #include "routes.h"
 
-#define ROUTES_MOST_COMMON 20
-#define ROUTES_HTML_HITS   50
-#define ROUTES_API_HITS    20
+#define ROUTES_HTML_HITS 50
+#define ROUTES_API_HITS  20
 
 static const char routes_html[] = "text/html; charset=utf-8";
 static const char routes_json[] = "application/json";
@@ -130,11 +129,13 @@ routes_html_ctx(const struct routes_env *env, const struct route_request *rq, st
 {
 	const char *voted = params_get(rq->query, "voted");
 
-	c->t = rq->lang;
-	c->langs = env->langs;
-	c->path = rq->path;
-	c->voted = voted != NULL && strcmp(voted, "1") == 0;
-	c->show_machine = env->show_machine;
+	*c = (struct html_ctx){
+	    .t = rq->lang,
+	    .langs = env->langs,
+	    .path = rq->path,
+	    .voted = voted != NULL && strcmp(voted, "1") == 0,
+	    .show_machine = env->show_machine,
+	};
 }
 
 void

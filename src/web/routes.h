@@ -44,7 +44,8 @@ enum route {
 	ROUTE_COUNT,
 };
 
-#define ROUTES_BODY_LIMIT (4u << 20) /* no page comes close; a bound all the same */
+#define ROUTES_BODY_LIMIT  (4u << 20) /* no page comes close; a bound all the same */
+#define ROUTES_MOST_COMMON 20         /* ports in the home page's "most common" table */
 
 struct route_request {
 	const char *method; /* "GET", "HEAD", "POST"... */

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import BIN, run
 
-COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "feedback",
-            "check-data"]
+COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "export",
+            "feedback", "check-data"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)

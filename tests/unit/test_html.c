@@ -636,6 +636,41 @@ test_error_pages(void **state)
 	}
 }
 
+/* A static export's page links files relative to itself, in its language's directory. */
+static void
+test_static_export_links(void **state)
+{
+	struct fixture *f = *state;
+	const struct i18n *langs[] = {i18n_get(f->langs, "en"), i18n_get(f->langs, "ko")};
+	struct html_site site = {.root = "../../",
+	                         .self = "service/914c%2Fg.html",
+	                         .port_lo = 10,
+	                         .port_hi = 20,
+	                         .services = json_object(),
+	                         .langs = langs,
+	                         .nlangs = langs[1] ? 2 : 1};
+	struct strbuf file;
+
+	f->c.site = &site;
+	strbuf_init(&file, 256);
+	assert_int_equal(html_site_file(&file, "service", "914c/g"), 0);
+	assert_string_equal(file.buf, "service/914c%2Fg.html");
+	strbuf_reset(&file);
+	assert_int_equal(html_site_file(&file, NULL, NULL), 0);
+	assert_string_equal(file.buf, "index.html");
+	strbuf_free(&file);
+
+	assert_int_equal(html_error(&f->out, 404, &f->c), 0);
+	assert_has(f->out.buf, "href=\"../../en/index.html\"");
+	assert_has(f->out.buf, "href=\"../../en/range/registered.html\"");
+	assert_has(f->out.buf, "href=\"../../assets/style.css\"");
+	assert_lacks(f->out.buf, "?lang=");
+	assert_lacks(f->out.buf, "role=\"search\""); /* nothing would answer it */
+	if (langs[1] != NULL) /* the menu: this file in the other language, its '%' escaped */
+		assert_has(f->out.buf, "href=\"../../ko/service/914c%252Fg.html\"");
+	json_decref(site.services);
+}
+
 static void
 test_search_page(void **state)
 {
@@ -733,6 +768,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_range_meaning_matches_report, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_hostile_codes, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_error_pages, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_static_export_links, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_search_page, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_index_range_service_pages, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_small_buffer_fails, each, each_done),

@@ -1,0 +1,160 @@
+"""`portolan export DIR`: the site as static files.  Every link in the tree
+must name a file in it, the pages must be the server's pages (the same
+sections, the same report), and DIR is replaced whole or not at all."""
+import html.parser
+import json
+import os
+import pathlib
+import urllib.parse
+
+import pytest
+
+from conftest import run
+from test_web import Server
+
+LANGS = ["en", "hi", "id", "sv", "ko", "de", "fr", "es", "pt", "ja", "zh-Hans", "ru"]
+
+
+class Page(html.parser.HTMLParser):
+    """The parts of a page these tests read: links, ids, forms, <html lang>."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.links, self.ids, self.forms, self.bare_anchors = [], [], [], 0
+        self.lang = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "form":
+            self.forms.append(a.get("action"))
+        if tag == "a" and "href" not in a:
+            self.bare_anchors += 1
+        for k in ("href", "src"):
+            if k in a:
+                self.links.append(a[k])
+
+
+def export(tmp_path, *args, name="site", check=0):
+    out = tmp_path / name
+    p = run("export", *args, str(out), check=check)
+    return out, p
+
+
+def pages(root):
+    return sorted(root.rglob("*.html"))
+
+
+def internal(link):
+    return not link.startswith(("http://", "https://", "mailto:", "#"))
+
+
+def test_every_link_names_a_file_of_the_tree(npm_db, tmp_path):
+    site, p = export(tmp_path, "--db", npm_db, "--ports", "3500-3530", "--lang", "en,ko")
+    assert "pages in 2 languages" in p.stdout
+    checked = 0
+    for f in pages(site):
+        doc = Page(f.read_text())
+        for link in filter(internal, doc.links):
+            if f.name == "404.html":  # served at any depth, so its links start at /
+                assert link.startswith("/"), link
+                target = site / urllib.parse.unquote(link.split("#")[0][1:])
+            else:
+                assert not link.startswith("/"), (f, link)
+                target = f.parent / urllib.parse.unquote(link.split("#")[0])
+            assert target.resolve().is_file(), (f.relative_to(site), link)
+            checked += 1
+    assert checked > 1500  # 2,136 when written
+    for lang in ("en", "ko"):
+        for port in range(3500, 3531):
+            assert (site / lang / "port" / f"{port}.html").is_file()
+            assert (site / "api" / "v1" / "ports" / f"{port}.json").is_file()
+        assert not (site / lang / "port" / "3499.html").exists()
+        for r in ("well-known", "registered", "dynamic"):
+            assert (site / lang / "range" / f"{r}.html").is_file()
+    assert (site / "assets" / "style.css").is_file() and (site / ".portolan-export").is_file()
+    # Ports outside the export keep their text but link nowhere: 3500's "previous port".
+    first = Page((site / "en" / "port" / "3500.html").read_text())
+    assert first.bare_anchors >= 1 and not any("3499" in x for x in first.links)
+
+
+def test_pages_are_the_servers_without_what_needs_a_server(npm_db, tmp_path):
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "3516-3516", "--lang", "en,ko")
+    srv = Server(npm_db, tmp_path / "votes.db", "--hide-machine")
+    try:
+        for lang in ("en", "ko"):
+            status, _, body = srv.get(f"/port/3516?lang={lang}")
+            assert status == 200
+            served = Page(body.decode())
+            exported = Page((site / lang / "port" / "3516.html").read_text())
+            assert exported.lang == served.lang == lang
+            # The same sections, less the vote; no search box and no form at all.
+            assert "vote" in served.ids and "/vote" in served.forms
+            assert exported.ids == [i for i in served.ids
+                                    if i not in ("vote", "vote-h", "q-top")]
+            assert exported.forms == []
+        status, _, body = srv.get("/api/v1/ports/3516")
+        assert json.loads((site / "api/v1/ports/3516.json").read_text()) == json.loads(body)
+    finally:
+        srv.kill()
+    assert "listening" not in json.loads((site / "api/v1/ports/3516.json").read_text())
+
+
+def test_every_language_has_its_directory_and_menu(npm_db, tmp_path):
+    site, p = export(tmp_path, "--db", npm_db, "--ports", "3516-3516", "--lang", "all")
+    assert "pages in 12 languages" in p.stdout
+    assert sorted(d.name for d in site.iterdir() if d.is_dir() and d.name not in
+                  ("api", "assets")) == sorted(LANGS)
+    for lang in LANGS:
+        doc = Page((site / lang / "port" / "3516.html").read_text())
+        assert doc.lang == lang
+        # The menu offers this page in every language.
+        assert {f"../../{x}/port/3516.html" for x in LANGS} <= set(doc.links)
+    root = Page((site / "index.html").read_text())
+    assert root.lang == "en" and "en/range/registered.html" in root.links
+
+
+def test_a_service_name_with_a_slash_gets_a_file(npm_db, tmp_path):
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "211-211")
+    f = site / "en" / "service" / "914c%2Fg.html"
+    assert f.is_file() and "914c/g" in f.read_text()
+    assert "../../en/service/914c%252Fg.html" in Page((site / "en/port/211.html").read_text()).links
+
+
+def test_export_replaces_its_own_tree_only(npm_db, tmp_path):
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "3100-3101")
+    export(tmp_path, "--db", npm_db, "--ports", "3200-3200")
+    assert (site / "en/port/3200.html").is_file() and not (site / "en/port/3100.html").exists()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    _, p = export(tmp_path, "--db", npm_db, "--ports", "1-1", name="mine", check=2)
+    assert "not a portolan export" in p.stderr and (foreign / "notes.txt").read_text() == "keep me"
+    (tmp_path / "file").write_text("x")
+    _, p = export(tmp_path, "--db", npm_db, name="file", check=2)
+    assert "not a directory" in p.stderr
+    _, p = export(tmp_path, "--db", tmp_path / "file", name="other", check=2)
+    assert not (tmp_path / "other").exists()
+    assert not [x for x in os.listdir(tmp_path) if ".tmp-" in x]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--lang", "xx"], 'no catalog for "xx"'),
+    (["--lang", "en,en"], 'given twice'),
+    (["--lang", "en,"], "not a list of language codes"),
+    (["--ports", "5-3"], "not LO-HI"),
+    (["--ports", "70000"], "not LO-HI"),
+])
+def test_bad_options_are_refused(npm_db, tmp_path, args, message):
+    _, p = export(tmp_path, "--db", npm_db, *args, check=2)
+    assert message in p.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_directory_is_required(npm_db):
+    p = run("export", "--db", npm_db, check=2)
+    assert "give a directory" in p.stderr
