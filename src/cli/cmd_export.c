@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "cli.h"
@@ -12,8 +13,8 @@
 #include "web/export.h"
 
 static const char cmd_export_usage[] =
-    "usage: portolan export [--lang all|CODE,...] [--ports LO-HI] [--db FILE] [--po DIR]\n"
-    "                       [--quiet] DIR\n"
+    "usage: portolan export [--lang all|CODE,...] [--ports LO-HI] [--threads N] [--db FILE]\n"
+    "                       [--po DIR] [--quiet] DIR\n"
     "\n"
     "Write the whole site to DIR as static files: a page per port, the home page,\n"
     "the ranges and every service the pages link, in each language asked for,\n"
@@ -27,6 +28,7 @@ static const char cmd_export_usage[] =
     "  --lang LIST    all, or language codes separated by commas (default en);\n"
     "                 the first one's pages are also at DIR/index.html\n"
     "  --ports LO-HI  the ports that get a page (default 0-65535)\n"
+    "  --threads N    pages rendered at once (default: one per CPU, 16 at most)\n"
     "  --db FILE      database to read\n"
     "  --po DIR       translation catalogs (default: the po/ beside data/)\n"
     "  --quiet        no summary line\n"
@@ -42,6 +44,7 @@ cmd_export(int argc, char **argv)
 	    {"ports", required_argument, NULL, 'P'},
 	    {"po", required_argument, NULL, 'p'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"threads", required_argument, NULL, 't'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct export_cfg cfg = {.langs = "en", .port_lo = 0, .port_hi = 65535};
@@ -51,10 +54,11 @@ cmd_export(int argc, char **argv)
 	struct err e = {0};
 	char db[4096], po[4200];
 	const char *po_flag = NULL;
+	char *end;
 	int c, quiet = 0, rc = CLI_FOUND;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:ChL:P:p:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:ChL:P:p:qt:", opts, NULL)) != -1) {
 		if (c == 'L') {
 			cfg.langs = optarg;
 		} else if (c == 'P') {
@@ -63,6 +67,11 @@ cmd_export(int argc, char **argv)
 				    argv[0], "--ports: \"%s\" is not LO-HI within 0-65535", optarg);
 		} else if (c == 'p') {
 			po_flag = optarg;
+		} else if (c == 't') {
+			cfg.threads = strtoul(optarg, &end, 10);
+			if (*end || optarg[0] < '0' || optarg[0] > '9' || cfg.threads < 1 ||
+			    cfg.threads > 16)
+				return cli_usage_error(argv[0], "--threads takes 1 to 16");
 		} else if (c == 'q') {
 			quiet = 1;
 		} else if (cli_option(c, &co, cmd_export_usage, argc, argv, &rc) < 0) {

@@ -7,6 +7,13 @@
  * the other pages linked (html_site.services), so every service link in
  * the tree has its file and no service page exists that nothing links.
  *
+ * Threads: pages are independent, so workers (one per CPU) take every
+ * n-th port, then every n-th service name, each with its own SQLite
+ * connection, buffers and set of linked services; the only thing they
+ * share that changes is the failed flag.  The catalogs and the report's
+ * environment are read-only.  The tree does not depend on the number of
+ * workers (tests/e2e/test_export.py compares one with three).
+ *
  * Errors: the first failure stops the export, removes the temporary tree
  * and names the file or page that failed; DIR is never touched until the
  * whole tree is written.
@@ -21,6 +28,8 @@
 #include <unistd.h>
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "assets.h"
 #include "export.h"
@@ -33,51 +42,69 @@
 #include "routes.h"
 #include "util/strbuf.h"
 
-#define EXPORT_MARKER    ".portolan-export"
-#define EXPORT_MAX_LANGS 64
-#define EXPORT_PATH_MAX  4096
+#define EXPORT_MARKER      ".portolan-export"
+#define EXPORT_MAX_LANGS   64
+#define EXPORT_PATH_MAX    4096
+#define EXPORT_MAX_THREADS 16
 
 typedef int (*export_render)(struct strbuf *out, const json_t *obj, const struct html_ctx *c);
 
+/* What every worker shares: read-only while they run, but for failed. */
 struct export
 {
 	const struct export_cfg *cfg;
-	struct export_stats *stats;
 	char tmp[EXPORT_PATH_MAX]; /* the tree being written, beside cfg->dir */
-	struct store *st;
 	struct i18n_set *set;
 	const struct i18n *langs[EXPORT_MAX_LANGS];
-	struct html_site site; /* what every page shares; root and self vary */
+	size_t nlangs;
+	struct report_env renv;
+	json_t *todo; /* the service names of the current round */
+	size_t nworkers;
+	atomic_int failed; /* set by the first worker to fail: the others stop early */
+};
+
+/* One thread's own: a store, buffers, and the services its pages linked. */
+struct export_worker {
+	struct export *x;
+	size_t index; /* takes the ports and names whose position % nworkers is index */
+	struct store *st;
+	struct html_site site; /* root and self vary per page; services is this worker's */
 	struct strbuf page;    /* the page being rendered */
 	struct strbuf file;    /* its file name under the language directory */
+	struct export_stats stats;
+	struct err e;
+	int (*fn)(struct export_worker *w); /* what the thread runs, and its result */
+	int rc;
+	pthread_t tid;
 };
 
 /* ---- files ---- */
 
 static int
-export_write(struct export *x, const char *rel, const char *data, size_t len, struct err *e)
+export_write(struct export_worker *w, const char *rel, const char *data, size_t len)
 {
 	char path[EXPORT_PATH_MAX];
 	ssize_t n;
 	int fd;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", x->tmp, rel) >= sizeof(path))
-		return err_set(e, "%s/%s: path too long", x->cfg->dir, rel);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", w->x->tmp, rel) >= sizeof(path))
+		return err_set(&w->e, "%s/%s: path too long", w->x->cfg->dir, rel);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) == -1)
-		return err_internal(e, "%s: %s", path, strerror(errno));
+		return err_internal(&w->e, "%s: %s", path, strerror(errno));
 	for (; len > 0; data += n, len -= (size_t)n) {
 		if ((n = write(fd, data, len)) == -1 && errno == EINTR) {
 			n = 0;
 		} else if (n <= 0) {
-			err_internal(e, "%s: %s", path, n == -1 ? strerror(errno) : "short write");
+			err_internal(&w->e, "%s: %s", path,
+			             n == -1 ? strerror(errno) : "short write");
 			close(fd);
 			return -1;
 		}
-		x->stats->bytes += (unsigned long long)n;
+		w->stats.bytes += (unsigned long long)n;
 	}
 	if (close(fd) == -1)
-		return err_internal(e, "%s: %s", path, strerror(errno));
-	x->stats->files++;
+		return err_internal(&w->e, "%s: %s", path, strerror(errno));
+	w->stats.files++;
 	return 0;
 }
 
@@ -161,26 +188,30 @@ export_swap(struct export *x, struct err *e)
 /* ---- pages ---- */
 
 /* Render obj in language t as LANG/KIND/NAME.html, or LANG/index.html when kind is NULL. */
+
+/* ---- pages ---- */
+
+/* Render obj in language t as LANG/KIND/NAME.html, or LANG/index.html when kind is NULL. */
 static int
-export_page(struct export *x, const struct i18n *t, const char *kind, const char *name,
-            const json_t *obj, export_render render, struct err *e)
+export_page(struct export_worker *w, const struct i18n *t, const char *kind, const char *name,
+            const json_t *obj, export_render render)
 {
 	char rel[EXPORT_PATH_MAX];
-	struct html_site site = x->site;
-	struct html_ctx c = {.t = t, .langs = x->set, .site = &site};
+	struct html_site site = w->site;
+	struct html_ctx c = {.t = t, .langs = w->x->set, .site = &site};
 
-	strbuf_reset(&x->page);
-	strbuf_reset(&x->file);
-	if (html_site_file(&x->file, kind, name) == -1)
-		return err_set(e, "%s: the name is too long for a file", name);
+	strbuf_reset(&w->page);
+	strbuf_reset(&w->file);
+	if (html_site_file(&w->file, kind, name) == -1)
+		return err_set(&w->e, "%s: the name is too long for a file", name);
 	site.root = kind != NULL ? "../../" : "../";
-	site.self = x->file.buf;
-	if (render(&x->page, obj, &c) == -1)
-		return err_internal(e, "%s/%s: the page does not fit in %u bytes", i18n_code(t),
-		                    x->file.buf, ROUTES_BODY_LIMIT);
-	snprintf(rel, sizeof(rel), "%s/%s", i18n_code(t), x->file.buf);
-	x->stats->pages++;
-	return export_write(x, rel, x->page.buf, x->page.len, e);
+	site.self = w->file.buf;
+	if (render(&w->page, obj, &c) == -1)
+		return err_internal(&w->e, "%s/%s: the page does not fit in %u bytes", i18n_code(t),
+		                    w->file.buf, ROUTES_BODY_LIMIT);
+	snprintf(rel, sizeof(rel), "%s/%s", i18n_code(t), w->file.buf);
+	w->stats.pages++;
+	return export_write(w, rel, w->page.buf, w->page.len);
 }
 
 /* The not-found page's renderer, in export_render's shape. */
@@ -193,151 +224,211 @@ export_render_404(struct strbuf *out, const json_t *obj, const struct html_ctx *
 
 /* A page at the tree's root (index.html, 404.html) in the first language. */
 static int
-export_root_page(struct export *x, const char *file, const char *root, const json_t *obj,
-                 export_render render, struct err *e)
+export_root_page(struct export_worker *w, const char *file, const char *root, const json_t *obj,
+                 export_render render)
 {
-	struct html_site site = x->site;
-	struct html_ctx c = {.t = x->langs[0], .langs = x->set, .site = &site};
+	struct html_site site = w->site;
+	struct html_ctx c = {.t = w->x->langs[0], .langs = w->x->set, .site = &site};
 
 	site.root = root;
 	site.self = "index.html";
-	strbuf_reset(&x->page);
-	if (render(&x->page, obj, &c) == -1)
-		return err_internal(e, "%s: the page does not fit", file);
-	x->stats->pages++;
-	return export_write(x, file, x->page.buf, x->page.len, e);
+	strbuf_reset(&w->page);
+	if (render(&w->page, obj, &c) == -1)
+		return err_internal(&w->e, "%s: the page does not fit", file);
+	w->stats.pages++;
+	return export_write(w, file, w->page.buf, w->page.len);
 }
 
 /* Every language's page for one object. */
 static int
-export_all_langs(struct export *x, const char *kind, const char *name, const json_t *obj,
-                 export_render render, struct err *e)
+export_all_langs(struct export_worker *w, const char *kind, const char *name, const json_t *obj,
+                 export_render render)
 {
 	size_t i;
 
-	for (i = 0; i < x->stats->languages; i++)
-		if (export_page(x, x->langs[i], kind, name, obj, render, e) == -1)
+	for (i = 0; i < w->x->nlangs; i++)
+		if (export_page(w, w->x->langs[i], kind, name, obj, render) == -1)
 			return -1;
 	return 0;
 }
 
 static int
-export_json(struct export *x, const char *rel, const json_t *obj, struct err *e)
+export_json(struct export_worker *w, const char *rel, const json_t *obj)
 {
 	char *s = json_dumps(obj, JSON_INDENT(2)); /* as the API serves it (routes.c) */
 	int rc;
 
 	if (s == NULL)
-		return err_internal(e, "%s: out of memory", rel);
-	strbuf_reset(&x->page);
-	rc = strbuf_appends(&x->page, s) == 0 && strbuf_appendc(&x->page, '\n') == 0
-	         ? export_write(x, rel, x->page.buf, x->page.len, e)
-	         : err_internal(e, "%s: too large", rel);
+		return err_internal(&w->e, "%s: out of memory", rel);
+	strbuf_reset(&w->page);
+	rc = strbuf_appends(&w->page, s) == 0 && strbuf_appendc(&w->page, '\n') == 0
+	         ? export_write(w, rel, w->page.buf, w->page.len)
+	         : err_internal(&w->e, "%s: too large", rel);
 	free(s);
 	return rc;
 }
 
+/* A worker's share of the ports: its JSON report and its page in every language. */
 static int
-export_ports(struct export *x, struct err *e)
+export_ports(struct export_worker *w)
 {
-	struct report_env renv;
+	const struct export *x = w->x;
 	char num[16], rel[64];
 	struct query q;
 	json_t *rep;
 	long port;
-	int rc;
+	int rc = 0;
 
-	report_env_init(&renv);
-	renv.with_listening = 0; /* a publication: never this machine's listeners */
-	for (port = x->cfg->port_lo; port <= x->cfg->port_hi; port++) {
+	for (port = x->cfg->port_lo + (long)w->index; rc == 0 && port <= x->cfg->port_hi;
+	     port += (long)x->nworkers) {
+		if (atomic_load(&w->x->failed))
+			return 0; /* another worker's error is the one to report */
 		snprintf(num, sizeof(num), "%ld", port);
-		if (query_parse(num, &q, e) == -1 ||
-		    (rep = report_port(x->st, &q, &renv, e)) == NULL) {
-			err_prefix(e, "port %ld", port);
+		if (query_parse(num, &q, &w->e) == -1 ||
+		    (rep = report_port(w->st, &q, &x->renv, &w->e)) == NULL) {
+			err_prefix(&w->e, "port %ld", port);
 			return -1;
 		}
 		snprintf(rel, sizeof(rel), "api/v1/ports/%ld.json", port);
-		rc = export_json(x, rel, rep, e);
+		rc = export_json(w, rel, rep);
 		if (rc == 0)
-			rc = export_all_langs(x, "port", num, rep, html_port, e);
+			rc = export_all_langs(w, "port", num, rep, html_port);
 		json_decref(rep);
-		if (rc == -1)
-			return -1;
 	}
+	return rc;
+}
+
+/*
+ * A worker's share of this round's service names.  A name the report
+ * layer does not know gets the not-found page, as the server would answer.
+ */
+static int
+export_services(struct export_worker *w)
+{
+	const struct export *x = w->x;
+	const char *name;
+	json_t *obj;
+	size_t i;
+	int rc = 0;
+
+	for (i = w->index; rc == 0 && i < json_array_size(x->todo); i += x->nworkers) {
+		if (atomic_load(&w->x->failed))
+			return 0;
+		name = json_string_value(json_array_get(x->todo, i));
+		if ((obj = pages_service(w->st, name, &w->e)) == NULL) {
+			if (w->e.kind != ERR_INPUT)
+				return -1;
+			w->e = (struct err){0}; /* not an error of the export's */
+		}
+		rc = export_all_langs(w, "service", name, obj,
+		                      obj ? html_service : export_render_404);
+		json_decref(obj);
+	}
+	return rc;
+}
+
+/* ---- workers ---- */
+
+static void *
+export_thread(void *arg)
+{
+	struct export_worker *w = arg;
+
+	if ((w->rc = w->fn(w)) == -1)
+		atomic_store(&w->x->failed, 1);
+	return NULL;
+}
+
+/*
+ * Run fn on every worker, each on a thread of its own but the first, which
+ * runs here.  A worker whose thread cannot start runs here too, so every
+ * share is done either way.  -1 with the first worker's error in e.
+ */
+static int
+export_parallel(struct export *x, struct export_worker *ws, int (*fn)(struct export_worker *w),
+                struct err *e)
+{
+	size_t i, started;
+
+	for (i = 0; i < x->nworkers; i++)
+		ws[i].fn = fn;
+	for (started = 1; started < x->nworkers; started++)
+		if (pthread_create(&ws[started].tid, NULL, export_thread, &ws[started]) != 0)
+			break;
+	export_thread(&ws[0]);
+	for (i = started; i < x->nworkers; i++)
+		export_thread(&ws[i]);
+	for (i = 1; i < started; i++)
+		pthread_join(ws[i].tid, NULL);
+	for (i = 0; i < x->nworkers; i++)
+		if (ws[i].rc == -1) {
+			*e = ws[i].e;
+			return -1;
+		}
 	return 0;
 }
 
+/*
+ * Each round renders the service names linked so far and not yet
+ * written, which the workers' pages collected in their own sets.  A
+ * service page could link more names, so rounds go on until one finds
+ * none new.
+ */
 static int
-export_index_and_ranges(struct export *x, struct err *e)
+export_all_services(struct export *x, struct export_worker *ws, struct err *e)
+{
+	json_t *done = json_object(), *v;
+	const char *name;
+	size_t i;
+	int rc = done != NULL && (x->todo = json_array()) != NULL ? 0 : -1;
+
+	while (rc == 0) {
+		json_array_clear(x->todo);
+		for (i = 0; rc == 0 && i < x->nworkers; i++)
+			json_object_foreach(ws[i].site.services, name, v)
+			{
+				if (json_object_get(done, name) == NULL &&
+				    (json_array_append_new(x->todo, json_string(name)) == -1 ||
+				     json_object_set(done, name, json_true()) == -1))
+					rc = -1;
+			}
+		if (rc == -1)
+			err_internal(e, "out of memory");
+		if (rc == -1 || json_array_size(x->todo) == 0)
+			break;
+		rc = export_parallel(x, ws, export_services, e);
+	}
+	if (rc == -1 && e->kind == ERR_NONE)
+		err_internal(e, "out of memory");
+	json_decref(done);
+	return rc;
+}
+
+static int
+export_index_and_ranges(struct export_worker *w)
 {
 	static const char *const ranges[] = {"well-known", "registered", "dynamic"};
 	json_t *obj;
 	size_t i;
 	int rc;
 
-	if ((obj = pages_index(x->st, ROUTES_MOST_COMMON, e)) == NULL)
+	if ((obj = pages_index(w->st, ROUTES_MOST_COMMON, &w->e)) == NULL)
 		return -1;
-	rc = export_all_langs(x, NULL, NULL, obj, html_index, e);
+	rc = export_all_langs(w, NULL, NULL, obj, html_index);
 	if (rc == 0)
-		rc = export_root_page(x, "index.html", "", obj, html_index, e);
+		rc = export_root_page(w, "index.html", "", obj, html_index);
 	json_decref(obj);
 	for (i = 0; rc == 0 && i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		if ((obj = pages_range(x->st, ranges[i], e)) == NULL)
+		if ((obj = pages_range(w->st, ranges[i], &w->e)) == NULL)
 			return -1;
-		rc = export_all_langs(x, "range", ranges[i], obj, html_range, e);
+		rc = export_all_langs(w, "range", ranges[i], obj, html_range);
 		json_decref(obj);
 	}
 	return rc;
 }
 
-/*
- * A page for every service name linked so far.  A service page could link
- * more names, so this runs until a round adds none.  A name the report
- * layer does not know gets the not-found page, as the server would answer.
- */
 static int
-export_services(struct export *x, struct err *e)
-{
-	json_t *done = json_object(), *todo = json_array(), *obj, *v;
-	const char *name;
-	size_t i;
-	int rc = done && todo ? 0 : err_internal(e, "out of memory");
-
-	while (rc == 0) {
-		json_array_clear(todo);
-		json_object_foreach(x->site.services, name, v)
-		{
-			if (json_object_get(done, name) == NULL &&
-			    (json_array_append_new(todo, json_string(name)) == -1 ||
-			     json_object_set(done, name, json_true()) == -1))
-				rc = err_internal(e, "out of memory");
-		}
-		if (rc == -1 || json_array_size(todo) == 0)
-			break;
-		json_array_foreach(todo, i, v)
-		{
-			name = json_string_value(v);
-			if ((obj = pages_service(x->st, name, e)) == NULL) {
-				if (e->kind != ERR_INPUT) {
-					rc = -1;
-					break;
-				}
-				*e = (struct err){0}; /* not an error of the export's */
-			}
-			rc = export_all_langs(x, "service", name, obj,
-			                      obj ? html_service : export_render_404, e);
-			json_decref(obj);
-			if (rc == -1)
-				break;
-		}
-	}
-	json_decref(done);
-	json_decref(todo);
-	return rc;
-}
-
-static int
-export_assets(struct export *x, struct err *e)
+export_assets(struct export_worker *w)
 {
 	size_t i;
 
@@ -345,7 +436,7 @@ export_assets(struct export *x, struct err *e)
 		const struct asset *a = assets_at(i);
 
 		/* a->path is "/assets/NAME": the tree has the same layout. */
-		if (export_write(x, a->path + 1, (const char *)a->data, a->len, e) == -1)
+		if (export_write(w, a->path + 1, (const char *)a->data, a->len) == -1)
 			return -1;
 	}
 	return 0;
@@ -380,14 +471,12 @@ export_pick_langs(struct export *x, struct err *e)
 				break;
 		}
 	}
-	x->stats->languages = n;
-	x->site.langs = x->langs;
-	x->site.nlangs = n;
+	x->nlangs = n;
 	return 0;
 }
 
 static int
-export_tree(struct export *x, struct err *e)
+export_dirs(struct export *x, struct err *e)
 {
 	static const char *const kinds[] = {"port", "range", "service"};
 	char rel[128];
@@ -396,7 +485,7 @@ export_tree(struct export *x, struct err *e)
 	if (export_mkdir(x, "assets", e) == -1 || export_mkdir(x, "api", e) == -1 ||
 	    export_mkdir(x, "api/v1", e) == -1 || export_mkdir(x, "api/v1/ports", e) == -1)
 		return -1;
-	for (i = 0; i < x->stats->languages; i++) {
+	for (i = 0; i < x->nlangs; i++) {
 		if (export_mkdir(x, i18n_code(x->langs[i]), e) == -1)
 			return -1;
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
@@ -405,20 +494,80 @@ export_tree(struct export *x, struct err *e)
 				return -1;
 		}
 	}
-	if (export_assets(x, e) == -1 || export_index_and_ranges(x, e) == -1 ||
-	    export_ports(x, e) == -1 || export_services(x, e) == -1)
+	return 0;
+}
+
+static int
+export_tree(struct export *x, struct export_worker *ws, struct err *e)
+{
+	static const char marker[] = "portolan static export\n";
+	struct export_worker *w = &ws[0]; /* the pages written here, one thread */
+
+	if (export_dirs(x, e) == -1)
+		return -1;
+	if (export_assets(w) == -1 || export_index_and_ranges(w) == -1) {
+		*e = w->e;
+		return -1;
+	}
+	if (export_parallel(x, ws, export_ports, e) == -1 || export_all_services(x, ws, e) == -1)
 		return -1;
 	/* Root-absolute links: a host serves 404.html for a missing file at any depth. */
-	if (export_root_page(x, "404.html", "/", NULL, export_render_404, e) == -1)
+	if (export_root_page(w, "404.html", "/", NULL, export_render_404) == -1 ||
+	    export_write(w, EXPORT_MARKER, marker, strlen(marker)) == -1) {
+		*e = w->e;
 		return -1;
-	return export_write(x, EXPORT_MARKER, "portolan static export\n",
-	                    strlen("portolan static export\n"), e);
+	}
+	return 0;
+}
+
+/* Every worker's store, buffers and service set; -1 with e filled. */
+static int
+export_workers_open(struct export *x, struct export_worker *ws, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < x->nworkers; i++) {
+		struct export_worker *w = &ws[i];
+
+		*w = (struct export_worker){.x = x, .index = i};
+		strbuf_init(&w->page, ROUTES_BODY_LIMIT);
+		strbuf_init(&w->file, EXPORT_PATH_MAX);
+		w->site = (struct html_site){.port_lo = x->cfg->port_lo,
+		                             .port_hi = x->cfg->port_hi,
+		                             .langs = x->langs,
+		                             .nlangs = x->nlangs,
+		                             .services = json_object()};
+		if (w->site.services == NULL)
+			return err_internal(e, "out of memory");
+		if (store_open(x->cfg->db, &w->st, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+export_workers_close(struct export *x, struct export_worker *ws, struct export_stats *stats)
+{
+	size_t i;
+
+	for (i = 0; i < x->nworkers; i++) {
+		stats->pages += ws[i].stats.pages;
+		stats->files += ws[i].stats.files;
+		stats->bytes += ws[i].stats.bytes;
+		strbuf_free(&ws[i].page);
+		strbuf_free(&ws[i].file);
+		json_decref(ws[i].site.services);
+		if (ws[i].st != NULL)
+			store_close(ws[i].st);
+	}
 }
 
 int
 export_site(const struct export_cfg *cfg, struct export_stats *stats, struct err *e)
 {
-	struct export x = {.cfg = cfg, .stats = stats};
+	struct export x = {.cfg = cfg};
+	struct export_worker *ws = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
@@ -431,35 +580,37 @@ export_site(const struct export_cfg *cfg, struct export_stats *stats, struct err
 		return err_set(e, "%s: path too long", cfg->dir);
 	if (i18n_load(cfg->podir, &x.set, e) == -1)
 		return -1;
-	if (export_pick_langs(&x, e) == -1 || store_open(cfg->db, &x.st, e) == -1)
+	if (export_pick_langs(&x, e) == -1)
 		goto out;
-	x.site.port_lo = cfg->port_lo;
-	x.site.port_hi = cfg->port_hi;
-	if ((x.site.services = json_object()) == NULL) {
+	x.nworkers = cfg->threads > 0 ? cfg->threads : ncpu > 0 ? (size_t)ncpu : 1;
+	if (x.nworkers > EXPORT_MAX_THREADS)
+		x.nworkers = EXPORT_MAX_THREADS;
+	report_env_init(&x.renv);
+	x.renv.with_listening = 0; /* a publication: never this machine's listeners */
+	if ((ws = calloc(x.nworkers, sizeof(*ws))) == NULL) {
 		err_internal(e, "out of memory");
 		goto out;
 	}
-	strbuf_init(&x.page, ROUTES_BODY_LIMIT);
-	strbuf_init(&x.file, EXPORT_PATH_MAX);
+	if (export_workers_open(&x, ws, e) == -1)
+		goto out_workers;
 	if (mkdtemp(x.tmp) == NULL) {
 		err_internal(e, "%s: cannot create a directory beside it: %s", cfg->dir,
 		             strerror(errno));
-		goto out_bufs;
+		goto out_workers;
 	}
-	if (chmod(x.tmp, 0755) == -1 || export_tree(&x, e) == -1 || export_swap(&x, e) == -1) {
+	if (chmod(x.tmp, 0755) == -1 || export_tree(&x, ws, e) == -1 || export_swap(&x, e) == -1) {
 		if (e->kind == ERR_NONE)
 			err_internal(e, "%s: %s", x.tmp, strerror(errno));
 		export_remove_tree(x.tmp);
-		goto out_bufs;
+		goto out_workers;
 	}
 	rc = 0;
-out_bufs:
-	strbuf_free(&x.page);
-	strbuf_free(&x.file);
+out_workers:
+	export_workers_close(&x, ws, stats);
+	free(ws);
 out:
-	json_decref(x.site.services);
-	if (x.st != NULL)
-		store_close(x.st);
+	stats->languages = x.nlangs;
+	json_decref(x.todo);
 	i18n_free(x.set);
 	return rc;
 }

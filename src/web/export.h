@@ -37,6 +37,7 @@ struct export_cfg {
 	    *langs;   /* "all", or codes separated by commas: "en,ko" (the first is the root's) */
 	long port_lo; /* the ports that get a page, 0-65535 at most */
 	long port_hi;
+	size_t threads; /* workers, each with its own connection; 0: one per CPU (16 at most) */
 };
 
 struct export_stats {

@@ -118,6 +118,16 @@ def test_every_language_has_its_directory_and_menu(npm_db, tmp_path):
     assert root.lang == "en" and "en/range/registered.html" in root.links
 
 
+def test_threads_write_the_same_tree(npm_db, tmp_path):
+    trees = []
+    for n in ("1", "3"):
+        site, _ = export(tmp_path, "--db", npm_db, "--ports", "3100-3140", "--lang", "en,de",
+                         "--threads", n, name=f"t{n}")
+        trees.append({str(f.relative_to(site)): f.read_bytes()
+                      for f in site.rglob("*") if f.is_file()})
+    assert len(trees[0]) > 100 and trees[0] == trees[1]
+
+
 def test_a_service_name_with_a_slash_gets_a_file(npm_db, tmp_path):
     site, _ = export(tmp_path, "--db", npm_db, "--ports", "211-211")
     f = site / "en" / "service" / "914c%2Fg.html"
@@ -148,6 +158,7 @@ def test_export_replaces_its_own_tree_only(npm_db, tmp_path):
     (["--lang", "en,"], "not a list of language codes"),
     (["--ports", "5-3"], "not LO-HI"),
     (["--ports", "70000"], "not LO-HI"),
+    (["--threads", "0"], "--threads takes 1 to 16"),
 ])
 def test_bad_options_are_refused(npm_db, tmp_path, args, message):
     _, p = export(tmp_path, "--db", npm_db, *args, check=2)
