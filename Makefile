@@ -88,7 +88,7 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # nettle is referenced only by the server's vote writer, so the static
 # link takes nothing from it for portolan.
 #
-# portolan-serve (which `portolan serve` and `portolan update` exec, see
+# portolan-serve (which serve, export and a downloading update exec, see
 # src/web/main.c) stays dynamic: libmicrohttpd and GnuTLS have no static
 # archives here, and libcurl's resolver thread crashes in a static program.  It still
 # links SQLite, jansson, expat and libunistring statically.  The sanitizer

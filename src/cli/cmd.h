@@ -9,6 +9,8 @@ int cmd_lookup(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_free(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+/* The same in the static portolan: a download execs portolan-serve's cmd_update(). */
+int cmd_update_static(int argc, char **argv);
 int cmd_check_data(int argc, char **argv);
 int cmd_feedback(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "registry/download.h"
 #include "registry/update.h"
 #include "render/render.h"
 
@@ -35,8 +36,13 @@ static const char cmd_update_usage[] =
     "\n"
     "Exit status: 0 updated, 2 bad input (nothing changed), 3 internal error.\n";
 
-int
-cmd_update(int argc, char **argv)
+/*
+ * in_process_download 0 (the static portolan): a download runs in
+ * portolan-serve instead, as libcurl's resolver thread crashes in a static
+ * program (src/web/main.c); imports of files stay here.
+ */
+static int
+cmd_update_run(int argc, char **argv, int in_process_download)
 {
 	static const struct option opts[] = {
 	    {"from", required_argument, NULL, 'f'},
@@ -102,6 +108,8 @@ cmd_update(int argc, char **argv)
 		return cli_usage_error(argv[0], "give --from or --npm, not both");
 	if (!plan.from && !plan.npm_dir)
 		plan.from = UPDATE_IANA_URL;
+	if (!in_process_download && plan.from && download_is_url(plan.from))
+		return cli_exec_companion("portolan-serve", argc, argv);
 	plan.data_dir = no_data ? NULL : cli_data_dir(data);
 	if (cli_db_path(co.db, path, sizeof(path), &e) == -1)
 		return cli_fail(argv[0], &e);
@@ -124,4 +132,16 @@ cmd_update(int argc, char **argv)
 		       path, res.records, res.people, res.aliases, res.curated, res.registry_source,
 		       res.registry_as_of[0] ? res.registry_as_of : "an unknown date");
 	return CLI_FOUND;
+}
+
+int
+cmd_update(int argc, char **argv)
+{
+	return cmd_update_run(argc, argv, 1);
+}
+
+int
+cmd_update_static(int argc, char **argv)
+{
+	return cmd_update_run(argc, argv, 0);
 }

@@ -20,8 +20,9 @@
 /*
  * The commands that need a dynamically linked program run in
  * portolan-serve instead of this one (see src/web/main.c): the server and
- * the export (libmicrohttpd, md4c), and update, whose downloads load
- * libcurl, which resolves host names on a thread of its own.
+ * the export (libmicrohttpd, md4c).  update does the same when it
+ * downloads (cmd_update_static()): libcurl resolves host names on a
+ * thread of its own.
  */
 static int
 cmd_dynamic_exec(int argc, char **argv)
@@ -43,7 +44,7 @@ static const struct command commands[] = {
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
-    {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
+    {"update", cmd_update_static, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
     {"serve", cmd_dynamic_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
     {"export", cmd_dynamic_exec, "the whole website as static files, for any static host"},

@@ -1,11 +1,12 @@
 /*
  * web/main.c - the entry point of portolan-serve, portolan's dynamically
  * linked half: the web server, the static export of the same pages, and
- * update.
+ * update's downloads.
  *
- * `portolan serve`, `portolan export` and `portolan update` exec this
- * program with argv[0] "serve", "export" or "update" (cmd_dynamic_exec()
- * in src/cli/main.c).  Two binaries because each half needs what the
+ * `portolan serve` and `portolan export` exec this program with argv[0]
+ * "serve" or "export" (cmd_dynamic_exec() in src/cli/main.c), and
+ * `portolan update` with "update" when it downloads (cmd_update_static()
+ * in src/cli/cmd_update.c).  Two binaries because each half needs what the
  * other must not have:
  *   - portolan is one static PIE, so a lookup maps no shared library
  *     (see the Makefile).  A static program may dlopen() libraries, but a

@@ -233,6 +233,25 @@ def test_download_from_a_host_name(tmp_path):
         srv.server_close()
 
 
+def test_only_a_download_needs_portolan_serve(web, tmp_path):
+    """portolan alone (without portolan-serve beside it) imports files; a
+    download is handed to portolan-serve, and without it says so."""
+    alone = tmp_path / "bin" / "portolan"
+    alone.parent.mkdir()
+    shutil.copy(BIN, alone)
+    xml = tmp_path / "r.xml"
+    xml.write_bytes(SMALL_XML)
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run([alone, "update", "--from", xml, "--no-system", "--no-data", "--quiet",
+                        "--db", tmp_path / "a.db"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    routes, base = web
+    routes["/r.xml"] = (200, {}, SMALL_XML)
+    p = subprocess.run([alone, "update", "--from", base + "/r.xml", "--no-system", "--no-data",
+                        "--db", tmp_path / "b.db"], capture_output=True, text=True, env=env)
+    assert p.returncode == 3 and "portolan-serve" in p.stderr, (p.returncode, p.stderr)
+
+
 def test_download_decodes_gzip(web, tmp_path):
     routes, base = web
     routes["/r.xml"] = (200, {"Content-Encoding": "gzip"}, gzip.compress(SMALL_XML))
