@@ -188,10 +188,6 @@ export_swap(struct export *x, struct err *e)
 /* ---- pages ---- */
 
 /* Render obj in language t as LANG/KIND/NAME.html, or LANG/index.html when kind is NULL. */
-
-/* ---- pages ---- */
-
-/* Render obj in language t as LANG/KIND/NAME.html, or LANG/index.html when kind is NULL. */
 static int
 export_page(struct export_worker *w, const struct i18n *t, const char *kind, const char *name,
             const json_t *obj, export_render render)
@@ -392,13 +388,11 @@ export_all_services(struct export *x, struct export_worker *ws, struct err *e)
 				     json_object_set(done, name, json_true()) == -1))
 					rc = -1;
 			}
-		if (rc == -1)
-			err_internal(e, "out of memory");
 		if (rc == -1 || json_array_size(x->todo) == 0)
 			break;
 		rc = export_parallel(x, ws, export_services, e);
 	}
-	if (rc == -1 && e->kind == ERR_NONE)
+	if (rc == -1 && e->kind == ERR_NONE) /* not a worker's error: a set or list failed */
 		err_internal(e, "out of memory");
 	json_decref(done);
 	return rc;
