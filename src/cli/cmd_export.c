@@ -3,6 +3,7 @@
  * (src/web/export.h), built into the site's binary with `serve`.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -23,7 +24,7 @@ static const char cmd_export_usage[] =
     "server: search, the vote, and this machine's listeners.\n"
     "\n"
     "DIR is replaced in one step when it is empty or an earlier export; any other\n"
-    "existing DIR is refused.\n"
+    "existing DIR is refused.  Interrupted (SIGINT, SIGTERM), it leaves DIR as it was.\n"
     "\n"
     "  --lang LIST    all, or language codes separated by commas (default en);\n"
     "                 the first one's pages are also at DIR/index.html\n"
@@ -34,6 +35,20 @@ static const char cmd_export_usage[] =
     "  --quiet        no summary line\n"
     "\n"
     "Exit status: 0 written, 2 bad input, 3 internal error.\n";
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the export cleanly: the workers see the
+ * flag between pages, the temporary tree is removed and DIR stays as it
+ * was.  A signal handler can only reach a flag like this one.
+ */
+static volatile sig_atomic_t cmd_export_stop;
+
+static void
+cmd_export_on_signal(int sig)
+{
+	(void)sig;
+	cmd_export_stop = 1;
+}
 
 int
 cmd_export(int argc, char **argv)
@@ -50,6 +65,7 @@ cmd_export(int argc, char **argv)
 	struct export_cfg cfg = {.langs = "en", .port_lo = 0, .port_hi = 65535};
 	struct cli_opts co = {0};
 	struct export_stats stats;
+	struct sigaction sa = {0};
 	struct timespec t0, t1;
 	struct err e = {0};
 	char db[4096], po[4200];
@@ -89,6 +105,13 @@ cmd_export(int argc, char **argv)
 	cfg.db = db;
 	cfg.podir = po;
 	cfg.dir = argv[optind];
+	cfg.stop = &cmd_export_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = cmd_export_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (export_site(&cfg, &stats, &e) == -1)
 		return cli_fail(argv[0], &e);

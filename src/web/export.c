@@ -78,6 +78,25 @@ struct export_worker {
 	pthread_t tid;
 };
 
+/*
+ * 1 when this worker should stop: another failed (its error is the one to
+ * report; w->e stays clear), or a signal asked the export to stop (w->e
+ * says so).
+ */
+static int
+export_stopping(struct export_worker *w)
+{
+	const volatile sig_atomic_t *stop = w->x->cfg->stop;
+
+	if (atomic_load(&w->x->failed))
+		return 1;
+	if (stop != NULL && *stop) {
+		err_internal(&w->e, "interrupted; %s is as it was", w->x->cfg->dir);
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- files ---- */
 
 static int
@@ -277,8 +296,8 @@ export_ports(struct export_worker *w)
 
 	for (port = x->cfg->port_lo + (long)w->index; rc == 0 && port <= x->cfg->port_hi;
 	     port += (long)x->nworkers) {
-		if (atomic_load(&w->x->failed))
-			return 0; /* another worker's error is the one to report */
+		if (export_stopping(w))
+			return w->e.kind == ERR_NONE ? 0 : -1;
 		snprintf(num, sizeof(num), "%ld", port);
 		if (query_parse(num, &q, &w->e) == -1 ||
 		    (rep = report_port(w->st, &q, &x->renv, &w->e)) == NULL) {
@@ -308,8 +327,8 @@ export_services(struct export_worker *w)
 	int rc = 0;
 
 	for (i = w->index; rc == 0 && i < json_array_size(x->todo); i += x->nworkers) {
-		if (atomic_load(&w->x->failed))
-			return 0;
+		if (export_stopping(w))
+			return w->e.kind == ERR_NONE ? 0 : -1;
 		name = json_string_value(json_array_get(x->todo, i));
 		if ((obj = pages_service(w->st, name, &w->e)) == NULL) {
 			if (w->e.kind != ERR_INPUT)

@@ -25,6 +25,7 @@
 #ifndef PORTOLAN_EXPORT_H
 #define PORTOLAN_EXPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -38,6 +39,9 @@ struct export_cfg {
 	long port_lo; /* the ports that get a page, 0-65535 at most */
 	long port_hi;
 	size_t threads; /* workers, each with its own connection; 0: one per CPU (16 at most) */
+	/* Set (by a signal handler) to give up: the tree is removed, DIR untouched.  May be NULL.
+	 */
+	const volatile sig_atomic_t *stop;
 };
 
 struct export_stats {

@@ -5,11 +5,14 @@ import html.parser
 import json
 import os
 import pathlib
+import signal
+import subprocess
+import time
 import urllib.parse
 
 import pytest
 
-from conftest import run
+from conftest import BIN, run
 from test_web import Server
 
 LANGS = ["en", "hi", "id", "sv", "ko", "de", "fr", "es", "pt", "ja", "zh-Hans", "ru"]
@@ -150,6 +153,24 @@ def test_export_replaces_its_own_tree_only(npm_db, tmp_path):
     _, p = export(tmp_path, "--db", tmp_path / "file", name="other", check=2)
     assert not (tmp_path / "other").exists()
     assert not [x for x in os.listdir(tmp_path) if ".tmp-" in x]
+
+
+def test_an_interrupted_export_leaves_dir_as_it_was(npm_db, tmp_path):
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "3100-3100")
+    before = sorted(str(f.relative_to(site)) for f in site.rglob("*"))
+    p = subprocess.Popen([BIN, "export", "--db", str(npm_db), "--lang", "all", str(site)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until it is writing ports (its temporary tree has some), then interrupt.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(
+            len(list((t / "api/v1/ports").glob("*.json"))) > 20
+            for t in tmp_path.glob("site.tmp-*") if (t / "api/v1/ports").is_dir()):
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 3 and "interrupted" in err, (p.returncode, err)
+    assert sorted(str(f.relative_to(site)) for f in site.rglob("*")) == before
+    assert not list(tmp_path.glob("site.tmp-*"))
 
 
 @pytest.mark.parametrize("args,message", [
