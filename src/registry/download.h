@@ -17,7 +17,12 @@
 
 /* 1 when s looks like a URL we would download rather than a path. */
 int download_is_url(const char *s);
-/* Download url into fd; progress on stderr when show_progress.  -1 with e on failure. */
-int download_to_fd(const char *url, int fd, int show_progress, struct err *e);
+/*
+ * Download url into fd; progress on stderr when show_progress.  ca_file
+ * (may be NULL): the certificate authorities to trust instead of the
+ * system's, for a private mirror or a TLS-inspecting proxy.  -1 with e on
+ * failure.
+ */
+int download_to_fd(const char *url, int fd, int show_progress, const char *ca_file, struct err *e);
 
 #endif

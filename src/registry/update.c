@@ -245,7 +245,7 @@ update_download(const struct update_plan *plan, char *path, size_t len, struct e
 	unlink(path);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
 		return err_internal(e, "%s: %s", path, strerror(errno));
-	if (download_to_fd(plan->from, fd, plan->progress, e) == -1) {
+	if (download_to_fd(plan->from, fd, plan->progress, plan->ca_file, e) == -1) {
 		close(fd);
 		unlink(path);
 		return -1;

@@ -30,6 +30,7 @@ struct update_plan {
 	const char *etc_services;  /* likewise */
 	const char *data_dir;      /* curated data; NULL to skip */
 	int progress;              /* download progress on stderr */
+	const char *ca_file; /* CAs to trust for the download instead of the system's, or NULL */
 };
 
 struct update_result {

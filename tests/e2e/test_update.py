@@ -312,27 +312,41 @@ def test_download_larger_than_the_cap_is_refused(web, live):
     refused(live, base + "/declared.xml", r"declared\.xml: download failed")
 
 
-def test_download_from_an_unverifiable_https_server_is_refused(live, tmp_path):
-    # A self-signed certificate: TLS runs (libcurl, loaded into the static
-    # binary with dlopen) and the certificate check refuses the server.
+@pytest.fixture
+def https_self_signed(tmp_path):
+    """A loopback HTTPS server with a self-signed certificate: (URL of r.xml, cert file)."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed (scripts/setup.sh installs it)")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Routes)
     srv.routes = {"/r.xml": (200, {}, SMALL_XML)}
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(str(cert), str(key))
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        url = f"https://127.0.0.1:{srv.server_address[1]}/r.xml"
-        refused(live, url, r"r\.xml: download failed: .*[Cc]ertificate")
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    yield f"https://127.0.0.1:{srv.server_address[1]}/r.xml", cert
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_download_from_an_unverifiable_https_server_is_refused(live, https_self_signed):
+    # TLS runs (libcurl, loaded with dlopen) and the certificate check refuses the server.
+    url, _ = https_self_signed
+    refused(live, url, r"r\.xml: download failed: .*[Cc]ertificate")
+
+
+def test_ca_file_trusts_a_server_the_system_does_not(https_self_signed, tmp_path):
+    # Behind a TLS-inspecting proxy, or a private mirror: --ca-file names the CA to trust.
+    url, cert = https_self_signed
+    db = tmp_path / "d.db"
+    run("update", "--from", url, "--ca-file", cert, "--no-system", "--no-data", "--quiet", db=db,
+        check=0)
+    assert report("3516", db)["found"] is True
+    p = run("update", "--from", url, "--ca-file", tmp_path / "none.pem", db=db, check=2)
+    assert "none.pem" in p.stderr
 
 
 def test_npm_default_snapshot(npm_db):
