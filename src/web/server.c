@@ -48,6 +48,7 @@
 
 #include "assets.h"
 #include "cache.h"
+#include "headers.h"
 #include "metrics.h"
 #include "params.h"
 #include "render/i18n.h"
@@ -344,30 +345,6 @@ server_pool_close(struct server_pool *p)
 
 /* ---- building responses ------------------------------------------------------------------ */
 
-/* 1 when Accept-Encoding allows gzip: a "gzip" or "*" element whose q is not 0. */
-static int
-server_accepts_gzip(const char *ae)
-{
-	const char *p, *q;
-	size_t n;
-
-	for (p = ae; p != NULL && *p; p += strcspn(p, ",")) {
-		p += strspn(p, " \t,");
-		n = strcspn(p, " \t;,");
-		if (!(n == 4 && strncasecmp(p, "gzip", 4) == 0) && !(n == 1 && *p == '*'))
-			continue;
-		q = p + n;
-		q += strspn(q, " \t");
-		if (*q == ';') {
-			q += 1 + strspn(q + 1, " \t");
-			if ((*q == 'q' || *q == 'Q') && q[1] == '=' && strtod(q + 2, NULL) <= 0.0)
-				continue;
-		}
-		return 1;
-	}
-	return 0;
-}
-
 static int
 server_compressible(const char *type)
 {
@@ -609,7 +586,7 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 	c->lang_code = i18n_code(c->r.lang);
 	accept = server_header(rq->conn, "Accept");
 	c->r.want_json = accept != NULL && strstr(accept, "application/json") != NULL;
-	c->gzip = server_accepts_gzip(server_header(rq->conn, "Accept-Encoding"));
+	c->gzip = headers_accept_gzip(server_header(rq->conn, "Accept-Encoding"));
 	c->inm = server_header(rq->conn, "If-None-Match");
 	if (rq->uri_too_long)
 		return server_error(c, 414, "request target too long"), -1;

@@ -412,6 +412,12 @@ def test_gzip_when_accepted(serve):
     assert "accept-encoding" in h["vary"].lower()
     _, h, body = s.get("/port/3516", {"Accept-Encoding": "gzip;q=0"})
     assert "content-encoding" not in h and body == plain
+    # RFC 9110: an explicit gzip element decides; "*" speaks only for codings not named.
+    for ae, want in [("gzip;q=0, *", False), ("*, gzip;q=0", False), ("*", True),
+                     ("*;q=0", False), ("identity;q=0, *", True), ("x-gzip", True),
+                     ("GZIP;Q=0.5", True), ("br", False), ("*;q=0, gzip", True)]:
+        _, h, _ = s.get("/port/3516", {"Accept-Encoding": ae})
+        assert (h.get("content-encoding") == "gzip") is want, ae
 
 
 def test_language_by_header_and_parameter(serve):
