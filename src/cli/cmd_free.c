@@ -12,7 +12,6 @@
 #include "cmd.h"
 #include "render/render.h"
 #include "report/freeports.h"
-#include "util/portnum.h"
 
 static const char cmd_free_usage[] =
     "usage: portolan free [--count N] [--near PORT] [--range LO-HI] [--no-machine]\n"
@@ -47,29 +46,21 @@ cmd_free(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts co = {.color = 1};
-	struct freeports_query q = {.lo = 0, .hi = 49151, .near = -1, .count = 5, .machine = 1};
+	struct freeports_query q = FREEPORTS_QUERY_DEFAULT;
 	struct store *st;
 	struct err e = {0};
 	int c, rc = CLI_FOUND;
-	char *end;
 	json_t *res;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":jd:n:N:r:MCh", opts, NULL)) != -1) {
-		if (c == 'n') {
-			q.count = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || q.count < 1 || q.count > FREEPORTS_MAX_COUNT)
-				return cli_usage_error(argv[0], "--count takes 1 to %d",
-				                       FREEPORTS_MAX_COUNT);
-		} else if (c == 'N') {
-			if (portnum_parse(optarg, strlen(optarg), &q.near) != PORTNUM_OK)
-				return cli_usage_error(
-				    argv[0], "--near: \"%s\" is not a port (0-65535)", optarg);
-		} else if (c == 'r') {
-			if (strchr(optarg, '-') == NULL ||
-			    portnum_parse_range(optarg, &q.lo, &q.hi) == -1 || q.lo < 1)
-				return cli_usage_error(
-				    argv[0], "--range: \"%s\" is not LO-HI within 1-65535", optarg);
+		if (c == 'n' || c == 'N' || c == 'r') {
+			const char *name = c == 'n' ? "count" : c == 'N' ? "near" : "range";
+			char label[16];
+
+			snprintf(label, sizeof(label), "--%s", name);
+			if (freeports_option(&q, name, optarg, label, &e) == -1)
+				return cli_usage_error(argv[0], "%s", e.msg);
 		} else if (c == 'M') {
 			q.machine = 0;
 		} else if (cli_option(c, &co, cmd_free_usage, argc, argv, &rc) < 0) {

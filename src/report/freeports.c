@@ -17,6 +17,7 @@
 #include "machine/sockets.h"
 #include "range.h"
 #include "registry/model.h"
+#include "util/portnum.h"
 
 #define FREEPORTS_SCHEMA "portolan.free/1"
 
@@ -272,4 +273,30 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	if (res == NULL)
 		err_internal(e, "free: out of memory");
 	return res;
+}
+
+int
+freeports_option(struct freeports_query *q, const char *name, const char *value, const char *label,
+                 struct err *e)
+{
+	char *end;
+	long n;
+
+	if (strcmp(name, "count") == 0) {
+		n = strtol(value, &end, 10);
+		if (*end || end == value || value[0] == '-' || n < 1 || n > FREEPORTS_MAX_COUNT)
+			return err_set(e, "%s takes 1 to %d", label, FREEPORTS_MAX_COUNT);
+		q->count = (int)n;
+	} else if (strcmp(name, "near") == 0) {
+		if (portnum_parse(value, strlen(value), &q->near) != PORTNUM_OK)
+			return err_set(e, "%s: \"%.32s\" is not a port (0-65535)", label, value);
+	} else if (strcmp(name, "range") == 0) {
+		if (strchr(value, '-') == NULL ||
+		    portnum_parse_range(value, &q->lo, &q->hi) == -1 || q->lo < 1)
+			return err_set(e, "%s: \"%.32s\" is not LO-HI within 1-65535", label,
+			               value);
+	} else {
+		return err_set(e, "%s: no such option", label);
+	}
+	return 0;
 }

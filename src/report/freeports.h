@@ -36,6 +36,21 @@ struct freeports_query {
 	int machine; /* 1: leave out ports bound on this machine */
 };
 
+/* The defaults: 5 ports from the registered range, no preference, this machine checked. */
+#define FREEPORTS_QUERY_DEFAULT                                                                    \
+	{                                                                                          \
+		.lo = 0, .hi = 49151, .near = -1, .count = 5, .machine = 1                         \
+	}
+
+/*
+ * Set one option of q from text, as the command line (--count N) and the
+ * API (?count=N) both take it: name is "count", "near" or "range" (LO-HI,
+ * 1 or above); label is how the caller spells it in messages ("--count",
+ * "count").  -1 with an ERR_INPUT message for a bad value.
+ */
+int freeports_option(struct freeports_query *q, const char *name, const char *value,
+                     const char *label, struct err *e);
+
 /* NULL with e set (ERR_INPUT for a bad range, ERR_INTERNAL for the store). */
 json_t *freeports_find(struct store *st, const struct freeports_query *q, struct err *e);
 

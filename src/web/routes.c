@@ -23,6 +23,7 @@
 
 #include "render/html.h"
 #include "render/i18n.h"
+#include "report/freeports.h"
 #include "report/pages.h"
 #include "report/query.h"
 #include "report/search.h"
@@ -41,8 +42,8 @@ static const char routes_cache_live[] = "private, max-age=" ROUTES_STR(ROUTES_LI
 static const char routes_no_store[] = "no-store";
 
 static const char *const routes_names[ROUTE_COUNT] = {
-    "index",      "port",    "search",  "range", "service", "api_port",
-    "api_search", "healthz", "metrics", "asset", "vote",    "other",
+    "index",    "port",    "search",  "range", "service", "api_port", "api_search",
+    "api_free", "healthz", "metrics", "asset", "vote",    "other",
 };
 
 static int
@@ -75,6 +76,8 @@ routes_match(const char *path)
 		return ROUTE_API_PORT;
 	if (strcmp(path, "/api/v1/search") == 0)
 		return ROUTE_API_SEARCH;
+	if (strcmp(path, "/api/v1/free") == 0)
+		return ROUTE_API_FREE;
 	if (strcmp(path, "/healthz") == 0)
 		return ROUTE_HEALTHZ;
 	if (strcmp(path, "/metrics") == 0)
@@ -304,6 +307,41 @@ routes_search(const struct routes_env *env, struct store *st, const struct route
 	json_decref(res);
 }
 
+/*
+ * /api/v1/free?count=&near=&range=: `portolan free --json`, with the same
+ * rules for the options.  Ports bound here are left out only where the
+ * server may show this machine; the answer says whether it checked.  Not
+ * kept in the page cache, whose keys do not carry these parameters.
+ */
+static void
+routes_free(const struct routes_env *env, struct store *st, const struct route_request *rq,
+            struct route_reply *rp)
+{
+	static const char *const options[] = {"count", "near", "range"};
+	struct freeports_query q = FREEPORTS_QUERY_DEFAULT;
+	struct err e = {0};
+	const char *v;
+	json_t *res;
+	size_t i;
+
+	q.machine = env->show_machine;
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if ((v = params_get(rq->query, options[i])) != NULL &&
+		    freeports_option(&q, options[i], v, options[i], &e) == -1) {
+			routes_error(env, rq, 400, e.msg, rp);
+			return;
+		}
+	if ((res = freeports_find(st, &q, &e)) == NULL) {
+		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
+		return;
+	}
+	routes_json_body(env, rq, res, rp);
+	json_decref(res);
+	rp->cacheable = 0;
+	if (q.machine && rp->status == 200)
+		rp->cache = routes_cache_live;
+}
+
 /* /, /range/NAME and /service/NAME: a pages.h object rendered by html_*(). */
 static void
 routes_page(const struct routes_env *env, struct store *st, const struct route_request *rq,
@@ -362,6 +400,9 @@ routes_get(const struct routes_env *env, struct store *st, const struct route_re
 	case ROUTE_SEARCH:
 	case ROUTE_API_SEARCH:
 		routes_search(env, st, rq, r == ROUTE_API_SEARCH, rp);
+		break;
+	case ROUTE_API_FREE:
+		routes_free(env, st, rq, rp);
 		break;
 	case ROUTE_INDEX:
 	case ROUTE_RANGE:

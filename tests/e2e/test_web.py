@@ -158,6 +158,39 @@ def test_api_search_ranks_the_name(serve):
     assert any(h["port_lo"] == 3516 for h in hits)
 
 
+def test_api_free_is_the_free_command(serve, full_db):
+    # Hidden machine: the registry's answer alone, the same as `portolan free --no-machine`.
+    s = serve("--hide-machine")
+    status, h, body = s.get("/api/v1/free?near=6174&count=3")
+    assert status == 200 and h["content-type"].startswith("application/json")
+    cli = run("free", "--near", "6174", "--count", "3", "--no-machine", "--json", db=full_db,
+              check=0)
+    assert json.loads(body) == json.loads(cli.stdout)
+    assert json.loads(body)["machine_checked"] is False and h["cache-control"].startswith("public")
+    # On loopback the server checks this machine: a port bound here drops out, and the
+    # answer is private and short-lived like every answer that shows this machine.
+    s = serve()
+    first = json.loads(s.get("/api/v1/free?near=6174&count=1")[2])["ports"][0]["port"]
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", first))
+        held.listen()
+        status, h, body = s.get("/api/v1/free?near=6174&count=1")
+    rep = json.loads(body)
+    assert rep["machine_checked"] is True and h["cache-control"] == "private, max-age=2"
+    assert rep["ports"][0]["port"] != first
+
+
+@pytest.mark.parametrize("query,message", [
+    ("count=0", "count takes 1 to 100"),
+    ("near=70000", "near: \"70000\" is not a port"),
+    ("range=10", "range: \"10\" is not LO-HI"),
+    ("range=5-1", "is not LO-HI"),
+])
+def test_api_free_refuses_bad_options(serve, query, message):
+    status, _, body = serve("--hide-machine").get(f"/api/v1/free?{query}")
+    assert status == 400 and message in json.loads(body)["error"]
+
+
 def test_assets_are_embedded(serve):
     assets = sorted((ROOT / "src" / "web" / "assets").glob("*"))
     if not assets:
