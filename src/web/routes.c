@@ -310,8 +310,10 @@ routes_search(const struct routes_env *env, struct store *st, const struct route
 /*
  * /api/v1/free?count=&near=&range=: `portolan free --json`, with the same
  * rules for the options.  Ports bound here are left out only where the
- * server may show this machine; the answer says whether it checked.  Not
- * kept in the page cache, whose keys do not carry these parameters.
+ * server may show this machine; the answer says whether it checked, and
+ * then lives ROUTES_LIVE_TTL seconds.  An answer costs about 10 ms of
+ * SQLite, so it is cached like a page (server.c keys it by the three
+ * parameters).
  */
 static void
 routes_free(const struct routes_env *env, struct store *st, const struct route_request *rq,
@@ -337,9 +339,10 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 	}
 	routes_json_body(env, rq, res, rp);
 	json_decref(res);
-	rp->cacheable = 0;
-	if (q.machine && rp->status == 200)
+	if (q.machine && rp->status == 200) {
+		rp->live = 1;
 		rp->cache = routes_cache_live;
+	}
 }
 
 /* /, /range/NAME and /service/NAME: a pages.h object rendered by html_*(). */

@@ -596,21 +596,31 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 }
 
 /*
- * A cache key: kind, then each part after a '|'.  -1 when it does not fit
- * (such a page is simply not cached).  Built by hand because snprintf()
- * was a visible share of a cached page's CPU.
+ * A cache key: kind, then each part as its length, ':' and its bytes, so
+ * no two lists of parts make the same key whatever bytes they hold (with
+ * a plain separator, q="a|1" and q="a", voted="1|" would share one).  -1
+ * when it does not fit (such a page is simply not cached).  Built by hand
+ * because snprintf() was a visible share of a cached page's CPU.
  */
 static int
 server_cache_key(char *key, size_t len, char kind, const char *const *parts, size_t n)
 {
-	size_t o = 1, i, l;
+	char digits[24];
+	size_t o = 1, i, d;
 
 	key[0] = kind;
 	for (i = 0; i < n; i++) {
-		l = strlen(parts[i]);
-		if (o + 1 + l >= len)
+		size_t l = strlen(parts[i]), v = l;
+
+		d = sizeof(digits);
+		do
+			digits[--d] = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		if (o + (sizeof(digits) - d) + 1 + l >= len)
 			return -1;
-		key[o++] = '|';
+		memcpy(key + o, digits + d, sizeof(digits) - d);
+		o += sizeof(digits) - d;
+		key[o++] = ':';
 		memcpy(key + o, parts[i], l);
 		o += l;
 	}
@@ -665,10 +675,18 @@ server_metrics(struct server_call *c)
 static int
 server_page_key(const struct server_call *c, char *key, size_t len)
 {
+	static const char *const free_options[] = {"count", "near", "range"};
 	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
-	const char *parts[] = {c->lang_code, c->path, q ? q : "", voted ? voted : ""};
+	const char *parts[7] = {c->lang_code, c->path, q ? q : "", voted ? voted : ""};
+	size_t n = 4, i;
 
-	return server_cache_key(key, len, 'P', parts, 4);
+	if (c->rq->route == ROUTE_API_FREE) /* the parameters that answer depends on */
+		for (i = 0; i < 3; i++) {
+			const char *v = params_get(&c->query, free_options[i]);
+
+			parts[n++] = v ? v : "";
+		}
+	return server_cache_key(key, len, 'P', parts, n);
 }
 
 static enum MHD_Result

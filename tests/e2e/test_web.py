@@ -158,6 +158,16 @@ def test_api_search_ranks_the_name(serve):
     assert any(h["port_lo"] == 3516 for h in hits)
 
 
+def test_cache_keys_do_not_mix_parameters(serve):
+    # Joined with a bare "|", these two requests once made the same cache key, so the
+    # second was answered with the first one's page.
+    s = serve()
+    first = s.get("/search?q=" + urllib.parse.quote("smartcard|1"))[2]
+    second = s.get("/search?q=smartcard&voted=" + urllib.parse.quote("1|"))[2]
+    assert b'value="smartcard|1"' in first
+    assert b'value="smartcard"' in second and b'value="smartcard|1"' not in second
+
+
 def test_api_free_is_the_free_command(serve, full_db):
     # Hidden machine: the registry's answer alone, the same as `portolan free --no-machine`.
     s = serve("--hide-machine")
@@ -167,13 +177,17 @@ def test_api_free_is_the_free_command(serve, full_db):
               check=0)
     assert json.loads(body) == json.loads(cli.stdout)
     assert json.loads(body)["machine_checked"] is False and h["cache-control"].startswith("public")
-    # On loopback the server checks this machine: a port bound here drops out, and the
-    # answer is private and short-lived like every answer that shows this machine.
+    # Another question is another answer, not the cached one.
+    other = json.loads(s.get("/api/v1/free?near=6174&count=2")[2])
+    assert len(other["ports"]) == 2
+    # On loopback the server checks this machine: a port bound here drops out once the
+    # short-lived answer (2 s, private, like every answer that shows this machine) expires.
     s = serve()
     first = json.loads(s.get("/api/v1/free?near=6174&count=1")[2])["ports"][0]["port"]
     with socket.socket() as held:
         held.bind(("127.0.0.1", first))
         held.listen()
+        time.sleep(2.2)
         status, h, body = s.get("/api/v1/free?near=6174&count=1")
     rep = json.loads(body)
     assert rep["machine_checked"] is True and h["cache-control"] == "private, max-age=2"
