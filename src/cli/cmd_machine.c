@@ -49,6 +49,7 @@ struct cmd_machine {
 	struct listener_set ls;
 	struct store *st; /* NULL: no registry annotation */
 	struct range_machine rm;
+	int all_netns; /* --all-netns */
 };
 
 static int
@@ -118,6 +119,8 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 	listening_endpoint(&l->s, ep, sizeof(ep));
 	strbuf_init(&who, 4096);
 	cmd_machine_holders(l, &who);
+	if (l->s.netns != 0) /* as /proc/PID/ns/net names it */
+		strbuf_appendf(&who, " net:[%llu]", (unsigned long long)l->s.netns);
 	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
 	if (n.have)
 		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
@@ -203,13 +206,15 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 /* -------------------------------------------------------------- who */
 
 static const char cmd_who_usage[] =
-    "usage: portolan who [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
+    "usage: portolan who [--all-netns] [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
     "\n"
     "Who listens on PORT on this machine: every process holding the socket (pre-fork\n"
     "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
     "and systemd unit, and what the registry says the port is.  PROTO is tcp, udp or\n"
     "sctp; without it, TCP and UDP are both checked.\n"
     "\n"
+    "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
+    "               needs root.  Such listeners show their namespace, net:[INODE]\n"
     "  --json       machine-readable output (schema portolan.listening/1)\n"
     "  --db FILE    registry database for the annotation (default: as `portolan lookup`)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
@@ -247,7 +252,8 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 static int
 cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps, struct err *e)
 {
-	static const struct option opts[] = {CLI_OPTS_LONG, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    CLI_OPTS_LONG, {"all-netns", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
 	int c, rc;
 
 	/* "who -1" would otherwise read as an unknown option "-1". */
@@ -258,8 +264,10 @@ cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps,
 			return -1;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Ch", opts, NULL)) != -1)
-		if (cli_option(c, &m->o, cmd_who_usage, argc, argv, &rc) < 0)
+	while ((c = getopt_long(argc, argv, ":jd:ChN", opts, NULL)) != -1)
+		if (c == 'N')
+			m->all_netns = 1;
+		else if (cli_option(c, &m->o, cmd_who_usage, argc, argv, &rc) < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 	if (argc - optind != 1) {
 		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
@@ -285,7 +293,7 @@ cmd_who(int argc, char **argv)
 	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
-	struct sockets_query q = {.protos = ps.protos, .port = ps.port};
+	struct sockets_query q = {.protos = ps.protos, .port = ps.port, .all_netns = m.all_netns};
 	if (cmd_machine_collect(&m, &q, &e) == -1) {
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
@@ -308,7 +316,8 @@ cmd_who(int argc, char **argv)
 
 static const char cmd_listening_usage[] =
     "usage: portolan listening [--tcp] [--udp] [--sctp] [--port PORT] [--user USER]\n"
-    "                          [--unexpected] [--sort KEY] [--json] [--db FILE] [--no-color]\n"
+    "                          [--unexpected] [--sort KEY] [--all-netns] [--json] [--db FILE]\n"
+    "                          [--no-color]\n"
     "       portolan ls ...\n"
     "\n"
     "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
@@ -325,6 +334,8 @@ static const char cmd_listening_usage[] =
     "  --user USER           only listeners held by a process of USER (a login name)\n"
     "  --unexpected          only flagged listeners\n"
     "  --sort KEY            port (default), proto, address, pid or user\n"
+    "  --all-netns           also every other network namespace (containers, `ip netns`);\n"
+    "                        needs root.  Such listeners show their namespace, net:[INODE]\n"
     "  --json                machine-readable output (schema portolan.listening/1)\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
@@ -369,6 +380,9 @@ cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
 		return 0;
 	case 's':
 		return listeners_order_parse(optarg, &o->order, e);
+	case 'N':
+		o->q.all_netns = 1;
+		return 0;
 	}
 	return err_set(e, "unknown option");
 }
@@ -385,13 +399,14 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 	    {"user", required_argument, NULL, 'U'},
 	    {"unexpected", no_argument, NULL, 'x'},
 	    {"sort", required_argument, NULL, 's'},
+	    {"all-netns", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
 	int c, rc, shared;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":tuSp:U:xs:jd:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tuSp:U:xs:Njd:Ch", opts, NULL)) != -1) {
 		if ((shared = cli_option(c, &m->o, cmd_listening_usage, argc, argv, &rc)) < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 		if (shared == 0 && cmd_listening_opt(c, o, &e) == -1) {

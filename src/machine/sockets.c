@@ -33,7 +33,15 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -312,22 +320,183 @@ sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list 
 	return 0;
 }
 
-int
-sockets_list(const struct sockets_query *q, struct msock_list *out, struct err *e)
+/* Every dump q asks for on a new netlink socket of the calling thread's network namespace. */
+static int
+sockets_dump_here(char *buf, const struct sockets_query *q, struct msock_list *out, struct err *e)
 {
-	char *buf;
 	int fd, rc;
 
 	/* The kernel binds the socket to a port id of its choosing at the first send. */
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) == -1)
 		return err_internal(e, "netlink sock_diag refused: %s", strerror(errno));
-	if ((buf = malloc(SOCKETS_BUFSIZE)) == NULL) {
-		close(fd);
-		return err_internal(e, "sock_diag: out of memory");
-	}
 	rc = sockets_all(fd, buf, q, out, e);
-	free(buf);
 	close(fd);
+	return rc;
+}
+
+struct sockets_ns {
+	uint64_t ino;
+	pid_t pid; /* a process in it, to reach it through /proc/PID/ns/net */
+};
+
+static int
+sockets_ns_cmp(const void *a, const void *b)
+{
+	const struct sockets_ns *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Every network namespace some process is in, one process each, sorted.  -1 with errno. */
+static int
+sockets_namespaces(struct sockets_ns **out, size_t *n)
+{
+	struct sockets_ns *v = NULL, *grown;
+	size_t cap = 0, k = 0, i;
+	char path[64];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir("/proc")) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0 || pid > INT_MAX)
+			continue; /* not a process */
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (stat(path, &sb) == -1) /* gone (a zombie's), or a kernel thread's */
+			continue;
+		if (k == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((grown = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				closedir(d);
+				errno = ENOMEM;
+				return -1;
+			}
+			v = grown;
+		}
+		v[k++] = (struct sockets_ns){(uint64_t)sb.st_ino, (pid_t)pid};
+	}
+	closedir(d);
+	if (k > 0)
+		qsort(v, k, sizeof(*v), sockets_ns_cmp);
+	for (i = 0; i < k; i++) /* one process per namespace */
+		if (*n == 0 || v[*n - 1].ino != v[i].ino)
+			v[(*n)++] = v[i];
+	*out = v;
+	return 0;
+}
+
+/*
+ * A netlink socket in each namespace, made on a thread of its own: setns()
+ * moves only the calling thread, so this one enters each namespace in
+ * turn, and the rest of the program never leaves its own.  A socket keeps
+ * the namespace it was made in, so the dumps run afterwards, here.
+ */
+struct sockets_opener {
+	const struct sockets_ns *ns;
+	size_t n;
+	int *fd;  /* per namespace: the socket, or -1 (as it starts) */
+	int *err; /* per namespace: errno when fd is -1; 0 (as it starts) when its processes are
+	             gone */
+};
+
+static void *
+sockets_open_each(void *arg)
+{
+	struct sockets_opener *o = arg;
+	char path[64];
+	int nsfd;
+
+	for (size_t i = 0; i < o->n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)o->ns[i].pid);
+		if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue; /* the process exited: its namespace may be gone with it */
+		if (setns(nsfd, CLONE_NEWNET) == -1)
+			o->err[i] = errno;
+		else if ((o->fd[i] =
+		              socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) == -1)
+			o->err[i] = errno;
+		close(nsfd);
+	}
+	return NULL;
+}
+
+static int
+sockets_all_netns(char *buf, const struct sockets_query *q, struct msock_list *out, struct err *e)
+{
+	struct sockets_opener o;
+	struct sockets_ns *ns;
+	struct stat self;
+	pthread_t tid;
+	size_t n, i, k, first;
+	int rc;
+
+	/*
+	 * Not root: other users' processes hide their namespaces and setns()
+	 * is refused, so the answer would be silently partial.
+	 */
+	if (geteuid() != 0)
+		return err_set(e, "--all-netns needs root: other users' network namespaces "
+		                  "are hidden");
+	if (stat("/proc/self/ns/net", &self) == -1)
+		return err_internal(e, "/proc/self/ns/net: %s", strerror(errno));
+	if ((rc = sockets_dump_here(buf, q, out, e)) == -1)
+		return -1;
+	if (sockets_namespaces(&ns, &n) == -1)
+		return err_internal(e, "--all-netns: listing /proc: %s", strerror(errno));
+	for (i = k = 0; i < n; i++) /* ours is done */
+		if (ns[i].ino != (uint64_t)self.st_ino)
+			ns[k++] = ns[i];
+	o = (struct sockets_opener){ns, k, malloc((k + 1) * sizeof(int)),
+	                            calloc(k + 1, sizeof(int))};
+	for (i = 0; o.fd != NULL && i < k; i++)
+		o.fd[i] = -1;
+	if (o.fd == NULL || o.err == NULL)
+		rc = err_internal(e, "sock_diag: out of memory");
+	else if ((errno = pthread_create(&tid, NULL, sockets_open_each, &o)) != 0)
+		rc = err_internal(e, "--all-netns: %s", strerror(errno));
+	else
+		pthread_join(tid, NULL);
+	for (i = 0; rc == 0 && i < k; i++) {
+		if (o.err[i] == EPERM)
+			rc = err_set(e, "--all-netns: entering another network namespace needs "
+			                "CAP_SYS_ADMIN (run as root)");
+		else if (o.err[i] != 0)
+			rc = err_internal(e, "--all-netns: the namespace of pid %d: %s",
+			                  (int)ns[i].pid, strerror(o.err[i]));
+		if (rc == -1 || o.fd[i] == -1)
+			continue;
+		first = out->n;
+		rc = sockets_all(o.fd[i], buf, q, out, e);
+		for (; first < out->n; first++)
+			out->v[first].netns = ns[i].ino;
+	}
+	for (i = 0; o.fd != NULL && i < k; i++)
+		if (o.fd[i] != -1)
+			close(o.fd[i]);
+	free(o.fd);
+	free(o.err);
+	free(ns);
+	return rc;
+}
+
+int
+sockets_list(const struct sockets_query *q, struct msock_list *out, struct err *e)
+{
+	char *buf;
+	int rc;
+
+	if ((buf = malloc(SOCKETS_BUFSIZE)) == NULL)
+		return err_internal(e, "sock_diag: out of memory");
+	rc = q->all_netns ? sockets_all_netns(buf, q, out, e) : sockets_dump_here(buf, q, out, e);
+	free(buf);
 	return rc;
 }
 

@@ -17,6 +17,9 @@
  * once, as such; v4-mapped addresses stay AF_INET6 with the ::ffff:a.b.c.d
  * address, exactly as the kernel holds them.
  *
+ * Other network namespaces have sockets of their own, which a dump in this
+ * one does not see (ss(8) neither); sockets_query.all_netns asks for them.
+ *
  * Memory: sockets_list() fills a caller-provided struct msock_list whose
  * array it owns until sockets_free().  Errors: ERR_INTERNAL when netlink
  * cannot be opened or a dump fails (the message names the dump).
@@ -39,6 +42,7 @@ struct msock {
 	unsigned ifindex; /* SO_BINDTODEVICE interface, 0 when none */
 	uint32_t uid;     /* the creator's uid: not necessarily the holder's */
 	uint64_t inode;   /* 0 when the socket is being torn down */
+	uint64_t netns;   /* another network namespace's inode (all_netns); 0: this one's */
 };
 
 struct msock_list {
@@ -49,9 +53,19 @@ struct msock_list {
 struct sockets_query {
 	unsigned protos; /* PROTO_* bits to dump */
 	unsigned port;   /* 0: every port; else only this local port */
+	int all_netns;   /* 1: every network namespace a process is in, not only ours */
 };
 
-/* Append the listeners matching q to out (which starts zeroed). */
+/*
+ * Append the listeners matching q to out (which starts zeroed).  With
+ * all_netns the dumps run once per network namespace that some process
+ * in /proc is in (containers, `ip netns`, sandboxes): a netlink socket
+ * made while in a namespace (setns()) reports that namespace's sockets.
+ * It needs root (other users' namespaces are hidden, and entering one
+ * needs CAP_SYS_ADMIN): otherwise the call fails with ERR_INPUT saying so,
+ * rather than answer for part of the machine.  A namespace whose last
+ * process exits meanwhile is skipped.
+ */
 int sockets_list(const struct sockets_query *q, struct msock_list *out, struct err *e);
 void sockets_free(struct msock_list *l);
 /*

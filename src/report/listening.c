@@ -130,7 +130,8 @@ listening_endpoint(const struct msock *s, char *buf, size_t len)
 	char addr[INET6_ADDRSTRLEN] = "", ifn[IF_NAMESIZE + 1] = "";
 
 	sockets_addr_str(s, addr, sizeof(addr));
-	if (s->ifindex && if_indextoname(s->ifindex, ifn + 1))
+	/* An interface index names an interface of the socket's own namespace. */
+	if (s->ifindex && s->netns == 0 && if_indextoname(s->ifindex, ifn + 1))
 		ifn[0] = '%';
 	if (s->family == AF_INET6)
 		snprintf(buf, len, "[%s%s]:%u", addr, ifn, s->port);
@@ -154,7 +155,7 @@ listening_json(const struct listener *l, const struct listening_note *n)
 	json_t *o, *holders = json_array(), *flags = json_array();
 
 	sockets_addr_str(&l->s, addr, sizeof(addr));
-	if (l->s.ifindex)
+	if (l->s.ifindex && l->s.netns == 0)
 		if_indextoname(l->s.ifindex, ifn);
 	for (size_t i = 0; i < l->nholders; i++)
 		json_array_append_new(holders, listening_json_holder(&l->holders[i]));
@@ -167,6 +168,8 @@ listening_json(const struct listener *l, const struct listening_note *n)
 	              (int)l->s.port, "interface", ifn[0] ? ifn : NULL, "state",
 	              l->s.state == 10 ? "listen" : "unconnected", "inode", (json_int_t)l->s.inode,
 	              "socket_uid", (json_int_t)l->s.uid, "holders", holders, "flags", flags);
+	json_object_set_new(o, "netns",
+	                    l->s.netns ? json_integer((json_int_t)l->s.netns) : json_null());
 	if (n->flags & LISTENING_OTHER_SERVICE)
 		json_object_set_new(o, "looks_like", json_string(n->looks_like));
 	if (n->have)

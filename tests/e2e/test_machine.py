@@ -236,6 +236,55 @@ def test_unprivileged_run(helpers, tmp_path):
     assert "run as root to see who" in p.stdout
 
 
+NETNS_HELPER = r"""
+import socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen(8)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", s.getsockname()[1]))
+print(s.getsockname()[1], flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def netns_listener():
+    """A TCP listener and a UDP socket on one port in a new network namespace (unshare -n)."""
+    if not IS_ROOT or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to make a network namespace")
+    p = subprocess.Popen(["unshare", "--net", sys.executable, "-c", NETNS_HELPER],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    if not line.strip().isdigit():
+        p.kill()
+        pytest.skip(f"unshare --net does not work here: {p.stderr.read()[-300:]}")
+    yield p.pid, int(line)
+    p.kill()
+    p.wait()
+
+
+def test_all_netns_sees_another_namespace(netns_listener):
+    pid, port = netns_listener
+    ns = os.stat(f"/proc/{pid}/ns/net").st_ino
+    assert ns != os.stat("/proc/self/ns/net").st_ino
+    # ss and a plain `who` look at this namespace only.
+    assert portolan("who", port).returncode == 1
+    p = portolan("who", port, "--all-netns", "--json")
+    assert p.returncode == 0, p.stderr
+    got = {(l["proto"], l["netns"], tuple(h["pid"] for h in l["holders"]))
+           for l in json.loads(p.stdout)["listeners"]}
+    assert got == {("tcp", ns, (pid,)), ("udp", ns, (pid,))}
+    p = portolan("who", port, "--all-netns")
+    assert f"python3:{pid}(root) net:[{ns}]" in p.stdout.replace("python:", "python3:")
+    # listening: the namespace's sockets beside this one's, which keep "netns": null.
+    doc = json.loads(portolan("listening", "--all-netns", "--json").stdout)
+    assert {l["netns"] for l in doc["listeners"] if l["port"] == port} == {ns}
+    assert None in {l["netns"] for l in doc["listeners"]} or not doc["listeners"]
+
+
+def test_all_netns_needs_root(netns_listener):
+    p = portolan("who", "22", "--all-netns", prefix=DROP)
+    assert p.returncode == 2 and "--all-netns needs root" in p.stderr
+
+
 def test_audit_snapshot_round_trip(helpers, tmp_path):
     p = portolan("audit", "--snapshot")
     assert p.returncode == 0, p.stderr
