@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -68,7 +69,8 @@ cmd_export(int argc, char **argv)
 	struct sigaction sa = {0};
 	struct timespec t0, t1;
 	struct err e = {0};
-	char db[4096], po[4200];
+	char db[4096], po[4200], dir[4096];
+	size_t n;
 	const char *po_flag = NULL;
 	char *end;
 	int c, quiet = 0, rc = CLI_FOUND;
@@ -104,7 +106,13 @@ cmd_export(int argc, char **argv)
 	cli_po_dir(po_flag, po, sizeof(po));
 	cfg.db = db;
 	cfg.podir = po;
-	cfg.dir = argv[optind];
+	/* "site/" names the same directory as "site"; the temporary tree goes beside it. */
+	snprintf(dir, sizeof(dir), "%s", argv[optind]);
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = '\0';
+	if (dir[0] == '\0')
+		return cli_usage_error(argv[0], "where to? give a directory");
+	cfg.dir = dir;
 	cfg.stop = &cmd_export_stop;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;

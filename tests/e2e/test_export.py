@@ -190,3 +190,12 @@ def test_bad_options_are_refused(npm_db, tmp_path, args, message):
 def test_a_directory_is_required(npm_db):
     p = run("export", "--db", npm_db, check=2)
     assert "give a directory" in p.stderr
+    p = run("export", "--db", npm_db, "", check=2)
+    assert "give a directory" in p.stderr
+
+
+def test_a_trailing_slash_names_the_same_directory(npm_db, tmp_path):
+    run("export", "--db", npm_db, "--ports", "1-2", "--quiet", f"{tmp_path}/site/", check=0)
+    run("export", "--db", npm_db, "--ports", "3-3", "--quiet", f"{tmp_path}/site//", check=0)
+    assert (tmp_path / "site/en/port/3.html").is_file()
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["site"]
