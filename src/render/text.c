@@ -31,6 +31,10 @@ num(const json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* How many of a range's names, descriptions and concerns the header shows. */
+#define TEXT_HEADER_NAMES        10
+#define TEXT_HEADER_DESCRIPTIONS 4
+
 static void
 heading(FILE *out, const struct render_opts *o, const char *title)
 {
@@ -50,6 +54,32 @@ ports(FILE *out, const json_t *obj, const char *lo_key, const char *hi_key)
 	else
 		fprintf(out, "%lld-%lld", (long long)json_integer_value(lo),
 		        (long long)json_integer_value(hi));
+}
+
+/*
+ * Print text on one line: IANA writes some descriptions over several
+ * (whoispp: "whois++", a blank line, then why the name changed), which
+ * would break a header or a table row.  Each line break, with the blanks
+ * around it, becomes " - ".
+ */
+static void
+one_line(FILE *out, const char *text)
+{
+	const char *end;
+	size_t n;
+	int first = 1;
+
+	for (;;) {
+		text += strspn(text, " \t\r\n");
+		if (*text == '\0')
+			break;
+		n = strcspn(text, "\r\n");
+		for (end = text + n; end > text && (end[-1] == ' ' || end[-1] == '\t'); end--)
+			;
+		fprintf(out, "%s%.*s", first ? "" : " - ", (int)(end - text), text);
+		first = 0;
+		text += n;
+	}
 }
 
 /* Print text indented, keeping its own line breaks. */
@@ -135,9 +165,10 @@ record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t fi
 
 		fprintf(out, "%s%s", i > first ? "," : "", p[0] ? p : "any");
 	}
-	fprintf(out, "  %s%s%s  %s  %s[%lld]%s\n", BOLD(o),
-	        str(r, "service")[0] ? str(r, "service") : "-", RESET(o), str(r, "description"),
-	        DIM(o), num(r, "source"), RESET(o));
+	fprintf(out, "  %s%s%s  ", BOLD(o), str(r, "service")[0] ? str(r, "service") : "-",
+	        RESET(o));
+	one_line(out, str(r, "description"));
+	fprintf(out, "  %s[%lld]%s\n", DIM(o), num(r, "source"), RESET(o));
 	people(out, o, "assignee", json_object_get(r, "assignee"));
 	people(out, o, "contact", json_object_get(r, "contact"));
 	field(out, o, "registered", str(r, "registered"));
@@ -196,10 +227,27 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	ports(out, rep, "port_lo", "port_hi");
 	fprintf(out, "%s  ", RESET(o));
 	if (json_array_size(json_object_get(id, "services")) > 0) {
-		json_array_foreach(json_object_get(id, "services"), i, v)
-		    fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
-		json_array_foreach(json_object_get(id, "descriptions"), i, v)
-		    fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(v));
+		const json_t *names = json_object_get(id, "services");
+		const json_t *descs = json_object_get(id, "descriptions");
+
+		/* A range may hold thousands: the first few; the sections list them all. */
+		json_array_foreach(names, i, v)
+		{
+			if (i == TEXT_HEADER_NAMES) {
+				fprintf(out, " and %zu more", json_array_size(names) - i);
+				break;
+			}
+			fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
+		}
+		json_array_foreach(descs, i, v)
+		{
+			if (i == TEXT_HEADER_DESCRIPTIONS) {
+				fprintf(out, "; and %zu more", json_array_size(descs) - i);
+				break;
+			}
+			fputs(i ? "; " : " - ", out);
+			one_line(out, json_string_value(v));
+		}
 	} else {
 		fprintf(out, "%s",
 		        strcmp(status, "unlisted") == 0 ? "not in the registry" : status);
@@ -229,7 +277,14 @@ section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 	fprintf(out, "  %sconcern: %s%s", strcmp(level, "high") == 0 ? RED(o) : BOLD(o), level,
 	        RESET(o));
 	json_array_foreach(json_object_get(c, "reasons"), i, r)
-	    fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(r));
+	{
+		if (i == TEXT_HEADER_DESCRIPTIONS) {
+			fprintf(out, "; and %zu more",
+			        json_array_size(json_object_get(c, "reasons")) - i);
+			break;
+		}
+		fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(r));
+	}
 	fputc('\n', out);
 }
 
@@ -331,8 +386,11 @@ section_siblings(FILE *out, const struct render_opts *o, const json_t *rep)
 		return;
 	heading(out, o, "Related ports");
 	json_array_foreach(list, i, s)
-	    fprintf(out, "  %-6lld %-20s %s %s(%s)%s\n", num(s, "port"), str(s, "service"),
-	            str(s, "description"), DIM(o), str(s, "relation"), RESET(o));
+	{
+		fprintf(out, "  %-6lld %-20s ", num(s, "port"), str(s, "service"));
+		one_line(out, str(s, "description"));
+		fprintf(out, " %s(%s)%s\n", DIM(o), str(s, "relation"), RESET(o));
+	}
 }
 
 static void
