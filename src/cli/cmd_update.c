@@ -112,6 +112,10 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	if ((plan.from && !plan.from[0]) || (plan.npm_dir && !plan.npm_dir[0]))
+		return cli_usage_error(argv[0], "%s",
+		                       plan.from ? "--from takes a file or a URL, not \"\""
+		                                 : "--npm takes a directory, not \"\"");
 	if (plan.from && plan.npm_dir)
 		return cli_usage_error(argv[0], "give --from or --npm, not both");
 	if (!plan.from && !plan.npm_dir)

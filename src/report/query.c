@@ -63,6 +63,9 @@ query_parse(const char *arg, struct query *q, struct err *e)
 	snprintf(buf, sizeof(buf), "%s", arg);
 	if ((slash = strrchr(buf, '/')) != NULL) {
 		*slash = '\0';
+		if (slash[1] == '\0')
+			return err_set(
+			    e, "'%s': no protocol after the '/': use tcp, udp, sctp or dccp", arg);
 		if (query_parse_protocol(slash + 1, q->protocol, e) == -1)
 			return -1;
 	}

@@ -105,3 +105,13 @@ def test_man_page_and_completion_know_every_command():
     for cmd in listed:
         assert cmd.replace("-", "\\-") in man or cmd in man, cmd
         assert cmd in completion, cmd
+
+
+@pytest.mark.parametrize("args,message", [
+    (["3106/"], "no protocol after the '/'"),
+    (["update", "--from", ""], '--from takes a file or a URL, not ""'),
+    (["update", "--npm", ""], '--npm takes a directory, not ""'),
+])
+def test_empty_values_are_named(args, message):
+    p = run(*args, check=2)
+    assert message in p.stderr
