@@ -5,6 +5,7 @@ import html.parser
 import json
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import time
@@ -171,6 +172,20 @@ def test_an_interrupted_export_leaves_dir_as_it_was(npm_db, tmp_path):
     assert p.returncode == 3 and "interrupted" in err, (p.returncode, err)
     assert sorted(str(f.relative_to(site)) for f in site.rglob("*")) == before
     assert not list(tmp_path.glob("site.tmp-*"))
+
+
+def test_a_full_disk_leaves_nothing_behind(npm_db, tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                                            str(small)], capture_output=True).returncode != 0:
+        pytest.skip("needs root and tmpfs to fill a disk")
+    try:
+        _, p = export(small, "--db", npm_db, "--ports", "3000-3300", check=3)
+        assert re.search(r"/\d+\.(html|json): No space left on device", p.stderr), p.stderr
+        assert os.listdir(small) == []
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
 
 
 @pytest.mark.parametrize("args,message", [
