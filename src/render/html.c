@@ -358,11 +358,38 @@ html_service_href(struct page *p, const char *name)
 
 /* ---- chrome shared by every page ---- */
 
+/*
+ * A static export has nothing to answer a search, but a port number names
+ * a file: vote.js turns this form's number into root/LANG/port/N.html and
+ * shows the form, which stays hidden without JavaScript (it could not
+ * work).  A port outside the export reaches the host's 404 page.
+ */
+static void
+html_port_jump(struct page *p, const char *id)
+{
+	html_put(p, "<form class=\"search port-jump\" role=\"search\" hidden data-base=\"");
+	html_esc(p, p->c->site->root);
+	html_urlenc(p, i18n_code(p->t));
+	html_put(p, "/port/\" aria-label=\"");
+	html_esc(p, strcmp(id, "q-top") == 0 ? _(p->t, "Go to a port")
+	                                     : _(p->t, "Go to a port by its number"));
+	html_putf(p, "\"><label class=\"vh\" for=\"%s\">", id);
+	html_esc(p, _(p->t, "Port number"));
+	html_putf(p,
+	          "</label><input id=\"%s\" name=\"port\" type=\"number\" min=\"0\" "
+	          "max=\"65535\" required placeholder=\"3516\"><button type=\"submit\">",
+	          id);
+	html_esc(p, _(p->t, "Go"));
+	html_put(p, "</button></form>");
+}
+
 void
 html_search_form(struct page *p, const char *query, const char *id)
 {
-	if (p->c->site != NULL) /* a static export has nothing to answer a search */
+	if (p->c->site != NULL) {
+		html_port_jump(p, id);
 		return;
+	}
 	/* Two search landmarks on a page (header and main) need different names. */
 	html_put(p, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/search\" "
 	            "aria-label=\"");

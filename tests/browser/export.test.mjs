@@ -25,6 +25,18 @@ before(() => {
 
 after(() => db?.cleanup());
 
+test('without JavaScript the port form stays hidden', { skip }, async () => {
+	const browser = await launch({ javaScriptEnabled: false });
+	try {
+		const page = await browser.context.newPage();
+		await page.goto(pathToFileURL(path.join(site, 'en', 'port', '3516.html')).href);
+		await page.getByRole('heading', { level: 1, name: /3516/ }).waitFor();
+		assert.equal(await page.getByRole('search').count(), 0);
+	} finally {
+		await browser.close();
+	}
+});
+
 test('an exported page works from disk, in English then Korean', { skip }, async () => {
 	const browser = await launch({ javaScriptEnabled: true });
 	try {
@@ -38,9 +50,13 @@ test('an exported page works from disk, in English then Korean', { skip }, async
 		assert.equal(left, '-999px');
 		for (const name of ['What this port is', 'The registry record', 'Sources'])
 			assert.equal(await page.getByRole('heading', { level: 2, name, exact: true }).count(), 1);
-		/* Nothing that needs a server: no vote, no search. */
+		/* Nothing that needs a server: no vote; in place of search, a port number opens its file. */
 		assert.equal(await page.getByRole('heading', { name: 'Was this page helpful?' }).count(), 0);
-		assert.equal(await page.getByRole('search').count(), 0);
+		await page.getByRole('search', { name: 'Go to a port' }).getByLabel('Port number').fill('3520');
+		await page.getByRole('search', { name: 'Go to a port' }).getByRole('button', { name: 'Go' }).click();
+		await page.waitForURL(/\/en\/port\/3520\.html$/);
+		await page.getByRole('heading', { level: 1, name: /3520/ }).waitFor();
+		await page.goBack();
 		await screenshot(page, 'export-3516-en');
 
 		await page.getByRole('navigation', { name: 'Language' }).locator('summary').click();

@@ -2,13 +2,25 @@
  * vote.js - the page's only script, and an optional one: without it the
  * vote is a plain form POST answered by a redirect, and the commands are
  * selectable text.  With it, a vote is posted in place (the server
- * answers 2xx only once the vote is in its database) and each command
- * gets a working copy button.  Texts come from the page's data- attributes,
- * already in the page's language.
+ * answers 2xx only once the vote is in its database), each command
+ * gets a working copy button, and a static export's "go to a port" form
+ * appears.  Texts come from the page's data- attributes, already in the
+ * page's language.
  */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", function () {
+	/* A static export's "go to a port": the number names the page's file. */
+	document.querySelectorAll("form.port-jump[data-base]").forEach(function (form) {
+		form.hidden = false;
+		form.addEventListener("submit", function (ev) {
+			var n = Number(form.elements.port.value);
+			ev.preventDefault();
+			if (Number.isInteger(n) && n >= 0 && n <= 65535)
+				window.location.href = form.getAttribute("data-base") + n + ".html";
+		});
+	});
+
 	document.querySelectorAll("button.copy[data-copy]").forEach(function (btn) {
 		var code = document.getElementById(btn.getAttribute("data-copy"));
 		if (!code || !navigator.clipboard)
