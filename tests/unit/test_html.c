@@ -665,7 +665,10 @@ test_static_export_links(void **state)
 	assert_has(f->out.buf, "href=\"../../en/range/registered.html\"");
 	assert_has(f->out.buf, "href=\"../../assets/style.css\"");
 	assert_lacks(f->out.buf, "?lang=");
-	assert_lacks(f->out.buf, "role=\"search\""); /* nothing would answer it */
+	/* No search (nothing would answer it): a hidden form that opens a port's file. */
+	assert_lacks(f->out.buf, "action=\"/search\"");
+	assert_has(f->out.buf, "class=\"search port-jump\" role=\"search\" hidden "
+	                       "data-base=\"../../en/port/\"");
 	if (langs[1] != NULL) /* the menu: this file in the other language, its '%' escaped */
 		assert_has(f->out.buf, "href=\"../../ko/service/914c%252Fg.html\"");
 	json_decref(site.services);
