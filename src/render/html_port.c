@@ -404,6 +404,7 @@ html_sec_range(struct page *p, const json_t *report, const char *port)
 {
 	const json_t *range = json_object_get(report, "range"), *cls, *eph;
 	size_t i;
+	int here;
 
 	if (!json_is_object(range))
 		return;
@@ -426,17 +427,23 @@ html_sec_range(struct page *p, const json_t *report, const char *port)
 	}
 	html_put(p, "<ul>");
 	html_put(p, "<li>");
+	/* Linux's defaults (the export, a server seen from elsewhere) are not "this machine". */
+	here = !json_is_false(json_object_get(range, "this_machine"));
 	if (json_is_true(json_object_get(range, "privileged")))
 		HTML_SAY(p,
-		         _(p->t,
-		           "On this machine, only root or a program with "
-		           "CAP_NET_BIND_SERVICE may listen on it (unprivileged ports start at "
-		           "%1$s)."),
+		         here ? _(p->t, "On this machine, only root or a program with "
+		                        "CAP_NET_BIND_SERVICE may listen on it (unprivileged ports "
+		                        "start at %1$s).")
+		              : _(p->t, "On Linux, by default, only root or a program with "
+		                        "CAP_NET_BIND_SERVICE may listen on it (unprivileged ports "
+		                        "start at %1$s)."),
 		         html_portnum(html_int(range, "unprivileged_start", 1024)).s);
 	else
 		HTML_SAY(p,
-		         _(p->t, "On this machine, any user may listen on it (unprivileged ports "
-		                 "start at %1$s)."),
+		         here ? _(p->t, "On this machine, any user may listen on it (unprivileged "
+		                        "ports start at %1$s).")
+		              : _(p->t, "On Linux, by default, any user may listen on it "
+		                        "(unprivileged ports start at %1$s)."),
 		         html_portnum(html_int(range, "unprivileged_start", 1024)).s);
 	html_put(p, "</li><li>");
 	eph = json_object_get(range, "ephemeral");

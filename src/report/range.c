@@ -67,16 +67,21 @@ range_read_longs(const char *path, long *a, long *b)
 	return b ? sscanf(buf, "%ld %ld", a, b) : sscanf(buf, "%ld", a);
 }
 
+/* Linux's compiled-in defaults. */
+void
+range_machine_defaults(struct range_machine *m)
+{
+	*m = (struct range_machine){
+	    .ephemeral_lo = 32768, .ephemeral_hi = 60999, .unprivileged_start = 1024};
+}
+
 void
 range_machine_read(struct range_machine *m)
 {
 	long lo, hi, start;
 
-	/* Linux's compiled-in defaults, used when /proc is unavailable. */
-	m->ephemeral_lo = 32768;
-	m->ephemeral_hi = 60999;
-	m->unprivileged_start = 1024;
-	m->from_kernel = 0;
+	range_machine_defaults(m); /* where /proc is unavailable */
+	m->this_machine = 1;
 	if (range_read_longs("/proc/sys/net/ipv4/ip_local_port_range", &lo, &hi) == 2 && lo >= 0 &&
 	    lo <= hi && hi <= 65535) {
 		m->ephemeral_lo = lo;

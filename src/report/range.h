@@ -23,12 +23,20 @@ const struct range_class *range_classify(long port);
 /* The class named "well-known", "registered" or "dynamic"; NULL otherwise. */
 const struct range_class *range_by_name(const char *name);
 
-/* This machine's facts, read from /proc/sys/net/ipv4; defaults when unreadable. */
+/*
+ * The facts that depend on the machine: what range_machine_read() finds in
+ * /proc/sys/net/ipv4 (defaults where unreadable), or Linux's defaults
+ * alone (range_machine_defaults()) for answers about no machine in
+ * particular: the static export, and a server visitors reach from
+ * elsewhere, whose own settings are neither theirs nor their business.
+ */
 struct range_machine {
 	long ephemeral_lo, ephemeral_hi; /* ip_local_port_range */
 	long unprivileged_start;         /* ip_unprivileged_port_start */
 	int from_kernel;                 /* 0 when the defaults were used */
+	int this_machine;                /* 1: read from this machine; 0: Linux's defaults */
 };
 void range_machine_read(struct range_machine *m);
+void range_machine_defaults(struct range_machine *m);
 
 #endif

@@ -622,13 +622,15 @@ report_range_section(struct report_ctx *c)
 		json_array_append_new(classes, report_range_class(rc));
 	}
 	range =
-	    json_pack("{s:o, s:b, s:{s:I, s:I, s:b, s:s}, s:I}", "classes", classes, "privileged",
-	              c->lo < m->unprivileged_start, "ephemeral", "lo", (json_int_t)m->ephemeral_lo,
-	              "hi", (json_int_t)m->ephemeral_hi, "overlaps",
+	    json_pack("{s:o, s:b, s:{s:I, s:I, s:b, s:s}, s:I, s:b}", "classes", classes,
+	              "privileged", c->lo < m->unprivileged_start, "ephemeral", "lo",
+	              (json_int_t)m->ephemeral_lo, "hi", (json_int_t)m->ephemeral_hi, "overlaps",
 	              c->lo <= m->ephemeral_hi && c->hi >= m->ephemeral_lo, "source",
-	              m->from_kernel ? "/proc/sys/net/ipv4/ip_local_port_range"
-	                             : "Linux default (the kernel's setting was unreadable)",
-	              "unprivileged_start", (json_int_t)m->unprivileged_start);
+	              m->from_kernel    ? "/proc/sys/net/ipv4/ip_local_port_range"
+	              : m->this_machine ? "Linux default (the kernel's setting was unreadable)"
+	                                : "Linux default",
+	              "unprivileged_start", (json_int_t)m->unprivileged_start, "this_machine",
+	              m->this_machine);
 	json_object_set_new(c->rep, "range", range);
 }
 

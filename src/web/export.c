@@ -599,7 +599,9 @@ export_site(const struct export_cfg *cfg, struct export_stats *stats, struct err
 	if (x.nworkers > EXPORT_MAX_THREADS)
 		x.nworkers = EXPORT_MAX_THREADS;
 	report_env_init(&x.renv);
-	x.renv.with_listening = 0; /* a publication: never this machine's listeners */
+	/* A publication: never this machine's listeners, and Linux's defaults, not its settings. */
+	x.renv.with_listening = 0;
+	range_machine_defaults(&x.renv.machine);
 	if ((ws = calloc(x.nworkers, sizeof(*ws))) == NULL) {
 		err_internal(e, "out of memory");
 		goto out;

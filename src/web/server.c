@@ -1058,6 +1058,9 @@ server_open(struct server *srv, struct err *e)
 	srv->env.report = &srv->renv;
 	srv->env.show_machine =
 	    srv->cfg.show_machine == -1 ? srv->cfg.listen.loopback : srv->cfg.show_machine;
+	/* Visitors from elsewhere learn Linux's defaults, not this server's settings. */
+	if (!srv->env.show_machine)
+		range_machine_defaults(&srv->renv.machine);
 	return 0;
 }
 

@@ -108,7 +108,12 @@ def test_pages_are_the_servers_without_what_needs_a_server(npm_db, tmp_path):
         assert json.loads((site / "api/v1/ports/3516.json").read_text()) == json.loads(body)
     finally:
         srv.kill()
-    assert "listening" not in json.loads((site / "api/v1/ports/3516.json").read_text())
+    rep = json.loads((site / "api/v1/ports/3516.json").read_text())
+    assert "listening" not in rep
+    # A publication states Linux's defaults, not the exporting machine's settings.
+    assert rep["range"]["this_machine"] is False and rep["range"]["ephemeral"]["lo"] == 32768
+    text = (site / "en" / "port" / "3516.html").read_text()
+    assert "On Linux, by default, any user may listen" in text and "On this machine" not in text
 
 
 def test_every_language_has_its_directory_and_menu(npm_db, tmp_path):

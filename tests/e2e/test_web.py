@@ -141,13 +141,22 @@ def test_every_route_answers(serve, path, ctype):
 
 
 def test_api_port_is_the_lookup_report(serve, full_db):
-    s = serve("--hide-machine")
-    status, _, body = s.get("/api/v1/ports/3516")
-    api = json.loads(body)
-    cli = report("3516", full_db)
-    for volatile in ("listening", "sources", "snapshot"):
-        api.pop(volatile, None)
-        cli.pop(volatile, None)
+    def without_volatile(rep):
+        for volatile in ("listening", "sources", "snapshot"):
+            rep.pop(volatile, None)
+        return rep
+
+    cli = without_volatile(report("3516", full_db))
+    assert without_volatile(json.loads(serve().get("/api/v1/ports/3516")[2])) == cli
+    # Where this machine is not shown, Linux's defaults stand in for its settings, and say so.
+    api = without_volatile(json.loads(serve("--hide-machine").get("/api/v1/ports/3516")[2]))
+    assert api["range"]["this_machine"] is False and cli["range"]["this_machine"] is True
+    assert api["range"]["unprivileged_start"] == 1024
+    assert api["range"]["ephemeral"] == {"lo": 32768, "hi": 60999, "overlaps": False,
+                                         "source": "Linux default"}
+    assert api["range"]["classes"] == cli["range"]["classes"]
+    api.pop("range")
+    cli.pop("range")
     assert api == cli
 
 
@@ -156,6 +165,18 @@ def test_api_search_ranks_the_name(serve):
     status, _, body = s.get("/api/v1/search?q=smartcard")
     hits = json.loads(body)["hits"]
     assert any(h["port_lo"] == 3516 for h in hits)
+
+
+def test_range_facts_are_this_machines_only_where_it_is_shown(serve):
+    # On loopback the reader is on this machine; otherwise Linux's defaults are stated.
+    local = serve().get("/port/3516")[2].decode()
+    assert "On this machine, any user may listen" in local
+    hidden = serve("--hide-machine")
+    page = hidden.get("/port/3516")[2].decode()
+    assert "On Linux, by default, any user may listen" in page and "On this machine" not in page
+    rep = json.loads(hidden.get("/api/v1/ports/3516")[2])
+    assert rep["range"]["this_machine"] is False
+    assert rep["range"]["ephemeral"]["source"] == "Linux default"
 
 
 def test_cache_keys_do_not_mix_parameters(serve):
