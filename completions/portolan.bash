@@ -28,7 +28,7 @@ _portolan()
 	free)
 		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --no-color --help" -- "$cur")) ;;
 	audit)
-		COMPREPLY=($(compgen -W "--expect --snapshot --json --db --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--expect --snapshot --all-netns --json --db --help" -- "$cur")) ;;
 	serve)
 		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
 	export)

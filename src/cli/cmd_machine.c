@@ -450,8 +450,8 @@ cmd_listening(int argc, char **argv)
 /* ------------------------------------------------------------ audit */
 
 static const char cmd_audit_usage[] =
-    "usage: portolan audit --expect FILE [--json] [--db FILE]\n"
-    "       portolan audit --snapshot > FILE\n"
+    "usage: portolan audit --expect FILE [--all-netns] [--json] [--db FILE]\n"
+    "       portolan audit --snapshot [--all-netns] > FILE\n"
     "\n"
     "Compare this machine's listeners with an expected set and print what appeared\n"
     "(+) and what disappeared (-).  FILE has one expected listener per line:\n"
@@ -465,7 +465,9 @@ static const char cmd_audit_usage[] =
     "'*' or a missing field matches anything; '#' starts a comment.  --snapshot\n"
     "writes today's listeners in this format, a starting point to edit.\n"
     "\n"
-    "  --json   machine-readable result (schema portolan.audit/1), for cron and CI\n"
+    "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
+    "               needs root\n"
+    "  --json       machine-readable result (schema portolan.audit/1), for cron and CI\n"
     "\n"
     "Run as root: processes of other users are otherwise invisible, and an expected\n"
     "PROCESS cannot match them.\n"
@@ -580,18 +582,21 @@ cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expec
 	    CLI_OPTS_LONG,
 	    {"expect", required_argument, NULL, 'e'},
 	    {"snapshot", no_argument, NULL, 's'},
+	    {"all-netns", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":e:sjd:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:sNjd:Ch", opts, NULL)) != -1) {
 		if (cli_option(c, &m->o, cmd_audit_usage, argc, argv, &rc) < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 		if (c == 'e')
 			*expect = optarg;
 		else if (c == 's')
 			*snapshot = 1;
+		else if (c == 'N')
+			m->all_netns = 1;
 	}
 	if (optind < argc || (*expect == NULL) == (*snapshot == 0)) {
 		cli_usage_error(argv[0], "give exactly one of --expect FILE or --snapshot");
@@ -611,6 +616,7 @@ cmd_audit(int argc, char **argv)
 
 	if ((rc = cmd_audit_parse(argc, argv, &m, &expect, &snapshot)) != 0)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	q.all_netns = m.all_netns;
 	if (cmd_machine_collect(&m, &q, &e) == -1) {
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);

@@ -280,6 +280,20 @@ def test_all_netns_sees_another_namespace(netns_listener):
     assert None in {l["netns"] for l in doc["listeners"]} or not doc["listeners"]
 
 
+def test_audit_all_netns_expects_a_container_listener(netns_listener, tmp_path):
+    pid, port = netns_listener
+    expect = tmp_path / "expect"
+    expect.write_text(f"{port}/tcp  python3\n")
+    # Without --all-netns the listener is missing; with it, it is there as expected.
+    p = portolan("audit", "--expect", expect, "--json")
+    assert p.returncode == 1 and [m["port"] for m in json.loads(p.stdout)["missing"]] == [port]
+    p = portolan("audit", "--expect", expect, "--json", "--all-netns")
+    assert p.returncode in (0, 1), p.stderr
+    assert json.loads(p.stdout)["missing"] == []
+    snap = portolan("audit", "--snapshot", "--all-netns").stdout
+    assert re.search(rf"^{port}/tcp\s", snap, re.M) and re.search(rf"^{port}/udp\s", snap, re.M)
+
+
 def test_all_netns_needs_root(netns_listener):
     p = portolan("who", "22", "--all-netns", prefix=DROP)
     assert p.returncode == 2 and "--all-netns needs root" in p.stderr
