@@ -206,15 +206,15 @@ freeports_json(const struct freeports_query *q, long lo, long hi, const struct r
 		freeports_pick_near(why, lo, hi, q->near, q->count, ports);
 	else
 		freeports_pick_quiet(why, lo, hi, q->count, ports);
-	return json_pack("{s:s, s:{s:I, s:I}, s:o, s:{s:I, s:I}, s:b, s:o, s:I, s:I, s:o, s:o}",
-	                 "schema", FREEPORTS_SCHEMA, "range", "lo", (json_int_t)lo, "hi",
-	                 (json_int_t)hi, "near", q->near >= 0 ? json_integer(q->near) : json_null(),
-	                 "ephemeral", "lo", (json_int_t)rm->ephemeral_lo, "hi",
-	                 (json_int_t)rm->ephemeral_hi, "machine_checked",
-	                 q->machine && machine_error == NULL, "machine_error",
-	                 machine_error ? json_string(machine_error) : json_null(), "considered",
-	                 (json_int_t)(hi - lo + 1), "qualifying", (json_int_t)qualifying,
-	                 "excluded", excluded, "ports", ports);
+	return json_pack(
+	    "{s:s, s:{s:I, s:I}, s:o, s:{s:I, s:I, s:b}, s:b, s:o, s:I, s:I, s:o, s:o}", "schema",
+	    FREEPORTS_SCHEMA, "range", "lo", (json_int_t)lo, "hi", (json_int_t)hi, "near",
+	    q->near >= 0 ? json_integer(q->near) : json_null(), "ephemeral", "lo",
+	    (json_int_t)rm->ephemeral_lo, "hi", (json_int_t)rm->ephemeral_hi, "this_machine",
+	    rm->this_machine, "machine_checked", q->machine && machine_error == NULL,
+	    "machine_error", machine_error ? json_string(machine_error) : json_null(), "considered",
+	    (json_int_t)(hi - lo + 1), "qualifying", (json_int_t)qualifying, "excluded", excluded,
+	    "ports", ports);
 }
 
 json_t *
@@ -237,7 +237,10 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	long lo = q->lo, hi = q->hi;
 	json_t *res;
 
-	range_machine_read(&rm);
+	if (q->facts != NULL)
+		rm = *q->facts;
+	else
+		range_machine_read(&rm);
 	if (lo == 0)
 		lo = rm.unprivileged_start > 1024 ? rm.unprivileged_start : 1024;
 	if (q->lo == 0 && lo > hi) {

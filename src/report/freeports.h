@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "range.h"
 #include "registry/store.h"
 
 #define FREEPORTS_MAX_COUNT 100
@@ -34,6 +35,8 @@ struct freeports_query {
 	long near;   /* -1: no preference */
 	int count;   /* 1..FREEPORTS_MAX_COUNT */
 	int machine; /* 1: leave out ports bound on this machine */
+	/* The ephemeral range and first unprivileged port to go by; NULL: this machine's. */
+	const struct range_machine *facts;
 };
 
 /* The defaults: 5 ports from the registered range, no preference, this machine checked. */

@@ -327,6 +327,7 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 	size_t i;
 
 	q.machine = env->show_machine;
+	q.facts = &env->report->machine; /* Linux's defaults where this machine is not shown */
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
 		if ((v = params_get(rq->query, options[i])) != NULL &&
 		    freeports_option(&q, options[i], v, options[i], &e) == -1) {
