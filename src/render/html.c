@@ -278,6 +278,15 @@ html_site_file(struct strbuf *out, const char *kind, const char *name)
 	return strbuf_appends(out, ".html");
 }
 
+/* A static export's directory for language t, from this page: "../../ko/". */
+static void
+html_site_dir(struct page *p, const struct i18n *t)
+{
+	html_esc(p, p->c->site->root);
+	html_urlenc(p, i18n_code(t));
+	html_put(p, "/");
+}
+
 /*
  * The URL of one of the site's pages in language t, kind and name as
  * html_site_file(): "/port/3516?lang=ko" when served (the language rides
@@ -300,13 +309,11 @@ html_lang_url(struct page *p, const struct i18n *t, const char *kind, const char
 		html_urlenc(p, i18n_code(t));
 		return;
 	}
-	html_esc(p, site->root);
-	html_urlenc(p, i18n_code(t));
+	html_site_dir(p, t);
 	if (kind == NULL) {
-		html_put(p, "/index.html");
+		html_put(p, "index.html");
 		return;
 	}
-	html_put(p, "/");
 	html_put(p, kind);
 	html_put(p, "/");
 	if (name != NULL && html_urlenc_to(p->out, name, "%25") == -1)
@@ -368,9 +375,8 @@ static void
 html_port_jump(struct page *p, const char *id)
 {
 	html_put(p, "<form class=\"search port-jump\" role=\"search\" hidden data-base=\"");
-	html_esc(p, p->c->site->root);
-	html_urlenc(p, i18n_code(p->t));
-	html_put(p, "/port/\" aria-label=\"");
+	html_site_dir(p, p->t);
+	html_put(p, "port/\" aria-label=\"");
 	html_esc(p, strcmp(id, "q-top") == 0 ? _(p->t, "Go to a port")
 	                                     : _(p->t, "Go to a port by its number"));
 	html_putf(p, "\"><label class=\"vh\" for=\"%s\">", id);
@@ -435,9 +441,7 @@ html_self_url(struct page *p, const struct i18n *t)
 		html_urlenc(p, i18n_code(t));
 		return;
 	}
-	html_esc(p, site->root);
-	html_urlenc(p, i18n_code(t));
-	html_put(p, "/");
+	html_site_dir(p, t);
 	for (self = site->self; *self; self++) /* a file name's '%' is "%25" in a URL */
 		html_putn(p, *self == '%' ? "%25" : self, *self == '%' ? 3 : 1);
 }
