@@ -32,7 +32,7 @@ _portolan()
 	serve)
 		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
 	export)
-		COMPREPLY=($(compgen -W "--lang --ports --db --po --quiet --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
 		COMPREPLY=($(compgen -W "--worst --json --db --votes --help" -- "$cur")) ;;
 	check-data)

@@ -15,8 +15,8 @@
 #include "web/export.h"
 
 static const char cmd_export_usage[] =
-    "usage: portolan export [--lang all|CODE,...] [--ports LO-HI] [--threads N] [--db FILE]\n"
-    "                       [--po DIR] [--quiet] DIR\n"
+    "usage: portolan export [--lang all|CODE,...] [--ports LO-HI] [--base-url URL]\n"
+    "                       [--threads N] [--db FILE] [--po DIR] [--quiet] DIR\n"
     "\n"
     "Write the whole site to DIR as static files: a page per port, the home page,\n"
     "the ranges and every service the pages link, in each language asked for,\n"
@@ -30,6 +30,9 @@ static const char cmd_export_usage[] =
     "  --lang LIST    all, or language codes separated by commas (default en);\n"
     "                 the first one's pages are also at DIR/index.html\n"
     "  --ports LO-HI  the ports that get a page (default 0-65535)\n"
+    "  --base-url URL where the site will be published (https://ports.example.org/):\n"
+    "                 pages get canonical and hreflang links, and DIR gets\n"
+    "                 sitemap.xml and robots.txt\n"
     "  --threads N    pages rendered at once (default: one per CPU, 16 at most)\n"
     "  --db FILE      database to read\n"
     "  --po DIR       translation catalogs (default: the po/ beside data/)\n"
@@ -56,6 +59,7 @@ cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
+	    {"base-url", required_argument, NULL, 'B'},
 	    {"lang", required_argument, NULL, 'L'},
 	    {"ports", required_argument, NULL, 'P'},
 	    {"po", required_argument, NULL, 'p'},
@@ -76,9 +80,11 @@ cmd_export(int argc, char **argv)
 	int c, quiet = 0, rc = CLI_FOUND;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:ChL:P:p:qt:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:ChB:L:P:p:qt:", opts, NULL)) != -1) {
 		if (c == 'L') {
 			cfg.langs = optarg;
+		} else if (c == 'B') {
+			cfg.base_url = optarg;
 		} else if (c == 'P') {
 			if (portnum_parse_range(optarg, &cfg.port_lo, &cfg.port_hi) == -1)
 				return cli_usage_error(

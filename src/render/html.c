@@ -278,13 +278,26 @@ html_site_file(struct strbuf *out, const char *kind, const char *name)
 	return strbuf_appends(out, ".html");
 }
 
+int
+html_site_url(struct strbuf *out, const char *prefix, const struct i18n *t, const char *file)
+{
+	const char *f;
+
+	if (html_escape(out, prefix) == -1 || html_urlenc_to(out, i18n_code(t), "%") == -1 ||
+	    strbuf_appendc(out, '/') == -1)
+		return -1;
+	for (f = file; *f; f++) /* a file name's '%' is "%25" in a URL */
+		if (*f == '%' ? strbuf_appends(out, "%25") == -1 : strbuf_appendc(out, *f) == -1)
+			return -1;
+	return 0;
+}
+
 /* A static export's directory for language t, from this page: "../../ko/". */
 static void
 html_site_dir(struct page *p, const struct i18n *t)
 {
-	html_esc(p, p->c->site->root);
-	html_urlenc(p, i18n_code(t));
-	html_put(p, "/");
+	if (html_site_url(p->out, p->c->site->root, t, "") == -1)
+		p->fail = 1;
 }
 
 /*
@@ -433,7 +446,6 @@ static void
 html_self_url(struct page *p, const struct i18n *t)
 {
 	const struct html_site *site = p->c->site;
-	const char *self;
 
 	if (site == NULL) {
 		html_esc(p, html_self_path(p));
@@ -441,9 +453,8 @@ html_self_url(struct page *p, const struct i18n *t)
 		html_urlenc(p, i18n_code(t));
 		return;
 	}
-	html_site_dir(p, t);
-	for (self = site->self; *self; self++) /* a file name's '%' is "%25" in a URL */
-		html_putn(p, *self == '%' ? "%25" : self, *self == '%' ? 3 : 1);
+	if (html_site_url(p->out, site->root, t, site->self) == -1)
+		p->fail = 1;
 }
 
 static void
@@ -479,9 +490,40 @@ html_lang_menu(struct page *p)
 static void
 html_asset_url(struct page *p, const char *name)
 {
-	html_put(p, p->c->site != NULL ? p->c->site->root : "/");
+	html_esc(p, p->c->site != NULL ? p->c->site->root : "/");
 	html_put(p, "assets/");
 	html_put(p, name);
+}
+
+/*
+ * When an export knows its public address (site->base), search engines
+ * learn which URL is this page's own and where its other languages are:
+ * rel=canonical, one rel=alternate per exported language, and x-default
+ * for the first, the language of the export's root.  Absolute URLs, as
+ * both require.  The sitemap (export.c) lists the same URLs.
+ */
+static void
+html_site_head(struct page *p)
+{
+	const struct html_site *site = p->c->site;
+	size_t i;
+
+	if (site == NULL || site->base == NULL)
+		return;
+	html_put(p, "<link rel=\"canonical\" href=\"");
+	if (html_site_url(p->out, site->base, p->t, site->self) == -1)
+		p->fail = 1;
+	html_put(p, "\">");
+	for (i = 0; site->nlangs > 1 && i <= site->nlangs; i++) {
+		const struct i18n *l = site->langs[i < site->nlangs ? i : 0];
+
+		html_put(p, "<link rel=\"alternate\" hreflang=\"");
+		html_esc(p, i < site->nlangs ? i18n_code(l) : "x-default");
+		html_put(p, "\" href=\"");
+		if (html_site_url(p->out, site->base, l, site->self) == -1)
+			p->fail = 1;
+		html_put(p, "\">");
+	}
 }
 
 /* <!doctype html> ... <main>; the title is a template with its arguments. */
@@ -500,7 +542,9 @@ html_begin(struct page *p, const char *title, size_t argc, const char *const *ar
 	html_asset_url(p, "icon.svg");
 	html_put(p, "\" type=\"image/svg+xml\"><script src=\"");
 	html_asset_url(p, "vote.js");
-	html_put(p, "\" defer></script></head>\n<body><a class=\"skip\" href=\"#main\">");
+	html_put(p, "\" defer></script>");
+	html_site_head(p);
+	html_put(p, "</head>\n<body><a class=\"skip\" href=\"#main\">");
 	html_esc(p, _(p->t, "Skip to the content"));
 	html_put(p, "</a><header class=\"site\"><div class=\"bar\"><a class=\"brand\" href=\"");
 	html_url(p, NULL, NULL);

@@ -33,6 +33,7 @@
 struct html_site {
 	const char *root; /* from this page to the export's root: "", "../", "../../" */
 	const char *self; /* this page under its language directory: "port/3516.html" */
+	const char *base; /* the export's public URL, ending in '/', or NULL: see html_begin() */
 	long port_lo;     /* the ports that have a page */
 	long port_hi;
 	json_t *services;                /* object: every service name linked so far (keys) */
@@ -64,6 +65,14 @@ int html_error(struct strbuf *out, int status, const struct html_ctx *c);
  * one safe file name.  -1 when out is full.
  */
 int html_site_file(struct strbuf *out, const char *kind, const char *name);
+
+/*
+ * The URL of a static export's page: prefix (a page's relative way to the
+ * root, or the export's public URL), the language's directory, and file as
+ * html_site_file() made it, escaped for HTML and XML alike.  An empty file
+ * gives the directory.  -1 when out is full.
+ */
+int html_site_url(struct strbuf *out, const char *prefix, const struct i18n *t, const char *file);
 
 /* Append s with & < > " ' escaped. */
 int html_escape(struct strbuf *out, const char *s);

@@ -42,10 +42,13 @@
 #include "routes.h"
 #include "util/strbuf.h"
 
-#define EXPORT_MARKER      ".portolan-export"
-#define EXPORT_MAX_LANGS   64
-#define EXPORT_PATH_MAX    4096
-#define EXPORT_MAX_THREADS 16
+#define EXPORT_MARKER       ".portolan-export"
+#define EXPORT_MAX_LANGS    64
+#define EXPORT_PATH_MAX     4096
+#define EXPORT_MAX_THREADS  16
+#define EXPORT_URL_MAX      512         /* --base-url; a sitemap line stays far below its limits */
+#define EXPORT_SITEMAP_URLS 50000       /* the sitemap protocol's limit per file */
+#define EXPORT_FLUSH        (64u << 10) /* a streamed file's buffer is written out above this */
 
 typedef int (*export_render)(struct strbuf *out, const json_t *obj, const struct html_ctx *c);
 
@@ -58,7 +61,9 @@ struct export
 	const struct i18n *langs[EXPORT_MAX_LANGS];
 	size_t nlangs;
 	struct report_env renv;
-	json_t *todo; /* the service names of the current round */
+	char base[EXPORT_URL_MAX + 2]; /* --base-url ending in '/', or "" */
+	json_t *services;              /* every service name the pages linked (keys) */
+	json_t *todo;                  /* the service names of the current round */
 	size_t nworkers;
 	atomic_int failed; /* set by the first worker to fail: the others stop early */
 };
@@ -69,6 +74,7 @@ struct export_worker {
 	size_t index; /* takes the ports and names whose position % nworkers is index */
 	struct store *st;
 	struct html_site site; /* root and self vary per page; services is this worker's */
+	json_t *missing;       /* linked service names the report layer does not know */
 	struct strbuf page;    /* the page being rendered */
 	struct strbuf file;    /* its file name under the language directory */
 	struct export_stats stats;
@@ -99,17 +105,25 @@ export_stopping(struct export_worker *w)
 
 /* ---- files ---- */
 
+/* Create rel in the tree, its full name in path: the descriptor, or -1 with w->e set. */
 static int
-export_write(struct export_worker *w, const char *rel, const char *data, size_t len)
+export_create(struct export_worker *w, const char *rel, char path[EXPORT_PATH_MAX])
 {
-	char path[EXPORT_PATH_MAX];
-	ssize_t n;
 	int fd;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", w->x->tmp, rel) >= sizeof(path))
+	if ((size_t)snprintf(path, EXPORT_PATH_MAX, "%s/%s", w->x->tmp, rel) >= EXPORT_PATH_MAX)
 		return err_set(&w->e, "%s/%s: path too long", w->x->cfg->dir, rel);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) == -1)
 		return err_internal(&w->e, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Write all of data to fd; on failure fd is closed and w->e names the file. */
+static int
+export_put(struct export_worker *w, int fd, const char *path, const char *data, size_t len)
+{
+	ssize_t n;
+
 	for (; len > 0; data += n, len -= (size_t)n) {
 		if ((n = write(fd, data, len)) == -1 && errno == EINTR) {
 			n = 0;
@@ -121,10 +135,27 @@ export_write(struct export_worker *w, const char *rel, const char *data, size_t 
 		}
 		w->stats.bytes += (unsigned long long)n;
 	}
+	return 0;
+}
+
+static int
+export_close(struct export_worker *w, int fd, const char *path)
+{
 	if (close(fd) == -1)
 		return err_internal(&w->e, "%s: %s", path, strerror(errno));
 	w->stats.files++;
 	return 0;
+}
+
+static int
+export_write(struct export_worker *w, const char *rel, const char *data, size_t len)
+{
+	char path[EXPORT_PATH_MAX];
+	int fd;
+
+	if ((fd = export_create(w, rel, path)) == -1 || export_put(w, fd, path, data, len) == -1)
+		return -1;
+	return export_close(w, fd, path);
 }
 
 static int
@@ -334,6 +365,8 @@ export_services(struct export_worker *w)
 			if (w->e.kind != ERR_INPUT)
 				return -1;
 			w->e = (struct err){0}; /* not an error of the export's */
+			if (json_object_set_new(w->missing, name, json_true()) == -1)
+				return err_internal(&w->e, "out of memory");
 		}
 		rc = export_all_langs(w, "service", name, obj,
 		                      obj ? html_service : export_render_404);
@@ -392,10 +425,10 @@ export_parallel(struct export *x, struct export_worker *ws, int (*fn)(struct exp
 static int
 export_all_services(struct export *x, struct export_worker *ws, struct err *e)
 {
-	json_t *done = json_object(), *v;
+	json_t *done = x->services, *v;
 	const char *name;
 	size_t i;
-	int rc = done != NULL && (x->todo = json_array()) != NULL ? 0 : -1;
+	int rc = (x->todo = json_array()) != NULL ? 0 : -1;
 
 	while (rc == 0) {
 		json_array_clear(x->todo);
@@ -413,7 +446,6 @@ export_all_services(struct export *x, struct export_worker *ws, struct err *e)
 	}
 	if (rc == -1 && e->kind == ERR_NONE) /* not a worker's error: a set or list failed */
 		err_internal(e, "out of memory");
-	json_decref(done);
 	return rc;
 }
 
@@ -452,6 +484,43 @@ export_assets(struct export_worker *w)
 		if (export_write(w, a->path + 1, (const char *)a->data, a->len) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+/*
+ * --base-url: an http(s) URL with a host, no query or fragment, and only
+ * characters a URL holds unescaped (RFC 3986), so it goes into pages and
+ * the sitemap as given.  A '/' is added when it does not end in one.
+ */
+static int
+export_pick_base(struct export *x, struct err *e)
+{
+	static const char url_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                "0123456789-._~:/@!$&'()*+,;=%";
+	const char *u = x->cfg->base_url, *host;
+	size_t n, bad;
+
+	if (u == NULL)
+		return 0;
+	n = strlen(u);
+	host = strncmp(u, "https://", 8) == 0  ? u + 8
+	       : strncmp(u, "http://", 7) == 0 ? u + 7
+	                                       : NULL;
+	if (n > EXPORT_URL_MAX)
+		return err_set(e, "--base-url: longer than %d bytes", EXPORT_URL_MAX);
+	if (host == NULL)
+		return err_set(e, "--base-url: \"%s\" does not start with https:// or http://", u);
+	if (*host == '\0' || *host == '/')
+		return err_set(e, "--base-url: \"%s\" has no host name", u);
+	if (u[bad = strspn(u, url_chars)] != '\0')
+		return err_set(e,
+		               u[bad] == '?' || u[bad] == '#'
+		                   ? "--base-url: byte %zu: the site's address has no query or "
+		                     "fragment"
+		                   : "--base-url: byte %zu cannot be in a URL as it is; "
+		                     "percent-encode it",
+		               bad + 1);
+	snprintf(x->base, sizeof(x->base), "%s%s", u, u[n - 1] == '/' ? "" : "/");
 	return 0;
 }
 
@@ -510,6 +579,193 @@ export_dirs(struct export *x, struct err *e)
 	return 0;
 }
 
+/* ---- sitemap ---- */
+
+/*
+ * The sitemap (https://www.sitemaps.org/protocol.html) lists every page's
+ * canonical URL, the same string html_begin() puts in rel=canonical:
+ * files sitemap-1.xml, sitemap-2.xml... of at most 50,000 URLs each, at
+ * the tree's root because a sitemap may only list URLs under its own
+ * directory, and sitemap.xml, the index that names them.  Streamed
+ * through the worker's page buffer: all languages of all ports make
+ * tens of megabytes.
+ */
+struct export_sitemap {
+	struct export_worker *w;
+	size_t per_file;
+	size_t in_file; /* URLs in the open file */
+	size_t files;   /* files begun */
+	int fd;         /* the open file, or -1 */
+	char path[EXPORT_PATH_MAX];
+};
+
+static const char export_xml_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+static int
+export_sitemap_flush(struct export_sitemap *sm, size_t above)
+{
+	struct export_worker *w = sm->w;
+
+	if (w->page.len <= above)
+		return 0;
+	if (export_put(w, sm->fd, sm->path, w->page.buf, w->page.len) == -1) {
+		sm->fd = -1; /* closed by export_put */
+		return -1;
+	}
+	strbuf_reset(&w->page);
+	return 0;
+}
+
+static int
+export_sitemap_close(struct export_sitemap *sm)
+{
+	int fd = sm->fd;
+
+	if (fd == -1)
+		return 0;
+	if (strbuf_appends(&sm->w->page, "</urlset>\n") == -1 || export_sitemap_flush(sm, 0) == -1)
+		return -1;
+	sm->fd = -1;
+	return export_close(sm->w, fd, sm->path);
+}
+
+/* One page of the tree, in language t; kind and name as html_site_file(). */
+static int
+export_sitemap_add(struct export_sitemap *sm, const struct i18n *t, const char *kind,
+                   const char *name)
+{
+	struct export_worker *w = sm->w;
+	char rel[64];
+
+	if (sm->fd == -1 || sm->in_file == sm->per_file) {
+		if (export_sitemap_close(sm) == -1)
+			return -1;
+		snprintf(rel, sizeof(rel), "sitemap-%zu.xml", ++sm->files);
+		if ((sm->fd = export_create(w, rel, sm->path)) == -1)
+			return -1;
+		sm->in_file = 0;
+		strbuf_reset(&w->page);
+		if (strbuf_appends(&w->page, export_xml_head) == -1 ||
+		    strbuf_appends(
+		        &w->page, "<urlset "
+		                  "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n") == -1)
+			return err_internal(&w->e, "%s: out of memory", sm->path);
+	}
+	strbuf_reset(&w->file);
+	if (html_site_file(&w->file, kind, name) == -1 ||
+	    strbuf_appends(&w->page, "<url><loc>") == -1 ||
+	    html_site_url(&w->page, w->x->base, t, w->file.buf) == -1 ||
+	    strbuf_appends(&w->page, "</loc></url>\n") == -1)
+		return err_internal(&w->e, "%s: a URL does not fit", sm->path);
+	sm->in_file++;
+	return export_sitemap_flush(sm, EXPORT_FLUSH);
+}
+
+static int
+export_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The service names that have a page, sorted so the sitemap does not
+ * depend on which worker met a name first: the names linked, less those
+ * the report layer did not know (their file is the not-found page).
+ */
+static const char **
+export_service_pages(struct export *x, const struct export_worker *ws, size_t *n)
+{
+	const char **names = calloc(json_object_size(x->services) + 1, sizeof(*names));
+	const char *name;
+	json_t *v;
+	size_t i;
+	int missing;
+
+	*n = 0;
+	if (names == NULL)
+		return NULL;
+	json_object_foreach(x->services, name, v)
+	{
+		for (missing = 0, i = 0; !missing && i < x->nworkers; i++)
+			missing = json_object_get(ws[i].missing, name) != NULL;
+		if (!missing)
+			names[(*n)++] = name;
+	}
+	qsort(names, *n, sizeof(*names), export_name_cmp);
+	return names;
+}
+
+/* Every page of one language, in the order of the tree's layout. */
+static int
+export_sitemap_lang(struct export_sitemap *sm, const struct i18n *t, const char **services,
+                    size_t nservices)
+{
+	static const char *const ranges[] = {"well-known", "registered", "dynamic"};
+	const struct export_cfg *cfg = sm->w->x->cfg;
+	char num[16];
+	size_t i;
+	long port;
+
+	if (export_sitemap_add(sm, t, NULL, NULL) == -1)
+		return -1;
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (export_sitemap_add(sm, t, "range", ranges[i]) == -1)
+			return -1;
+	for (port = cfg->port_lo; port <= cfg->port_hi; port++) {
+		snprintf(num, sizeof(num), "%ld", port);
+		if (export_sitemap_add(sm, t, "port", num) == -1)
+			return -1;
+	}
+	for (i = 0; i < nservices; i++)
+		if (export_sitemap_add(sm, t, "service", services[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* sitemap-N.xml, then sitemap.xml naming them, then robots.txt pointing at it. */
+static int
+export_sitemap(struct export *x, struct export_worker *w, const struct export_worker *ws)
+{
+	struct export_sitemap sm = {.w = w, .fd = -1};
+	const char **services;
+	size_t nservices, i;
+	int rc = 0;
+
+	sm.per_file = x->cfg->sitemap_urls > 0 ? x->cfg->sitemap_urls : EXPORT_SITEMAP_URLS;
+	if ((services = export_service_pages(x, ws, &nservices)) == NULL)
+		return err_internal(&w->e, "out of memory");
+	for (i = 0; rc == 0 && i < x->nlangs; i++)
+		rc = export_sitemap_lang(&sm, x->langs[i], services, nservices);
+	free(services);
+	if (rc == -1) {
+		if (sm.fd != -1)
+			close(sm.fd);
+		return -1;
+	}
+	if (export_sitemap_close(&sm) == -1)
+		return -1;
+	strbuf_reset(&w->page);
+	rc = strbuf_appends(&w->page, export_xml_head) == -1 ||
+	     strbuf_appends(&w->page,
+	                    "<sitemapindex "
+	                    "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n") == -1;
+	for (i = 1; rc == 0 && i <= sm.files; i++)
+		rc = strbuf_appends(&w->page, "<sitemap><loc>") == -1 ||
+		     html_escape(&w->page, x->base) == -1 ||
+		     strbuf_appendf(&w->page, "sitemap-%zu.xml</loc></sitemap>\n", i) == -1;
+	if (rc != 0 || strbuf_appends(&w->page, "</sitemapindex>\n") == -1)
+		return err_internal(&w->e, "sitemap.xml: too large");
+	if (export_write(w, "sitemap.xml", w->page.buf, w->page.len) == -1)
+		return -1;
+	/* Where crawlers look first; it only counts at a host's root, harmless elsewhere. */
+	strbuf_reset(&w->page);
+	if (strbuf_appends(&w->page, "User-agent: *\nDisallow:\nSitemap: ") == -1 ||
+	    strbuf_appends(&w->page, x->base) == -1 ||
+	    strbuf_appends(&w->page, "sitemap.xml\n") == -1)
+		return err_internal(&w->e, "robots.txt: too large");
+	return export_write(w, "robots.txt", w->page.buf, w->page.len);
+}
+
 static int
 export_tree(struct export *x, struct export_worker *ws, struct err *e)
 {
@@ -524,8 +780,14 @@ export_tree(struct export *x, struct export_worker *ws, struct err *e)
 	}
 	if (export_parallel(x, ws, export_ports, e) == -1 || export_all_services(x, ws, e) == -1)
 		return -1;
-	/* Root-absolute links: a host serves 404.html for a missing file at any depth. */
-	if (export_root_page(w, "404.html", "/", NULL, export_render_404) == -1 ||
+	/*
+	 * Absolute links, as a host serves 404.html for a missing file at any
+	 * depth: from the public URL when known, else from the host's root.
+	 */
+	w->site.base = NULL; /* a not-found page has no canonical URL */
+	if (export_root_page(w, "404.html", x->base[0] ? x->base : "/", NULL, export_render_404) ==
+	        -1 ||
+	    (x->base[0] && export_sitemap(x, w, ws) == -1) ||
 	    export_write(w, EXPORT_MARKER, marker, strlen(marker)) == -1) {
 		*e = w->e;
 		return -1;
@@ -549,8 +811,10 @@ export_workers_open(struct export *x, struct export_worker *ws, struct err *e)
 		                             .port_hi = x->cfg->port_hi,
 		                             .langs = x->langs,
 		                             .nlangs = x->nlangs,
+		                             .base = x->base[0] ? x->base : NULL,
 		                             .services = json_object()};
-		if (w->site.services == NULL)
+		w->missing = json_object();
+		if (w->site.services == NULL || w->missing == NULL)
 			return err_internal(e, "out of memory");
 		if (store_open(x->cfg->db, &w->st, e) == -1)
 			return -1;
@@ -570,6 +834,7 @@ export_workers_close(struct export *x, struct export_worker *ws, struct export_s
 		strbuf_free(&ws[i].page);
 		strbuf_free(&ws[i].file);
 		json_decref(ws[i].site.services);
+		json_decref(ws[i].missing);
 		if (ws[i].st != NULL)
 			store_close(ws[i].st);
 	}
@@ -593,8 +858,12 @@ export_site(const struct export_cfg *cfg, struct export_stats *stats, struct err
 		return err_set(e, "%s: path too long", cfg->dir);
 	if (i18n_load(cfg->podir, &x.set, e) == -1)
 		return -1;
-	if (export_pick_langs(&x, e) == -1)
+	if (export_pick_langs(&x, e) == -1 || export_pick_base(&x, e) == -1)
 		goto out;
+	if ((x.services = json_object()) == NULL) {
+		err_internal(e, "out of memory");
+		goto out;
+	}
 	x.nworkers = cfg->threads > 0 ? cfg->threads : ncpu > 0 ? (size_t)ncpu : 1;
 	if (x.nworkers > EXPORT_MAX_THREADS)
 		x.nworkers = EXPORT_MAX_THREADS;
@@ -626,6 +895,7 @@ out_workers:
 out:
 	stats->languages = x.nlangs;
 	json_decref(x.todo);
+	json_decref(x.services);
 	i18n_free(x.set);
 	return rc;
 }

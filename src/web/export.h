@@ -15,6 +15,8 @@
  *   api/v1/ports/N.json          the port report, as /api/v1/ports/N serves it
  *   assets/...                   the stylesheet, the script and the icon
  *   .portolan-export             marks the tree as ours (see below)
+ *   sitemap.xml, sitemap-N.xml   with --base-url: every page's public URL
+ *   robots.txt                   with --base-url: names the sitemap
  *
  * The tree is written beside DIR under a temporary name and swapped in
  * with one rename (renameat2 RENAME_EXCHANGE when DIR exists), so DIR is
@@ -39,6 +41,14 @@ struct export_cfg {
 	long port_lo; /* the ports that get a page, 0-65535 at most */
 	long port_hi;
 	size_t threads; /* workers, each with its own connection; 0: one per CPU (16 at most) */
+	/*
+	 * The site's public URL ("https://ports.example.org/"), or NULL.  With
+	 * it, pages carry rel=canonical and hreflang links, and the tree gets
+	 * sitemap.xml (sitemap-N.xml of sitemap_urls URLs each; 0: 50,000, the
+	 * protocol's limit) and robots.txt.
+	 */
+	const char *base_url;
+	size_t sitemap_urls;
 	/* Set (by a signal handler) to give up: the tree is removed, DIR untouched.  May be NULL.
 	 */
 	const volatile sig_atomic_t *stop;

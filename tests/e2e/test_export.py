@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -25,6 +26,7 @@ class Page(html.parser.HTMLParser):
     def __init__(self, text):
         super().__init__()
         self.links, self.ids, self.forms, self.bare_anchors = [], [], [], 0
+        self.head_links = []  # (rel, hreflang, href) of every <link>
         self.lang = None
         self.feed(text)
 
@@ -38,6 +40,8 @@ class Page(html.parser.HTMLParser):
             self.forms.append(a.get("action"))
         if tag == "a" and "href" not in a:
             self.bare_anchors += 1
+        if tag == "link":
+            self.head_links.append((a.get("rel"), a.get("hreflang"), a.get("href")))
         for k in ("href", "src"):
             if k in a:
                 self.links.append(a[k])
@@ -203,11 +207,61 @@ def test_a_full_disk_leaves_nothing_behind(npm_db, tmp_path):
     (["--ports", "5-3"], "not LO-HI"),
     (["--ports", "70000"], "not LO-HI"),
     (["--threads", "0"], "--threads takes 1 to 16"),
+    (["--base-url", "ftp://example.org/"], "does not start with https:// or http://"),
+    (["--base-url", "https://example.org/?lang=en"], "has no query or fragment"),
 ])
 def test_bad_options_are_refused(npm_db, tmp_path, args, message):
     _, p = export(tmp_path, "--db", npm_db, *args, check=2)
     assert message in p.stderr
     assert not (tmp_path / "site").exists()
+
+
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def test_a_base_url_gives_canonical_links_and_a_sitemap(npm_db, tmp_path):
+    base = "https://ports.example.org/docs/"
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "205-215", "--lang", "en,ko",
+                     "--base-url", base.rstrip("/"))  # 211's 914c/g makes a file with a '%'
+
+    def url(rel):  # a file's public URL: its name's '%' is "%25" in a URL
+        return base + urllib.parse.quote(str(rel))
+
+    # Every page of the language directories is in the sitemap, and nothing else.
+    locs = []
+    for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:sitemap/s:loc", SITEMAP):
+        assert loc.text.startswith(base)
+        part = ET.parse(site / loc.text[len(base):]).getroot()
+        locs += [u.text for u in part.findall("s:url/s:loc", SITEMAP)]
+    files = [f.relative_to(site) for f in pages(site) if f.parent != site]
+    assert any("%" in str(f) for f in files)  # a service name that needed encoding
+    assert sorted(locs) == sorted(url(f) for f in files)
+
+    # Each page names itself canonical and its other language, with x-default the first.
+    for f in files:
+        lang, rest = str(f).split("/", 1)
+        links = Page((site / f).read_text()).head_links
+        assert ("canonical", None, url(f)) in links
+        alternates = {h: href for rel, h, href in links if rel == "alternate"}
+        assert alternates == {"en": url(f"en/{rest}"), "ko": url(f"ko/{rest}"),
+                              "x-default": url(f"en/{rest}")}, f
+    root = Page((site / "index.html").read_text()).head_links
+    assert ("canonical", None, base + "en/index.html") in root
+
+    # The not-found page is served at any depth: its links start from the public URL.
+    links = [x for x in Page((site / "404.html").read_text()).links if not x.startswith("#")]
+    assert links and all(x.startswith(base) for x in links), links
+    assert not [x for x in Page((site / "404.html").read_text()).head_links if x[0] == "canonical"]
+    assert (site / "robots.txt").read_text() == (
+        "User-agent: *\nDisallow:\nSitemap: https://ports.example.org/docs/sitemap.xml\n")
+
+
+def test_without_a_base_url_no_absolute_links(npm_db, tmp_path):
+    site, _ = export(tmp_path, "--db", npm_db, "--ports", "3516-3516", "--lang", "en,ko")
+    assert not (site / "sitemap.xml").exists() and not (site / "robots.txt").exists()
+    for f in pages(site):
+        links = Page(f.read_text()).head_links
+        assert not [x for x in links if x[0] in ("canonical", "alternate")], f
 
 
 def test_a_directory_is_required(npm_db):
