@@ -87,8 +87,15 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
+	/*
+	 * `portolan --json who` could be the command or a lookup of the service
+	 * "who" (513/udp), so options never come first; say where they go.
+	 */
 	if (argv[1][0] == '-' && !(argv[1][1] >= '0' && argv[1][1] <= '9'))
-		return cli_usage_error("lookup", "unknown option '%s' before the query", argv[1]);
+		return cli_usage_error("lookup",
+		                       "'%s' comes after the query (portolan 3516 %s) or after "
+		                       "a command's name",
+		                       argv[1], argv[1]);
 	/* `portolan 3516 --json`: the whole command line is a lookup. */
 	argv[0] = "lookup";
 	return cmd_lookup(argc, argv);

@@ -40,6 +40,14 @@ def test_unknown_option_names_it(full_db, cmd):
     assert f"Try 'portolan {cmd} --help'." in p.stderr
 
 
+def test_an_option_before_the_query_says_where_it_goes(full_db):
+    # `portolan --json who` would be ambiguous: the command, or the service "who"?
+    p = run("--json", "who", check=2)
+    assert "'--json' comes after the query (portolan 3516 --json)" in p.stderr
+    assert p.stdout == ""
+    assert run("3516", "--json", db=full_db, check=0).stdout.startswith("{")
+
+
 @pytest.mark.parametrize("cmd", ["who", "listening", "free", "search"])
 def test_missing_option_value_says_so(full_db, cmd):
     p = run(cmd, "--db", check=2)
