@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, run
+from conftest import BIN, ROOT, run
 
 COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "export",
             "feedback", "check-data"]
@@ -123,3 +123,12 @@ def test_man_page_and_completion_know_every_command():
 def test_empty_values_are_named(args, message):
     p = run(*args, check=2)
     assert message in p.stderr
+
+
+def test_the_readme_example_is_what_the_first_command_prints(npm_db):
+    # The README's example is the offline default its first command builds;
+    # its lines before "..." must be the real output's first lines.
+    text = (ROOT / "README.md").read_text()
+    block = text.split("```\n$ portolan 3516\n", 1)[1].split("\n...\n", 1)[0]
+    out = run("3516", db=npm_db, check=0).stdout
+    assert out.startswith(block + "\n"), out[:800]
