@@ -8,6 +8,7 @@
 #   make check           unit tests (cmocka) + end-to-end tests (pytest)
 #   make SAN=1 check     the same under ASan+UBSan, in build-san/
 #   make fuzz            libFuzzer targets in build-fuzz/ (clang)
+#   make install         PREFIX (/usr/local) and DESTDIR, as usual; `make uninstall`
 
 SAN     ?= 0
 ifeq ($(SAN),1)
@@ -30,10 +31,17 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
 
+# Where the binaries find the curated data (SHAREDIR/data), the catalogs
+# (SHAREDIR/po) and, when set, portolan-serve (LIBEXECDIR; else beside
+# portolan).  Built in the tree they are the tree; `make install` sets both.
+SHAREDIR   ?= $(abspath .)
+LIBEXECDIR ?=
+
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(SANDEFS) \
-	   -DPORTOLAN_DATADIR='"$(abspath data)"'
+	   -DPORTOLAN_DATADIR='"$(SHAREDIR)/data"' \
+	   $(if $(LIBEXECDIR),-DPORTOLAN_LIBEXECDIR='"$(LIBEXECDIR)"')
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
@@ -54,7 +62,7 @@ LIB_OBJ  += $(BUILD)/gen/assets_data.o
 
 PYTEST  ?= /usr/bin/python3 -m pytest
 
-.PHONY: all check unit e2e fuzz fuzz-smoke clean format
+.PHONY: all check unit e2e fuzz fuzz-smoke clean format install uninstall
 all: $(BUILD)/portolan $(BUILD)/portolan-serve
 
 $(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
@@ -171,6 +179,39 @@ format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-install
+
+# `make install` builds a copy of its own in INSTALL_BUILD, compiled to find
+# its data and catalogs under PREFIX/share/portolan and portolan-serve
+# (which `serve`, `export` and a downloading `update` exec; not a command of
+# its own) under PREFIX/libexec/portolan; build/ keeps pointing at the tree
+# for the tests.  The data directory is replaced whole, so a file removed
+# from data/ does not linger in an installed copy.  The database is not
+# installed: `portolan update` builds it in ~/.local/share/portolan.
+PREFIX        ?= /usr/local
+INSTALL_BUILD ?= build-install
+INSTALL_SHARE  = $(PREFIX)/share/portolan
+INSTALL_EXEC   = $(PREFIX)/libexec/portolan
+INSTALL_MAN    = $(PREFIX)/share/man/man1
+INSTALL_COMPL  = $(PREFIX)/share/bash-completion/completions
+
+install:
+	$(MAKE) BUILD=$(INSTALL_BUILD) SAN=0 SHAREDIR=$(INSTALL_SHARE) LIBEXECDIR=$(INSTALL_EXEC) all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(INSTALL_EXEC) $(DESTDIR)$(INSTALL_MAN) \
+	    $(DESTDIR)$(INSTALL_COMPL) $(DESTDIR)$(INSTALL_SHARE)/po
+	install -m 755 $(INSTALL_BUILD)/portolan $(DESTDIR)$(PREFIX)/bin/portolan
+	install -m 755 $(INSTALL_BUILD)/portolan-serve $(DESTDIR)$(INSTALL_EXEC)/portolan-serve
+	install -m 644 docs/portolan.1 $(DESTDIR)$(INSTALL_MAN)/portolan.1
+	install -m 644 completions/portolan.bash $(DESTDIR)$(INSTALL_COMPL)/portolan
+	install -m 644 po/*.po $(DESTDIR)$(INSTALL_SHARE)/po/
+	rm -rf $(DESTDIR)$(INSTALL_SHARE)/data
+	cd data && find . -type f | while read -r f; do \
+	    install -D -m 644 "$$f" "$(DESTDIR)$(INSTALL_SHARE)/data/$$f" || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/portolan $(DESTDIR)$(INSTALL_EXEC)/portolan-serve \
+	    $(DESTDIR)$(INSTALL_MAN)/portolan.1 $(DESTDIR)$(INSTALL_COMPL)/portolan
+	rm -rf $(DESTDIR)$(INSTALL_SHARE)
+	-rmdir $(DESTDIR)$(INSTALL_EXEC) 2>/dev/null
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

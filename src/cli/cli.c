@@ -202,22 +202,40 @@ cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, 
 	return 0;
 }
 
+/*
+ * Where portolan-serve is: PORTOLAN_LIBEXECDIR when installed (make
+ * install puts it there, out of PATH), else this program's own directory.
+ */
+static int
+cli_companion_dir(char *dir, size_t len)
+{
+#ifdef PORTOLAN_LIBEXECDIR
+	snprintf(dir, len, "%s", PORTOLAN_LIBEXECDIR);
+#else
+	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	dir[n] = '\0';
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+#endif
+	return 0;
+}
+
 int
 cli_exec_companion(const char *name, int argc, char **argv)
 {
-	char self[4096], path[4200], *slash;
-	ssize_t n;
+	char dir[4096], path[4200];
 
 	(void)argc;
-	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+	if (cli_companion_dir(dir, sizeof(dir)) == -1) {
 		fprintf(stderr, "portolan %s: cannot find this program's directory: %s\n", argv[0],
 		        strerror(errno));
 		return CLI_INTERNAL;
 	}
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL)
-		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/%s", self, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	execv(path, argv);
 	fprintf(stderr, "portolan %s: cannot run %s: %s\n", argv[0], path, strerror(errno));
 	return CLI_INTERNAL;
