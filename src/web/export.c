@@ -496,7 +496,7 @@ static int
 export_pick_base(struct export *x, struct err *e)
 {
 	static const char url_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                                "0123456789-._~:/@!$&'()*+,;=%";
+	                                "0123456789-._~:/@!$&'()*+,;=%[]";
 	const char *u = x->cfg->base_url, *host;
 	size_t n, bad;
 

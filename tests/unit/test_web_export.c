@@ -165,6 +165,26 @@ test_sitemap_is_split_and_complete(void **state)
 	free(index);
 }
 
+/* An IPv6 literal is a host like any other; the '/' at the end is added once. */
+static void
+test_ipv6_base_url(void **state)
+{
+	struct export_stats stats;
+	struct err e = {0};
+	char site[128], path[160];
+	char *robots;
+
+	if (*state == NULL)
+		skip();
+	snprintf(site, sizeof(site), "%s/ipv6", dir);
+	struct export_cfg cfg = cfg_for(site, "http://[::1]:8080/site");
+	assert_int_equal(export_site(&cfg, &stats, &e), 0);
+	snprintf(path, sizeof(path), "%s/robots.txt", site);
+	assert_non_null(robots = slurp(path));
+	assert_non_null(strstr(robots, "Sitemap: http://[::1]:8080/site/sitemap.xml\n"));
+	free(robots);
+}
+
 /* Without a public URL there is nothing to put in a sitemap. */
 static void
 test_no_base_url_no_sitemap(void **state)
@@ -237,6 +257,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sitemap_is_split_and_complete),
+	    cmocka_unit_test(test_ipv6_base_url),
 	    cmocka_unit_test(test_no_base_url_no_sitemap),
 	    cmocka_unit_test(test_bad_base_urls),
 	};
