@@ -150,3 +150,16 @@ metrics_render(struct metrics *m, unsigned long long votes_committed, struct str
 	                      "portolan_page_cache_total{result=\"miss\"} %llu\n",
 	                      metrics_get(&m->cache_hits), metrics_get(&m->cache_misses));
 }
+
+int
+metrics_render_connections(const int *per_thread, size_t n, struct strbuf *out)
+{
+	size_t i;
+	int rc = strbuf_appends(out, "# HELP portolan_connections Client connections open, by "
+	                             "server thread.\n# TYPE portolan_connections gauge\n");
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = strbuf_appendf(out, "portolan_connections{thread=\"%zu\"} %d\n", i,
+		                    per_thread[i]);
+	return rc;
+}

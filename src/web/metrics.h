@@ -1,7 +1,7 @@
 /*
  * metrics.h - what /metrics reports, in Prometheus' text format: requests
- * by route and status, their durations as a histogram per route, votes
- * and the page cache.
+ * by route and status, their durations as a histogram per route, votes,
+ * the page cache, and the connections each server thread holds.
  *
  * Counters are C11 atomics updated with relaxed ordering: each is a sum
  * read by a scraper that tolerates a counter being a request behind, so
@@ -36,5 +36,7 @@ void metrics_vote_rejected(struct metrics *m, enum metrics_reject why);
 void metrics_cache(struct metrics *m, int hit);
 /* Append the exposition text; votes_committed as reported by votes.h. */
 int metrics_render(struct metrics *m, unsigned long long votes_committed, struct strbuf *out);
+/* Append the gauge of open connections, one series per server thread. */
+int metrics_render_connections(const int *per_thread, size_t n, struct strbuf *out);
 
 #endif

@@ -13,7 +13,7 @@
  * MHD's lenient ones.
  *
  * Threads: one per shard (server.h), each running one MHD daemon's event
- * loop; a connection stays with the shard that accepted it.  A vote is
+ * loop; a connection stays with the shard it was handed to.  A vote is
  * queued to the group-committing writer (votes.h) while its connection is
  * suspended; the writer's callback resumes it, wakes the shard's loop
  * (MHD wakes only loops it runs itself) and the handler, called again,
@@ -130,26 +130,44 @@ struct server {
 	struct server_pool pool;
 	struct server_shard *shards; /* cfg.threads of them */
 	size_t nshards;
+	int listen_fd;        /* the one listening socket; every shard accepts from it */
+	atomic_int accepting; /* 0 once shutdown begins: no shard accepts any more */
 	atomic_int stopping;
 	unsigned port;
 };
 
+/* A connection accepted by one shard for another, until that shard's loop takes it. */
+struct server_handoff {
+	int fd;
+	socklen_t len;
+	struct sockaddr_storage addr;
+};
+
 /*
- * One MHD daemon in epoll mode and the thread that drives it.  Every shard
- * has its own listening socket on the same address (SO_REUSEPORT), so the
- * kernel spreads new connections evenly over them, as nginx's reuseport
- * does, instead of letting whichever thread wakes first take them all.
+ * One MHD daemon in epoll mode and the thread that drives it.  Whichever
+ * shard accepts a connection gives it to the shard with the fewest
+ * (server_accept()), so each thread serves as many connections as the
+ * others.  SO_REUSEPORT, one socket per shard, left that to a hash of the
+ * client's address and port: 64 connections split anywhere from 32/32 to
+ * 24/40, and the busier thread set the p99 (bench/web).  MHD may only
+ * take a connection in the thread that runs its loop, hence the queue.
  */
+#define SERVER_HANDOFF_MAX 64
 struct server_shard {
 	struct server *srv;
 	struct MHD_Daemon *daemon;
-	int listen_fd;
-	int wake_fd; /* eventfd: run MHD now (a resumed vote), or look at stopping */
+	int wake_fd; /* eventfd: run MHD now (a resumed vote), take the queue, look at stopping */
 	pthread_t thread;
 	int started;
 	/* Requests begun and not completed; a cache line of its own, as only this
 	 * shard's thread and the vote writer touch it. */
 	_Alignas(64) atomic_int inflight;
+	/* Connections handed to this shard and not yet closed; read by every
+	 * shard that accepts, written by them and by this shard's closes. */
+	_Alignas(64) atomic_int connections;
+	pthread_mutex_t lock; /* the queue */
+	size_t nqueued;
+	struct server_handoff queue[SERVER_HANDOFF_MAX];
 };
 
 /* ---- logging ---------------------------------------------------------------------------- */
@@ -658,13 +676,18 @@ static enum MHD_Result
 server_metrics(struct server_call *c)
 {
 	struct server *srv = c->rq->srv;
+	int conns[SERVER_MAX_THREADS];
 	struct route_reply rp;
 	enum MHD_Result ret;
+	size_t i;
 
 	routes_reply_init(&rp);
 	rp.status = 200;
 	rp.type = "text/plain; version=0.0.4; charset=utf-8";
-	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1)
+	for (i = 0; i < srv->nshards; i++)
+		conns[i] = atomic_load(&srv->shards[i].connections);
+	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1 ||
+	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1)
 		routes_error(&srv->env, &c->r, 500, NULL, &rp);
 	ret = server_send(c->rq, &rp, NULL);
 	routes_reply_free(&rp);
@@ -959,6 +982,7 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	}
 	if (rq != NULL && rq->active) /* never completed: a client gone mid-request */
 		atomic_fetch_sub(&rq->shard->inflight, 1);
+	atomic_fetch_sub(&(rq != NULL ? rq->shard : server_shard_of(srv, conn))->connections, 1);
 	free(rq);
 	*socket_context = NULL;
 }
@@ -1065,60 +1089,32 @@ server_open(struct server *srv, struct err *e)
 }
 
 /*
- * A listening socket on cfg.listen, shared by port with the other shards.
- * The first shard may bind port 0; the rest bind the port it got.
+ * The listening socket on cfg.listen.  No SO_REUSEPORT: a second server on
+ * the same port fails to bind instead of quietly sharing the connections.
  */
 static int
-server_socket(struct server *srv, unsigned port, struct err *e)
+server_socket(struct server *srv, struct err *e)
 {
-	struct sockaddr_storage ss = srv->cfg.listen.addr;
+	const struct sockaddr_storage *ss = &srv->cfg.listen.addr;
 	int fd, one = 1;
 
-	if (ss.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return err_internal(e, "listen socket: %s", strerror(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) == -1 ||
-	    (ss.ss_family == AF_INET6 &&
+	    (ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
-	    bind(fd, (struct sockaddr *)&ss, srv->cfg.listen.len) == -1 || listen(fd, 1024) == -1) {
-		err_internal(e, "cannot listen on the address asked for (%s)", strerror(errno));
+	    bind(fd, (const struct sockaddr *)ss, srv->cfg.listen.len) == -1 ||
+	    listen(fd, 1024) == -1) {
+		err_set(e, "cannot listen on port %u: %s",
+		        ntohs(ss->ss_family == AF_INET6
+		                  ? ((const struct sockaddr_in6 *)ss)->sin6_port
+		                  : ((const struct sockaddr_in *)ss)->sin_port),
+		        strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
-}
-
-/*
- * SO_REUSEPORT would let a second server (same user) join this port's
- * group and quietly take half its connections.  So before binding the
- * group, bind the address once without it: that fails while anything
- * listens there, as a plain bind would.  A server started in the instant
- * between the probe and the group's bind can still join; nothing short
- * of a kernel lock closes that window.
- */
-static int
-server_port_free(struct server *srv, unsigned port, struct err *e)
-{
-	struct sockaddr_storage ss = srv->cfg.listen.addr;
-	int fd, one = 1, rc = 0;
-
-	if (port == 0)
-		return 0;
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return err_internal(e, "listen socket: %s", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    (ss.ss_family == AF_INET6 &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
-	    bind(fd, (struct sockaddr *)&ss, srv->cfg.listen.len) == -1)
-		rc = err_set(e, "cannot listen on port %u: %s", port, strerror(errno));
-	close(fd);
-	return rc;
 }
 
 static unsigned
@@ -1134,10 +1130,119 @@ server_bound_port(int fd)
 	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* MHD takes a connection (closing it if it cannot); this thread runs sh's loop. */
+static void
+server_take(struct server_shard *sh, struct server_handoff *h)
+{
+	if (MHD_add_connection(sh->daemon, h->fd, (struct sockaddr *)&h->addr, h->len) != MHD_YES)
+		atomic_fetch_sub(&sh->connections, 1);
+}
+
+/* The connections other shards accepted for this one. */
+static void
+server_take_queued(struct server_shard *sh)
+{
+	struct server_handoff q[SERVER_HANDOFF_MAX];
+	size_t n, i;
+
+	pthread_mutex_lock(&sh->lock);
+	n = sh->nqueued;
+	memcpy(q, sh->queue, n * sizeof(q[0]));
+	sh->nqueued = 0;
+	pthread_mutex_unlock(&sh->lock);
+	for (i = 0; i < n; i++)
+		server_take(sh, &q[i]);
+}
+
+/* The shard with the fewest connections; sh itself on a tie. */
+static struct server_shard *
+server_least_busy(struct server_shard *sh)
+{
+	struct server *srv = sh->srv;
+	struct server_shard *best = sh;
+	int least = atomic_load(&sh->connections), n;
+	size_t i;
+
+	for (i = 0; i < srv->nshards; i++)
+		if ((n = atomic_load(&srv->shards[i].connections)) < least) {
+			least = n;
+			best = &srv->shards[i];
+		}
+	return best;
+}
+
+/* Queue h for another shard and wake it; 0 when its queue is full. */
+static int
+server_hand_off(struct server_shard *to, const struct server_handoff *h)
+{
+	int queued = 0;
+
+	pthread_mutex_lock(&to->lock);
+	if (to->nqueued < SERVER_HANDOFF_MAX) {
+		to->queue[to->nqueued++] = *h;
+		queued = 1;
+	}
+	pthread_mutex_unlock(&to->lock);
+	if (queued)
+		server_shard_wake(to);
+	return queued;
+}
+
+/*
+ * Accept what is waiting (a few at a time, so one thread's burst does not
+ * starve its own connections) and give each to the least busy shard.
+ * Counting a connection when it is given, not when MHD takes it, keeps the
+ * next choice right while the handoff is in flight.  Every shard polls the
+ * socket, so all wake for a new connection and the losers get EAGAIN; with
+ * kept-alive clients that is rare.  -1 when out of descriptors or memory.
+ */
+static int
+server_accept(struct server_shard *sh)
+{
+	struct server *srv = sh->srv;
+	struct server_handoff h;
+	struct server_shard *to;
+	int n;
+
+	for (n = 0; n < 16; n++) {
+		h.len = sizeof(h.addr);
+		h.fd = accept4(srv->listen_fd, (struct sockaddr *)&h.addr, &h.len,
+		               SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (h.fd == -1) {
+			if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
+			    errno != ENOMEM)
+				return 0; /* EAGAIN: another shard took it; a client gone first */
+			server_log(srv, "cannot accept connections for a second: %s",
+			           strerror(errno));
+			return -1;
+		}
+		to = server_least_busy(sh);
+		atomic_fetch_add(&to->connections, 1);
+		if (to != sh && !server_hand_off(to, &h)) {
+			atomic_fetch_sub(&to->connections, 1);
+			atomic_fetch_add(&sh->connections, 1);
+			to = sh;
+		}
+		if (to == sh)
+			server_take(sh, &h);
+	}
+	return 0;
+}
+
+static long long
+server_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * The shard's event loop.  MHD_run() processes what is ready without ever
  * blocking (MHD_epoll() with a zero timeout); the thread sleeps here, in
- * poll() on MHD's epoll descriptor, for as long as MHD_get_timeout() allows.
+ * poll() on MHD's epoll descriptor, its wake-up and the listening socket,
+ * for as long as MHD_get_timeout() allows.
  * That is what keeps this configuration out of the trap in MHD 0.9.75 to
  * 1.0.x: its internal epoll thread drains events in batches of 128 and,
  * when a batch is exactly full, waits again with its blocking timeout
@@ -1145,30 +1250,45 @@ server_bound_port(int fd)
  * stall until some other event or the connection timeout.  Driven from
  * outside, that second wait has timeout 0 and returns at once.
  * (tests/e2e/test_web.py holds 128 and 256 requests in flight at once.)
+ * After EMFILE and the like the socket stays readable; the loop then
+ * leaves it out for a second rather than spin on it.
  */
 static void *
 server_shard_loop(void *arg)
 {
 	struct server_shard *sh = arg;
+	struct server *srv = sh->srv;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(sh->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-	struct pollfd pfd[2] = {{.fd = di->epoll_fd, .events = POLLIN},
-	                        {.fd = sh->wake_fd, .events = POLLIN}};
+	struct pollfd pfd[3] = {{.fd = di->epoll_fd, .events = POLLIN},
+	                        {.fd = sh->wake_fd, .events = POLLIN},
+	                        {.fd = srv->listen_fd, .events = POLLIN}};
 	MHD_UNSIGNED_LONG_LONG timeout;
+	long long paused_until = 0, now;
 	uint64_t n;
 	int ms;
 
-	while (!atomic_load(&sh->srv->stopping)) {
+	while (!atomic_load(&srv->stopping)) {
 		ms = -1;
 		if (MHD_get_timeout(sh->daemon, &timeout) == MHD_YES)
 			ms = timeout > INT_MAX ? INT_MAX : (int)timeout;
-		if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
-			server_log(sh->srv, "a server thread stops: poll: %s", strerror(errno));
+		pfd[2].fd = atomic_load(&srv->accepting) ? srv->listen_fd : -1;
+		if (paused_until != 0 && (now = server_now_ms()) < paused_until) {
+			pfd[2].fd = -1;
+			if (ms == -1 || ms > paused_until - now)
+				ms = (int)(paused_until - now);
+		}
+		if (poll(pfd, 3, ms) == -1 && errno != EINTR) {
+			server_log(srv, "a server thread stops: poll: %s", strerror(errno));
 			break;
 		}
 		/* Reset the wake-up; the run below is what it asked for. */
-		if (pfd[1].revents & POLLIN && read(sh->wake_fd, &n, sizeof(n)) < 0 &&
-		    errno != EAGAIN)
-			server_log(sh->srv, "a server thread's wake-up: %s", strerror(errno));
+		if (pfd[1].revents & POLLIN) {
+			if (read(sh->wake_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+				server_log(srv, "a server thread's wake-up: %s", strerror(errno));
+			server_take_queued(sh);
+		}
+		if (pfd[2].revents & POLLIN && server_accept(sh) == -1)
+			paused_until = server_now_ms() + 1000;
 		MHD_run(sh->daemon);
 	}
 	return NULL;
@@ -1177,23 +1297,22 @@ server_shard_loop(void *arg)
 static int
 server_shard_start(struct server *srv, struct server_shard *sh, unsigned limit, struct err *e)
 {
+	/* No listening socket of MHD's: connections come from server_accept(). */
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	                 MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
 
 	if (srv->cfg.listen.addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger comes first so MHD's own option errors reach it too. */
-	sh->daemon =
-	    MHD_start_daemon(flags, 0, NULL, NULL, server_answer, srv, MHD_OPTION_EXTERNAL_LOGGER,
-	                     server_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET, sh->listen_fd,
-	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
-	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_MEMORY_LIMIT,
-	                     MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_URI_LOG_CALLBACK,
-	                     server_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
-	                     MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv, MHD_OPTION_END);
+	sh->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, server_answer, srv, MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log,
+	    srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_MEMORY_LIMIT,
+	    MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_URI_LOG_CALLBACK, server_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    server_connection, srv, MHD_OPTION_END);
 	if (sh->daemon == NULL)
 		return err_internal(e, "cannot start the HTTP daemon");
-	sh->listen_fd = -1; /* MHD's now */
 	if (pthread_create(&sh->thread, NULL, server_shard_loop, sh) != 0)
 		return err_internal(e, "cannot start a server thread");
 	sh->started = 1;
@@ -1203,9 +1322,6 @@ server_shard_start(struct server *srv, struct server_shard *sh, unsigned limit, 
 static int
 server_listen(struct server *srv, struct err *e)
 {
-	unsigned port = ntohs(srv->cfg.listen.addr.ss_family == AF_INET6
-	                          ? ((struct sockaddr_in6 *)&srv->cfg.listen.addr)->sin6_port
-	                          : ((struct sockaddr_in *)&srv->cfg.listen.addr)->sin_port);
 	unsigned per = srv->cfg.connections / srv->cfg.threads;
 	size_t i;
 
@@ -1218,21 +1334,15 @@ server_listen(struct server *srv, struct err *e)
 	srv->nshards = srv->cfg.threads;
 	for (i = 0; i < srv->nshards; i++) {
 		srv->shards[i].srv = srv;
-		srv->shards[i].listen_fd = -1;
+		pthread_mutex_init(&srv->shards[i].lock, NULL);
 		srv->shards[i].wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (srv->shards[i].wake_fd == -1)
 			return err_internal(e, "eventfd: %s", strerror(errno));
 	}
-	if (server_port_free(srv, port, e) == -1)
+	if ((srv->listen_fd = server_socket(srv, e)) == -1)
 		return -1;
-	/* Bind every socket before any shard accepts, so a port 0 becomes one port for all. */
-	for (i = 0; i < srv->nshards; i++) {
-		if ((srv->shards[i].listen_fd = server_socket(srv, port, e)) == -1)
-			return -1;
-		if (i == 0)
-			port = server_bound_port(srv->shards[0].listen_fd);
-	}
-	srv->port = port;
+	srv->port = server_bound_port(srv->listen_fd);
+	atomic_store(&srv->accepting, 1);
 	for (i = 0; i < srv->nshards; i++)
 		if (server_shard_start(srv, &srv->shards[i], per > 0 ? per : 1, e) == -1)
 			return -1;
@@ -1262,16 +1372,21 @@ server_stop_daemons(struct server *srv)
 {
 	size_t i;
 
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	srv->listen_fd = -1;
 	for (i = 0; i < srv->nshards; i++) {
-		if (srv->shards[i].daemon != NULL)
-			MHD_stop_daemon(srv->shards[i].daemon);
-		srv->shards[i].daemon = NULL;
-		if (srv->shards[i].listen_fd != -1)
-			close(srv->shards[i].listen_fd);
-		srv->shards[i].listen_fd = -1;
-		if (srv->shards[i].wake_fd > 0)
-			close(srv->shards[i].wake_fd);
-		srv->shards[i].wake_fd = -1;
+		struct server_shard *sh = &srv->shards[i];
+
+		if (sh->daemon != NULL)
+			MHD_stop_daemon(sh->daemon);
+		sh->daemon = NULL;
+		while (sh->nqueued > 0) /* handed off, never taken: the loops have stopped */
+			close(sh->queue[--sh->nqueued].fd);
+		if (sh->wake_fd > 0)
+			close(sh->wake_fd);
+		sh->wake_fd = -1;
+		pthread_mutex_destroy(&sh->lock);
 	}
 }
 
@@ -1286,6 +1401,7 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 		                  "network");
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return err_internal(e, "serve: out of memory");
+	srv->listen_fd = -1;
 	srv->cfg = *cfg;
 	if (srv->cfg.threads == 0 || srv->cfg.threads > SERVER_MAX_THREADS)
 		srv->cfg.threads = 2;
@@ -1362,7 +1478,6 @@ int
 server_wait(struct server *srv, const sigset_t *set)
 {
 	struct timespec deadline;
-	MHD_socket fd;
 	size_t i;
 	int sig = 0;
 
@@ -1374,10 +1489,14 @@ server_wait(struct server *srv, const sigset_t *set)
 		server_reload(srv);
 	}
 	server_log(srv, "signal %d: finishing in-flight requests", sig);
-	for (i = 0; i < srv->nshards; i++) {
-		fd = MHD_quiesce_daemon(srv->shards[i].daemon);
-		srv->shards[i].listen_fd = fd == MHD_INVALID_SOCKET ? -1 : fd; /* ours again */
-	}
+	/*
+	 * Accept no more.  The socket stays open until the end, so a client
+	 * that connects meanwhile waits in its backlog and is then reset,
+	 * rather than finding the port taken by someone else.
+	 */
+	atomic_store(&srv->accepting, 0);
+	for (i = 0; i < srv->nshards; i++)
+		server_shard_wake(&srv->shards[i]);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += SERVER_DRAIN_SECONDS;
 	server_drain(srv, &deadline);

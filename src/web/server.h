@@ -1,12 +1,13 @@
 /*
  * server.h - `portolan serve`: the website and its JSON API over HTTP.
  *
- * libmicrohttpd in epoll mode, one daemon per thread (a "shard"), each on
- * its own SO_REUSEPORT socket bound to the same address so the kernel
- * spreads connections evenly, and each driven by a loop of ours that
- * sleeps in poll() and calls MHD_run(), which never blocks: MHD's own epoll
- * thread (0.9.75 to 1.0.x) stalls when exactly 128·k connections are ready
- * at once, and driven from outside it cannot (server.c says why).  epoll
+ * libmicrohttpd in epoll mode, one daemon per thread (a "shard") without a
+ * listening socket of its own: every shard's loop accepts from the one
+ * socket and hands each connection to the shard with the fewest, so the
+ * threads carry equal loads.  Each loop sleeps in poll() and calls
+ * MHD_run(), which never blocks: MHD's own epoll thread (0.9.75 to 1.0.x)
+ * stalls when exactly 128·k connections are ready at once, and driven
+ * from outside it cannot (server.c says why).  epoll
  * rather than poll mode: about 15% less CPU a request under load
  * (bench/web).  Each worker borrows one of a small pool of read-only stores
  * for the duration of a request, since SQLite handles are not shared

@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import socket
@@ -653,13 +654,43 @@ def test_bad_listen_addresses(full_db, tmp_path):
 
 
 def test_a_port_in_use_is_refused_not_shared(serve, full_db, tmp_path):
-    """The shards share their port (SO_REUSEPORT); a second server must not join them."""
+    """A second server on the same port fails to bind rather than share the connections."""
     s = serve("--threads", "2")
     p = run("serve", "--listen", f"127.0.0.1:{s.port}", "--votes", tmp_path / "other.db",
             db=full_db, timeout=30)
     assert p.returncode == 2, p.stderr
     assert f"cannot listen on port {s.port}" in p.stderr and "in use" in p.stderr
     assert s.get("/healthz")[0] == 200
+
+
+@pytest.mark.parametrize("threads,n", [(2, 64), (3, 50)])
+def test_connections_are_spread_evenly_over_the_threads(serve, threads, n):
+    """Each new connection goes to the thread with the fewest, whatever its address and port."""
+    s = serve("--threads", str(threads))
+    socks = [socket.create_connection((s.host, s.port), timeout=10) for _ in range(n)]
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # the /metrics request's own connection is one more
+            text = s.get("/metrics")[2].decode()
+            counts = [int(v) for v in re.findall(r'^portolan_connections\{thread="\d+"\} (\d+)$',
+                                                 text, re.M)]
+            if sum(counts) == n + 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert len(counts) == threads and sum(counts) == n + 1, text
+        assert max(counts) - min(counts) <= 1, counts
+    finally:
+        for c in socks:
+            c.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # closed connections leave the counts
+        text = s.get("/metrics")[2].decode()
+        if sum(int(v) for v in re.findall(r'^portolan_connections\{thread="\d+"\} (\d+)$',
+                                          text, re.M)) == 1:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(text)
 
 
 def test_ipv6_loopback_serves_and_counts_votes(serve):

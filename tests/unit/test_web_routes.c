@@ -108,6 +108,12 @@ test_metrics_text(void **state)
 	assert_non_null(strstr(out.buf, "portolan_votes_committed_total 7\n"));
 	assert_non_null(strstr(out.buf, "{reason=\"rate_limited\"} 1\n"));
 	assert_null(strstr(out.buf, "route=\"index\"")); /* never asked for: no series */
+	strbuf_reset(&out);
+	assert_int_equal(metrics_render_connections((const int[]){31, 33}, 2, &out), 0);
+	assert_string_equal(out.buf, "# HELP portolan_connections Client connections open, by "
+	                             "server thread.\n# TYPE portolan_connections gauge\n"
+	                             "portolan_connections{thread=\"0\"} 31\n"
+	                             "portolan_connections{thread=\"1\"} 33\n");
 	strbuf_free(&out);
 }
 
