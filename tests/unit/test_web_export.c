@@ -88,6 +88,28 @@ slurp(const char *path)
 	return buf;
 }
 
+/* Export ports 3516-3520 in en and ko to dir/NAME; its path in site. */
+static void
+export_to(const char *name, const char *base, char *site, size_t len)
+{
+	struct export_stats stats;
+	struct err e = {0};
+
+	snprintf(site, len, "%s/%s", dir, name);
+	struct export_cfg cfg = cfg_for(site, base);
+	assert_int_equal(export_site(&cfg, &stats, &e), 0);
+}
+
+/* A file of the tree, read whole; NULL when there is none. */
+static char *
+site_file(const char *site, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", site, rel);
+	return slurp(path);
+}
+
 static size_t
 count(const char *s, const char *what)
 {
@@ -115,32 +137,27 @@ count_html_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw
 static void
 test_sitemap_is_split_and_complete(void **state)
 {
-	struct export_stats stats;
-	struct err e = {0};
-	char site[128], path[160], want[160];
+	char site[128], name[32], want[160];
 	char *index, *part;
 	size_t files, urls = 0, i;
 
 	if (*state == NULL)
 		skip();
-	snprintf(site, sizeof(site), "%s/split", dir);
-	struct export_cfg cfg = cfg_for(site, "https://ports.example.org/a/b");
-	assert_int_equal(export_site(&cfg, &stats, &e), 0);
+	export_to("split", "https://ports.example.org/a/b", site, sizeof(site));
 
 	html_files = 0;
 	nftw(site, count_html_cb, 16, FTW_PHYS);
 	assert_true(html_files > 2 * 9); /* index, 3 ranges, 5 ports, services: per language */
 
-	snprintf(path, sizeof(path), "%s/sitemap.xml", site);
-	assert_non_null(index = slurp(path));
+	assert_non_null(index = site_file(site, "sitemap.xml"));
 	files = count(index, "<sitemap>");
 	assert_int_equal(files, (html_files + 6) / 7);
 	for (i = 1; i <= files; i++) {
 		snprintf(want, sizeof(want),
 		         "<sitemap><loc>https://ports.example.org/a/b/sitemap-%zu.xml</loc>", i);
 		assert_non_null(strstr(index, want));
-		snprintf(path, sizeof(path), "%s/sitemap-%zu.xml", site, i);
-		assert_non_null(part = slurp(path));
+		snprintf(name, sizeof(name), "sitemap-%zu.xml", i);
+		assert_non_null(part = site_file(site, name));
 		assert_true(count(part, "<url>") <= 7);
 		assert_true(i == files || count(part, "<url>") == 7);
 		assert_int_equal(count(part, "<loc>https://ports.example.org/a/b/"),
@@ -154,12 +171,11 @@ test_sitemap_is_split_and_complete(void **state)
 		free(part);
 	}
 	assert_int_equal(urls, html_files);
-	snprintf(path, sizeof(path), "%s/sitemap-%zu.xml", site, files + 1);
-	assert_null(part = slurp(path));
+	snprintf(name, sizeof(name), "sitemap-%zu.xml", files + 1);
+	assert_null(part = site_file(site, name));
 	free(index);
 
-	snprintf(path, sizeof(path), "%s/robots.txt", site);
-	assert_non_null(index = slurp(path));
+	assert_non_null(index = site_file(site, "robots.txt"));
 	assert_string_equal(index, "User-agent: *\nDisallow:\n"
 	                           "Sitemap: https://ports.example.org/a/b/sitemap.xml\n");
 	free(index);
@@ -169,18 +185,13 @@ test_sitemap_is_split_and_complete(void **state)
 static void
 test_ipv6_base_url(void **state)
 {
-	struct export_stats stats;
-	struct err e = {0};
-	char site[128], path[160];
+	char site[128];
 	char *robots;
 
 	if (*state == NULL)
 		skip();
-	snprintf(site, sizeof(site), "%s/ipv6", dir);
-	struct export_cfg cfg = cfg_for(site, "http://[::1]:8080/site");
-	assert_int_equal(export_site(&cfg, &stats, &e), 0);
-	snprintf(path, sizeof(path), "%s/robots.txt", site);
-	assert_non_null(robots = slurp(path));
+	export_to("ipv6", "http://[::1]:8080/site", site, sizeof(site));
+	assert_non_null(robots = site_file(site, "robots.txt"));
 	assert_non_null(strstr(robots, "Sitemap: http://[::1]:8080/site/sitemap.xml\n"));
 	free(robots);
 }
@@ -189,22 +200,15 @@ test_ipv6_base_url(void **state)
 static void
 test_no_base_url_no_sitemap(void **state)
 {
-	struct export_stats stats;
-	struct err e = {0};
-	char site[128], path[160];
+	char site[128];
 	char *page;
 
 	if (*state == NULL)
 		skip();
-	snprintf(site, sizeof(site), "%s/plain", dir);
-	struct export_cfg cfg = cfg_for(site, NULL);
-	assert_int_equal(export_site(&cfg, &stats, &e), 0);
-	snprintf(path, sizeof(path), "%s/sitemap.xml", site);
-	assert_null(slurp(path));
-	snprintf(path, sizeof(path), "%s/robots.txt", site);
-	assert_null(slurp(path));
-	snprintf(path, sizeof(path), "%s/en/port/3516.html", site);
-	assert_non_null(page = slurp(path));
+	export_to("plain", NULL, site, sizeof(site));
+	assert_null(site_file(site, "sitemap.xml"));
+	assert_null(site_file(site, "robots.txt"));
+	assert_non_null(page = site_file(site, "en/port/3516.html"));
 	assert_null(strstr(page, "rel=\"canonical\""));
 	assert_null(strstr(page, "hreflang=\"x-default\""));
 	free(page);
