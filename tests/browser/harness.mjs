@@ -2,9 +2,8 @@
 // running `portolan serve` on a free loopback port, and a headless Debian
 // chromium driven by playwright-core (which downloads no browser itself).
 //
-// The database is built once per test file from the shared IANA XML
-// (PORTOLAN_SHARED, else ../shared beside the work tree); without it the
-// tests skip.  Each server is killed by its own pid when the test ends.
+// The database is built once per test file from the IANA XML vendored in
+// data/iana/.  Each server is killed by its own pid when the test ends.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,8 +15,7 @@ import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.PORTOLAN_BIN ?? path.join(ROOT, 'build', 'portolan');
-const SHARED = process.env.PORTOLAN_SHARED ?? path.join(ROOT, '..', 'shared');
-const XML = path.join(SHARED, 'data', 'iana', 'service-names-port-numbers.xml');
+const XML = path.join(ROOT, 'data', 'iana', 'service-names-port-numbers.xml');
 export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 

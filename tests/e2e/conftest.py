@@ -2,7 +2,7 @@
 
 Every database is built by `portolan update` into a temporary directory, so
 the tests exercise the same import path a user does.  Tests that need the
-real IANA files from ../shared skip cleanly when it is absent.
+real IANA files read the copies vendored in data/iana/.
 """
 import json
 import os
@@ -13,9 +13,9 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("PORTOLAN_BIN", str(ROOT / "build" / "portolan"))
-SHARED = pathlib.Path(os.environ.get("PORTOLAN_SHARED", str(ROOT.parent / "shared")))
-IANA_XML = SHARED / "data" / "iana" / "service-names-port-numbers.xml"
-IANA_CSV = SHARED / "data" / "iana" / "service-names-port-numbers.csv"
+IANA_DIR = ROOT / "data" / "iana"
+IANA_XML = IANA_DIR / "service-names-port-numbers.xml"
+IANA_CSV = IANA_DIR / "service-names-port-numbers.csv"
 NPM_DIR = pathlib.Path(os.environ.get("PORTOLAN_NPM_DIR", str(ROOT / "node_modules")))
 NMAP_SERVICES = pathlib.Path("/usr/share/nmap/nmap-services")
 
@@ -50,7 +50,7 @@ def need(path):
 
 @pytest.fixture(scope="session")
 def xml_db(tmp_path_factory):
-    """The shared IANA XML alone: for comparing tables with the file."""
+    """The vendored IANA XML alone: for comparing tables with the file."""
     need(IANA_XML)
     db = tmp_path_factory.mktemp("xml") / "portolan.db"
     run("update", "--from", IANA_XML, "--no-system", "--no-data", "--quiet", db=db, check=0)
@@ -59,7 +59,8 @@ def xml_db(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def full_db(tmp_path_factory):
-    """The shared IANA XML with nmap-services, /etc/services and the curated data."""
+    """The vendored IANA XML with nmap-services, /etc/services and the curated data:
+    the offline default the README's first command builds."""
     need(IANA_XML)
     db = tmp_path_factory.mktemp("full") / "portolan.db"
     run("update", "--from", IANA_XML, "--quiet", db=db, check=0)
@@ -76,7 +77,7 @@ def csv_db(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def npm_db(tmp_path_factory):
-    """The offline default the README builds."""
+    """The npm registry snapshots (the importer kept for mirrors that carry them)."""
     need(NPM_DIR / "port-numbers" / "index.json")
     db = tmp_path_factory.mktemp("npm") / "portolan.db"
     run("update", "--npm", NPM_DIR, "--quiet", db=db, check=0)

@@ -349,8 +349,7 @@ def test_help():
         assert p.returncode == 0 and p.stdout.startswith("usage: portolan")
 
 
-IANA_XML = pathlib.Path(os.environ.get("PORTOLAN_SHARED", str(ROOT.parent / "shared"))) / \
-    "data" / "iana" / "service-names-port-numbers.xml"
+IANA_XML = ROOT / "data" / "iana" / "service-names-port-numbers.xml"
 
 # A process named "sshd" listening on a port the registry gives to another service.
 IMPOSTOR = r"""
@@ -366,7 +365,6 @@ signal.pause()
 """
 
 
-@pytest.mark.skipif(not IANA_XML.exists(), reason="the shared IANA registry is not here")
 def test_registry_annotation_and_flags(tmp_path):
     db = tmp_path / "portolan.db"
     p = subprocess.run([BIN, "update", "--from", IANA_XML, "--no-system", "--no-data",

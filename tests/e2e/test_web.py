@@ -1,5 +1,5 @@
 """End-to-end tests of `portolan serve`: the real server on a loopback port,
-a database built from the shared IANA XML, every route, the errors, the
+a database built from the vendored IANA XML, every route, the errors, the
 headers, caching and compression, and the vote's promise that every 2xx
 answer is in the database, also across kill -9.
 

@@ -3,7 +3,7 @@
  *
  * PORTOLAN_TEST_DB names an existing database to use as is.  Otherwise the
  * test builds one in a temporary directory from IANA's XML
- * (PORTOLAN_TEST_XML, default the shared reference copy), nmap-services
+ * (PORTOLAN_TEST_XML, default the copy vendored in data/iana/), nmap-services
  * when installed and the curated data/, which takes about a second.  With
  * neither available the caller skips its cases.  Header-only (static
  * functions) because each test binary is one translation unit.
@@ -19,7 +19,7 @@
 #include "registry/store.h"
 #include "registry/update.h"
 
-#define TEST_DB_XML "/work/shared/data/iana/service-names-port-numbers.xml"
+#define TEST_DB_XML PORTOLAN_DATADIR "/iana/service-names-port-numbers.xml"
 
 struct test_db {
 	struct store *st;

@@ -1,6 +1,6 @@
 /*
  * test_import_xml.c - the IANA XML importer against small inline documents,
- * and against the shared registry snapshot when it is there.
+ * and against the registry vendored in data/iana/.
  *
  * The sink copies every record, person and footnote it is given into fixed
  * arrays (inline documents hold a handful), so a test can assert exactly
@@ -609,7 +609,7 @@ count_person(void *ctx, const struct reg_person *p, struct err *e)
 }
 
 static void
-test_shared_registry(void **state)
+test_vendored_registry(void **state)
 {
 	static struct collect c;
 	struct reg_sink sink = {.ctx = &c,
@@ -617,15 +617,10 @@ test_shared_registry(void **state)
 	                        .person = count_person,
 	                        .footnote = collect_footnote,
 	                        .meta = collect_meta};
-	const char *shared = getenv("PORTOLAN_SHARED");
-	char path[4096];
+	const char *path = PORTOLAN_DATADIR "/iana/service-names-port-numbers.xml";
 	struct err e = {0};
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/data/iana/service-names-port-numbers.xml",
-	         shared != NULL ? shared : "../shared");
-	if (access(path, R_OK) != 0)
-		skip();
 	memset(&c, 0, sizeof(c));
 	if (import_xml_file(path, &sink, &e) != 0)
 		fail_msg("%s", e.msg);
@@ -661,7 +656,7 @@ main(void)
 	    cmocka_unit_test(test_sink_stops_import),
 	    cmocka_unit_test(test_null_callbacks),
 	    cmocka_unit_test(test_file),
-	    cmocka_unit_test(test_shared_registry),
+	    cmocka_unit_test(test_vendored_registry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
