@@ -47,15 +47,7 @@ cli_open_store(const char *db_flag, struct store **out, struct err *e)
 
 	if (cli_db_path(db_flag, path, sizeof(path), e) == -1)
 		return -1;
-	if (store_open(path, out, e) == 0)
-		return 0;
-	/* Asked only on failure: an access() before every open is a syscall a lookup. */
-	if (access(path, F_OK) != 0 && errno == ENOENT)
-		return err_set(e,
-		               "%s: no database yet; build one with `portolan update` (downloads "
-		               "IANA's registry) or `portolan update --npm node_modules` (offline)",
-		               path);
-	return -1;
+	return store_open(path, out, e);
 }
 
 /*

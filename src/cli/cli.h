@@ -32,7 +32,7 @@ enum cli_exit {
  * $XDG_DATA_HOME/portolan/portolan.db, else ~/.local/share/portolan/portolan.db.
  */
 int cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e);
-/* Open the database read-only, with a message saying how to build it if missing. */
+/* Open the database read-only (store_open(): its messages say how to build or mend it). */
 int cli_open_store(const char *db_flag, struct store **out, struct err *e);
 /*
  * Done with a store opened by cli_open_store() just before the command

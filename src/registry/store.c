@@ -27,11 +27,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "rows.h"
 #include "store.h"
 
 struct store {
 	sqlite3 *db;
+	char *path; /* as opened, for messages that name the file */
 	sqlite3_stmt *ins_record;
 	sqlite3_stmt *ins_person;
 	sqlite3_stmt *ins_footnote;
@@ -156,6 +159,12 @@ store_db(struct store *st)
 	return st->db;
 }
 
+const char *
+store_path(const struct store *st)
+{
+	return st->path ? st->path : "database";
+}
+
 void
 store_close(struct store *st)
 {
@@ -170,27 +179,32 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
 	sqlite3_close(st->db);
+	free(st->path);
 	free(st);
 }
 
 /*
  * Read the small meta table once at open: every report needs the spans and
  * the registry's date, and one query beats four prepared one at a time.
+ * A file whose meta table cannot be read is no database to answer from.
  */
-static void
-store_read_meta(struct store *st)
+static int
+store_read_meta(struct store *st, struct err *e)
 {
-	static const char sql[] = "SELECT key, value FROM meta";
-	sqlite3_stmt *stmt;
+	struct rows r;
 
 	st->span_record = st->span_use = st->span_history = st->span_note = PORT_MAX;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(stmt, 0);
-		const char *val = (const char *)sqlite3_column_text(stmt, 1);
-		long v = sqlite3_column_int(stmt, 1);
+	if (rows_open(st, &r, "SELECT key, value FROM meta", e) == -1) {
+		rows_close(&r);
+		return -1;
+	}
+	while (rows_next(&r) == 1) {
+		const char *key = (const char *)sqlite3_column_text(r.stmt, 0);
+		const char *val = (const char *)sqlite3_column_text(r.stmt, 1);
+		long v = sqlite3_column_int(r.stmt, 1);
 
+		if (key == NULL || val == NULL)
+			continue;
 		if (strcmp(key, "span_record") == 0)
 			st->span_record = v;
 		else if (strcmp(key, "span_use") == 0)
@@ -204,8 +218,10 @@ store_read_meta(struct store *st)
 		else if (strcmp(key, "registry_source") == 0)
 			snprintf(st->registry_source, sizeof(st->registry_source), "%s", val);
 	}
-	sqlite3_finalize(stmt);
+	if (rows_close(&r) == -1)
+		return -1;
 	st->meta_cached = 1;
+	return 0;
 }
 
 long
@@ -309,18 +325,50 @@ store_vfs_register(void)
 		store_vfs.zName = NULL; /* open with the default VFS */
 }
 
+/*
+ * Why a read-only open failed, in the words the reader acts on: build the
+ * missing database, fix the permission, or rebuild the damaged file.
+ */
+static int
+store_open_failed(const char *path, sqlite3 *db, struct err *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return err_internal(e, "cannot read %s: %s", path, strerror(EISDIR));
+	if (access(path, R_OK) == -1) {
+		if (errno == ENOENT)
+			return err_set(e, "no database at %s: build it with `portolan update`",
+			               path);
+		return err_internal(e, "cannot read %s: %s", path, strerror(errno));
+	}
+	return err_internal(e, "cannot open %s: %s", path,
+	                    db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* The file is there and readable, but SQLite cannot read it as ours. */
+static int
+store_damaged(struct store *st, struct err *e)
+{
+	return err_internal(e,
+	                    "%s: not a portolan database (%s); rebuild it with `portolan update`",
+	                    st->path, sqlite3_errmsg(st->db));
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
 	char uri[4200];
 	struct store *st;
-	sqlite3_stmt *stmt = NULL;
+	struct rows r;
 	int version = -1;
 
 	*out = NULL;
 	store_configure();
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
+		store_close(st);
 		return err_internal(e, "out of memory");
+	}
 	/*
 	 * immutable=1: update.c never writes a live file, it renames a new one
 	 * over it, so an open database cannot change under a reader.  Telling
@@ -336,15 +384,18 @@ store_open(const char *path, struct store **out, struct err *e)
 	if (sqlite3_open_v2(uri, &st->db,
 	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
 	                    store_vfs.zName) != SQLITE_OK) {
-		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
-		        sqlite3_errmsg(st->db));
+		store_open_failed(path, st->db, e);
 		store_close(st);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (rows_open(st, &r, "PRAGMA user_version", NULL) == 0 && rows_next(&r) == 1)
+		version = sqlite3_column_int(r.stmt, 0);
+	if (rows_close(&r) == -1 ||
+	    (version == STORE_SCHEMA_VERSION && store_read_meta(st, NULL) == -1)) {
+		store_damaged(st, e);
+		store_close(st);
+		return -1;
+	}
 	if (version != STORE_SCHEMA_VERSION) {
 		err_set(e,
 		        "%s: not a portolan database of schema %d (found %d); rebuild it with "
@@ -353,7 +404,6 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
-	store_read_meta(st);
 	*out = st;
 	return 0;
 }
@@ -406,8 +456,10 @@ store_create(const char *path, struct store **out, struct err *e)
 
 	*out = NULL;
 	store_configure();
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
+		store_close(st);
 		return err_internal(e, "out of memory");
+	}
 	if (sqlite3_open_v2(path, &st->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
