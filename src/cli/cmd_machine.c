@@ -7,7 +7,10 @@
  * render as text or JSON.  The registry is optional here: a machine
  * question must be answerable before `portolan update` has ever run, so a
  * missing database only drops the annotation, unless --db names one
- * explicitly, in which case failing to open it is an error.
+ * explicitly, in which case failing to open it is an error.  A database
+ * that is there but damaged or unreadable is an error either way, and so
+ * is one that fails while annotating: every listener is annotated before
+ * the first line is printed, so a failure never leaves half a list.
  *
  * "Unexpected" listeners are flagged from facts by src/report/listening.c,
  * which the port report and the web share: the port is unassigned in the
@@ -47,7 +50,8 @@ struct cmd_machine {
 	const char *cmd;
 	struct cli_opts o; /* --json, --db, --no-color (colour also needs a terminal) */
 	struct listener_set ls;
-	struct store *st; /* NULL: no registry annotation */
+	struct store *st;             /* NULL: no registry annotation */
+	struct listening_note *notes; /* per listener in ls, by cmd_machine_annotate() */
 	struct range_machine rm;
 	int all_netns; /* --all-netns */
 };
@@ -59,8 +63,27 @@ cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 	if (cli_open_store(m->o.db, &m->st, e) == 0)
 		return 0;
 	m->st = NULL;
-	/* Only a database the user named must exist. */
-	return m->o.db ? -1 : 0;
+	/* Only a database the user named must exist; one that exists must work. */
+	return m->o.db || e->kind == ERR_INTERNAL ? -1 : 0;
+}
+
+/* Annotate every listener, in ls's final order (after any sort). */
+static int
+cmd_machine_annotate(struct cmd_machine *m, struct err *e)
+{
+	if ((m->notes = calloc(m->ls.n + 1, sizeof(*m->notes))) == NULL)
+		return err_internal(e, "out of memory");
+	for (size_t i = 0; i < m->ls.n; i++)
+		if (listening_annotate(m->st, &m->rm, &m->ls.v[i], &m->notes[i], e) == -1)
+			return -1;
+	return 0;
+}
+
+/* The note cmd_machine_annotate() made for l, one of m->ls's. */
+static const struct listening_note *
+cmd_machine_note(const struct cmd_machine *m, const struct listener *l)
+{
+	return &m->notes[l - m->ls.v];
 }
 
 static int
@@ -78,6 +101,7 @@ static void
 cmd_machine_close(struct cmd_machine *m)
 {
 	listeners_free(&m->ls);
+	free(m->notes);
 	if (m->st)
 		store_close(m->st);
 }
@@ -111,25 +135,24 @@ cmd_machine_holders(const struct listener *l, struct strbuf *sb)
 static void
 cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 {
-	struct listening_note n;
+	const struct listening_note *n = cmd_machine_note(m, l);
 	struct strbuf who;
 	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
 
-	listening_annotate(m->st, &m->rm, l, &n);
 	listening_endpoint(&l->s, ep, sizeof(ep));
 	strbuf_init(&who, 4096);
 	cmd_machine_holders(l, &who);
 	if (l->s.netns != 0) /* as /proc/PID/ns/net names it */
 		strbuf_appendf(&who, " net:[%llu]", (unsigned long long)l->s.netns);
 	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
-	if (n.have)
-		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
+	if (n->have)
+		printf(" %s", n->id.assigned ? n->id.service : n->id.description);
 	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
-		if (n.flags & (1u << i))
+		if (n->flags & (1u << i))
 			printf(" %s!%s%s%s%s", m->o.color ? "\033[1;31m" : "",
 			       listening_flag_name(i),
 			       (1u << i) == LISTENING_OTHER_SERVICE ? "=" : "",
-			       (1u << i) == LISTENING_OTHER_SERVICE ? n.looks_like : "",
+			       (1u << i) == LISTENING_OTHER_SERVICE ? n->looks_like : "",
 			       m->o.color ? "\033[0m" : "");
 	putchar('\n');
 	strbuf_free(&who);
@@ -138,10 +161,7 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 static json_t *
 cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 {
-	struct listening_note n;
-
-	listening_annotate(m->st, &m->rm, l, &n);
-	return listening_json(l, &n);
+	return listening_json(l, cmd_machine_note(m, l));
 }
 
 /* The listeners that pass the filters, in order; returns how many are kept. */
@@ -163,12 +183,8 @@ cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
 		if (i == l->nholders)
 			return 0;
 	}
-	if (f->unexpected) {
-		struct listening_note n;
-
-		listening_annotate(m->st, &m->rm, l, &n);
-		return n.flags != 0;
-	}
+	if (f->unexpected)
+		return cmd_machine_note(m, l)->flags != 0;
 	return 1;
 }
 
@@ -223,8 +239,8 @@ static const char cmd_who_usage[] =
     "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
 
-static void
-cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
+static int
+cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root, struct err *e)
 {
 	static const unsigned protos[] = {PROTO_TCP, PROTO_UDP, PROTO_SCTP};
 	json_t *reg = json_object();
@@ -233,9 +249,12 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 		struct port_identity id;
 		const char *name = portspec_proto_name(protos[i]);
 
-		if ((ps->protos & protos[i]) == 0 ||
-		    report_identity(m->st, (long)ps->port, name, &id, NULL) == -1)
+		if ((ps->protos & protos[i]) == 0)
 			continue;
+		if (report_identity(m->st, (long)ps->port, name, &id, e) == -1) {
+			json_decref(reg);
+			return -1;
+		}
 		if (m->o.json)
 			json_object_set_new(reg, name,
 			                    json_pack("{s:s, s:s, s:b}", "service", id.service,
@@ -247,6 +266,7 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 			       id.description);
 	}
 	json_object_set_new(root, "port_identity", reg);
+	return 0;
 }
 
 static int
@@ -294,7 +314,7 @@ cmd_who(int argc, char **argv)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	struct sockets_query q = {.protos = ps.protos, .port = ps.port, .all_netns = m.all_netns};
-	if (cmd_machine_collect(&m, &q, &e) == -1) {
+	if (cmd_machine_collect(&m, &q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
@@ -304,7 +324,11 @@ cmd_who(int argc, char **argv)
 		printf("nothing listens on %u%s%s\n", ps.port,
 		       ps.protos == PROTO_DEFAULT ? "" : "/",
 		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
-	cmd_who_identity(&m, &ps, root);
+	if (cmd_who_identity(&m, &ps, root, &e) == -1) {
+		json_decref(root);
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
 	cmd_machine_print(&m, &f, root);
 	json_decref(root);
 	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
@@ -440,6 +464,10 @@ cmd_listening(int argc, char **argv)
 		return cli_fail(argv[0], &e);
 	}
 	listeners_sort(&m.ls, o.order);
+	if (cmd_machine_annotate(&m, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
 	root = json_pack("{s:s}", "schema", "portolan.listening/1");
 	cmd_machine_print(&m, &o.f, root);
 	json_decref(root);
@@ -565,6 +593,11 @@ cmd_audit_expect(struct cmd_machine *m, const char *file)
 		return cli_fail(m->cmd, &e);
 	}
 	if (audit_compare(&x, &m->ls, &r, &e) == -1) {
+		audit_free(&x);
+		return cli_fail(m->cmd, &e);
+	}
+	if (m->o.json && cmd_machine_annotate(m, &e) == -1) {
+		audit_result_free(&r);
 		audit_free(&x);
 		return cli_fail(m->cmd, &e);
 	}

@@ -16,8 +16,15 @@ rows_fail(struct rows *r, int rc)
 	const char *hint = "";
 
 	r->failed = 1;
+	/*
+	 * The file is read-only and immutable, so a query that fails for any
+	 * other reason than memory met a file that is not what update wrote
+	 * (FTS5 says "vtable constructor failed" of a damaged index).
+	 */
 	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
 		hint = "; rebuild it with `portolan update`";
+	else if (rc != SQLITE_NOMEM)
+		hint = " (is it damaged? rebuild it with `portolan update`)";
 	return err_internal(r->e, "%s: cannot read the database: %s%s", store_path(r->st),
 	                    sqlite3_errmsg(store_db(r->st)), hint);
 }

@@ -16,6 +16,7 @@
 #include "freeports.h"
 #include "machine/sockets.h"
 #include "range.h"
+#include "registry/rows.h"
 #include "registry/model.h"
 #include "util/portnum.h"
 
@@ -52,20 +53,18 @@ static int
 freeports_mark_rows(struct store *st, const char *sql, unsigned char *why, long lo, long hi,
                     unsigned bit, struct err *e)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
+	stmt = r.stmt;
 	sqlite3_bind_int64(stmt, 1, lo);
 	sqlite3_bind_int64(stmt, 2, hi);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while (rows_next(&r) == 1)
 		freeports_mark(why, lo, hi, (long)sqlite3_column_int64(stmt, 0),
 		               (long)sqlite3_column_int64(stmt, 1), bit);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "free: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&r);
 }
 
 /*

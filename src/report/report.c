@@ -1335,17 +1335,19 @@ report_concern(struct report_ctx *c)
  * Who listens on the port on this machine, when the caller asks (the
  * command line does for a single port; the web only on loopback).  A
  * machine that will not answer (netlink refused in a sandbox) leaves the
- * section null rather than failing the whole report.
+ * section null rather than failing the whole report; a database that
+ * fails to annotate the listeners fails it.
  */
-static void
-report_listening(struct report_ctx *c)
+static int
+report_listening(struct report_ctx *c, struct err *e)
 {
-	struct err ignored = {0};
-	json_t *l = NULL;
+	json_t *l = json_null();
 
-	if (c->lo != PORT_NONE && c->lo == c->hi)
-		l = listening_port(c->st, &c->env->machine, c->lo, c->protocol, &ignored);
-	json_object_set_new(c->rep, "listening", l ? l : json_null());
+	if (c->lo != PORT_NONE && c->lo == c->hi &&
+	    (l = listening_port(c->st, &c->env->machine, c->lo, c->protocol, e)) == NULL)
+		return -1;
+	json_object_set_new(c->rep, "listening", l);
+	return 0;
 }
 
 /*
@@ -1509,8 +1511,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
 	report_concern(&c);
-	if (env->with_listening)
-		report_listening(&c);
+	if (env->with_listening && report_listening(&c, e) == -1)
+		goto fail;
 	/*
 	 * Found means the registry or another database knows the port.  Every
 	 * port 0-49151 has a registry row (if only "Unassigned"), so a port
