@@ -255,18 +255,29 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root,
 			json_decref(reg);
 			return -1;
 		}
-		if (m->o.json)
-			json_object_set_new(reg, name,
-			                    json_pack("{s:s, s:s, s:b}", "service", id.service,
-			                              "description", id.description, "assigned",
-			                              id.assigned));
-		else
-			printf("%u/%s in the registry: %s%s%s\n", ps->port, name,
-			       id.assigned ? id.service : "", id.assigned ? ": " : "",
-			       id.description);
+		json_object_set_new(reg, name,
+		                    json_pack("{s:s, s:s, s:b}", "service", id.service,
+		                              "description", id.description, "assigned",
+		                              id.assigned));
 	}
 	json_object_set_new(root, "port_identity", reg);
 	return 0;
+}
+
+/* The registry's words for the port, asked before anything is printed. */
+static void
+cmd_who_identity_text(const struct portspec *ps, const json_t *root)
+{
+	const char *name;
+	json_t *id;
+
+	json_object_foreach(json_object_get(root, "port_identity"), name, id)
+	{
+		const char *svc = json_string_value(json_object_get(id, "service"));
+
+		printf("%u/%s in the registry: %s%s%s\n", ps->port, name, svc, svc[0] ? ": " : "",
+		       json_string_value(json_object_get(id, "description")));
+	}
 }
 
 static int
@@ -320,15 +331,17 @@ cmd_who(int argc, char **argv)
 	}
 	root = json_pack("{s:s, s:i, s:b}", "schema", "portolan.listening/1", "port", (int)ps.port,
 	                 "listening", m.ls.n > 0);
-	if (m.ls.n == 0 && !m.o.json)
-		printf("nothing listens on %u%s%s\n", ps.port,
-		       ps.protos == PROTO_DEFAULT ? "" : "/",
-		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
 	if (cmd_who_identity(&m, &ps, root, &e) == -1) {
 		json_decref(root);
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
+	if (m.ls.n == 0 && !m.o.json)
+		printf("nothing listens on %u%s%s\n", ps.port,
+		       ps.protos == PROTO_DEFAULT ? "" : "/",
+		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
+	if (!m.o.json)
+		cmd_who_identity_text(&ps, root);
 	cmd_machine_print(&m, &f, root);
 	json_decref(root);
 	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
