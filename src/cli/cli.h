@@ -52,7 +52,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * is reported by cli_missing_value().
  */
 int cli_missing_value(const char *cmd, int argc, char **argv);
-int cli_bad_option(const char *cmd, int argc, char **argv);
+/* usage (may be NULL) is the command's help text: a mistyped --name is
+ * answered with the nearest option it lists. */
+int cli_bad_option(const char *cmd, int argc, char **argv, const char *usage);
+
+/* Longest command or option name cli_nearest() compares. */
+#define CLI_NAME_MAX 32
+/*
+ * The name in names[0..n) nearest to word, for "did you mean": within one
+ * edit (a swapped pair of letters is one) of a name of up to 4 letters,
+ * two of a longer one; NULL when none is that near, or word is a name.
+ */
+const char *cli_nearest(const char *word, const char *const *names, size_t n);
 /*
  * The options most commands share: --json, --db FILE, --no-color, --help
  * (getopt values 'j', 'd', 'C', 'h').  cli_option() takes one result of

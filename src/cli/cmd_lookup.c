@@ -30,8 +30,20 @@ static const char cmd_lookup_usage[] =
     "\n"
     "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
 
-int
-cmd_lookup(int argc, char **argv)
+/* A word given for a command that neither is one nor names anything. */
+static int
+cmd_lookup_unknown_command(const char *word, const char *near)
+{
+	fprintf(stderr,
+	        "portolan: unknown command '%s'; did you mean '%s'?\n"
+	        "Try 'portolan --help'.\n",
+	        word, near);
+	return CLI_USAGE;
+}
+
+/* near: see cmd_lookup_guess(); NULL for `portolan lookup`. */
+static int
+cmd_lookup_run(int argc, char **argv, const char *near)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
@@ -61,8 +73,11 @@ cmd_lookup(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (query_parse(argv[i], &q, &e) == -1)
 			return cli_fail(argv[0], &e);
+	if (query_parse(argv[optind], &q, &e) == 0 && q.service[0] == '\0')
+		near = NULL; /* a port or a range is never a mistyped command */
 	if (cli_open_store(co.db, &st, &e) == -1)
-		return cli_fail(argv[0], &e);
+		return near ? cmd_lookup_unknown_command(argv[optind], near)
+		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
 	if (co.json && argc - optind > 1)
@@ -75,6 +90,12 @@ cmd_lookup(int argc, char **argv)
 		}
 		if (!json_is_true(json_object_get(rep, "found")))
 			rc = CLI_NOT_FOUND;
+		if (i == optind && near && rc == CLI_NOT_FOUND) {
+			json_decref(rep);
+			json_decref(all);
+			cli_store_done(st);
+			return cmd_lookup_unknown_command(argv[i], near);
+		}
 		if (all)
 			json_array_append(all, rep);
 		else if (co.json)
@@ -92,4 +113,16 @@ cmd_lookup(int argc, char **argv)
 	}
 	cli_store_done(st);
 	return rc;
+}
+
+int
+cmd_lookup(int argc, char **argv)
+{
+	return cmd_lookup_run(argc, argv, NULL);
+}
+
+int
+cmd_lookup_guess(int argc, char **argv, const char *near)
+{
+	return cmd_lookup_run(argc, argv, near);
 }

@@ -28,6 +28,8 @@
 #include <arpa/inet.h>
 
 #include <getopt.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,7 +387,55 @@ struct cmd_listening_opts {
 	struct sockets_query q;
 	struct cmd_machine_filter f;
 	enum listeners_order order;
+	char user[64]; /* --user as the holders name it */
 };
+
+/*
+ * The login name for a user name or uid in /etc/passwd, read as a file:
+ * getpwnam() in this static binary loads the NSS modules, and systemd's
+ * crashes outside the dynamic libc it was built for.  0, or -1 when no
+ * entry matches.
+ */
+static int
+cmd_listening_passwd(const char *name, long uid, char *out, size_t len)
+{
+	struct passwd pw, *res;
+	char buf[4096];
+	FILE *f = fopen("/etc/passwd", "re");
+	int found = -1;
+
+	if (f == NULL)
+		return -1;
+	while (found == -1 && fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0)
+		if (name ? strcmp(pw.pw_name, name) == 0 : (long)pw.pw_uid == uid) {
+			snprintf(out, len, "%s", pw.pw_name);
+			found = 0;
+		}
+	fclose(f);
+	return found;
+}
+
+/*
+ * --user: a login name of this machine, or a uid (holders show a uid with
+ * no passwd entry as its number).  A name nobody has is an error, not an
+ * empty list: it is a typo far more often than a question.
+ */
+static int
+cmd_listening_user(const char *arg, struct cmd_listening_opts *o, struct err *e)
+{
+	char *end;
+	long uid;
+
+	if (arg[0] >= '0' && arg[0] <= '9' && (uid = strtol(arg, &end, 10)) <= UINT32_MAX &&
+	    *end == '\0') {
+		if (cmd_listening_passwd(NULL, uid, o->user, sizeof(o->user)) == -1)
+			snprintf(o->user, sizeof(o->user), "%ld", uid);
+	} else if (cmd_listening_passwd(arg, 0, o->user, sizeof(o->user)) == -1) {
+		return err_set(e, "--user: no user '%s' in /etc/passwd", arg);
+	}
+	o->f.user = o->user;
+	return 0;
+}
 
 static int
 cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
@@ -410,8 +460,7 @@ cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
 			o->q.protos |= ps.protos;
 		return 0;
 	case 'U':
-		o->f.user = optarg;
-		return 0;
+		return cmd_listening_user(optarg, o, e);
 	case 'x':
 		o->f.unexpected = 1;
 		return 0;

@@ -3,7 +3,10 @@
  *
  * Git-style: `portolan COMMAND [options]`.  A first argument that is not a
  * command is a query, so `portolan 3516` means `portolan lookup 3516`.
- * Nothing else happens here; each command parses its own options.
+ * A word near a command's name ("serach") is still looked up first, since
+ * it may be a service's name; only when the database knows no such name
+ * is it reported as a mistyped command (cmd_lookup_guess()).  Nothing else
+ * happens here; each command parses its own options.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -52,6 +55,18 @@ static const struct command commands[] = {
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };
 
+/* The command a mistyped word was probably meant to be, or NULL. */
+static const char *
+main_nearest_command(const char *word)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	return cli_nearest(word, names, i);
+}
+
 static void
 usage(FILE *out)
 {
@@ -98,5 +113,5 @@ main(int argc, char **argv)
 		                       argv[1], argv[1]);
 	/* `portolan 3516 --json`: the whole command line is a lookup. */
 	argv[0] = "lookup";
-	return cmd_lookup(argc, argv);
+	return cmd_lookup_guess(argc, argv, main_nearest_command(argv[1]));
 }

@@ -102,3 +102,52 @@ def test_unreadable_database_says_permission_denied(full_db):
             assert "portolan update" not in p.stderr, p.stderr  # rebuilding is no cure
     finally:
         shutil.rmtree(d)
+
+
+@pytest.mark.parametrize("typo, meant", [("serach", "search"), ("lookpu", "lookup"),
+                                         ("listenign", "listening"), ("udpate", "update")])
+def test_mistyped_command_is_named_with_the_nearest(full_db, typo, meant):
+    p = run(typo, "ssh", db=full_db, check=2)
+    assert f"unknown command '{typo}'; did you mean '{meant}'?" in p.stderr, p.stderr
+    assert p.stdout == ""
+
+
+def test_mistyped_command_without_a_database_is_still_named(tmp_path):
+    p = run("serach", "ssh", db=tmp_path / "missing.db", check=2)
+    assert "unknown command 'serach'; did you mean 'search'?" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("word", ["ssh", "http", "who", "free"])
+def test_service_names_and_commands_keep_working(full_db, word):
+    """A bare word the database knows is a lookup even near a command's name
+    ("ssh" is one edit from "ls")."""
+    p = run(word, *(["22"] if word == "who" else []), db=full_db)
+    assert p.returncode in (0, 1) and "unknown command" not in p.stderr, p.stderr
+    assert p.stdout
+
+
+def test_unknown_word_far_from_any_command_is_a_lookup(full_db):
+    p = run("zzyzx-not-a-service", db=full_db, check=1)
+    assert "nothing known" in p.stdout and "unknown command" not in p.stderr
+
+
+def test_explicit_lookup_of_a_typo_is_a_lookup(full_db):
+    p = run("lookup", "serach", db=full_db, check=1)
+    assert "unknown command" not in p.stderr
+
+
+@pytest.mark.parametrize("args, meant", [(["search", "--jsno", "http"], "--json"),
+                                         (["ls", "--usr", "root"], "--user"),
+                                         (["free", "--coutn", "3"], "--count")])
+def test_mistyped_option_is_named_with_the_nearest(full_db, args, meant):
+    p = run(*args, db=full_db, check=2)
+    assert f"unknown option '{args[1]}'; did you mean '{meant}'?" in p.stderr, p.stderr
+
+
+def test_unknown_user_filter_is_an_error(full_db, listener):
+    p = run("ls", "--user", "bogususer", db=full_db, check=2)
+    assert "bogususer" in p.stderr and p.stdout == "", (p.stdout, p.stderr)
+    # A real user is a filter, not an error, whether anything of theirs listens or not.
+    p = run("ls", "--user", "root", db=full_db, check=0)
+    assert f":{listener} " in p.stdout, p.stdout
+    run("ls", "--user", "nobody", db=full_db, check=0)
