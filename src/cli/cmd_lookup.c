@@ -23,8 +23,10 @@ static const char cmd_lookup_usage[] =
     "QUERY is a port (3516), a port and protocol (3516/udp), a range (6000-6063) or\n"
     "a service name (smartcard-port, http/tcp).\n"
     "\n"
-    "  --json       the report as JSON (schema portolan.report/1, docs/json-schema.md)\n"
-    "  --db FILE    database to read (default: $PORTOLAN_DB or $XDG_DATA_HOME/portolan)\n"
+    "  --json       the report as JSON (schema portolan.report/1,\n"
+    "               docs/json-schema.md)\n"
+    "  --db FILE    database to read (default: $PORTOLAN_DB or\n"
+    "               $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "  --no-machine leave out who listens on the port on this machine\n"
     "\n"
@@ -51,7 +53,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts co = {.color = 1}; /* --no-color clears it */
-	struct render_opts ro;
+	struct render_opts ro = {0};
 	struct report_env env;
 	struct store *st;
 	struct query q;

@@ -234,7 +234,8 @@ static const char cmd_who_usage[] =
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root.  Such listeners show their namespace, net:[INODE]\n"
     "  --json       machine-readable output (schema portolan.listening/1)\n"
-    "  --db FILE    registry database for the annotation (default: as `portolan lookup`)\n"
+    "  --db FILE    registry database for the annotation (default: as `portolan\n"
+    "               lookup`)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "\n"
     "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
@@ -355,13 +356,13 @@ cmd_who(int argc, char **argv)
 
 static const char cmd_listening_usage[] =
     "usage: portolan listening [--tcp] [--udp] [--sctp] [--port PORT] [--user USER]\n"
-    "                          [--unexpected] [--sort KEY] [--all-netns] [--json] [--db FILE]\n"
-    "                          [--no-color]\n"
+    "                          [--unexpected] [--sort KEY] [--all-netns] [--json]\n"
+    "                          [--db FILE] [--no-color]\n"
     "       portolan ls ...\n"
     "\n"
     "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
-    "protocol, address:port, the processes holding it (command:pid,pid(user)) and what\n"
-    "the registry says the port is.  Listeners that look unexpected are flagged:\n"
+    "protocol, address:port, the processes holding it (command:pid,pid(user)) and\n"
+    "what the registry says the port is.  Listeners that look unexpected are flagged:\n"
     "  !unassigned  the registry has no service on this port\n"
     "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
     "  !malware     the curated data lists malware using this port\n"
@@ -373,8 +374,9 @@ static const char cmd_listening_usage[] =
     "  --user USER           only listeners held by a process of USER (a login name)\n"
     "  --unexpected          only flagged listeners\n"
     "  --sort KEY            port (default), proto, address, pid or user\n"
-    "  --all-netns           also every other network namespace (containers, `ip netns`);\n"
-    "                        needs root.  Such listeners show their namespace, net:[INODE]\n"
+    "  --all-netns           also every other network namespace (containers,\n"
+    "                        `ip netns`); needs root.  Such listeners show their\n"
+    "                        namespace, net:[INODE]\n"
     "  --json                machine-readable output (schema portolan.listening/1)\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
@@ -557,11 +559,12 @@ static const char cmd_audit_usage[] =
     "\n"
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root\n"
-    "  --json       machine-readable result (schema portolan.audit/1), for cron and CI\n"
+    "  --json       machine-readable result (schema portolan.audit/1), for cron, CI\n"
     "\n"
     "Run as root: processes of other users are otherwise invisible, and an expected\n"
     "PROCESS cannot match them.\n"
-    "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal error.\n";
+    "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal\n"
+    "error.\n";
 
 static json_t *
 cmd_audit_json_missing(const struct expect *x, const char *file)

@@ -45,7 +45,7 @@ static const struct command commands[] = {
     {"who", cmd_who, "who listens on a port on this machine"},
     {"listening", cmd_listening, "every listener on this machine, annotated and flagged"},
     {"ls", cmd_listening, "same as listening"},
-    {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
+    {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
     {"update", cmd_update_static, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},

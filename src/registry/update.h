@@ -18,9 +18,10 @@
 
 #include "../util/err.h"
 
-#define UPDATE_IANA_URL                                                                            \
-	"https://www.iana.org/assignments/service-names-port-numbers/"                             \
-	"service-names-port-numbers.xml"
+/* IANA's directory and the file in it, apart so a help text can show them in 80 columns. */
+#define UPDATE_IANA_DIR  "https://www.iana.org/assignments/service-names-port-numbers/"
+#define UPDATE_IANA_FILE "service-names-port-numbers.xml"
+#define UPDATE_IANA_URL  UPDATE_IANA_DIR UPDATE_IANA_FILE
 
 struct update_plan {
 	const char *db_path;       /* the live database to replace */

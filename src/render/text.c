@@ -7,7 +7,12 @@
  * that differ only in protocol are printed once with their protocols
  * joined, since most ports are registered identically for tcp and udp.
  * Source ids from the report print as [n] and are listed at the end.
+ *
+ * Each section prints its facts one line each, however long; the entry
+ * points at the end render into memory and fold the lines to the terminal
+ * (render_wrap()), so no section measures widths of its own.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -455,8 +460,8 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
 }
 
-void
-render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
+static void
+text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 {
 	if (!json_is_true(json_object_get(rep, "found"))) {
 		fprintf(out, "%s: nothing known", str(json_object_get(rep, "query"), "text"));
@@ -484,8 +489,8 @@ render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_sources(out, o, rep);
 }
 
-void
-render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
+static void
+text_search(FILE *out, const json_t *res, const struct render_opts *o)
 {
 	const json_t *h;
 	size_t i;
@@ -505,8 +510,8 @@ render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
 		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));
 }
 
-void
-render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
+static void
+text_free(FILE *out, const json_t *res, const struct render_opts *o)
 {
 	const json_t *range = json_object_get(res, "range"),
 	             *eph = json_object_get(res, "ephemeral");
@@ -547,4 +552,44 @@ render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	else
 		fprintf(out, ".\nThis machine's sockets were not checked (--no-machine).\n");
 	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
+}
+
+/* Render v through fn into memory, then fold its lines to the width (wrap.c). */
+static void
+text_fitted(FILE *out, const json_t *v, const struct render_opts *o,
+            void (*fn)(FILE *, const json_t *, const struct render_opts *))
+{
+	struct render_opts fit = *o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (fit.width <= 0)
+		fit.width = render_width(out);
+	if ((mem = open_memstream(&buf, &len)) == NULL) {
+		fn(out, v, &fit); /* out of memory: unfolded beats nothing */
+		return;
+	}
+	fn(mem, v, &fit);
+	fclose(mem);
+	render_wrap(out, buf, len, fit.width);
+	free(buf);
+}
+
+void
+render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
+{
+	text_fitted(out, rep, o, text_report);
+}
+
+void
+render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	text_fitted(out, res, o, text_search);
+}
+
+void
+render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	text_fitted(out, res, o, text_free);
 }
