@@ -173,6 +173,7 @@ cmd_serve(int argc, char **argv)
 	char db[4096], votes[4200], po[4200], url[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;
+	struct store *st;
 	int rc = CLI_FOUND;
 
 	o.threads = ncpu < 1 ? 1 : ncpu > SERVER_MAX_THREADS ? SERVER_MAX_THREADS : (unsigned)ncpu;
@@ -182,10 +183,10 @@ cmd_serve(int argc, char **argv)
 	                        &cfg.listen, &e) == -1 ||
 	    cli_db_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
-	if (access(db, R_OK) != 0) {
-		err_set(&e, "%s: no database yet; build one with `portolan update`", db);
+	/* Missing, unreadable or damaged: said now, in store_open()'s words, not per request. */
+	if (store_open(db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);
-	}
+	store_close(st);
 	snprintf(votes, sizeof(votes), "%s.votes", db);
 	cli_po_dir(o.po, po, sizeof(po));
 	cfg.db = db;

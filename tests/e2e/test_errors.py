@@ -76,9 +76,10 @@ def test_garbage_file_is_not_a_portolan_database(tmp_path):
     assert f"{bad}: not a portolan database (file is not a database)" in p.stderr, p.stderr
 
 
-def test_missing_database_says_how_to_build_it(tmp_path):
+@pytest.mark.parametrize("args", [["3516"], ["serve"]], ids=" ".join)
+def test_missing_database_says_how_to_build_it(tmp_path, args):
     missing = tmp_path / "missing.db"
-    p = run("3516", db=missing, check=2)
+    p = run(*args, db=missing, check=2)
     assert f"no database at {missing}: build it with `portolan update`" in p.stderr, p.stderr
 
 
@@ -93,7 +94,7 @@ def test_unreadable_database_says_permission_denied(full_db):
         db = os.path.join(d, "portolan.db")
         shutil.copy(full_db, db)
         os.chmod(db, 0)
-        for args in (["3516"], ["search", "http"], ["free"]):
+        for args in (["3516"], ["search", "http"], ["free"], ["serve"]):
             p = subprocess.run([setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                                 BIN, *args, "--db", db], capture_output=True, text=True,
                                env={"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1"})
