@@ -1,11 +1,10 @@
 """The command line's contract: help, exit codes, colour."""
 import os
-import pty
 import subprocess
 
 import pytest
 
-from conftest import BIN, ROOT, run
+from conftest import BIN, ROOT, run, tty_output as _tty_output
 
 COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "export",
             "feedback", "check-data"]
@@ -52,24 +51,6 @@ def test_an_option_before_the_query_says_where_it_goes(full_db):
 def test_missing_option_value_says_so(full_db, cmd):
     p = run(cmd, "--db", check=2)
     assert "option '--db' needs a value" in p.stderr
-
-
-def _tty_output(args, env):
-    """Run the binary on a pseudo-terminal and return what it printed."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, *args], env)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
-    return out.decode(errors="replace")
 
 
 def test_colour_only_on_a_tty_and_never_with_no_color(full_db):

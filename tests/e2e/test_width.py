@@ -6,16 +6,12 @@ to be wider is a single word that cannot be broken, a long URL or path,
 alone on its line after the indent: breaking it would make it useless to
 copy.
 """
-import fcntl
 import os
-import pty
 import re
-import struct
-import termios
 
 import pytest
 
-from conftest import BIN, run
+from conftest import run, tty_output
 
 HELP = [[], ["lookup"], ["search"], ["update"], ["who"], ["listening"], ["ls"], ["audit"],
         ["free"], ["serve"], ["export"], ["feedback"], ["check-data"]]
@@ -67,28 +63,10 @@ def test_folded_line_continues_under_its_column(full_db):
         lines[row:row + 2]
 
 
-def _tty_output(args, columns, env):
-    pid, fd = pty.fork()
-    if pid == 0:  # the size is set before the program can ask for it
-        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-        os.execve(BIN, [BIN, *args], env)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
-    return out.decode(errors="replace").replace("\r\n", "\n")
-
-
 def test_terminal_width_wins_over_columns(full_db):
     """On a terminal the window's width counts (colour escapes take none of it)."""
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["COLUMNS"] = "200"
-    out = _tty_output(["3126", "--db", str(full_db)], 60, env)
+    out = tty_output(["3126", "--db", str(full_db)], env, columns=60).replace("\r\n", "\n")
     assert "\033[" in out and "Range" in out
     assert not too_wide(out, 60), too_wide(out, 60)
