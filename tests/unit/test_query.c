@@ -77,6 +77,38 @@ test_service_name(void **state)
 	assert_int_equal(query_parse("whois++", &q, &e), 0);
 }
 
+/* IANA names may start with a digit or hold a '/': neither makes them a port. */
+static void
+test_service_name_shapes(void **state)
+{
+	static const char *const names[] = {"9pfs",          "1password", "802-11-iapp", "3Com-nsd",
+	                                    "EtherNet/IP-1", "914c/g",    "cl/1"};
+	struct query q;
+	struct err e = {0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (query_parse(names[i], &q, &e) == -1)
+			fail_msg("'%s' refused: %s", names[i], e.msg);
+		assert_string_equal(q.service, names[i]);
+		assert_string_equal(q.protocol, "");
+		assert_int_equal(q.port_lo, PORT_NONE);
+	}
+	/* A '/' followed by a protocol is the protocol's, whatever comes before. */
+	assert_int_equal(query_parse("EtherNet/IP-1/UDP", &q, &e), 0);
+	assert_string_equal(q.service, "EtherNet/IP-1");
+	assert_string_equal(q.protocol, "udp");
+	assert_int_equal(query_parse("9pfs/tcp", &q, &e), 0);
+	assert_string_equal(q.service, "9pfs");
+	assert_string_equal(q.protocol, "tcp");
+	/* Digits and '-' alone stay a range. */
+	assert_int_equal(query_parse("802-811", &q, &e), 0);
+	assert_int_equal(q.port_lo, 802);
+	assert_int_equal(q.port_hi, 811);
+	assert_string_equal(q.service, "");
+}
+
 static void
 assert_refused(const char *arg, const char *needle)
 {
@@ -106,6 +138,12 @@ test_refusals(void **state)
 	assert_refused("<script>", "neither");
 	assert_refused("1.5", "not a port number");
 	assert_refused("0x50", "not a port number");
+	assert_refused("80/", "no protocol after");
+	assert_refused("http/", "no protocol after");
+	assert_refused("80/ip-1", "unknown protocol");
+	assert_refused("802-11", "above the last");
+	assert_refused("-", "not a port number");
+	assert_refused("a/../b!", "neither");
 	assert_refused("80 ", "not a port number");
 	assert_refused("a-very-long-service-name-that-goes-on-and-on-beyond-sixty-three-bytes-x",
 	               "neither");
@@ -215,6 +253,7 @@ main(void)
 	    cmocka_unit_test(test_port_and_protocol),
 	    cmocka_unit_test(test_range),
 	    cmocka_unit_test(test_service_name),
+	    cmocka_unit_test(test_service_name_shapes),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_range_classes),
 	    cmocka_unit_test(test_machine_ranges_are_sane),
