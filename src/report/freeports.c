@@ -69,7 +69,45 @@ freeports_mark(why_t *why, long lo, long hi, long a, long b, unsigned bit)
 		why[p - lo] |= (why_t)bit;
 }
 
-/* Mark every port lo..hi that a row of sql (?1 lo, ?2 hi; columns port_lo, port_hi) covers. */
+/*
+ * The ports a row's text names within the row ("Ports 4490 and 4491",
+ * "ports 2194-2196"), or the whole row when it names none ("yes"): IANA's
+ * unauthorized-use reports sit on Unassigned gaps, often hundreds wide,
+ * around the one or two ports in use.
+ */
+static void
+freeports_mark_named(why_t *why, long lo, long hi, long row_lo, long row_hi, const char *text,
+                     unsigned bit)
+{
+	const char *s = text;
+	long a, b;
+	int named = 0;
+
+	while (*s) {
+		if (!isdigit((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		for (a = 0; isdigit((unsigned char)*s) && a <= PORT_MAX; s++)
+			a = a * 10 + (*s - '0');
+		b = a;
+		if (s[0] == '-' && isdigit((unsigned char)s[1]))
+			for (s++, b = 0; isdigit((unsigned char)*s) && b <= PORT_MAX; s++)
+				b = b * 10 + (*s - '0');
+		if (a < row_lo || b > row_hi || a > b)
+			continue;
+		freeports_mark(why, lo, hi, a, b, bit);
+		named = 1;
+	}
+	if (!named)
+		freeports_mark(why, lo, hi, row_lo, row_hi, bit);
+}
+
+/*
+ * Mark every port lo..hi that a row of sql (?1 lo, ?2 hi; columns port_lo,
+ * port_hi) covers; with a third column, only the ports that text names
+ * within the row (freeports_mark_named()).
+ */
 static int
 freeports_mark_rows(struct store *st, const char *sql, why_t *why, long lo, long hi, unsigned bit,
                     struct err *e)
@@ -81,9 +119,16 @@ freeports_mark_rows(struct store *st, const char *sql, why_t *why, long lo, long
 		return -1;
 	sqlite3_bind_int64(stmt, 1, lo);
 	sqlite3_bind_int64(stmt, 2, hi);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		freeports_mark(why, lo, hi, (long)sqlite3_column_int64(stmt, 0),
-		               (long)sqlite3_column_int64(stmt, 1), bit);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		long a = (long)sqlite3_column_int64(stmt, 0),
+		     b = (long)sqlite3_column_int64(stmt, 1);
+
+		if (sqlite3_column_count(stmt) > 2)
+			freeports_mark_named(why, lo, hi, a, b,
+			                     (const char *)sqlite3_column_text(stmt, 2), bit);
+		else
+			freeports_mark(why, lo, hi, a, b, bit);
+	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return err_internal(e, "free: %s", sqlite3_errmsg(store_db(st)));
@@ -246,63 +291,6 @@ freeports_json(const struct freeports_query *q, long lo, long hi, const struct r
 	    (json_int_t)FREEPORTS_UNSOURCED_MAX, "ports", ports);
 }
 
-/*
- * Ports IANA reports unauthorized use of: those the text names within the
- * row ("Ports 4490 and 4491", "ports 2194-2196"), or the whole row when it
- * names none ("yes").  The rows are Unassigned gaps, often hundreds wide,
- * around the one or two ports in use.
- */
-static void
-freeports_mark_unauthorized(why_t *why, long lo, long hi, long row_lo, long row_hi,
-                            const char *text)
-{
-	const char *s = text;
-	long a, b;
-	int named = 0;
-
-	while (*s) {
-		if (!isdigit((unsigned char)*s)) {
-			s++;
-			continue;
-		}
-		for (a = 0; isdigit((unsigned char)*s) && a <= PORT_MAX; s++)
-			a = a * 10 + (*s - '0');
-		b = a;
-		if (s[0] == '-' && isdigit((unsigned char)s[1]))
-			for (s++, b = 0; isdigit((unsigned char)*s) && b <= PORT_MAX; s++)
-				b = b * 10 + (*s - '0');
-		if (a < row_lo || b > row_hi || a > b)
-			continue;
-		freeports_mark(why, lo, hi, a, b, WHY_UNAUTHORIZED);
-		named = 1;
-	}
-	if (!named)
-		freeports_mark(why, lo, hi, row_lo, row_hi, WHY_UNAUTHORIZED);
-}
-
-static int
-freeports_unauthorized(struct store *st, why_t *why, long lo, long hi, struct err *e)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st,
-	                  "SELECT port_lo, port_hi, unauthorized FROM record"
-	                  " WHERE port_lo <= ?2 AND port_hi >= ?1 AND unauthorized <> ''",
-	                  &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, lo);
-	sqlite3_bind_int64(stmt, 2, hi);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		freeports_mark_unauthorized(why, lo, hi, (long)sqlite3_column_int64(stmt, 0),
-		                            (long)sqlite3_column_int64(stmt, 1),
-		                            (const char *)sqlite3_column_text(stmt, 2));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "free: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
-}
-
 /* The curated tables' rows on ?1..?2, with WHERE the condition on each. */
 #define FREEPORTS_CURATED(where)                                                                   \
 	"SELECT port_lo, port_hi FROM use WHERE port_lo <= ?2 AND port_hi >= ?1 AND " where        \
@@ -330,6 +318,9 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	    " OR description || ' ' || notes LIKE '%deassign%'"
 	    " OR description || ' ' || notes LIKE '%de-regist%'"
 	    " OR description || ' ' || notes LIKE '%deregist%')";
+	static const char unauthorized_sql[] =
+	    "SELECT port_lo, port_hi, unauthorized FROM record"
+	    " WHERE port_lo <= ?2 AND port_hi >= ?1 AND unauthorized <> ''";
 	static const char reserved_sql[] =
 	    "SELECT port_lo, port_hi FROM record WHERE port_lo <= ?2 AND port_hi >= ?1"
 	    " AND service = '' AND substr(description, 1, 10) <> 'Unassigned'";
@@ -376,7 +367,7 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	if (freeports_mark_rows(st, assigned_sql, why, lo, hi, WHY_ASSIGNED, e) == -1 ||
 	    freeports_mark_rows(st, released_sql, why, lo, hi, WHY_RELEASED, e) == -1 ||
 	    freeports_mark_rows(st, reserved_sql, why, lo, hi, WHY_RESERVED, e) == -1 ||
-	    freeports_unauthorized(st, why, lo, hi, e) == -1 ||
+	    freeports_mark_rows(st, unauthorized_sql, why, lo, hi, WHY_UNAUTHORIZED, e) == -1 ||
 	    freeports_mark_rows(st, other_sql, why, lo, hi, WHY_OTHER_DATABASES, e) == -1 ||
 	    freeports_mark_rows(st, curated_sql, why, lo, hi, WHY_CURATED, e) == -1 ||
 	    freeports_mark_rows(st, wide_sql, why, lo, hi, WHY_WIDE_UNSOURCED, e) == -1) {

@@ -61,20 +61,28 @@ test_range(void **state)
 	assert_string_equal(q.protocol, "tcp");
 }
 
+/* arg parses as the name service over protocol ("" for any), with no port. */
 static void
-test_service_name(void **state)
+assert_service(const char *arg, const char *service, const char *protocol)
 {
 	struct query q;
 	struct err e = {0};
 
-	(void)state;
-	assert_int_equal(query_parse("smartcard-port", &q, &e), 0);
-	assert_string_equal(q.service, "smartcard-port");
+	if (query_parse(arg, &q, &e) == -1)
+		fail_msg("'%s' refused: %s", arg, e.msg);
+	assert_string_equal(q.service, service);
+	assert_string_equal(q.protocol, protocol);
 	assert_int_equal(q.port_lo, PORT_NONE);
-	assert_int_equal(query_parse("http/tcp", &q, &e), 0);
-	assert_string_equal(q.service, "http");
-	assert_string_equal(q.protocol, "tcp");
-	assert_int_equal(query_parse("whois++", &q, &e), 0);
+	assert_int_equal(q.port_hi, PORT_NONE);
+}
+
+static void
+test_service_name(void **state)
+{
+	(void)state;
+	assert_service("smartcard-port", "smartcard-port", "");
+	assert_service("http/tcp", "http", "tcp");
+	assert_service("whois++", "whois++", "");
 }
 
 /* IANA names may start with a digit or hold a '/': neither makes them a port. */
@@ -88,20 +96,11 @@ test_service_name_shapes(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (query_parse(names[i], &q, &e) == -1)
-			fail_msg("'%s' refused: %s", names[i], e.msg);
-		assert_string_equal(q.service, names[i]);
-		assert_string_equal(q.protocol, "");
-		assert_int_equal(q.port_lo, PORT_NONE);
-	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_service(names[i], names[i], "");
 	/* A '/' followed by a protocol is the protocol's, whatever comes before. */
-	assert_int_equal(query_parse("EtherNet/IP-1/UDP", &q, &e), 0);
-	assert_string_equal(q.service, "EtherNet/IP-1");
-	assert_string_equal(q.protocol, "udp");
-	assert_int_equal(query_parse("9pfs/tcp", &q, &e), 0);
-	assert_string_equal(q.service, "9pfs");
-	assert_string_equal(q.protocol, "tcp");
+	assert_service("EtherNet/IP-1/UDP", "EtherNet/IP-1", "udp");
+	assert_service("9pfs/tcp", "9pfs", "tcp");
 	/* Digits and '-' alone stay a range. */
 	assert_int_equal(query_parse("802-811", &q, &e), 0);
 	assert_int_equal(q.port_lo, 802);
