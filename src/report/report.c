@@ -480,8 +480,8 @@ report_records(struct report_ctx *c, struct err *e)
 	    " AND (?3 = '' OR protocol IN (?3, ''))";
 	static const char by_range[] =
 	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record"
-	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo AND (?3 = '' OR protocol IN "
-	    "(?3, ''))"
+	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo"
+	    " AND (?3 = '' OR protocol IN (?3, ''))"
 	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
 	    " AND (?3 = '' OR protocol IN (?3, ''))"
@@ -899,8 +899,8 @@ report_aliases(struct report_ctx *c, struct err *e)
 	static const char sql[] =
 	    "SELECT a.port, a.service, a.protocol, a.frequency, a.source_id, a.comment, s.name,"
 	    " s.kind = 'nmap-services', EXISTS (SELECT 1 FROM record x WHERE"
-	    "  x.service = a.service COLLATE NOCASE AND x.port_lo <= a.port AND x.port_hi >= "
-	    "a.port)"
+	    "  x.service = a.service COLLATE NOCASE"
+	    "  AND x.port_lo <= a.port AND x.port_hi >= a.port)"
 	    " FROM alias a JOIN source s ON s.id = a.source_id"
 	    " WHERE a.port BETWEEN ?1 AND ?2 AND (?3 = '' OR a.protocol = ?3)";
 	struct alias_acc acc = {0};
