@@ -511,6 +511,19 @@ render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	const json_t *range = json_object_get(res, "range"),
 	             *eph = json_object_get(res, "ephemeral");
 	const json_t *x = json_object_get(res, "excluded"), *p;
+	const json_t *wide = json_object_get(res, "wide_unsourced");
+	static const struct {
+		const char *key, *words;
+	} why[] = {
+	    {"assigned", "assigned by IANA"},
+	    {"released", "released or withdrawn by IANA"},
+	    {"reserved", "reserved by IANA"},
+	    {"unauthorized", "with unauthorized use reported to IANA"},
+	    {"other_databases", "named by other databases"},
+	    {"curated", "with curated uses"},
+	    {"ephemeral", "in the ephemeral range"},
+	    {"bound_here", "bound on this machine"},
+	};
 	size_t i;
 
 	fprintf(out, "%sQuiet ports for a new service, %lld-%lld", BOLD(o), num(range, "lo"),
@@ -531,20 +544,28 @@ render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	if (json_array_size(json_object_get(res, "ports")) == 0)
 		fprintf(out, "  no port in this range qualifies\n");
-	fprintf(
-	    out,
-	    "%lld of %lld ports qualify.  Left out: %lld assigned and %lld reserved by IANA,"
-	    " %lld named by other databases, %lld with curated uses, %lld in the ephemeral range"
-	    " (%lld-%lld)",
-	    num(res, "qualifying"), num(res, "considered"), num(x, "assigned"), num(x, "reserved"),
-	    num(x, "other_databases"), num(x, "curated"), num(x, "ephemeral"), num(eph, "lo"),
-	    num(eph, "hi"));
-	if (json_is_true(json_object_get(res, "machine_checked")))
-		fprintf(out, ", %lld bound on this machine.\n", num(x, "bound_here"));
-	else if (json_is_string(json_object_get(res, "machine_error")))
-		fprintf(out, ".\nThis machine's sockets were not checked: %s\n",
+	fprintf(out,
+	        "%lld of %lld ports qualify.  Left out, each for the first reason that applies:\n",
+	        num(res, "qualifying"), num(res, "considered"));
+	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+		if (strcmp(why[i].key, "bound_here") == 0 &&
+		    !json_is_true(json_object_get(res, "machine_checked")))
+			continue;
+		fprintf(out, "  %7lld  %s", num(x, why[i].key), why[i].words);
+		if (strcmp(why[i].key, "ephemeral") == 0)
+			fprintf(out, " (%lld-%lld)", num(eph, "lo"), num(eph, "hi"));
+		fputc('\n', out);
+	}
+	if (json_is_string(json_object_get(res, "machine_error")))
+		fprintf(out, "This machine's sockets were not checked: %s\n",
 		        str(res, "machine_error"));
-	else
-		fprintf(out, ".\nThis machine's sockets were not checked (--no-machine).\n");
+	else if (!json_is_true(json_object_get(res, "machine_checked")))
+		fprintf(out, "This machine's sockets were not checked (--no-machine).\n");
+	if (num(wide, "ports") > 0)
+		fprintf(out,
+		        "%lld qualifying %s under a curated claim wider than %lld ports\n"
+		        "that cites no source: such a claim leaves no port out.\n",
+		        num(wide, "ports"), num(wide, "ports") == 1 ? "port lies" : "ports lie",
+		        num(wide, "wider_than"));
 	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
 }

@@ -10,7 +10,6 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -48,18 +47,14 @@ listening_malware(struct store *st, unsigned port)
 static int
 listening_is_service(struct store *st, const char *name)
 {
-	char lower[32];
 	sqlite3_stmt *stmt;
-	size_t i;
 	int hit;
 
-	/* Registry names are lower case; an exact match can use record_service. */
-	for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)name[i]);
-	lower[i] = '\0';
-	if (store_prepare(st, "SELECT 1 FROM record WHERE service = ?1 LIMIT 1", &stmt, NULL) == -1)
+	/* Registry names keep IANA's case ("3Com-nsd"); record_service_nocase serves this. */
+	if (store_prepare(st, "SELECT 1 FROM record WHERE service = ?1 COLLATE NOCASE LIMIT 1",
+	                  &stmt, NULL) == -1)
 		return 0;
-	sqlite3_bind_text(stmt, 1, lower, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	hit = sqlite3_step(stmt) == SQLITE_ROW;
 	sqlite3_finalize(stmt);
 	return hit;
