@@ -301,7 +301,7 @@ import_services_file(const char *path, enum services_kind kind, const struct reg
 	int rc = -1;
 
 	if ((fp = fopen(path, "rb")) == NULL)
-		return err_set(e, "cannot read %s: %s", path, strerror(errno));
+		return err_set(e, "%s: %s", path, strerror(errno));
 	services_init(&p, path, kind, sink);
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		if (services_feed(&p, buf, n, e) == -1)

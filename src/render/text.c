@@ -464,9 +464,7 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 		}
 	}
 	if (json_is_object(note)) {
-		fprintf(out, "\n%s%s%s", BOLD(o), str(note, "title"), RESET(o));
-		source_mark(out, o, rep, json_object_get(note, "source"));
-		fputc('\n', out);
+		heading(out, o, str(note, "title"));
 		render_markdown_text(out, str(note, "markdown"), "  ", o);
 		sources_inline(out, o, json_object_get(note, "sources"));
 	}
