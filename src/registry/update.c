@@ -127,6 +127,24 @@ update_nonempty(const char *location, long long n, const char *what, const char 
 	               location, what, hint);
 }
 
+/* Run sql, which returns no rows, with ?1 = a and ?2 = b (it may use fewer). */
+static int
+update_bind_exec(struct store *st, const char *sql, long long a, long long b, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return err_internal(e, "database: merge: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
 /* The first column of a one-row query, with ?1 bound to arg when it has one. */
 static int
 update_count(struct store *st, const char *sql, long long arg, long long *out, struct err *e)
@@ -162,16 +180,9 @@ update_merge_duplicates(struct store *st, long long source_id, const char *locat
 	    " protocol, description, assignee, contact, registered, modified, reference,"
 	    " service_code, unauthorized, notes ORDER BY id)) WHERE k > 1";
 	sqlite3_stmt *stmt;
-	int rc;
 
-	if (store_prepare(st, find, &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, source_id);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "database: duplicates: %s", sqlite3_errmsg(store_db(st)));
-	if (update_count(st, "SELECT count(*) FROM dup", 0, merged, e) == -1)
+	if (update_bind_exec(st, find, source_id, 0, e) == -1 ||
+	    update_count(st, "SELECT count(*) FROM dup", 0, merged, e) == -1)
 		return -1;
 	if (*merged > 0 && res->duplicates == 0 &&
 	    store_prepare(st, "SELECT line, first_line FROM dup ORDER BY id LIMIT 1", &stmt, e) ==
@@ -259,23 +270,6 @@ update_npm_published(const char *npm_dir, const char *package, char *as_of, size
 		    strcmp(update_npm_dates[i].version, version) == 0)
 			snprintf(as_of, len, "%s", update_npm_dates[i].published);
 	json_decref(root);
-}
-
-static int
-update_bind_exec(struct store *st, const char *sql, long long a, long long b, struct err *e)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, sql, &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, a);
-	sqlite3_bind_int64(stmt, 2, b);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "database: merge: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
 }
 
 /* The merge described at the top of this file; old = 2015 rows, cur = current names. */

@@ -485,7 +485,7 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 		if (str(s, "as_of")[0])
 			fprintf(out, ", as of %s", str(s, "as_of"));
 		if (json_is_false(json_object_get(s, "cited")))
-			fprintf(out, " %s(nothing on this port)%s", DIM(o), RESET(o));
+			fprintf(out, " %s(nothing here)%s", DIM(o), RESET(o));
 		fputc('\n', out);
 	}
 	if (json_is_integer(json_object_get(snap, "age_days")))
