@@ -1396,17 +1396,21 @@ report_sources(struct report_ctx *c, struct err *e)
 	              " ORDER BY id",
 	              e) == -1)
 		return -1;
+	/*
+	 * Every source the database merged, not only those a row here cites:
+	 * "nothing in /etc/services" is an answer too, and a reader should see
+	 * what was consulted and how old each source is.
+	 */
 	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(r.stmt, 0));
-		if (json_object_get(c->cited, key) == NULL)
-			continue;
-		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "id",
+		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
 		                                      col_json(&r, 0), "name", col_text(&r, 1),
 		                                      "kind", col_text(&r, 2), "location",
 		                                      col_text(&r, 3), "as_of", col_text(&r, 4),
-		                                      "imported", col_text(&r, 5)));
+		                                      "imported", col_text(&r, 5), "cited",
+		                                      json_object_get(c->cited, key) != NULL));
 	}
 	rows_close(&r);
 	json_object_set_new(c->rep, "sources", list);
