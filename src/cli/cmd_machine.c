@@ -62,6 +62,8 @@ static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 {
 	range_machine_read(&m->rm);
+	if (m->st != NULL) /* already open: `who NAME` needed it to find the port */
+		return 0;
 	if (cli_open_store(m->o.db, &m->st, e) == 0)
 		return 0;
 	m->st = NULL;
@@ -225,11 +227,13 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 
 static const char cmd_who_usage[] =
     "usage: portolan who [--all-netns] [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
+    "       portolan who [options] SERVICE[/PROTO]\n"
     "\n"
     "Who listens on PORT on this machine: every process holding the socket (pre-fork\n"
     "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
     "and systemd unit, and what the registry says the port is.  PROTO is tcp, udp or\n"
-    "sctp; without it, TCP and UDP are both checked.\n"
+    "sctp; without it, TCP and UDP are both checked.  A SERVICE name (ssh, http)\n"
+    "means its port, as `portolan SERVICE` shows it (the lowest, if it has several).\n"
     "\n"
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root.  Such listeners show their namespace, net:[INODE]\n"
@@ -283,6 +287,44 @@ cmd_who_identity_text(const struct portspec *ps, const json_t *root)
 	}
 }
 
+/*
+ * PORT[/PROTO], or a service name as `lsof -i :ssh` takes one: the port the
+ * port report would show for it (report_service_port()), which needs the
+ * registry.  A mistyped number keeps portspec's message.
+ */
+static int
+cmd_who_port(struct cmd_machine *m, const char *arg, struct portspec *ps, struct err *e)
+{
+	struct query q;
+	long port = PORT_NONE;
+	int found;
+
+	if (portspec_parse(arg, ps, e) == 0)
+		return 0;
+	if (query_parse(arg, &q, NULL) == -1 || q.service[0] == '\0')
+		return -1;
+	if (cmd_machine_open_registry(m, e) == -1)
+		return -1;
+	if (m->st == NULL)
+		return err_set(e,
+		               "\"%s\": a service name needs the registry (`portolan update`); "
+		               "give a port number",
+		               arg);
+	if ((found = report_service_port(m->st, q.service, q.protocol, &port, e)) == -1)
+		return -1;
+	if (!found)
+		return err_set(e, "\"%s\": neither a port (1-65535) nor a service name known here",
+		               arg);
+	if (port == PORT_NONE || port < 1)
+		return err_set(e, "\"%s\": the registry gives this name no port", arg);
+	ps->port = (unsigned)port;
+	ps->protos = q.protocol[0] ? portspec_proto(q.protocol) : PROTO_DEFAULT;
+	if (ps->protos == 0)
+		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", arg,
+		               q.protocol);
+	return 0;
+}
+
 static int
 cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps, struct err *e)
 {
@@ -307,7 +349,7 @@ cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps,
 		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
 		return -1;
 	}
-	if (portspec_parse(argv[optind], ps, e) == -1) {
+	if (cmd_who_port(m, argv[optind], ps, e) == -1) {
 		cli_fail(argv[0], e);
 		return -1;
 	}

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -84,6 +85,7 @@ struct curated {
 	const struct reg_sink *sink;
 	struct curated_counts *counts; /* NULL when not counting */
 	void *seen;                    /* tsearch root of struct seen */
+	time_t newest;                 /* the latest modification of a file read */
 };
 
 /* An entry already read, for duplicate detection; key and file follow the struct. */
@@ -780,7 +782,7 @@ curated_buffer(struct curated *cur, const char *data, size_t len, const char *na
 
 /* Read a whole regular file, at most IMPORT_CURATED_MAX_FILE bytes. */
 static int
-curated_read(const char *path, char **bufp, size_t *lenp, struct err *e)
+curated_read(struct curated *cur, const char *path, char **bufp, size_t *lenp, struct err *e)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -817,6 +819,8 @@ curated_read(const char *path, char **bufp, size_t *lenp, struct err *e)
 	}
 	buf[len] = '\0';
 	close(fd);
+	if (sb.st_mtime > cur->newest)
+		cur->newest = sb.st_mtime;
 	*bufp = buf;
 	*lenp = len;
 	return 0;
@@ -845,7 +849,7 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 		               "%s: not a curated data file (expected unofficial/<category>.txt, "
 		               "history.txt or notes/<ports>.md)",
 		               path);
-	if (curated_read(path, &buf, &len, e) == -1)
+	if (curated_read(cur, path, &buf, &len, e) == -1)
 		return -1;
 	return curated_parse_owned(cur, buf, len, path, kind, e);
 }
@@ -930,12 +934,27 @@ curated_free(struct curated *cur)
 	cur->seen = NULL;
 }
 
+/* The data's own date: the newest modification of what was read (see import_curated.h). */
+static int
+curated_dated(struct curated *cur, struct err *e)
+{
+	char date[16];
+	struct tm tm;
+
+	if (cur->newest <= 0 || cur->sink->meta == NULL || gmtime_r(&cur->newest, &tm) == NULL)
+		return 0;
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	return cur->sink->meta(cur->sink->ctx, "updated", date, e);
+}
+
 int
 import_curated_dir(const char *datadir, const struct reg_sink *sink, struct err *e)
 {
 	struct curated cur = {.sink = curated_sink(sink)};
 	int rc = curated_dir(&cur, datadir, e);
 
+	if (rc == 0)
+		rc = curated_dated(&cur, e);
 	curated_free(&cur);
 	return rc;
 }
@@ -946,6 +965,8 @@ import_curated_file(const char *path, const struct reg_sink *sink, struct err *e
 	struct curated cur = {.sink = curated_sink(sink)};
 	int rc = curated_file(&cur, path, e);
 
+	if (rc == 0)
+		rc = curated_dated(&cur, e);
 	curated_free(&cur);
 	return rc;
 }

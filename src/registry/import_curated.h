@@ -19,6 +19,11 @@
  * at most IMPORT_CURATED_MAX_LINE bytes; a stanza at most
  * IMPORT_CURATED_MAX_SOURCES sources and IMPORT_CURATED_MAX_RANGES port ranges.
  *
+ * The data carries no date of its own, so import_curated_dir() and
+ * import_curated_file() date it by its files: after the last fact, one
+ * sink->meta("updated", "YYYY-MM-DD") with the newest modification time
+ * (UTC) of the files read.  A NULL sink->meta is skipped.
+ *
  * Memory: everything handed to the sink is borrowed for the duration of the
  * callback.  The functions allocate only internally and free it all before
  * they return, on success and on failure.  Out of memory and unreadable

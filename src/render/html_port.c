@@ -494,6 +494,26 @@ html_person_cell(struct page *p, const json_t *people)
 	}
 }
 
+/*
+ * IANA's own footnotes (a reference "[1]" in the registry) are marked "†1"
+ * and anchored "iana-fn-1", so that neither the mark nor the anchor can be
+ * taken for the page's source footnotes ("[1]", "fn-1").  The cell links
+ * to the footnote's text, which follows the table (html_iana_footnotes()).
+ */
+static void
+html_iana_mark(struct page *p, const char *anchor, int link)
+{
+	html_put(p,
+	         link ? "<sup class=\"iana-fn\"><a href=\"#iana-fn-" : "<sup class=\"iana-fn\">");
+	if (link) {
+		html_esc(p, anchor);
+		html_put(p, "\">");
+	}
+	html_put(p, "\xe2\x80\xa0"); /* U+2020 DAGGER */
+	html_esc(p, anchor);
+	html_put(p, link ? "</a></sup>" : "</sup>");
+}
+
 static void
 html_refs_cell(struct page *p, const json_t *refs)
 {
@@ -504,14 +524,36 @@ html_refs_cell(struct page *p, const json_t *refs)
 	{
 		if (i > 0)
 			html_put(p, "<br>");
-		if (json_is_string(json_object_get(x, "url")))
+		if (html_str(x, "footnote")[0])
+			html_iana_mark(p, html_str(x, "text"), 1);
+		else if (json_is_string(json_object_get(x, "url")))
 			html_ext_link(p, html_str(x, "url"), html_str(x, "text"));
 		else
 			html_esc(p, html_str(x, "text"));
-		if (html_str(x, "footnote")[0]) {
-			html_put(p, ": ");
-			html_esc(p, html_str(x, "footnote"));
-		}
+	}
+}
+
+/* The text of each IANA footnote the rows cite, once per page, in order of first citation. */
+static void
+html_iana_footnotes(struct page *p, const json_t *records)
+{
+	const json_t *r, *x;
+	size_t i, j;
+
+	json_array_foreach(records, i, r) json_array_foreach(json_object_get(r, "references"), j, x)
+	{
+		const char *anchor = html_str(x, "text");
+
+		if (!html_str(x, "footnote")[0] || json_object_get(p->iana_fn, anchor) != NULL)
+			continue;
+		json_object_set_new(p->iana_fn, anchor, json_true());
+		html_put(p, "<p class=\"iana-fn\" id=\"iana-fn-");
+		html_esc(p, anchor);
+		html_put(p, "\">");
+		html_iana_mark(p, anchor, 0);
+		html_put(p, " ");
+		html_esc(p, html_str(x, "footnote"));
+		html_put(p, "</p>");
 	}
 }
 
@@ -601,6 +643,7 @@ html_record_row(struct page *p, const json_t *report, const json_t *r, const cha
 	html_td(p, cols[REC_DESCRIPTION]);
 	html_esc(p, html_str(r, "description"));
 	html_cite_source(p, report, html_int(r, "source", -1));
+	html_cite_source(p, report, html_int(r, "refreshed_by", -1));
 	html_put(p, "</td>");
 	html_td(p, cols[REC_ASSIGNEE]);
 	html_person_cell(p, json_object_get(r, "assignee"));
@@ -659,6 +702,7 @@ html_record_table(struct page *p, const json_t *report, const json_t *records, c
 	html_put(p, "</tr></thead><tbody>");
 	json_array_foreach(records, i, r) html_record_row(p, report, r, cols, show);
 	html_put(p, "</tbody></table></div>");
+	html_iana_footnotes(p, records);
 }
 
 static void

@@ -6,7 +6,11 @@
  * than printed as "none", so the common case stays short.  Registry rows
  * that differ only in protocol are printed once with their protocols
  * joined, since most ports are registered identically for tcp and udp.
- * Source ids from the report print as [n] and are listed at the end.
+ * Sources are listed at the end as [1], [2], ... in the report's order,
+ * and a row names its source by that number: the number is the source's
+ * place in the list, not its id, so the marks run 1, 2, 3 whatever ids a
+ * database gave.  IANA's own footnotes (a reference "[1]" in the registry)
+ * print as "IANA footnote 1", never as a bracketed number.
  *
  * Each section prints its facts one line each, however long; the entry
  * points at the end render into memory and fold the lines to the terminal
@@ -156,8 +160,27 @@ same_but_protocol(const json_t *a, const json_t *b)
 	return 1;
 }
 
+/* " [n]": the place in the report's sources of source id, which the Sources section prints. */
 static void
-record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t first, size_t last)
+source_mark(FILE *out, const struct render_opts *o, const json_t *rep, const json_t *id)
+{
+	const json_t *s;
+	size_t i;
+
+	if (!json_is_integer(id))
+		return;
+	json_array_foreach(json_object_get(rep, "sources"), i, s)
+	{
+		if (json_integer_value(json_object_get(s, "id")) == json_integer_value(id)) {
+			fprintf(out, " %s[%zu]%s", DIM(o), i + 1, RESET(o));
+			return;
+		}
+	}
+}
+
+static void
+record_row(FILE *out, const struct render_opts *o, const json_t *rep, const json_t *recs,
+           size_t first, size_t last)
 {
 	const json_t *r = json_array_get(recs, first), *ref;
 	size_t i;
@@ -173,7 +196,10 @@ record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t fi
 	fprintf(out, "  %s%s%s  ", BOLD(o), str(r, "service")[0] ? str(r, "service") : "-",
 	        RESET(o));
 	one_line(out, str(r, "description"));
-	fprintf(out, "  %s[%lld]%s\n", DIM(o), num(r, "source"), RESET(o));
+	fputc(' ', out);
+	source_mark(out, o, rep, json_object_get(r, "source"));
+	source_mark(out, o, rep, json_object_get(r, "refreshed_by"));
+	fputc('\n', out);
 	people(out, o, "assignee", json_object_get(r, "assignee"));
 	people(out, o, "contact", json_object_get(r, "contact"));
 	field(out, o, "registered", str(r, "registered"));
@@ -185,7 +211,7 @@ record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t fi
 		snprintf(line, sizeof(line), "%s%s%s", str(ref, "text"),
 		         str(ref, "url")[0] ? "  " : "", str(ref, "url"));
 		if (str(ref, "footnote")[0])
-			snprintf(line, sizeof(line), "[%s] %s", str(ref, "text"),
+			snprintf(line, sizeof(line), "IANA footnote %s: %s", str(ref, "text"),
 			         str(ref, "footnote"));
 		field(out, o, i == 0 ? "reference" : "", line);
 	}
@@ -214,7 +240,7 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 		            same_but_protocol(json_array_get(recs, i), json_array_get(recs, j + 1));
 		     j++)
 			;
-		record_row(out, o, recs, i, j);
+		record_row(out, o, rep, recs, i, j);
 	}
 	if (json_is_true(json_object_get(rep, "truncated")))
 		fprintf(out, "  ... more rows: narrow the range\n");
@@ -375,6 +401,7 @@ section_other_names(FILE *out, const struct render_opts *o, const json_t *rep)
 	{
 		fprintf(out, "  %lld %-20s %-10s %s", num(a, "port"), str(a, "service"),
 		        str(a, "protocols"), str(a, "database"));
+		source_mark(out, o, rep, json_object_get(a, "source"));
 		if (!json_is_true(json_object_get(a, "in_registry")))
 			fprintf(out, "  %s(a name IANA does not list here)%s", DIM(o), RESET(o));
 		fputc('\n', out);
@@ -421,8 +448,10 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 		{
 			fprintf(out, "  ");
 			ports(out, u, "port_lo", "port_hi");
-			fprintf(out, " %s  %s%s%s [%s]: %s\n", str(u, "protocols"), BOLD(o),
+			fprintf(out, " %s  %s%s%s [%s]: %s", str(u, "protocols"), BOLD(o),
 			        str(u, "who"), RESET(o), str(u, "category"), str(u, "text"));
+			source_mark(out, o, rep, json_object_get(u, "source"));
+			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
 		}
 	}
@@ -434,6 +463,7 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 			        str(u, "text"));
 			if (str(u, "former")[0])
 				fprintf(out, " (formerly \"%s\")", str(u, "former"));
+			source_mark(out, o, rep, json_object_get(u, "source"));
 			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
 		}
@@ -453,8 +483,16 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	heading(out, o, "Sources");
 	json_array_foreach(json_object_get(rep, "sources"), i, s)
-	    fprintf(out, "  [%lld] %s, %s%s%s\n", num(s, "id"), str(s, "name"), str(s, "location"),
-	            str(s, "as_of")[0] ? ", as of " : "", str(s, "as_of"));
+	{
+		fprintf(out, "  [%zu] %s", i + 1, str(s, "name"));
+		if (strcmp(str(s, "location"), str(s, "name")) != 0)
+			fprintf(out, ", %s", str(s, "location"));
+		if (str(s, "as_of")[0])
+			fprintf(out, ", as of %s", str(s, "as_of"));
+		if (json_is_false(json_object_get(s, "cited")))
+			fprintf(out, " %s(nothing here)%s", DIM(o), RESET(o));
+		fputc('\n', out);
+	}
 	if (json_is_integer(json_object_get(snap, "age_days")))
 		fprintf(out, "  %sRegistry snapshot is %lld days old; refresh with `%s`.%s\n",
 		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
@@ -516,6 +554,19 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	const json_t *range = json_object_get(res, "range"),
 	             *eph = json_object_get(res, "ephemeral");
 	const json_t *x = json_object_get(res, "excluded"), *p;
+	const json_t *wide = json_object_get(res, "wide_unsourced");
+	static const struct {
+		const char *key, *words;
+	} why[] = {
+	    {"assigned", "assigned by IANA"},
+	    {"released", "released or withdrawn by IANA"},
+	    {"reserved", "reserved by IANA"},
+	    {"unauthorized", "with unauthorized use reported to IANA"},
+	    {"other_databases", "named by other databases"},
+	    {"curated", "with curated uses"},
+	    {"ephemeral", "in the ephemeral range"},
+	    {"bound_here", "bound on this machine"},
+	};
 	size_t i;
 
 	fprintf(out, "%sQuiet ports for a new service, %lld-%lld", BOLD(o), num(range, "lo"),
@@ -536,21 +587,29 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	if (json_array_size(json_object_get(res, "ports")) == 0)
 		fprintf(out, "  no port in this range qualifies\n");
-	fprintf(
-	    out,
-	    "%lld of %lld ports qualify.  Left out: %lld assigned and %lld reserved by IANA,"
-	    " %lld named by other databases, %lld with curated uses, %lld in the ephemeral range"
-	    " (%lld-%lld)",
-	    num(res, "qualifying"), num(res, "considered"), num(x, "assigned"), num(x, "reserved"),
-	    num(x, "other_databases"), num(x, "curated"), num(x, "ephemeral"), num(eph, "lo"),
-	    num(eph, "hi"));
-	if (json_is_true(json_object_get(res, "machine_checked")))
-		fprintf(out, ", %lld bound on this machine.\n", num(x, "bound_here"));
-	else if (json_is_string(json_object_get(res, "machine_error")))
-		fprintf(out, ".\nThis machine's sockets were not checked: %s\n",
+	fprintf(out,
+	        "%lld of %lld ports qualify.  Left out, each for the first reason that applies:\n",
+	        num(res, "qualifying"), num(res, "considered"));
+	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+		if (strcmp(why[i].key, "bound_here") == 0 &&
+		    !json_is_true(json_object_get(res, "machine_checked")))
+			continue;
+		fprintf(out, "  %7lld  %s", num(x, why[i].key), why[i].words);
+		if (strcmp(why[i].key, "ephemeral") == 0)
+			fprintf(out, " (%lld-%lld)", num(eph, "lo"), num(eph, "hi"));
+		fputc('\n', out);
+	}
+	if (json_is_string(json_object_get(res, "machine_error")))
+		fprintf(out, "This machine's sockets were not checked: %s\n",
 		        str(res, "machine_error"));
-	else
-		fprintf(out, ".\nThis machine's sockets were not checked (--no-machine).\n");
+	else if (!json_is_true(json_object_get(res, "machine_checked")))
+		fprintf(out, "This machine's sockets were not checked (--no-machine).\n");
+	if (num(wide, "ports") > 0)
+		fprintf(out,
+		        "%lld qualifying %s under a curated claim wider than %lld ports\n"
+		        "that cites no source: such a claim leaves no port out.\n",
+		        num(wide, "ports"), num(wide, "ports") == 1 ? "port lies" : "ports lie",
+		        num(wide, "wider_than"));
 	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
 }
 

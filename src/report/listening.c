@@ -10,7 +10,6 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -49,18 +48,14 @@ listening_malware(struct store *st, unsigned port, struct err *e)
 static int
 listening_is_service(struct store *st, const char *name, struct err *e)
 {
-	char lower[32];
 	struct rows r;
-	size_t i;
 	int hit;
 
-	/* Registry names are lower case; an exact match can use record_service. */
-	for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)name[i]);
-	lower[i] = '\0';
-	if (rows_open(st, &r, "SELECT 1 FROM record WHERE service = ?1 LIMIT 1", e) == -1)
+	/* Registry names keep IANA's case ("3Com-nsd"); record_service_nocase serves this. */
+	if (rows_open(st, &r, "SELECT 1 FROM record WHERE service = ?1 COLLATE NOCASE LIMIT 1",
+	              e) == -1)
 		return -1;
-	sqlite3_bind_text(r.stmt, 1, lower, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r.stmt, 1, name, -1, SQLITE_STATIC);
 	hit = rows_next(&r) == 1;
 	return rows_close(&r) == -1 ? -1 : hit;
 }

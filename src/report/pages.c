@@ -280,7 +280,7 @@ pages_service_ports(struct store *st, const char *name, long *lo, long *hi, size
 	return rows_close(&r);
 }
 
-/* Append src's sources to dst unless an entry with the same id is there. */
+/* Append the sources src cites to dst, unless an entry with the same id is there. */
 static void
 pages_merge_sources(json_t *dst, const json_t *src)
 {
@@ -290,6 +290,9 @@ pages_merge_sources(json_t *dst, const json_t *src)
 	json_array_foreach(src, i, s)
 	{
 		int seen = 0;
+
+		if (!json_is_true(json_object_get(s, "cited")))
+			continue; /* a port report lists every source; a service page, its own */
 
 		json_array_foreach(dst, j, d) if (json_equal(json_object_get(d, "id"),
 		                                             json_object_get(s, "id"))) seen = 1;

@@ -409,19 +409,20 @@ report_record_row_cmp(const void *a, const void *b)
 /*
  * An Unassigned range says nothing about a port that has a row of its own
  * for the same protocol (3126's own row, not 3122-3125's neighbour): drop it.
+ * A row that names no protocol is a row for every protocol.
  */
 static int
 report_range_shadowed(const struct record_row *rows, size_t n, const struct record_row *range)
 {
-	const char *proto = json_string_value(json_object_get(range->rec, "protocol"));
+	const char *proto = json_string_value(json_object_get(range->rec, "protocol")), *own;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		own = json_string_value(json_object_get(rows[i].rec, "protocol"));
 		if (rows[i].lo == rows[i].hi &&
-		    (proto[0] == '\0' ||
-		     strcmp(json_string_value(json_object_get(rows[i].rec, "protocol")), proto) ==
-		         0))
+		    (proto[0] == '\0' || own[0] == '\0' || strcmp(own, proto) == 0))
 			return 1;
+	}
 	return 0;
 }
 
@@ -457,18 +458,19 @@ report_records(struct report_ctx *c, struct err *e)
 	    "SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE ((port_lo = ?1 AND port_hi = ?1) OR (port_lo < port_hi"
 	    "  AND port_lo BETWEEN ?1 - ?9 AND ?1 AND port_hi >= ?1))"
-	    " AND (?3 = '' OR protocol = ?3)";
+	    " AND (?3 = '' OR protocol IN (?3, ''))";
 	static const char by_range[] =
 	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record"
-	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo AND (?3 = '' OR protocol = ?3)"
+	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo"
+	    " AND (?3 = '' OR protocol IN (?3, ''))"
 	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
-	    " AND (?3 = '' OR protocol = ?3)"
+	    " AND (?3 = '' OR protocol IN (?3, ''))"
 	    ") ORDER BY port_lo, port_hi, CASE protocol WHEN 'tcp' THEN 0 WHEN 'udp' THEN 1"
 	    " WHEN 'sctp' THEN 2 WHEN 'dccp' THEN 3 ELSE 4 END, id LIMIT ?4";
 	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record"
 	                              " WHERE port_lo IS NULL AND service = ?5 COLLATE NOCASE"
-	                              " AND (?3 = '' OR protocol = ?3) ORDER BY id LIMIT ?4";
+	                              " AND (?3 = '' OR protocol IN (?3, '')) ORDER BY id LIMIT ?4";
 	struct record_row rows[REPORT_MAX_RECORDS + 1];
 	struct rows person, footnote;
 	json_t *list = json_array();
@@ -883,7 +885,8 @@ report_aliases(struct report_ctx *c, struct err *e)
 	static const char sql[] =
 	    "SELECT a.port, a.service, a.protocol, a.frequency, a.source_id, a.comment, s.name,"
 	    " s.kind = 'nmap-services', EXISTS (SELECT 1 FROM record x WHERE"
-	    "  x.service = a.service AND x.port_lo <= a.port AND x.port_hi >= a.port)"
+	    "  x.service = a.service COLLATE NOCASE"
+	    "  AND x.port_lo <= a.port AND x.port_hi >= a.port)"
 	    " FROM alias a JOIN source s ON s.id = a.source_id"
 	    " WHERE a.port BETWEEN ?1 AND ?2 AND (?3 = '' OR a.protocol = ?3)";
 	struct alias_acc acc = {0};
@@ -1393,17 +1396,21 @@ report_sources(struct report_ctx *c, struct err *e)
 	              " ORDER BY id",
 	              e) == -1)
 		return -1;
+	/*
+	 * Every source the database merged, not only those a row here cites:
+	 * "nothing in /etc/services" is an answer too, and a reader should see
+	 * what was consulted and how old each source is.
+	 */
 	while (rows_next(&r) == 1) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(r.stmt, 0));
-		if (json_object_get(c->cited, key) == NULL)
-			continue;
-		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "id",
+		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
 		                                      col_json(&r, 0), "name", col_text(&r, 1),
 		                                      "kind", col_text(&r, 2), "location",
 		                                      col_text(&r, 3), "as_of", col_text(&r, 4),
-		                                      "imported", col_text(&r, 5)));
+		                                      "imported", col_text(&r, 5), "cited",
+		                                      json_object_get(c->cited, key) != NULL));
 	}
 	if (rows_close(&r) == -1) {
 		json_decref(list);
@@ -1421,46 +1428,57 @@ report_sources(struct report_ctx *c, struct err *e)
 	return 0;
 }
 
-/* Turn a service-name query into the ports to report on; 0 when nothing has that name. */
-static int
-report_resolve_name(struct report_ctx *c, int *found, struct err *e)
+int
+report_service_port(struct store *st, const char *service, const char *protocol, long *port,
+                    struct err *e)
 {
 	struct rows r;
+	int found = 0;
 
-	*found = 0;
-	if (rows_open(c->st, &r,
-	              "SELECT port_lo, port_hi FROM record WHERE service = ?1 COLLATE NOCASE"
-	              " AND (?2 = '' OR protocol = ?2 OR protocol = '')"
+	if (rows_open(st, &r,
+	              "SELECT port_lo FROM record WHERE service = ?1 COLLATE NOCASE"
+	              " AND (?2 = '' OR protocol IN (?2, ''))"
 	              " ORDER BY port_lo IS NULL, port_lo LIMIT 1",
 	              e) == -1)
 		return -1;
-	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, protocol, -1, SQLITE_STATIC);
 	if (rows_next(&r) == 1) {
-		*found = 1;
-		if (sqlite3_column_type(r.stmt, 0) == SQLITE_NULL) {
-			c->lo = c->hi = PORT_NONE;
-		} else {
-			c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
-		}
+		found = 1;
+		*port = sqlite3_column_type(r.stmt, 0) == SQLITE_NULL
+		            ? PORT_NONE
+		            : (long)sqlite3_column_int64(r.stmt, 0);
 	}
 	if (rows_close(&r) == -1)
 		return -1;
-	if (*found)
-		return 0;
+	if (found)
+		return 1;
 	/* Not an IANA name: perhaps another database's (nmap calls 3389 ms-wbt-server). */
-	if (rows_open(c->st, &r,
+	if (rows_open(st, &r,
 	              "SELECT port FROM alias WHERE service = ?1 COLLATE NOCASE"
 	              " AND (?2 = '' OR protocol = ?2) ORDER BY frequency DESC LIMIT 1",
 	              e) == -1)
 		return -1;
-	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, protocol, -1, SQLITE_STATIC);
 	if (rows_next(&r) == 1) {
-		*found = 1;
-		c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
+		found = 1;
+		*port = (long)sqlite3_column_int64(r.stmt, 0);
 	}
-	return rows_close(&r);
+	return rows_close(&r) == -1 ? -1 : found;
+}
+
+/* Turn a service-name query into the ports to report on; 0 when nothing has that name. */
+static int
+report_resolve_name(struct report_ctx *c, int *found, struct err *e)
+{
+	long port = PORT_NONE;
+
+	if ((*found = report_service_port(c->st, c->q->service, c->protocol, &port, e)) == -1)
+		return -1;
+	if (*found)
+		c->lo = c->hi = port;
+	return 0;
 }
 
 static const char report_uses_sql[] =
@@ -1542,7 +1560,7 @@ report_identity(struct store *st, long port, const char *protocol, struct port_i
 	if (rows_open(st, &r,
 	              "SELECT service, description FROM record WHERE port_lo BETWEEN ?1 - ?9 AND ?1"
 	              " AND port_hi >= ?1"
-	              " AND (?2 = '' OR protocol = ?2)"
+	              " AND (?2 = '' OR protocol IN (?2, ''))"
 	              " ORDER BY service = '', port_hi - port_lo, id LIMIT 1",
 	              e) == -1)
 		return -1;
