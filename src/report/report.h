@@ -61,4 +61,7 @@ void report_frequency_words(double frequency, char *buf, size_t len);
  */
 const char *report_frequency_class(double frequency, long *one_in);
 
+/* A stored "url\nurl" list (curated sources) as a new JSON array of strings. */
+json_t *report_lines(const char *s);
+
 #endif

@@ -1,0 +1,163 @@
+/*
+ * headline.c - the report's headline: what you will most likely find on a
+ * port, from data/likely.txt, with IANA's registration beside it (see
+ * headline.h for which stanza answers a query).
+ *
+ * The likely table holds a few dozen rows, one per stanza and range, so a
+ * query reads every row that contains the ports and keeps the best in C;
+ * the registry half comes from the records the report already holds, so
+ * the headline can never name a registration the report does not show.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "headline.h"
+#include "report.h"
+
+/* The order a bare port number's protocols are tried in. */
+static const char *const headline_protocols[] = {"tcp", "udp", "sctp", "dccp"};
+
+#define HEADLINE_NPROTO (sizeof(headline_protocols) / sizeof(headline_protocols[0]))
+
+/* Whether word is one of the space-separated words in list ("tcp udp"). */
+static int
+headline_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *s = list; (s = strstr(s, word)) != NULL; s += n)
+		if ((s == list || s[-1] == ' ') && (s[n] == '\0' || s[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* Index of the earliest protocol of list that the query allows (want, "" any); -1 for none. */
+static int
+headline_protocol(const char *list, const char *want)
+{
+	for (size_t i = 0; i < HEADLINE_NPROTO; i++)
+		if ((want[0] == '\0' || strcmp(want, headline_protocols[i]) == 0) &&
+		    headline_has(list, headline_protocols[i]))
+			return (int)i;
+	return -1;
+}
+
+static const char *
+headline_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+/* How well a record answers: the service named, then any assigned one, then the rest. */
+static int
+headline_iana_rank(const json_t *rec, const char *service)
+{
+	if (service[0] != '\0' && strcasecmp(headline_str(rec, "service"), service) == 0)
+		return 2;
+	return strcmp(headline_str(rec, "status"), "assigned") == 0;
+}
+
+/*
+ * IANA's registration for the ports and protocol: of the records that
+ * cover them all, for that protocol or for none, the one named service
+ * (when given), else the first assigned one, else the first Unassigned or
+ * Reserved row.  "unlisted" when the registry has no row.
+ */
+static json_t *
+headline_iana(const json_t *rep, const char *protocol, const char *service)
+{
+	json_int_t lo = json_integer_value(json_object_get(rep, "port_lo"));
+	json_int_t hi = json_integer_value(json_object_get(rep, "port_hi"));
+	const json_t *rec, *best = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "records"), i, rec)
+	{
+		const char *p = headline_str(rec, "protocol");
+
+		if (json_integer_value(json_object_get(rec, "port_lo")) > lo ||
+		    json_integer_value(json_object_get(rec, "port_hi")) < hi ||
+		    (p[0] != '\0' && strcmp(p, protocol) != 0))
+			continue;
+		if (best == NULL ||
+		    headline_iana_rank(rec, service) > headline_iana_rank(best, service))
+			best = rec;
+	}
+	return json_pack("{s:s, s:s, s:s, s:s}", "service", headline_str(best, "service"),
+	                 "description", headline_str(best, "description"), "protocol", protocol,
+	                 "status", best ? headline_str(best, "status") : "unlisted");
+}
+
+/*
+ * The headline from one likely row (columns as in headline_build()'s
+ * query) for the chosen protocol.  An official answer names IANA's service
+ * (the one its stanza names, if any), so it stands only where IANA
+ * registers one for that protocol.
+ */
+static json_t *
+headline_from_row(sqlite3_stmt *stmt, const json_t *rep, const char *protocol)
+{
+	const char *answer = (const char *)sqlite3_column_text(stmt, 3);
+	const char *name = (const char *)sqlite3_column_text(stmt, 4);
+	const char *text = (const char *)sqlite3_column_text(stmt, 5);
+	int official = strcmp(answer, "official") == 0;
+	json_t *iana = headline_iana(rep, protocol, official ? name : "");
+
+	if (official && strcmp(headline_str(iana, "status"), "assigned") != 0) {
+		json_decref(iana);
+		return json_null();
+	}
+	return json_pack("{s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:I, s:I, s:o}",
+	                 "answer", answer, "official", official, "name",
+	                 official ? headline_str(iana, "service") : name, "description",
+	                 official ? headline_str(iana, "description") : text, "protocol", protocol,
+	                 "port_lo", (json_int_t)sqlite3_column_int64(stmt, 0), "port_hi",
+	                 (json_int_t)sqlite3_column_int64(stmt, 1), "protocols",
+	                 (const char *)sqlite3_column_text(stmt, 2), "text", text, "sources",
+	                 report_lines((const char *)sqlite3_column_text(stmt, 6)), "file",
+	                 (const char *)sqlite3_column_text(stmt, 7), "line",
+	                 (json_int_t)sqlite3_column_int64(stmt, 8), "source",
+	                 (json_int_t)sqlite3_column_int64(stmt, 9), "iana", iana);
+}
+
+json_t *
+headline_build(struct store *st, const json_t *rep, const char *protocol, struct err *e)
+{
+	static const char sql[] =
+	    "SELECT port_lo, port_hi, protocols, answer, name, text, sources, file, line,"
+	    " source_id FROM likely WHERE port_lo <= ?1 AND port_hi >= ?2";
+	const json_t *lo = json_object_get(rep, "port_lo"), *hi = json_object_get(rep, "port_hi");
+	json_t *best = json_null();
+	sqlite3_stmt *stmt = NULL;
+	int rank = (int)HEADLINE_NPROTO, rc;
+
+	if (!json_is_integer(lo) || !json_is_integer(hi))
+		return best;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, json_integer_value(lo));
+	sqlite3_bind_int64(stmt, 2, json_integer_value(hi));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int r = headline_protocol((const char *)sqlite3_column_text(stmt, 2), protocol);
+		json_t *h;
+
+		if (r < 0 || r >= rank)
+			continue;
+		if ((h = headline_from_row(stmt, rep, headline_protocols[r])) == NULL)
+			goto fail;
+		rank = r;
+		json_decref(best);
+		best = h;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(stmt);
+	return best;
+fail:
+	err_internal(e, "database: headline: %s", sqlite3_errmsg(store_db(st)));
+	sqlite3_finalize(stmt);
+	json_decref(best);
+	return NULL;
+}
