@@ -42,21 +42,13 @@ headline_protocol(const char *list, const char *want)
 	return -1;
 }
 
-static const char *
-headline_str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 /* How well a record answers: the service named, then any assigned one, then the rest. */
 static int
 headline_iana_rank(const json_t *rec, const char *service)
 {
-	if (service[0] != '\0' && strcasecmp(headline_str(rec, "service"), service) == 0)
+	if (service[0] != '\0' && strcasecmp(report_str(rec, "service"), service) == 0)
 		return 2;
-	return strcmp(headline_str(rec, "status"), "assigned") == 0;
+	return strcmp(report_str(rec, "status"), "assigned") == 0;
 }
 
 /*
@@ -75,7 +67,7 @@ headline_iana(const json_t *rep, const char *protocol, const char *service)
 
 	json_array_foreach(json_object_get(rep, "records"), i, rec)
 	{
-		const char *p = headline_str(rec, "protocol");
+		const char *p = report_str(rec, "protocol");
 
 		if (json_integer_value(json_object_get(rec, "port_lo")) > lo ||
 		    json_integer_value(json_object_get(rec, "port_hi")) < hi ||
@@ -85,9 +77,9 @@ headline_iana(const json_t *rep, const char *protocol, const char *service)
 		    headline_iana_rank(rec, service) > headline_iana_rank(best, service))
 			best = rec;
 	}
-	return json_pack("{s:s, s:s, s:s, s:s}", "service", headline_str(best, "service"),
-	                 "description", headline_str(best, "description"), "protocol", protocol,
-	                 "status", best ? headline_str(best, "status") : "unlisted");
+	return json_pack("{s:s, s:s, s:s, s:s}", "service", report_str(best, "service"),
+	                 "description", report_str(best, "description"), "protocol", protocol,
+	                 "status", best ? report_str(best, "status") : "unlisted");
 }
 
 /*
@@ -105,14 +97,14 @@ headline_from_row(sqlite3_stmt *stmt, const json_t *rep, const char *protocol)
 	int official = strcmp(answer, "official") == 0;
 	json_t *iana = headline_iana(rep, protocol, official ? name : "");
 
-	if (official && strcmp(headline_str(iana, "status"), "assigned") != 0) {
+	if (official && strcmp(report_str(iana, "status"), "assigned") != 0) {
 		json_decref(iana);
 		return json_null();
 	}
 	return json_pack("{s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:I, s:I, s:o}",
 	                 "answer", answer, "official", official, "name",
-	                 official ? headline_str(iana, "service") : name, "description",
-	                 official ? headline_str(iana, "description") : text, "protocol", protocol,
+	                 official ? report_str(iana, "service") : name, "description",
+	                 official ? report_str(iana, "description") : text, "protocol", protocol,
 	                 "port_lo", (json_int_t)sqlite3_column_int64(stmt, 0), "port_hi",
 	                 (json_int_t)sqlite3_column_int64(stmt, 1), "protocols",
 	                 (const char *)sqlite3_column_text(stmt, 2), "text", text, "sources",

@@ -1116,7 +1116,7 @@ report_int(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-static const char *
+const char *
 report_str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
