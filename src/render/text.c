@@ -1,7 +1,9 @@
 /*
  * text.c - the terminal renderer.
  *
- * Layout: a two-line identity header, then one titled section per part of
+ * Layout: a two-line identity header, whose first line names what you will
+ * most likely find (identity.headline) where the curated data knows and
+ * the registry's names otherwise, then one titled section per part of
  * the report that has something to say; empty sections are left out rather
  * than printed as "none", so the common case stays short.  Registry rows
  * that differ only in protocol are printed once with their protocols
