@@ -1217,6 +1217,22 @@ html_sec_related(struct page *p, const json_t *report)
 	html_put(p, "</ul></nav>");
 }
 
+/* IANA's registration beside an answer that is not IANA's service (identity.headline.iana). */
+static void
+html_headline_iana(struct page *p, const json_t *iana)
+{
+	const char *service = html_str(iana, "service"), *desc = html_str(iana, "description");
+
+	if (service[0] && desc[0])
+		HTML_SAY(p, _(p->t, "IANA registers %1$s (%2$s) here."), service, desc);
+	else if (service[0])
+		HTML_SAY(p, _(p->t, "IANA registers %1$s on it."), service);
+	else if (strcmp(html_str(iana, "status"), "various") == 0)
+		html_esc(p, _(p->t, "IANA registers different services across these ports."));
+	else
+		html_esc(p, _(p->t, "IANA registers no service here."));
+}
+
 /*
  * The summary under the title: what you will most likely find (the
  * curated identity.headline), IANA's registration beside it when the
@@ -1226,7 +1242,6 @@ static void
 html_sec_headline(struct page *p, const json_t *h)
 {
 	const char *answer = html_str(h, "answer");
-	const json_t *iana = json_object_get(h, "iana");
 
 	if (!json_is_object(h))
 		return;
@@ -1241,11 +1256,7 @@ html_sec_headline(struct page *p, const json_t *h)
 			HTML_SAY(p, _(p->t, "Most likely: %1$s, an unofficial use."),
 			         html_str(h, "name"));
 		html_put(p, " ");
-		if (html_str(iana, "service")[0])
-			HTML_SAY(p, _(p->t, "IANA registers %1$s (%2$s) here."),
-			         html_str(iana, "service"), html_str(iana, "description"));
-		else
-			html_esc(p, _(p->t, "IANA registers no service here."));
+		html_headline_iana(p, json_object_get(h, "iana"));
 	}
 	html_put(p, "</p><p>");
 	html_en(p, html_str(h, "text"));

@@ -224,10 +224,15 @@ header_iana(FILE *out, const json_t *iana)
 	const char *status = str(iana, "status");
 
 	if (str(iana, "service")[0]) {
-		fprintf(out, "%s - ", str(iana, "service"));
+		fputs(str(iana, "service"), out);
+		if (str(iana, "description")[0])
+			fputs(" - ", out);
 		one_line(out, str(iana, "description"));
 	} else {
-		fputs(strcmp(status, "unlisted") == 0 ? "not in the registry" : status, out);
+		fputs(strcmp(status, "unlisted") == 0  ? "not in the registry"
+		      : strcmp(status, "various") == 0 ? "different rows across these ports"
+		                                       : status,
+		      out);
 	}
 }
 

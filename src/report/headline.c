@@ -55,7 +55,9 @@ headline_iana_rank(const json_t *rec, const char *service)
  * IANA's registration for the ports and protocol: of the records that
  * cover them all, for that protocol or for none, the one named service
  * (when given), else the first assigned one, else the first Unassigned or
- * Reserved row.  "unlisted" when the registry has no row.
+ * Reserved row.  A range that no one row covers (6881-6889: a row per
+ * port or stretch) is "various" when some of its rows assign a service and
+ * "unassigned" when none does; no row at all is "unlisted".
  */
 static json_t *
 headline_iana(const json_t *rep, const char *protocol, const char *service)
@@ -63,15 +65,20 @@ headline_iana(const json_t *rep, const char *protocol, const char *service)
 	json_int_t lo = json_integer_value(json_object_get(rep, "port_lo"));
 	json_int_t hi = json_integer_value(json_object_get(rep, "port_hi"));
 	const json_t *rec, *best = NULL;
+	const char *status = "unlisted";
 	size_t i;
 
 	json_array_foreach(json_object_get(rep, "records"), i, rec)
 	{
 		const char *p = report_str(rec, "protocol");
 
+		if (p[0] != '\0' && strcmp(p, protocol) != 0)
+			continue;
+		if (strcmp(status, "various") != 0)
+			status = strcmp(report_str(rec, "status"), "assigned") == 0 ? "various"
+			                                                            : "unassigned";
 		if (json_integer_value(json_object_get(rec, "port_lo")) > lo ||
-		    json_integer_value(json_object_get(rec, "port_hi")) < hi ||
-		    (p[0] != '\0' && strcmp(p, protocol) != 0))
+		    json_integer_value(json_object_get(rec, "port_hi")) < hi)
 			continue;
 		if (best == NULL ||
 		    headline_iana_rank(rec, service) > headline_iana_rank(best, service))
@@ -79,7 +86,7 @@ headline_iana(const json_t *rep, const char *protocol, const char *service)
 	}
 	return json_pack("{s:s, s:s, s:s, s:s}", "service", report_str(best, "service"),
 	                 "description", report_str(best, "description"), "protocol", protocol,
-	                 "status", best ? report_str(best, "status") : "unlisted");
+	                 "status", best ? report_str(best, "status") : status);
 }
 
 /*
@@ -101,17 +108,18 @@ headline_from_row(sqlite3_stmt *stmt, const json_t *rep, const char *protocol)
 		json_decref(iana);
 		return json_null();
 	}
-	return json_pack("{s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:I, s:I, s:o}",
-	                 "answer", answer, "official", official, "name",
-	                 official ? report_str(iana, "service") : name, "description",
-	                 official ? report_str(iana, "description") : text, "protocol", protocol,
-	                 "port_lo", (json_int_t)sqlite3_column_int64(stmt, 0), "port_hi",
-	                 (json_int_t)sqlite3_column_int64(stmt, 1), "protocols",
-	                 (const char *)sqlite3_column_text(stmt, 2), "text", text, "sources",
-	                 report_lines((const char *)sqlite3_column_text(stmt, 6)), "file",
-	                 (const char *)sqlite3_column_text(stmt, 7), "line",
-	                 (json_int_t)sqlite3_column_int64(stmt, 8), "source",
-	                 (json_int_t)sqlite3_column_int64(stmt, 9), "iana", iana);
+	return json_pack(
+	    "{s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:s, s:I, s:I, s:o}", "answer",
+	    answer, "official", official, "name", official ? report_str(iana, "service") : name,
+	    "description",
+	    official && report_str(iana, "description")[0] ? report_str(iana, "description") : text,
+	    "protocol", protocol, "port_lo", (json_int_t)sqlite3_column_int64(stmt, 0), "port_hi",
+	    (json_int_t)sqlite3_column_int64(stmt, 1), "protocols",
+	    (const char *)sqlite3_column_text(stmt, 2), "text", text, "sources",
+	    report_lines((const char *)sqlite3_column_text(stmt, 6)), "file",
+	    (const char *)sqlite3_column_text(stmt, 7), "line",
+	    (json_int_t)sqlite3_column_int64(stmt, 8), "source",
+	    (json_int_t)sqlite3_column_int64(stmt, 9), "iana", iana);
 }
 
 json_t *

@@ -140,3 +140,15 @@ def test_page_title_h1_and_summary_name_the_likely_answer(serve):  # noqa: F811
     _, _, body = s.get("/port/9200?lang=de")
     assert "Am wahrscheinlichsten: Elasticsearch REST API, eine inoffizielle Nutzung." \
         in body.decode()
+
+
+def test_a_range_and_an_empty_iana_description(full_db):
+    # 6881-6889: no one registry row covers the range, and 6888 is assigned (muse).
+    assert first_line("6881-6889", full_db) == \
+        "6881-6889  BitTorrent (unofficial) · IANA: different rows across these ports"
+    assert headline("6881-6889", full_db)["iana"]["status"] == "various"
+    assert headline("6881", full_db)["iana"]["status"] == "unassigned"
+    # IANA gives syslog (514/udp) no description: the headline says ours instead of " -  ".
+    h = headline("514", full_db)
+    assert h["name"] == "syslog" and h["protocol"] == "udp" and h["description"] == h["text"]
+    assert first_line("514", full_db).startswith("514  syslog - Syslog messages ")
