@@ -90,10 +90,10 @@ static const struct keydef {
 
 /* One import run: what must survive from one file to the next. */
 struct curated {
+	uint32_t *likely_at; /* likely.txt: line claiming port * NPROTO + proto, 0 if none */
 	const struct reg_sink *sink;
 	struct curated_counts *counts; /* NULL when not counting */
 	void *seen;                    /* tsearch root of struct seen */
-	uint32_t *likely_at; /* likely.txt: line claiming port * NPROTO + proto, 0 if none */
 };
 
 /* An entry already read, for duplicate detection; key and file follow the struct. */
