@@ -43,6 +43,7 @@ struct store {
 	sqlite3_stmt *ins_use;
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
+	sqlite3_stmt *ins_likely;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
 	char registry_as_of[32], registry_source[64];
@@ -94,6 +95,12 @@ static const char store_schema[] =
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
     "  sources TEXT NOT NULL, file TEXT NOT NULL);"
+    /* What a person most likely meets on a port (data/likely.txt, model.h). */
+    "CREATE TABLE likely ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, answer TEXT NOT NULL,"
+    "  name TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
     /* kind: record, alias, use, history, note; ref: the row id in that table. */
     "CREATE VIRTUAL TABLE search USING fts5("
     "  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
@@ -123,7 +130,8 @@ static const char store_indexes[] =
     "CREATE INDEX IF NOT EXISTS alias_service ON alias(service COLLATE NOCASE);"
     "CREATE INDEX IF NOT EXISTS use_port ON use(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS history_port ON history(port_lo, port_hi);"
-    "CREATE INDEX IF NOT EXISTS note_port ON note(port_lo, port_hi);";
+    "CREATE INDEX IF NOT EXISTS note_port ON note(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS likely_port ON likely(port_lo, port_hi);";
 
 static int
 store_sqlite_err(struct store *st, struct err *e, const char *what)
@@ -178,6 +186,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_use);
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
+	sqlite3_finalize(st->ins_likely);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -443,7 +452,12 @@ store_prepare_inserts(struct store *st, struct err *e)
 	    store_prepare(st,
 	                  "INSERT INTO note (source_id, port_lo, port_hi, title, markdown, sources,"
 	                  " file) VALUES (?,?,?,?,?,?,?)",
-	                  &st->ins_note, e) == -1)
+	                  &st->ins_note, e) == -1 ||
+	    store_prepare(
+	        st,
+	        "INSERT INTO likely (source_id, port_lo, port_hi, protocols, answer, name,"
+	        " text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	        &st->ins_likely, e) == -1)
 		return -1;
 	return 0;
 }
@@ -772,6 +786,26 @@ store_sink_note(void *ctxp, const struct reg_note *n, struct err *e)
 	return store_step_done(ctx->st, s, e);
 }
 
+static int
+store_sink_likely(void *ctxp, const struct reg_likely *l, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_likely;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, l->port_lo);
+	sqlite3_bind_int64(s, 3, l->port_hi);
+	bind_text(s, 4, l->protocols);
+	bind_text(s, 5, l->answer);
+	bind_text(s, 6, l->name);
+	bind_text(s, 7, l->text);
+	bind_sources(s, 8, l->sources, l->nsources);
+	bind_text(s, 9, l->file);
+	sqlite3_bind_int64(s, 10, l->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
 struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
@@ -785,6 +819,7 @@ store_sink(struct store_sink_ctx *ctx)
 	    .use = store_sink_use,
 	    .history = store_sink_history,
 	    .note = store_sink_note,
+	    .likely = store_sink_likely,
 	};
 	return sink;
 }

@@ -1,7 +1,9 @@
 /*
  * text.c - the terminal renderer.
  *
- * Layout: a two-line identity header, then one titled section per part of
+ * Layout: a two-line identity header, whose first line names what you will
+ * most likely find (identity.headline) where the curated data knows and
+ * the registry's names otherwise, then one titled section per part of
  * the report that has something to say; empty sections are left out rather
  * than printed as "none", so the common case stays short.  Registry rows
  * that differ only in protocol are printed once with their protocols
@@ -246,6 +248,55 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 		fprintf(out, "  ... more rows: narrow the range\n");
 }
 
+/* IANA's registration as the headline shows it beside the likely answer. */
+static void
+header_iana(FILE *out, const json_t *iana)
+{
+	const char *status = str(iana, "status");
+
+	if (str(iana, "service")[0]) {
+		fputs(str(iana, "service"), out);
+		if (str(iana, "description")[0])
+			fputs(" - ", out);
+		one_line(out, str(iana, "description"));
+	} else {
+		fputs(strcmp(status, "unlisted") == 0  ? "not in the registry"
+		      : strcmp(status, "various") == 0 ? "different rows across these ports"
+		                                       : status,
+		      out);
+	}
+}
+
+/*
+ * The curated headline (identity.headline), when there is one: what you
+ * will most likely find, marked unofficial where it is not IANA's service,
+ * with IANA's registration on the line below it (beside it, the two did
+ * not fit 80 columns: "9200  Elasticsearch REST API (unofficial) · IANA:
+ * wap-wsp - WAP connectionless session service").  0 when the report has
+ * none.
+ */
+static int
+header_headline(FILE *out, const json_t *h)
+{
+	const char *answer = str(h, "answer");
+
+	if (!json_is_object(h))
+		return 0;
+	if (strcmp(answer, "official") == 0) {
+		fprintf(out, "%s - ", str(h, "name"));
+		one_line(out, str(h, "description"));
+		fputs(" (official)", out);
+		return 1;
+	}
+	if (strcmp(answer, "mixed") == 0)
+		fprintf(out, "no single use dominates: %s", str(h, "name"));
+	else
+		fprintf(out, "%s (unofficial)", str(h, "name"));
+	fputs("\n  IANA: ", out);
+	header_iana(out, json_object_get(h, "iana"));
+	return 1;
+}
+
 static void
 section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -257,7 +308,9 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	fprintf(out, "%s", BOLD(o));
 	ports(out, rep, "port_lo", "port_hi");
 	fprintf(out, "%s  ", RESET(o));
-	if (json_array_size(json_object_get(id, "services")) > 0) {
+	if (header_headline(out, json_object_get(id, "headline"))) {
+		/* the curated answer heads the report; the registry rows follow below */
+	} else if (json_array_size(json_object_get(id, "services")) > 0) {
 		const json_t *names = json_object_get(id, "services");
 		const json_t *descs = json_object_get(id, "descriptions");
 
@@ -435,6 +488,21 @@ sources_inline(FILE *out, const struct render_opts *o, const json_t *srcs)
 	    fprintf(out, "%s    %s%s\n", DIM(o), json_string_value(s), RESET(o));
 }
 
+/* Why the headline says what it says: our line on what runs there, and its sources. */
+static void
+section_likely(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *h = json_object_get(json_object_get(rep, "identity"), "headline");
+	char title[32];
+
+	if (!json_is_object(h))
+		return;
+	snprintf(title, sizeof(title), "Most likely (%s)", str(h, "protocol"));
+	heading(out, o, title);
+	fprintf(out, "  %s  %s[%lld]%s\n", str(h, "text"), DIM(o), num(h, "source"), RESET(o));
+	sources_inline(out, o, json_object_get(h, "sources"));
+}
+
 static void
 section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -518,6 +586,7 @@ text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_header(out, o, rep);
 	section_concern(out, o, rep);
 	section_listening(out, o, rep);
+	section_likely(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
 	section_frequency(out, o, rep);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headline.h"
 #include "listening.h"
 #include "registry/rows.h"
 #include "report.h"
@@ -584,6 +585,19 @@ report_identity_section(struct report_ctx *c)
 	                              descs, "protocols", protos, "status", status));
 }
 
+/* identity.headline: what you will most likely find, from the curated data (headline.h). */
+static int
+report_headline(struct report_ctx *c, struct err *e)
+{
+	json_t *h = headline_build(c->st, c->rep, c->protocol, e);
+
+	if (h == NULL)
+		return -1;
+	report_cite(c, json_object_get(h, "source"));
+	json_object_set_new(json_object_get(c->rep, "identity"), "headline", h);
+	return 0;
+}
+
 static json_t *
 report_range_class(const struct range_class *rc)
 {
@@ -1074,7 +1088,7 @@ report_service_ports(struct report_ctx *c, struct err *e)
 }
 
 /* Split a stored "url\nurl" list back into a JSON array. */
-static json_t *
+json_t *
 report_lines(const char *s)
 {
 	json_t *arr = json_array();
@@ -1097,7 +1111,7 @@ report_int(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-static const char *
+const char *
 report_str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -1520,6 +1534,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	if (report_records(&c, e) == -1)
 		goto fail;
 	report_identity_section(&c);
+	if (report_headline(&c, e) == -1)
+		goto fail;
 	report_range_section(&c);
 	if (report_aliases(&c, e) == -1 || report_siblings(&c, e) == -1 ||
 	    report_service_ports(&c, e) == -1 ||

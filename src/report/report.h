@@ -71,4 +71,9 @@ void report_frequency_words(double frequency, char *buf, size_t len);
  */
 const char *report_frequency_class(double frequency, long *one_in);
 
+/* A stored "url\nurl" list (curated sources) as a new JSON array of strings. */
+json_t *report_lines(const char *s);
+/* String member key of a JSON object (borrowed), "" when absent or not a string. */
+const char *report_str(const json_t *o, const char *key);
+
 #endif

@@ -22,8 +22,10 @@ def curated_files():
 
 
 def sources_section(text):
-    """{number: line} of the text report's Sources section."""
+    """{number: line} of the text report's Sources section, a folded line
+    (continued under it, indented deeper) joined back into one."""
     block = text.split("\nSources\n", 1)[1]
+    block = re.sub(r"\n {4,}", " ", block)
     return {int(m.group(1)): m.group(2)
             for m in re.finditer(r"^  \[(\d+)\] (.*)$", block, flags=re.M)}
 
@@ -70,7 +72,7 @@ def test_text_marks_run_1_2_3_and_name_each_rows_source(full_db):
     assert listed[int(row.group(1))].startswith("IANA registry (XML)")
     other = re.search(r"^  3516 smartcard-port .* nmap-services \[(\d+)\]$", text, flags=re.M)
     assert listed[int(other.group(1))].startswith("nmap-services")
-    use = run("6881", db=full_db, check=0).stdout
+    use = run("6881", db=full_db, check=0, env={"COLUMNS": "1000"}).stdout  # one line a use
     mark = re.search(r"BitTorrent clients \[p2p\]: .* \[(\d+)\]$", use, flags=re.M)
     assert sources_section(use)[int(mark.group(1))].startswith("portolan curated data")
 
