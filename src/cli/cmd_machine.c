@@ -366,8 +366,10 @@ cmd_who(int argc, char **argv)
 	json_t *root;
 	int rc;
 
-	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0)
+	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0) {
+		cmd_machine_close(&m); /* a service name opened the registry */
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	}
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	struct sockets_query q = {.protos = ps.protos, .port = ps.port, .all_netns = m.all_netns};
 	if (cmd_machine_collect(&m, &q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
