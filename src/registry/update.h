@@ -31,6 +31,7 @@ struct update_plan {
 	const char *data_dir;      /* curated data; NULL to skip */
 	int progress;              /* download progress on stderr */
 	const char *ca_file; /* CAs to trust for the download instead of the system's, or NULL */
+	const char *save;    /* keep a downloaded registry here once it imports, or NULL */
 };
 
 struct update_result {
