@@ -180,7 +180,7 @@ cmd_serve(int argc, char **argv)
 		return rc;
 	if (server_parse_listen(o.listen ? o.listen : SERVER_DEFAULT_ADDR, CMD_SERVE_PORT,
 	                        &cfg.listen, &e) == -1 ||
-	    cli_db_path(co.db, db, sizeof(db), &e) == -1)
+	    cli_db_read_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
 	if (access(db, R_OK) != 0) {
 		err_set(&e, "%s: no database yet; build one with `portolan update`", db);

@@ -45,7 +45,7 @@ static const char cmd_update_usage[] =
 /*
  * in_process_download 0 (the static portolan): a download runs in
  * portolan-serve instead, as libcurl's resolver thread crashes in a static
- * program (src/web/main.c); imports of files stay here.
+ * program (src/cli/serve_main.c); imports of files stay here.
  */
 static int
 cmd_update_run(int argc, char **argv, int in_process_download)
