@@ -201,7 +201,7 @@ format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-san build-fuzz build-install
+	rm -rf build build-san build-fuzz build-install build-deb
 
 # `make install` builds a copy of its own in INSTALL_BUILD, compiled to find
 # its data and catalogs under PREFIX/share/portolan and portolan-serve

@@ -50,8 +50,14 @@ def installed():
 def copy_tree(dest):
     """The tree as a clean clone would have it, with uncommitted changes:
     nothing built, no node_modules."""
-    files = sh("git", "ls-files", "-co", "--exclude-standard", "-z", cwd=ROOT).stdout
-    for name in filter(None, files.split("\0")):
+    p = sh("git", "ls-files", "-co", "--exclude-standard", "-z", cwd=ROOT, check=False)
+    if p.returncode == 0:
+        names = filter(None, p.stdout.split("\0"))
+    else:  # not a git checkout (a tarball): all but what builds and tests leave behind
+        skip = ("build", "node_modules", "tests/artifacts", ".git")
+        names = [str(f.relative_to(ROOT)) for f in ROOT.rglob("*")
+                 if f.is_file() and not str(f.relative_to(ROOT)).startswith(skip)]
+    for name in names:
         src = ROOT / name
         if src.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
