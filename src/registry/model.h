@@ -104,6 +104,24 @@ struct reg_history {
 	long line;
 };
 
+/*
+ * An exposure risk (data/exposure.txt): a service commonly found on the
+ * ports, and why reaching it from an untrusted network is feared.  Always
+ * sourced: nsources >= 1.
+ */
+struct reg_exposure {
+	const char *ports;
+	long port_lo, port_hi;
+	const char *protocols;
+	const char *who;
+	const char *level; /* low, elevated, high: the concern it justifies */
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
 struct reg_note {
 	long port_lo, port_hi;
 	const char *title;
@@ -126,6 +144,7 @@ struct reg_sink {
 	int (*use)(void *ctx, const struct reg_use *u, struct err *e);
 	int (*history)(void *ctx, const struct reg_history *h, struct err *e);
 	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
+	int (*exposure)(void *ctx, const struct reg_exposure *x, struct err *e);
 };
 
 #endif

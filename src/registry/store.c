@@ -40,6 +40,7 @@ struct store {
 	sqlite3_stmt *ins_use;
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
+	sqlite3_stmt *ins_exposure;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
 	char registry_as_of[32], registry_source[64];
@@ -91,6 +92,15 @@ static const char store_schema[] =
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
     "  sources TEXT NOT NULL, file TEXT NOT NULL);"
+    /*
+     * Exposure risks (data/exposure.txt), read by the concern level
+     * (src/report/concern.c).  A few dozen narrow rows: no index.
+     */
+    "CREATE TABLE exposure ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
+    "  level TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
     /* kind: record, alias, use, history, note; ref: the row id in that table. */
     "CREATE VIRTUAL TABLE search USING fts5("
     "  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
@@ -169,6 +179,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_use);
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
+	sqlite3_finalize(st->ins_exposure);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -393,7 +404,11 @@ store_prepare_inserts(struct store *st, struct err *e)
 	    store_prepare(st,
 	                  "INSERT INTO note (source_id, port_lo, port_hi, title, markdown, sources,"
 	                  " file) VALUES (?,?,?,?,?,?,?)",
-	                  &st->ins_note, e) == -1)
+	                  &st->ins_note, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO exposure (source_id, port_lo, port_hi, protocols, who,"
+	                  " level, text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	                  &st->ins_exposure, e) == -1)
 		return -1;
 	return 0;
 }
@@ -720,6 +735,26 @@ store_sink_note(void *ctxp, const struct reg_note *n, struct err *e)
 	return store_step_done(ctx->st, s, e);
 }
 
+static int
+store_sink_exposure(void *ctxp, const struct reg_exposure *x, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_exposure;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, x->port_lo);
+	sqlite3_bind_int64(s, 3, x->port_hi);
+	bind_text(s, 4, x->protocols);
+	bind_text(s, 5, x->who);
+	bind_text(s, 6, x->level);
+	bind_text(s, 7, x->text);
+	bind_sources(s, 8, x->sources, x->nsources);
+	bind_text(s, 9, x->file);
+	sqlite3_bind_int64(s, 10, x->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
 struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
@@ -733,6 +768,7 @@ store_sink(struct store_sink_ctx *ctx)
 	    .use = store_sink_use,
 	    .history = store_sink_history,
 	    .note = store_sink_note,
+	    .exposure = store_sink_exposure,
 	};
 	return sink;
 }
