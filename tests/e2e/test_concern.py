@@ -6,7 +6,11 @@ from what we would tell an administrator; the test checks the default database
 against it, then the acceptance cases on every surface: terminal, JSON, page.
 """
 import html
-import pathlib
+import json
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -123,3 +127,44 @@ def export_page(db, tmp_path, port):
     out = tmp_path / f"site-{port}"
     run("export", "--lang", "en", "--ports", f"{port}-{port}", str(out), db=db, check=0)
     return (out / "en" / "port" / f"{port}.html").read_text(encoding="utf-8")
+
+
+BIND_BOTH = r"""
+import signal, socket, sys
+port = int(sys.argv[1])
+t = socket.socket(); u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    t.bind(("127.0.0.1", port)); t.listen(1); u.bind(("127.0.0.1", port))
+except OSError:
+    print("taken", flush=True); sys.exit(0)
+print("ok", flush=True)
+signal.pause()
+"""
+
+
+def test_listeners_get_the_concern_of_their_own_protocol(full_db):
+    """27444 is Trinoo's UDP port: a UDP socket there is high, a TCP one is not,
+    and who/listening use the report's computation for each."""
+    for proto, want in (("udp", "high"), ("tcp", "none")):
+        assert report(f"27444/{proto}", full_db)["concern"]["level"] == want
+    proc = subprocess.Popen([sys.executable, "-c", BIND_BOTH, "27444"], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        if proc.stdout.readline().strip() != "ok":
+            pytest.skip("port 27444 is taken")
+        doc = json.loads(run("who", "27444", "--json", db=full_db, check=0).stdout)
+        by = {l["proto"]: l for l in doc["listeners"]}
+        assert by["udp"]["registry"]["concern"]["level"] == "high"
+        assert by["udp"]["registry"]["concern"]["codes"][0] == "malware"
+        assert "malware" in by["udp"]["flags"]
+        assert by["tcp"]["registry"]["concern"]["level"] == "none"
+        assert "malware" not in by["tcp"]["flags"]
+        lines = run("listening", "--port", "27444", db=full_db, check=0).stdout.splitlines()
+        assert any(l.startswith("udp ") and "!malware" in l and "concern:high" in l
+                   for l in lines)
+        assert any(l.startswith("tcp ") and "!malware" not in l and "concern:" not in l
+                   for l in lines)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
