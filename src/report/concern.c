@@ -75,6 +75,8 @@ concern_proto_mask(const char *list)
 {
 	unsigned mask = 0;
 
+	if (list == NULL)
+		return 0;
 	for (size_t i = 0; i < CONCERN_NPROTO; i++) {
 		size_t n = strlen(concern_protocols[i]);
 
@@ -126,9 +128,9 @@ concern_cap_width(enum concern_level level, long width)
 static int
 concern_sourced(const json_t *entry)
 {
-	const json_t *s = json_object_get(entry, "sources");
+	const char *first = json_string_value(json_array_get(json_object_get(entry, "sources"), 0));
 
-	return json_array_size(s) > 0 && strcmp(json_string_value(json_array_get(s, 0)), "none");
+	return first != NULL && strcmp(first, "none") != 0;
 }
 
 /* One assessment being built. */
@@ -165,9 +167,10 @@ concern_protocol_list(unsigned mask)
 
 /*
  * A reason: its code, the level it justifies, the protocols it concerns
- * (mask 0: not tied to a protocol), the evidence's ports and its sources.
- * The same code about the same thing (IANA's tcp and udp rows carry one
- * note twice) becomes one reason for both protocols.
+ * (0 or every protocol: a fact about the port, listed as []), the
+ * evidence's ports and its sources.  The same code about the same thing
+ * (IANA's tcp and udp rows carry one note twice) becomes one reason for
+ * both protocols, at the higher of the two levels; NULL then.
  */
 static json_t *
 concern_add(struct concern_run *r, const char *code, enum concern_level level, unsigned protos,
@@ -184,6 +187,9 @@ concern_add(struct concern_run *r, const char *code, enum concern_level level, u
 			json_object_set_new(
 			    o, "protocols",
 			    concern_protocol_list(protos | concern_list_mask(o, r->asked)));
+			if (level > concern_level_parse(concern_str(o, "level")))
+				json_object_set_new(o, "level",
+				                    json_string(concern_level_name(level)));
 			return NULL;
 		}
 	}
