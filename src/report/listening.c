@@ -44,15 +44,16 @@ listening_has_code(const char *list, const char *code)
  * same computation as the port report's: a UDP game range says nothing of
  * a TCP listener.  "malware" is flagged only for a malware association
  * that counts (sourced, narrow, not shared with common software).
+ * -1 with e filled when the database fails.
  */
-static void
-listening_concern(struct store *st, const struct msock *s, struct listening_note *n)
+static int
+listening_concern(struct store *st, const struct msock *s, struct listening_note *n, struct err *e)
 {
-	json_t *c = concern_port(st, (long)s->port, portspec_proto_name(s->proto), NULL), *x;
+	json_t *c = concern_port(st, (long)s->port, portspec_proto_name(s->proto), e), *x;
 	size_t i, used = 0;
 
 	if (c == NULL)
-		return;
+		return -1;
 	n->concern = concern_level_parse(json_string_value(json_object_get(c, "level")));
 	json_array_foreach(json_object_get(c, "codes"), i, x)
 	{
@@ -66,6 +67,7 @@ listening_concern(struct store *st, const struct msock *s, struct listening_note
 			                         used ? "," : "", code);
 	}
 	json_decref(c);
+	return 0;
 }
 
 static int
@@ -138,7 +140,7 @@ listening_annotate(struct store *st, const struct range_machine *rm, const struc
 	n->have = 1;
 	if (!n->id.assigned)
 		n->flags |= LISTENING_UNASSIGNED;
-	listening_concern(st, s, n);
+	listening_concern(st, s, n, NULL); /* a failure only drops the annotation */
 	if (n->id.assigned && l->nholders > 0 &&
 	    listening_looks_like(st, l->holders[0].comm, n->id.service, n->looks_like,
 	                         sizeof(n->looks_like)))
