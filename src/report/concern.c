@@ -25,6 +25,7 @@
 
 #include "concern.h"
 #include "range.h"
+#include "registry/rows.h"
 
 #define CONCERN_NARROW 16   /* ports a claim may cover and still count in full */
 #define CONCERN_WIDE   1024 /* beyond this a claim counts for nothing */
@@ -515,29 +516,29 @@ static int
 concern_rows(struct store *st, const char *sql, long lo, long hi, const char *protocol,
              const char *table, json_t *out, struct err *e)
 {
-	sqlite3_stmt *stmt;
-	int rc, n;
+	struct rows r;
+	int n;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, lo);
-	sqlite3_bind_int64(stmt, 2, hi);
-	sqlite3_bind_text(stmt, 3, protocol, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 9, table ? store_span(st, table) : PORT_MAX);
-	n = sqlite3_column_count(stmt);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	sqlite3_bind_int64(r.stmt, 1, lo);
+	sqlite3_bind_int64(r.stmt, 2, hi);
+	sqlite3_bind_text(r.stmt, 3, protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.stmt, 9, table ? store_span(st, table) : PORT_MAX);
+	n = sqlite3_column_count(r.stmt);
+	while (rows_next(&r) == 1) {
 		json_t *o = json_object();
 
 		for (int i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(stmt, i);
-			const char *v = (const char *)sqlite3_column_text(stmt, i);
+			const char *name = sqlite3_column_name(r.stmt, i);
+			const char *v = (const char *)sqlite3_column_text(r.stmt, i);
 
-			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
+			if (sqlite3_column_type(r.stmt, i) == SQLITE_INTEGER)
 				json_object_set_new(o, name,
-				                    json_integer(sqlite3_column_int64(stmt, i)));
-			else if (sqlite3_column_type(stmt, i) == SQLITE_FLOAT)
+				                    json_integer(sqlite3_column_int64(r.stmt, i)));
+			else if (sqlite3_column_type(r.stmt, i) == SQLITE_FLOAT)
 				json_object_set_new(o, name,
-				                    json_real(sqlite3_column_double(stmt, i)));
+				                    json_real(sqlite3_column_double(r.stmt, i)));
 			else if (strcmp(name, "sources") == 0)
 				json_object_set_new(o, name, concern_lines(v ? v : ""));
 			else
@@ -545,13 +546,7 @@ concern_rows(struct store *st, const char *sql, long lo, long hi, const char *pr
 		}
 		json_array_append_new(out, o);
 	}
-	if (rc != SQLITE_DONE) {
-		err_internal(e, "database: %s", sqlite3_errmsg(sqlite3_db_handle(stmt)));
-		sqlite3_finalize(stmt);
-		return -1;
-	}
-	sqlite3_finalize(stmt);
-	return 0;
+	return rows_close(&r);
 }
 
 /* The protocols filter every query shares: ?3 is the protocol or "" for any. */

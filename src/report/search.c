@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "registry/rows.h"
 #include "search.h"
 
 int
@@ -44,15 +45,16 @@ search_collect(struct store *st, const char *expr, int limit, json_t *hits, json
 	    "SELECT kind, port_lo, port_hi, name,"
 	    " snippet(search, 5, '[', ']', '...', 12), bm25(search, 0, 0, 0, 0, 10.0, 1.0)"
 	    " FROM search WHERE search MATCH ?1 ORDER BY rank LIMIT ?2";
-	sqlite3_stmt *stmt;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 	char key[128];
-	int rc;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
+	stmt = r.stmt;
 	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, limit * 4); /* room for folding duplicates */
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && (int)json_array_size(hits) < limit) {
+	while (rows_next(&r) == 1 && (int)json_array_size(hits) < limit) {
 		const char *name = (const char *)sqlite3_column_text(stmt, 3);
 		json_t *lo = sqlite3_column_type(stmt, 1) == SQLITE_NULL
 		                 ? json_null()
@@ -75,10 +77,7 @@ search_collect(struct store *st, const char *expr, int limit, json_t *hits, json
 		                                      "snippet", sqlite3_column_text(stmt, 4),
 		                                      "score", -sqlite3_column_double(stmt, 5)));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&r);
 }
 
 json_t *
