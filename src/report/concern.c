@@ -236,15 +236,24 @@ concern_is_category(const json_t *use, const char *cat)
 }
 
 /*
- * Legitimate software commonly found on the port for one of protocols: a
+ * Legitimate software commonly found on the malware's own ports, for one
+ * of protocols (a range question holds many ports, and software on one of
+ * them says nothing of malware on another): a
  * sourced, narrow curated use that is neither malware nor scanner, or a
  * registered service nmap finds open on at least one host in a hundred
  * under the same name (nmap calls 31337/udp "BackOrifice", not the name
  * IANA registered there).
  * Its name, or NULL when there is none.
  */
+static int
+concern_overlaps(const json_t *a, const json_t *b)
+{
+	return concern_int(a, "port_lo") <= concern_int(b, "port_hi") &&
+	       concern_int(b, "port_lo") <= concern_int(a, "port_hi");
+}
+
 static const char *
-concern_common_use(const struct concern_run *r, unsigned protos)
+concern_common_use(const struct concern_run *r, const json_t *malware, unsigned protos)
 {
 	const json_t *u, *rec, *fr;
 	size_t i, j;
@@ -253,6 +262,7 @@ concern_common_use(const struct concern_run *r, unsigned protos)
 	{
 		if (!concern_is_category(u, "malware") && !concern_is_category(u, "scanner") &&
 		    concern_sourced(u) && concern_width(u) <= CONCERN_NARROW &&
+		    concern_overlaps(u, malware) &&
 		    (concern_proto_mask(concern_str(u, "protocols")) & protos))
 			return concern_str(u, "who");
 	}
@@ -261,7 +271,7 @@ concern_common_use(const struct concern_run *r, unsigned protos)
 		const char *p = concern_str(rec, "protocol");
 
 		if (concern_str(rec, "service")[0] == '\0' || p[0] == '\0' ||
-		    !(concern_proto_mask(p) & protos))
+		    !(concern_proto_mask(p) & protos) || !concern_overlaps(rec, malware))
 			continue;
 		json_array_foreach(r->f->frequency, j, fr)
 		{
@@ -313,7 +323,7 @@ concern_use_reasons(struct concern_run *r)
 				json_object_set_new(o, "width", json_integer(concern_width(u)));
 		} else if (!malware) {
 			o = concern_add(r, "scanner", CONCERN_LOW, pm, u, who, "");
-		} else if ((common = concern_common_use(r, pm)) != NULL) {
+		} else if ((common = concern_common_use(r, u, pm)) != NULL) {
 			o = concern_add(r, "malware-shared", CONCERN_LOW, pm, u, who, "");
 			if (o)
 				json_object_set_new(o, "shared_with", json_string(common));

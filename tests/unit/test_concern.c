@@ -206,6 +206,15 @@ test_malware_shared(void **state)
 	assert_string_equal(field(&x, 0, "shared_with"), "Flask");
 	facts_free(&x);
 
+	/* In a range question, software on another port of the range does not count. */
+	facts_init(&x, 4990, 5010, "");
+	json_array_append_new(x.uses,
+	                      use(5000, 5000, "tcp", "malware", "Trojan", "https://a.example/"));
+	json_array_append_new(x.uses,
+	                      use(5001, 5001, "tcp", "development", "Flask", "https://b.example/"));
+	assert_string_equal(assess(&x, ""), "high");
+	facts_free(&x);
+
 	/* A registered service nmap finds open often, under its own name. */
 	facts_init(&x, 1434, 1434, "");
 	json_array_append_new(x.uses,
