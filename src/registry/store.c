@@ -44,6 +44,7 @@ struct store {
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
 	sqlite3_stmt *ins_likely;
+	sqlite3_stmt *ins_exposure;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
 	char registry_as_of[32], registry_source[64];
@@ -100,6 +101,15 @@ static const char store_schema[] =
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, answer TEXT NOT NULL,"
     "  name TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
+    /*
+     * Exposure risks (data/exposure.txt), read by the concern level
+     * (src/report/concern.c).  A few dozen narrow rows: no index.
+     */
+    "CREATE TABLE exposure ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
+    "  level TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
     "  file TEXT NOT NULL, line INTEGER NOT NULL);"
     /* kind: record, alias, use, history, note; ref: the row id in that table. */
     "CREATE VIRTUAL TABLE search USING fts5("
@@ -187,6 +197,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
 	sqlite3_finalize(st->ins_likely);
+	sqlite3_finalize(st->ins_exposure);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -457,7 +468,11 @@ store_prepare_inserts(struct store *st, struct err *e)
 	        st,
 	        "INSERT INTO likely (source_id, port_lo, port_hi, protocols, answer, name,"
 	        " text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	        &st->ins_likely, e) == -1)
+	        &st->ins_likely, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO exposure (source_id, port_lo, port_hi, protocols, who,"
+	                  " level, text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	                  &st->ins_exposure, e) == -1)
 		return -1;
 	return 0;
 }
@@ -806,6 +821,26 @@ store_sink_likely(void *ctxp, const struct reg_likely *l, struct err *e)
 	return store_step_done(ctx->st, s, e);
 }
 
+static int
+store_sink_exposure(void *ctxp, const struct reg_exposure *x, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_exposure;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, x->port_lo);
+	sqlite3_bind_int64(s, 3, x->port_hi);
+	bind_text(s, 4, x->protocols);
+	bind_text(s, 5, x->who);
+	bind_text(s, 6, x->level);
+	bind_text(s, 7, x->text);
+	bind_sources(s, 8, x->sources, x->nsources);
+	bind_text(s, 9, x->file);
+	sqlite3_bind_int64(s, 10, x->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
 struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
@@ -820,6 +855,7 @@ store_sink(struct store_sink_ctx *ctx)
 	    .history = store_sink_history,
 	    .note = store_sink_note,
 	    .likely = store_sink_likely,
+	    .exposure = store_sink_exposure,
 	};
 	return sink;
 }

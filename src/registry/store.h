@@ -24,7 +24,7 @@
 
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION 2 /* 2: table likely */
+#define STORE_SCHEMA_VERSION 3 /* 2: table likely; 3: table exposure */
 
 struct store;
 

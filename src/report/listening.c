@@ -1,10 +1,11 @@
 /*
  * listening.c - see listening.h.
  *
- * The registry questions asked per listener (is the port assigned, does
- * the curated data list malware on it, is the holder's command the name of
- * another registered service) are single indexed lookups, so annotating
- * thousands of listeners stays well under the time the /proc walk takes.
+ * The registry questions asked per listener (is the port assigned, how
+ * worried to be about it for the listener's protocol, is the holder's
+ * command the name of another registered service) are a few indexed
+ * lookups, so annotating thousands of listeners stays well under the time
+ * the /proc walk takes.
  */
 #include <sys/socket.h>
 #include <net/if.h>
@@ -26,22 +27,47 @@ listening_flag_name(size_t i)
 	return i < LISTENING_NFLAGS ? listening_flag_names[i] : NULL;
 }
 
-/* Whether the curated data lists a malware use of this port: 1, 0, or -1 (e filled). */
+/* Whether "exposure,malware-shared" lists code (whole items only). */
 static int
-listening_malware(struct store *st, unsigned port, struct err *e)
+listening_has_code(const char *list, const char *code)
 {
-	struct rows r;
-	int hit = 0;
+	size_t n = strlen(code);
 
-	if (rows_open(st, &r,
-	              "SELECT 1 FROM use WHERE port_lo BETWEEN ?1 - ?2 AND ?1 AND port_hi >= ?1"
-	              " AND category = 'malware' LIMIT 1",
-	              e) == -1)
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * The concern level for the listener's own protocol (concern.h), the
+ * same computation as the port report's: a UDP game range says nothing of
+ * a TCP listener.  "malware" is flagged only for a malware association
+ * that counts (sourced, narrow, not shared with common software).
+ * -1 with e filled when the database fails.
+ */
+static int
+listening_concern(struct store *st, const struct msock *s, struct listening_note *n, struct err *e)
+{
+	json_t *c = concern_port(st, (long)s->port, portspec_proto_name(s->proto), e), *x;
+	size_t i, used = 0;
+
+	if (c == NULL)
 		return -1;
-	sqlite3_bind_int64(r.stmt, 1, port);
-	sqlite3_bind_int64(r.stmt, 2, store_span(st, "use"));
-	hit = rows_next(&r) == 1;
-	return rows_close(&r) == -1 ? -1 : hit;
+	n->concern = concern_level_parse(json_string_value(json_object_get(c, "level")));
+	json_array_foreach(json_object_get(c, "codes"), i, x)
+	{
+		const char *code = json_string_value(json_object_get(x, "code"));
+
+		if (strcmp(code, "malware") == 0)
+			n->flags |= LISTENING_MALWARE;
+		if (!listening_has_code(n->concern_codes, code) && used < sizeof(n->concern_codes))
+			used += (size_t)snprintf(n->concern_codes + used,
+			                         sizeof(n->concern_codes) - used, "%s%s",
+			                         used ? "," : "", code);
+	}
+	json_decref(c);
+	return 0;
 }
 
 /* Whether name is a registered service name: 1, 0, or -1 (e filled). */
@@ -116,10 +142,8 @@ listening_annotate(struct store *st, const struct range_machine *rm, const struc
 	n->have = 1;
 	if (!n->id.assigned)
 		n->flags |= LISTENING_UNASSIGNED;
-	if ((hit = listening_malware(st, s->port, e)) == -1)
+	if (listening_concern(st, s, n, e) == -1)
 		return -1;
-	if (hit)
-		n->flags |= LISTENING_MALWARE;
 	if (n->id.assigned && l->nholders > 0 &&
 	    (hit = listening_looks_like(st, l->holders[0].comm, n->id.service, n->looks_like,
 	                                sizeof(n->looks_like), e)) != 0) {
@@ -155,6 +179,21 @@ listening_json_holder(const struct owner *o)
 	                 o->unit[0] ? o->unit : NULL);
 }
 
+/* "exposure,scanner" as ["exposure", "scanner"]. */
+static json_t *
+listening_codes(const char *list)
+{
+	json_t *arr = json_array();
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		json_array_append_new(arr, json_stringn(list, n));
+		list += n + (list[n] == ',');
+	}
+	return arr;
+}
+
 json_t *
 listening_json(const struct listener *l, const struct listening_note *n)
 {
@@ -181,9 +220,11 @@ listening_json(const struct listener *l, const struct listening_note *n)
 		json_object_set_new(o, "looks_like", json_string(n->looks_like));
 	if (n->have)
 		json_object_set_new(o, "registry",
-		                    json_pack("{s:s, s:s, s:b}", "service", n->id.service,
-		                              "description", n->id.description, "assigned",
-		                              n->id.assigned));
+		                    json_pack("{s:s, s:s, s:b, s:{s:s, s:o}}", "service",
+		                              n->id.service, "description", n->id.description,
+		                              "assigned", n->id.assigned, "concern", "level",
+		                              concern_level_name(n->concern), "codes",
+		                              listening_codes(n->concern_codes)));
 	else
 		json_object_set_new(o, "registry", json_null());
 	return o;

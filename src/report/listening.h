@@ -8,8 +8,10 @@
  * machine module (src/machine/) says what listens and who holds it; this
  * module adds the registry's view and flags what looks unexpected, from
  * facts only: the port is unassigned, it sits in this machine's ephemeral
- * range, the curated data lists malware on it, or the process is named
- * after a different registered service (sshd on the http port).
+ * range, a sourced malware association counts for the listener's protocol
+ * (concern.h), or the process is named after a different registered
+ * service (sshd on the http port).  Each listener also carries its concern
+ * level, from the same computation as the port report's.
  *
  * The store may be NULL (no database yet): then only the machine's own
  * facts (the ephemeral range) flag anything.  A database that fails to
@@ -25,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "concern.h"
 #include "machine/listeners.h"
 #include "range.h"
 #include "report.h"
@@ -43,6 +46,8 @@ struct listening_note {
 	unsigned flags;          /* LISTENING_* */
 	char looks_like[64]; /* with LISTENING_OTHER_SERVICE: the service the process is named after
 	                      */
+	enum concern_level concern; /* for the listener's port and protocol (concern.h) */
+	char concern_codes[128];    /* the codes of its reasons, comma-separated */
 };
 
 /* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */

@@ -30,7 +30,7 @@
 
 /* A sink that copies what it is given, so tests can look after the import. */
 struct collect {
-	size_t nuse, nhist, nnote;
+	size_t nuse, nhist, nnote, nexpo;
 	long lo[MAXCALLS], hi[MAXCALLS];
 	char who[MAXCALLS][64], first_source[MAXCALLS][128], ports[MAXCALLS][64];
 	size_t nsources[MAXCALLS];
@@ -90,11 +90,30 @@ collect_note(void *ctx, const struct reg_note *n, struct err *e)
 }
 
 static int
+collect_exposure(void *ctx, const struct reg_exposure *x, struct err *e)
+{
+	struct collect *c = ctx;
+	size_t i = c->nexpo++;
+
+	(void)e;
+	assert_true(i < MAXCALLS);
+	c->lo[i] = x->port_lo;
+	c->hi[i] = x->port_hi;
+	c->nsources[i] = x->nsources;
+	snprintf(c->who[i], sizeof(c->who[i]), "%s", x->who);
+	snprintf(c->kind, sizeof(c->kind), "%s", x->level);
+	return 0;
+}
+
+static int
 run(const char *text, const char *name, enum import_curated_kind kind, struct collect *c,
     struct err *e)
 {
-	struct reg_sink sink = {
-	    .ctx = c, .use = collect_use, .history = collect_history, .note = collect_note};
+	struct reg_sink sink = {.ctx = c,
+	                        .use = collect_use,
+	                        .history = collect_history,
+	                        .note = collect_note,
+	                        .exposure = collect_exposure};
 
 	memset(e, 0, sizeof(*e));
 	return import_curated_buffer(text, strlen(text), name, kind, &sink, e);
@@ -428,6 +447,46 @@ test_history(void **state)
 	assert_int_equal(c.nhist, 2);
 }
 
+/*
+ * exposure.txt: a level the concern rules know, and always a URL, because
+ * an exposure risk raises a concern level and an unsourced entry may not.
+ */
+static void
+test_exposure(void **state)
+{
+	const char *ok = "ports: 139, 445\nproto: tcp\nwho: SMB\nlevel: elevated\ntext: t\n"
+	                 "source: https://nvd.nist.gov/vuln/detail/CVE-2017-0144\n";
+	struct collect c = {0};
+	struct err e;
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(run(ok, "data/exposure.txt", IMPORT_CURATED_EXPOSURE, &c, &e), 0);
+	assert_int_equal(c.nexpo, 2);
+	assert_int_equal(c.lo[1], 445);
+	assert_string_equal(c.kind, "elevated");
+	assert_string_equal(c.who[0], "SMB");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\nlevel: none\ntext: t\n"
+	            "source: https://www.rfc-editor.org/rfc/rfc854\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:4: level: unknown level 'none' (expected low, elevated, high)");
+	expect_fail(
+	    "ports: 23\nproto: tcp\nwho: Telnet\nlevel: high\ntext: t\nsource: none\n",
+	    "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	    "exposure.txt:1: source: an exposure risk raises a concern level, so it needs a "
+	    "URL");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\ntext: t\nsource: https://a.example/\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:1: missing required key 'level'");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\ncategory: iot\nlevel: low\ntext: t\n"
+	            "source: https://a.example/\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:4: unknown key 'category'");
+	snprintf(buf, sizeof(buf), "%s\n%s", ok, ok);
+	expect_fail(buf, "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:8: duplicate entry: same ports, proto and who as exposure.txt:1");
+}
+
 static void
 test_sink_error_stops(void **state)
 {
@@ -502,6 +561,16 @@ note_ports(void *ctx, const struct reg_note *n, struct err *e)
 	return 0;
 }
 
+/* The exposure risks the concern rules rely on are in the repository's data. */
+static int
+counts_have_exposure(void)
+{
+	struct curated_counts counts;
+	struct err e = {0};
+
+	return import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == 0 && counts.exposure >= 20;
+}
+
 /* The repository's own data/ must validate and carry the required notes. */
 static void
 test_repo_data(void **state)
@@ -521,6 +590,7 @@ test_repo_data(void **state)
 	assert_true(has_note(np.notes, np.n, 3516, 3516));
 	assert_true(has_note(np.notes, np.n, 2906, 2906));
 	assert_true(has_note(np.notes, np.n, 80, 80));
+	assert_true(counts_have_exposure());
 
 	if (import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == -1)
 		fail_msg("counts: %s", e.msg);
@@ -649,6 +719,7 @@ main(void)
 	    cmocka_unit_test(test_note_ok),
 	    cmocka_unit_test(test_note_errors),
 	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_exposure),
 	    cmocka_unit_test(test_sink_error_stops),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_dir_stray_file),
