@@ -52,6 +52,7 @@ enum key {
 	K_FORMER,
 	K_DATE,
 	K_TITLE,
+	K_ALIAS,
 	K_TEXT,
 	K_SOURCE,
 	K_NKEYS
@@ -60,6 +61,7 @@ enum key {
 #define USE  (1u << IMPORT_CURATED_USE)
 #define HIST (1u << IMPORT_CURATED_HISTORY)
 #define NOTE (1u << IMPORT_CURATED_NOTE)
+#define ALIA (1u << IMPORT_CURATED_ALIAS)
 
 /* Which kinds of file allow a key, and which require it.  Only source repeats. */
 static const struct keydef {
@@ -67,7 +69,7 @@ static const struct keydef {
 	unsigned allowed;
 	unsigned required;
 } keys[K_NKEYS] = {
-    [K_PORTS] = {"ports", USE | HIST | NOTE, USE | HIST | NOTE},
+    [K_PORTS] = {"ports", USE | HIST | NOTE | ALIA, USE | HIST | NOTE | ALIA},
     [K_PROTO] = {"proto", USE | HIST, USE | HIST},
     [K_WHO] = {"who", USE, USE},
     [K_CATEGORY] = {"category", USE, USE},
@@ -75,8 +77,9 @@ static const struct keydef {
     [K_FORMER] = {"former", HIST, HIST},
     [K_DATE] = {"date", HIST, 0},
     [K_TITLE] = {"title", NOTE, NOTE},
-    [K_TEXT] = {"text", USE | HIST, USE | HIST},
-    [K_SOURCE] = {"source", USE | HIST | NOTE, USE | HIST | NOTE},
+    [K_ALIAS] = {"alias", ALIA, ALIA},
+    [K_TEXT] = {"text", USE | HIST | ALIA, USE | HIST | ALIA},
+    [K_SOURCE] = {"source", USE | HIST | NOTE | ALIA, USE | HIST | NOTE | ALIA},
 };
 
 /* One import run: what must survive from one file to the next. */
@@ -508,7 +511,7 @@ curated_remember(const struct parse *p, const struct stanza *st, const char *wha
 	if (*found != s) {
 		free(s);
 		return err_set(e, "%s:%ld: duplicate %s: same %s as %s:%ld", p->name, st->line,
-		               p->kind == IMPORT_CURATED_USE ? "entry" : "claim", what,
+		               p->kind == IMPORT_CURATED_HISTORY ? "claim" : "entry", what,
 		               (*found)->file, (*found)->line);
 	}
 	return 0;
@@ -565,6 +568,65 @@ curated_emit_history(const struct parse *p, const struct stanza *st, struct err 
 	return 0;
 }
 
+/*
+ * An alias is what a person types, so it is kept to what a search query
+ * can hold: lower case (matching ignores case, so one spelling is enough),
+ * letters, digits and single spaces or '-', '.', '+', '_', '/' between
+ * them, at most 63 bytes.
+ */
+static int
+curated_check_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const char *a = st->val[K_ALIAS];
+	size_t n = strlen(a), i;
+
+	if (n > 63)
+		return err_set(e, "%s:%ld: alias: longer than 63 bytes", p->name, st->at[K_ALIAS]);
+	for (i = 0; i < n; i++) {
+		char c = a[i];
+		int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (word)
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			return err_set(
+			    e,
+			    "%s:%ld: alias: '%s' has upper case (write it in lower case; "
+			    "search ignores case)",
+			    p->name, st->at[K_ALIAS], a);
+		if (strchr(" -.+_/", c) == NULL || i == 0 || i + 1 == n ||
+		    strchr(" -.+_/", a[i + 1]) != NULL)
+			return err_set(e,
+			               "%s:%ld: alias: '%s' is not letters and digits joined by "
+			               "single ' ', '-', '.', '+', '_' or '/'",
+			               p->name, st->at[K_ALIAS], a);
+	}
+	return 0;
+}
+
+static int
+curated_emit_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const struct reg_sink *sink = p->cur->sink;
+	struct reg_curated_alias a = {
+	    .name = st->val[K_ALIAS],
+	    .ports = st->val[K_PORTS],
+	    .text = st->val[K_TEXT],
+	    .sources = st->src,
+	    .nsources = st->nsrc,
+	    .file = p->name,
+	    .line = st->line,
+	};
+
+	for (size_t i = 0; sink->curated_alias != NULL && i < st->nranges; i++) {
+		a.port_lo = st->lo[i];
+		a.port_hi = st->hi[i];
+		if (sink->curated_alias(sink->ctx, &a, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks every stanza shares: required keys present, a source, valid ports. */
 static int
 curated_check_common(const struct parse *p, const struct stanza *st, struct err *e)
@@ -613,7 +675,19 @@ curated_finish_history(struct parse *p, struct stanza *st, struct err *e)
 	return curated_emit_history(p, st, e);
 }
 
-/* A uses or history file: stanzas separated by blank lines. */
+static int
+curated_finish_alias(struct parse *p, struct stanza *st, struct err *e)
+{
+	if (curated_parse_ports(p, st, e) == -1 || curated_check_alias(p, st, e) == -1)
+		return -1;
+	if (curated_remember(p, st, "alias and ports", st->val[K_ALIAS], "", e) == -1)
+		return -1;
+	if (p->cur->counts != NULL)
+		p->cur->counts->aliases++;
+	return curated_emit_alias(p, st, e);
+}
+
+/* A uses, history or aliases file: stanzas separated by blank lines. */
 static int
 curated_parse_stanzas(struct parse *p, struct err *e)
 {
@@ -629,10 +703,12 @@ curated_parse_stanzas(struct parse *p, struct err *e)
 			if (st.line != 0) {
 				int rc = curated_check_common(p, &st, e);
 
-				if (rc == 0)
-					rc = p->kind == IMPORT_CURATED_USE
-					         ? curated_finish_use(p, &st, e)
-					         : curated_finish_history(p, &st, e);
+				if (rc == 0 && p->kind == IMPORT_CURATED_USE)
+					rc = curated_finish_use(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_HISTORY)
+					rc = curated_finish_history(p, &st, e);
+				else if (rc == 0)
+					rc = curated_finish_alias(p, &st, e);
 				if (rc == -1)
 					return -1;
 				memset(&st, 0, sizeof(st));
@@ -747,7 +823,8 @@ curated_parse_owned(struct curated *cur, char *buf, size_t len, const char *name
 
 	if (kind == IMPORT_CURATED_USE)
 		rc = curated_file_category(&p, e);
-	else if (kind == IMPORT_CURATED_HISTORY || kind == IMPORT_CURATED_NOTE)
+	else if (kind == IMPORT_CURATED_HISTORY || kind == IMPORT_CURATED_NOTE ||
+	         kind == IMPORT_CURATED_ALIAS)
 		rc = 0;
 	else
 		rc = err_internal(e, "%s: unknown curated file kind %d", name, (int)kind);
@@ -836,6 +913,8 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 
 	if (strcmp(base, "history.txt") == 0)
 		kind = IMPORT_CURATED_HISTORY;
+	else if (strcmp(base, "aliases.txt") == 0)
+		kind = IMPORT_CURATED_ALIAS;
 	else if (curated_has_suffix(base, ".md"))
 		kind = IMPORT_CURATED_NOTE;
 	else if (curated_has_suffix(base, ".txt"))
@@ -843,7 +922,7 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 	else
 		return err_set(e,
 		               "%s: not a curated data file (expected unofficial/<category>.txt, "
-		               "history.txt or notes/<ports>.md)",
+		               "history.txt, aliases.txt or notes/<ports>.md)",
 		               path);
 	if (curated_read(path, &buf, &len, e) == -1)
 		return -1;
@@ -908,6 +987,10 @@ curated_dir(struct curated *cur, const char *datadir, struct err *e)
 	if (curated_subdir(cur, datadir, "unofficial", ".txt", e) == -1)
 		return -1;
 	if ((size_t)snprintf(path, sizeof(path), "%s/history.txt", datadir) >= sizeof(path))
+		return err_set(e, "%s: path too long", datadir);
+	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/aliases.txt", datadir) >= sizeof(path))
 		return err_set(e, "%s: path too long", datadir);
 	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
 		return -1;

@@ -7,11 +7,12 @@
  *	data/unofficial/<category>.txt	one stanza per known unofficial use
  *	data/history.txt		one stanza per former name or de-assignment
  *	data/notes/<ports>.md		front matter between "---" lines, then Markdown
+ *	data/aliases.txt		one stanza per name people use for a port
  *
  * The parser is also the validator: every rule is checked while reading,
  * and the first violation stops the import with an input error of the form
  * "FILE:LINE: what is wrong" (for a duplicate, both locations).  Facts reach
- * the caller through the sink callbacks use, history and note (model.h); a
+ * the caller through the sink callbacks use, history, note and curated_alias (model.h); a
  * NULL callback skips that kind, so a sink with no callbacks validates only.
  * A callback that returns -1 stops the import; its message is kept.
  *
@@ -42,6 +43,7 @@ enum import_curated_kind {
 	IMPORT_CURATED_USE = 1, /* unofficial/<category>.txt */
 	IMPORT_CURATED_HISTORY, /* history.txt */
 	IMPORT_CURATED_NOTE,    /* notes/<ports>.md */
+	IMPORT_CURATED_ALIAS,   /* aliases.txt */
 };
 
 /* Entries (stanzas, not port ranges) in a data directory. */
@@ -50,13 +52,14 @@ struct curated_counts {
 	size_t uses_total;
 	size_t history;
 	size_t notes;
+	size_t aliases;
 	size_t files;
 };
 
 /*
- * Walk datadir: unofficial/<category>.txt, history.txt, notes/<ports>.md, in that order
- * and in byte order of file names.  Each part may be absent, but datadir
- * must exist.  Duplicate entries are detected across the whole directory.
+ * Walk datadir: unofficial/<category>.txt, history.txt, aliases.txt, notes/<ports>.md, in that
+ * order and in byte order of file names.  Each part may be absent, but datadir must exist.
+ * Duplicate entries are detected across the whole directory.
  */
 int import_curated_dir(const char *datadir, const struct reg_sink *sink, struct err *e);
 

@@ -114,6 +114,22 @@ struct reg_note {
 	long line;
 };
 
+/*
+ * A name people use for a port that the registry does not give it ("rdp"
+ * for 3389, IANA's ms-wbt-server), from data/aliases.txt.  Search matches
+ * it like a registry name.  name is lower case.
+ */
+struct reg_curated_alias {
+	const char *name;
+	const char *ports; /* the stanza's whole ports: value */
+	long port_lo, port_hi;
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
 struct reg_sink {
 	void *ctx;
 	int (*record)(void *ctx, const struct reg_record *r, struct err *e);
@@ -126,6 +142,7 @@ struct reg_sink {
 	int (*use)(void *ctx, const struct reg_use *u, struct err *e);
 	int (*history)(void *ctx, const struct reg_history *h, struct err *e);
 	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
+	int (*curated_alias)(void *ctx, const struct reg_curated_alias *a, struct err *e);
 };
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * fuzz_import_curated.c - libFuzzer target for the curated-data parser.
  *
- * The first input byte picks the file kind (uses, history, note) so one
- * target covers all three grammars; the rest is the file.  The sink checks
+ * The first input byte picks the file kind (uses, history, note, aliases)
+ * so one target covers all four grammars; the rest is the file.  The sink checks
  * the invariants every consumer relies on (ranges ordered and in bounds,
  * strings present, sources well-formed), and a failed import must leave a
  * message that names the file, so an abort here is a real contract breach.
@@ -69,17 +69,35 @@ fuzz_note(void *ctx, const struct reg_note *n, struct err *e)
 	return 0;
 }
 
+/* An alias is what search compares with a query: lower case, no stray bytes. */
+static int
+fuzz_alias(void *ctx, const struct reg_curated_alias *a, struct err *e)
+{
+	(void)ctx;
+	(void)e;
+	fuzz_check_range(a->port_lo, a->port_hi);
+	fuzz_check_sources(a->sources, a->nsources);
+	if (*a->name == '\0' || strlen(a->name) > 63 || *a->text == '\0' ||
+	    strspn(a->name, "abcdefghijklmnopqrstuvwxyz0123456789 -.+_/") != strlen(a->name))
+		abort();
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const names[] = {"unofficial/game.txt", "history.txt", "notes/80.md"};
-	const struct reg_sink sink = {.use = fuzz_use, .history = fuzz_history, .note = fuzz_note};
+	static const char *const names[] = {"unofficial/game.txt", "history.txt", "notes/80.md",
+	                                    "aliases.txt"};
+	const struct reg_sink sink = {.use = fuzz_use,
+	                              .history = fuzz_history,
+	                              .note = fuzz_note,
+	                              .curated_alias = fuzz_alias};
 	struct err e = {0};
 	unsigned which;
 
 	if (size == 0)
 		return 0;
-	which = data[0] % 3;
+	which = data[0] % 4;
 	if (import_curated_buffer((const char *)data + 1, size - 1, names[which],
 	                          (enum import_curated_kind)(IMPORT_CURATED_USE + which), &sink,
 	                          &e) == -1 &&
