@@ -570,9 +570,17 @@ search_iana_name(struct store *st, const struct row *r, json_t *hit, struct err 
 	return 0;
 }
 
+/* The first of the texts given that is not empty ("" when all are). */
+static const char *
+search_first(const char *a, const char *b, const char *c)
+{
+	return *a ? a : *b ? b : c;
+}
+
 /*
  * The best row's matched words in context: its description, else its
- * notes; where neither holds a matched word, the hit's description.
+ * notes; where neither holds a matched word (the name did), the hit's
+ * description, else whatever text the row has.
  */
 static int
 search_snippet(struct store *st, const struct row *r, const char *const *exprs, json_t *hit,
@@ -581,32 +589,33 @@ search_snippet(struct store *st, const struct row *r, const char *const *exprs, 
 	static const char sql[] = "SELECT snippet(search, 9, '[', ']', '...', ?3),"
 	                          " snippet(search, 10, '[', ']', '...', ?3)"
 	                          " FROM search WHERE search MATCH ?1 AND rowid = ?2";
-	const char *snip = json_string_value(json_object_get(hit, "description"));
+	const char *desc = json_string_value(json_object_get(hit, "description"));
 	sqlite3_stmt *stmt;
-	int rc = SQLITE_DONE;
+	int rc;
 
-	if (r->expr >= 0) {
-		if (store_prepare(st, sql, &stmt, e) == -1)
-			return -1;
-		sqlite3_bind_text(stmt, 1, exprs[r->expr], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, r->rowid);
-		sqlite3_bind_int(stmt, 3, SEARCH_MAX_SNIP);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW) {
-			const char *d = search_col(stmt, 0), *n = search_col(stmt, 1);
-
-			if (strchr(d, '[') != NULL || strchr(n, '[') != NULL)
-				json_object_set_new(hit, "snippet",
-				                    json_string(strchr(d, '[') ? d : n));
-			else
-				rc = SQLITE_DONE;
-		}
-		sqlite3_finalize(stmt);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
+	if (r->expr < 0) { /* the port the query names */
+		json_object_set_new(hit, "snippet", json_string(desc));
+		return 0;
 	}
-	if (rc != SQLITE_ROW)
-		json_object_set_new(hit, "snippet", json_string(snip));
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, exprs[r->expr], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, r->rowid);
+	sqlite3_bind_int(stmt, 3, SEARCH_MAX_SNIP);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		const char *d = search_col(stmt, 0), *n = search_col(stmt, 1);
+
+		json_object_set_new(hit, "snippet",
+		                    json_string(strchr(d, '[')   ? d
+		                                : strchr(n, '[') ? n
+		                                                 : search_first(desc, d, n)));
+	} else {
+		json_object_set_new(hit, "snippet", json_string(desc));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
 	return 0;
 }
 
