@@ -104,6 +104,12 @@ fold_word(char *w, size_t *len)
 	for (i = 0; i < *len; i++)
 		if (w[i] < 'a' || w[i] > 'z')
 			return;
+	/* The sequel numerals: "Quake II" is "quake 2" (never a word of its own). */
+	if ((*len == 2 && memcmp(w, "ii", 2) == 0) || (*len == 3 && memcmp(w, "iii", 3) == 0)) {
+		w[0] = (char)('0' + *len);
+		*len = 1;
+		return;
+	}
 	/* The longest matching ending wins ("ises" over "es"-less "ise"). */
 	for (r = fold_rules; r < fold_rules + sizeof(fold_rules) / sizeof(fold_rules[0]); r++)
 		if (fold_ends(w, *len, r->from, r->minstem) &&

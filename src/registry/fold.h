@@ -10,7 +10,9 @@
  * -ise/-ize and -yse/-yze (organise, analyse, with their -ed, -ing, -er,
  * -ation forms), -tre/-ter and -bre/-ber (centre, fibre), -logue/-log
  * (catalogue, dialogue), a doubled l before -ed/-ing/-er (cancelled,
- * signalling, tunnelling) and -amme/-am (programme).  Each rule needs a
+ * signalling, tunnelling) and -amme/-am (programme); and the Roman
+ * numerals II and III, which as words are only ever sequels' numbers
+ * ("Quake II" is "quake 2").  Each rule needs a
  * long enough stem to leave short words alone ("hour", "four", "rise").
  * Words that are different words in both spellings do not exist among
  * the rules' outputs, so folding both the index and the query makes the

@@ -237,6 +237,22 @@ search_norm_name(const char *name, char *out, size_t len)
 	return words;
 }
 
+/* Equal but for the spaces: "ms sql" is "mssql", "h323" is "h.323". */
+static int
+search_same_squashed(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a != *b)
+			return 0;
+		if (*a == '\0')
+			return 1;
+	}
+}
+
 /* How much a kind of row counts when its words match equally well. */
 static double
 search_kind_weight(const char *kind)
@@ -273,7 +289,7 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 		if (best[i] == 0)
 			in_name = 0;
 	ntok = search_norm_name(name, norm, sizeof(norm));
-	if (strcmp(norm, q->joined) == 0) {
+	if (strcmp(norm, q->joined) == 0 || search_same_squashed(norm, q->joined)) {
 		m = SEARCH_EXACT;
 	} else {
 		/* A field is read only if it can still raise some word's place. */

@@ -129,8 +129,9 @@ def test_aliases_come_from_the_data(full_db, tmp_path):
 
 
 def test_hostile_queries_stay_cheap(full_db):
-    # The real figure is bench/search's; this bound is generous for a busy shared machine.
-    times = bench.hostile_times(full_db, runs=2)
+    # The real figure is bench/search's; this bound is generous for a busy shared machine,
+    # and each query's best of three runs leaves out another process's time slice.
+    times = bench.hostile_times(full_db, runs=3, pick=min)
     worst = max(times, key=lambda x: x[1])
     assert worst[1] < 0.1, f"{worst[0][:40]!r} took {worst[1] * 1e3:.0f} ms"
 
