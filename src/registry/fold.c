@@ -17,106 +17,106 @@
 /* Longest token worth folding; longer ones pass through unchanged. */
 #define FOLD_MAX 64
 
-static int
-fold_ends(const char *w, size_t len, const char *end, size_t minstem)
-{
-	size_t n = strlen(end);
+/*
+ * British ending -> American ending, and the stem each needs.  The lengths
+ * are kept beside the strings: fold_word() runs on every word of every row
+ * a search scores.
+ */
+#define FOLD_RULE(f, t, stem)                                                                      \
+	{                                                                                          \
+		f, sizeof(f) - 1, t, sizeof(t) - 1, stem                                           \
+	}
 
-	return len >= n + minstem && memcmp(w + len - n, end, n) == 0;
-}
-
-/* Replace the ending of length `from` with `to` (never longer). */
-static void
-fold_swap(char *w, size_t *len, size_t from, const char *to)
-{
-	size_t n = strlen(to);
-
-	memcpy(w + *len - from, to, n);
-	*len = *len - from + n;
-}
-
-/* British ending -> American ending, and the stem each needs. */
 static const struct fold_rule {
-	const char *from, *to;
+	const char *from;
+	size_t flen;
+	const char *to;
+	size_t tlen;
 	size_t minstem;
 } fold_rules[] = {
     /* licence, defence, offence (but not -scence: fluorescence) */
-    {"icence", "icense", 1},
-    {"icences", "icenses", 1},
-    {"icenced", "icensed", 1},
-    {"icencing", "icensing", 1},
-    {"efence", "efense", 1},
-    {"efences", "efenses", 1},
-    {"ffence", "ffense", 1},
-    {"ffences", "ffenses", 1},
+    FOLD_RULE("icence", "icense", 1),
+    FOLD_RULE("icences", "icenses", 1),
+    FOLD_RULE("icenced", "icensed", 1),
+    FOLD_RULE("icencing", "icensing", 1),
+    FOLD_RULE("efence", "efense", 1),
+    FOLD_RULE("efences", "efenses", 1),
+    FOLD_RULE("ffence", "ffense", 1),
+    FOLD_RULE("ffences", "ffenses", 1),
     /* colour, favourite, behaviour, honourable, labourer */
-    {"our", "or", 2},
-    {"ours", "ors", 2},
-    {"oured", "ored", 2},
-    {"ouring", "oring", 2},
-    {"ourite", "orite", 2},
-    {"ourites", "orites", 2},
-    {"ourable", "orable", 2},
-    {"ourful", "orful", 2},
-    {"ourless", "orless", 2},
-    {"ourer", "orer", 2},
-    {"ourers", "orers", 2},
+    FOLD_RULE("our", "or", 2),
+    FOLD_RULE("ours", "ors", 2),
+    FOLD_RULE("oured", "ored", 2),
+    FOLD_RULE("ouring", "oring", 2),
+    FOLD_RULE("ourite", "orite", 2),
+    FOLD_RULE("ourites", "orites", 2),
+    FOLD_RULE("ourable", "orable", 2),
+    FOLD_RULE("ourful", "orful", 2),
+    FOLD_RULE("ourless", "orless", 2),
+    FOLD_RULE("ourer", "orer", 2),
+    FOLD_RULE("ourers", "orers", 2),
     /* organise, realisation, analyse */
-    {"ise", "ize", 3},
-    {"ised", "ized", 3},
-    {"ises", "izes", 3},
-    {"ising", "izing", 3},
-    {"iser", "izer", 3},
-    {"isers", "izers", 3},
-    {"isation", "ization", 3},
-    {"isations", "izations", 3},
-    {"yse", "yze", 3},
-    {"ysed", "yzed", 3},
-    {"yses", "yzes", 3},
-    {"ysing", "yzing", 3},
-    {"yser", "yzer", 3},
+    FOLD_RULE("ise", "ize", 3),
+    FOLD_RULE("ised", "ized", 3),
+    FOLD_RULE("ises", "izes", 3),
+    FOLD_RULE("ising", "izing", 3),
+    FOLD_RULE("iser", "izer", 3),
+    FOLD_RULE("isers", "izers", 3),
+    FOLD_RULE("isation", "ization", 3),
+    FOLD_RULE("isations", "izations", 3),
+    FOLD_RULE("yse", "yze", 3),
+    FOLD_RULE("ysed", "yzed", 3),
+    FOLD_RULE("yses", "yzes", 3),
+    FOLD_RULE("ysing", "yzing", 3),
+    FOLD_RULE("yser", "yzer", 3),
     /* centre, metre, fibre */
-    {"tre", "ter", 2},
-    {"tres", "ters", 2},
-    {"bre", "ber", 2},
-    {"bres", "bers", 2},
+    FOLD_RULE("tre", "ter", 2),
+    FOLD_RULE("tres", "ters", 2),
+    FOLD_RULE("bre", "ber", 2),
+    FOLD_RULE("bres", "bers", 2),
     /* catalogue, dialogue */
-    {"logue", "log", 3},
-    {"logues", "logs", 3},
+    FOLD_RULE("logue", "log", 3),
+    FOLD_RULE("logues", "logs", 3),
     /* cancelled, tunnelling, signalling */
-    {"elled", "eled", 3},
-    {"elling", "eling", 3},
-    {"eller", "eler", 3},
-    {"ellers", "elers", 3},
-    {"alled", "aled", 4},
-    {"alling", "aling", 4},
+    FOLD_RULE("elled", "eled", 3),
+    FOLD_RULE("elling", "eling", 3),
+    FOLD_RULE("eller", "eler", 3),
+    FOLD_RULE("ellers", "elers", 3),
+    FOLD_RULE("alled", "aled", 4),
+    FOLD_RULE("alling", "aling", 4),
     /* programme */
-    {"amme", "am", 4},
-    {"ammes", "ams", 4},
+    FOLD_RULE("amme", "am", 4),
+    FOLD_RULE("ammes", "ams", 4),
 };
 
 void
 fold_word(char *w, size_t *len)
 {
 	const struct fold_rule *r, *best = NULL;
-	size_t i;
+	size_t i, n = *len;
 
-	for (i = 0; i < *len; i++)
+	for (i = 0; i < n; i++)
 		if (w[i] < 'a' || w[i] > 'z')
 			return;
 	/* The sequel numerals: "Quake II" is "quake 2" (never a word of its own). */
-	if ((*len == 2 && memcmp(w, "ii", 2) == 0) || (*len == 3 && memcmp(w, "iii", 3) == 0)) {
-		w[0] = (char)('0' + *len);
+	if ((n == 2 && memcmp(w, "ii", 2) == 0) || (n == 3 && memcmp(w, "iii", 3) == 0)) {
+		w[0] = (char)('0' + n);
 		*len = 1;
 		return;
 	}
-	/* The longest matching ending wins ("ises" over "es"-less "ise"). */
+	/* Every rule needs five letters and ends in one of these. */
+	if (n < 5 || strchr("esdgrln", w[n - 1]) == NULL)
+		return;
+	/* The longest matching ending wins ("ised" over "ise"). */
 	for (r = fold_rules; r < fold_rules + sizeof(fold_rules) / sizeof(fold_rules[0]); r++)
-		if (fold_ends(w, *len, r->from, r->minstem) &&
-		    (best == NULL || strlen(r->from) > strlen(best->from)))
+		if (n >= r->flen + r->minstem && w[n - 1] == r->from[r->flen - 1] &&
+		    memcmp(w + n - r->flen, r->from, r->flen) == 0 &&
+		    (best == NULL || r->flen > best->flen))
 			best = r;
-	if (best != NULL)
-		fold_swap(w, len, strlen(best->from), best->to);
+	if (best != NULL) {
+		memcpy(w + n - best->flen, best->to, best->tlen);
+		*len = n - best->flen + best->tlen;
+	}
 }
 
 /* The tokenizer: unicode61 underneath, each token folded on its way out. */

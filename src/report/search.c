@@ -85,12 +85,22 @@ search_is_word(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
-/* Split text into words; -1 with e when there are none or too many. */
+/* Is the word being added (q->n) one the query already has? */
+static int
+search_repeated(const struct words *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (strcmp(q->fold[i], q->fold[q->n]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Split text into words, each once; -1 with e when there are none or too many. */
 static int
 search_words(const char *text, struct words *q, struct err *e)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	size_t o = 0;
+	size_t o = 0, typed = 0;
 
 	memset(q, 0, sizeof(*q));
 	while (*p) {
@@ -100,7 +110,7 @@ search_words(const char *text, struct words *q, struct err *e)
 			p++;
 		if (*p == '\0')
 			break;
-		if (q->n == SEARCH_MAX_WORDS)
+		if (++typed > SEARCH_MAX_WORDS)
 			return err_set(e, "search: at most %d words", SEARCH_MAX_WORDS);
 		/* A longer word is cut: as a prefix it still finds what it names. */
 		for (; search_is_word(*p); p++)
@@ -108,9 +118,12 @@ search_words(const char *text, struct words *q, struct err *e)
 				q->raw[q->n][n] = (char)*p;
 				q->fold[q->n][n++] = (char)tolower(*p);
 			}
+		q->raw[q->n][n] = '\0';
 		q->len[q->n] = n;
 		fold_word(q->fold[q->n], &q->len[q->n]);
 		q->fold[q->n][q->len[q->n]] = '\0';
+		if (search_repeated(q))
+			continue; /* "server server" asks no more than "server" */
 		o += (size_t)snprintf(q->joined + o, sizeof(q->joined) - o, "%s%s", o ? " " : "",
 		                      q->fold[q->n]);
 		q->n++;

@@ -42,7 +42,7 @@
 #define SEARCH_MAX_WORDS  16
 #define SEARCH_MAX_WORD   48
 #define SEARCH_MIN_PREFIX 3
-#define SEARCH_MAX_ROWS   3000
+#define SEARCH_MAX_ROWS   2000
 #define SEARCH_MAX_LIMIT  200
 
 json_t *search_run(struct store *st, const char *text, int limit, struct err *e);
