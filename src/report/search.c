@@ -134,6 +134,16 @@ search_words(const char *text, struct words *q, struct err *e)
 }
 
 /*
+ * May word i match as the start of a longer word: long enough, and not a
+ * number ("443" is port 443, not the start of 44323).
+ */
+static int
+search_prefix_word(const struct words *q, size_t i)
+{
+	return q->len[i] >= SEARCH_MIN_PREFIX && strspn(q->fold[i], "0123456789") < q->len[i];
+}
+
+/*
  * Only the last word is a prefix term: it is the one still being typed
  * ("remote desk"), and a prefix term costs a merge of every indexed word
  * it starts, so sixteen of them cost sixteen merges.  In the any-word
@@ -146,9 +156,9 @@ search_expr(const struct words *q, int any, char *out, size_t len)
 
 	out[0] = '\0';
 	for (i = 0; i < q->n && o < len; i++)
-		o += (size_t)snprintf(
-		    out + o, len - o, "%s\"%s\"%s", i ? (any ? " OR " : " ") : "", q->raw[i],
-		    !any && i + 1 == q->n && q->len[i] >= SEARCH_MIN_PREFIX ? "*" : "");
+		o += (size_t)snprintf(out + o, len - o, "%s\"%s\"%s", i ? (any ? " OR " : " ") : "",
+		                      q->raw[i],
+		                      !any && i + 1 == q->n && search_prefix_word(q, i) ? "*" : "");
 	return o < len ? 0 : -1;
 }
 
@@ -192,7 +202,7 @@ search_field(const struct words *q, const char *text, int whole, int prefix, int
 			if (n == q->len[i] && memcmp(tok, q->fold[i], n) == 0) {
 				if (best[i] < whole)
 					best[i] = whole;
-			} else if (q->len[i] >= SEARCH_MIN_PREFIX && n > q->len[i] &&
+			} else if (search_prefix_word(q, i) && n > q->len[i] &&
 			           memcmp(tok, q->fold[i], q->len[i]) == 0) {
 				if (best[i] < prefix)
 					best[i] = prefix;
@@ -599,6 +609,30 @@ search_iana_name(struct store *st, const struct row *r, json_t *hit, struct err 
 	return 0;
 }
 
+/* text on one line: a note's paragraphs and line breaks become single spaces. */
+static json_t *
+search_one_line(const char *text)
+{
+	char *buf = strdup(text), *o = buf;
+	const char *p;
+	json_t *out;
+
+	if (buf == NULL)
+		return json_string(text);
+	for (p = text; *p; p++) {
+		int space = *p == '\n' || *p == '\r' || *p == '\t' || *p == ' ';
+
+		if (!space)
+			*o++ = *p;
+		else if (o > buf && o[-1] != ' ')
+			*o++ = ' ';
+	}
+	*o = '\0';
+	out = json_string(buf);
+	free(buf);
+	return out;
+}
+
 /* The first of the texts given that is not empty ("" when all are). */
 static const char *
 search_first(const char *a, const char *b, const char *c)
@@ -636,9 +670,9 @@ search_snippet(struct store *st, const struct row *r, const char *const *exprs, 
 		const char *d = search_col(stmt, 0), *n = search_col(stmt, 1);
 
 		json_object_set_new(hit, "snippet",
-		                    json_string(strchr(d, '[')   ? d
-		                                : strchr(n, '[') ? n
-		                                                 : search_first(desc, d, n)));
+		                    search_one_line(strchr(d, '[')   ? d
+		                                    : strchr(n, '[') ? n
+		                                                     : search_first(desc, d, n)));
 	} else {
 		json_object_set_new(hit, "snippet", json_string(desc));
 	}

@@ -22,10 +22,11 @@
  * The user's words are never passed to FTS5 as syntax: each becomes a
  * quoted term, so any input is safe.  All words must match; if none does
  * every word, any word may.  Work is bounded whatever the input: at most
- * SEARCH_MAX_WORDS words of at most SEARCH_MAX_WORD bytes, a word shorter
- * than SEARCH_MIN_PREFIX matches only whole (a one-letter prefix would
- * match most of the index), and at most SEARCH_MAX_ROWS index rows are
- * read per query.
+ * SEARCH_MAX_WORDS words of at most SEARCH_MAX_WORD bytes, each looked up
+ * once; only the last word (the one still being typed) may match as a
+ * prefix, and only if it has SEARCH_MIN_PREFIX bytes (a one-letter prefix
+ * would match most of the index) and is not a number; and at most
+ * SEARCH_MAX_ROWS index rows are read per query.
  *
  * search_run() returns a new "portolan.search/2" object (docs/json-schema.md)
  * the caller releases with json_decref(); NULL on failure, with e filled
@@ -47,9 +48,10 @@
 
 json_t *search_run(struct store *st, const char *text, int limit, struct err *e);
 /*
- * The FTS5 expression for text: every word quoted, a prefix term ("word"*)
- * when it has at least SEARCH_MIN_PREFIX bytes, joined by AND (any == 0)
- * or OR.  No words gives -1 with e (ERR_INPUT), as do too many.
+ * The FTS5 expression for text: every word quoted, the last a prefix term
+ * ("word"*) when it may be one (see above), joined by AND (any == 0), or
+ * by OR with no prefix.  No words gives -1 with e (ERR_INPUT), as do too
+ * many.
  */
 int search_expression(const char *text, int any, char *out, size_t len, struct err *e);
 

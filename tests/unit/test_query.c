@@ -208,6 +208,9 @@ test_search_expression_quotes_every_word(void **state)
 	/* A one- or two-letter last word matches whole: as a prefix it would match most words. */
 	assert_int_equal(search_expression("ms sq", 0, out, sizeof(out), &e), 0);
 	assert_string_equal(out, "\"ms\" \"sq\"");
+	/* A number is a port, not the start of a longer one: 443 does not find 44323. */
+	assert_int_equal(search_expression("https 443", 0, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"https\" \"443\"");
 	assert_int_equal(search_expression("<>\"!", 0, out, sizeof(out), &e), -1);
 	assert_int_equal(e.kind, ERR_INPUT);
 }
