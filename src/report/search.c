@@ -451,15 +451,15 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 
 /*
  * The entry a port stands for: the port where IANA names it, else the
- * narrowest named IANA range around it, else the port alone.
+ * narrowest named IANA range around it, else the port alone, described
+ * as the IANA row around it describes it ("Unassigned", "Reserved").
  */
 static int
 search_port_unit(struct store *st, long lo, long hi, struct row *r, struct err *e)
 {
-	static const char sql[] =
-	    "SELECT port_lo, port_hi, service, description FROM record"
-	    " WHERE port_lo BETWEEN ?1 - ?3 AND ?1 AND port_hi >= ?2 AND service <> ''"
-	    " ORDER BY port_hi - port_lo, port_lo LIMIT 1";
+	static const char sql[] = "SELECT port_lo, port_hi, service, description FROM record"
+	                          " WHERE port_lo BETWEEN ?1 - ?3 AND ?1 AND port_hi >= ?2"
+	                          " ORDER BY service = '', port_hi - port_lo, port_lo LIMIT 1";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -471,12 +471,13 @@ search_port_unit(struct store *st, long lo, long hi, struct row *r, struct err *
 	sqlite3_bind_int64(stmt, 2, hi);
 	sqlite3_bind_int64(stmt, 3, store_span(st, "record"));
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW && *search_col(stmt, 2) != '\0') {
 		r->lo = (long)sqlite3_column_int64(stmt, 0);
 		r->hi = (long)sqlite3_column_int64(stmt, 1);
 		r->name = strdup(search_col(stmt, 2));
-		r->description = strdup(search_col(stmt, 3));
 	}
+	if (rc == SQLITE_ROW)
+		r->description = strdup(search_col(stmt, 3));
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
