@@ -20,7 +20,7 @@ _portolan()
 	esac
 	case $cmd in
 	update)
-		COMPREPLY=($(compgen -W "--from --npm --ca-file --nmap-services --etc-services --no-system --data --no-data --db --quiet --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--from --npm --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
 	listening|ls)

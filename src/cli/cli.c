@@ -47,15 +47,7 @@ cli_open_store(const char *db_flag, struct store **out, struct err *e)
 
 	if (cli_db_path(db_flag, path, sizeof(path), e) == -1)
 		return -1;
-	if (store_open(path, out, e) == 0)
-		return 0;
-	/* Asked only on failure: an access() before every open is a syscall a lookup. */
-	if (access(path, F_OK) != 0 && errno == ENOENT)
-		return err_set(e,
-		               "%s: no database yet; build one with `portolan update` (downloads "
-		               "IANA's registry) or `portolan update --npm node_modules` (offline)",
-		               path);
-	return -1;
+	return store_open(path, out, e);
 }
 
 /*
@@ -158,13 +150,93 @@ cli_po_dir(const char *flag, char *buf, size_t len)
 		snprintf(buf, len, "%s/../po", cli_data_dir(NULL));
 }
 
+/*
+ * Edit distance with adjacent transpositions counted as one edit (optimal
+ * string alignment): "serach" is one slip from "search", not two.
+ */
+static size_t
+cli_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), i, j;
+	size_t d[CLI_NAME_MAX + 1][CLI_NAME_MAX + 1];
+
+	if (n > CLI_NAME_MAX || m > CLI_NAME_MAX)
+		return (size_t)-1;
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m];
+}
+
+const char *
+cli_nearest(const char *word, const char *const *names, size_t n)
+{
+	const char *near = NULL;
+	size_t i, d, best = (size_t)-1;
+
+	for (i = 0; i < n; i++) {
+		d = cli_distance(word, names[i]);
+		/* Two slips in a long name, one in a short: "x" is no typo of "ls". */
+		if (d == 0 || d > (strlen(names[i]) <= 4 ? 1u : 2u) || d >= best)
+			continue;
+		best = d;
+		near = names[i];
+	}
+	return near;
+}
+
+/* The nearest "--name" in a usage text to the mistyped --option arg, or NULL. */
+static const char *
+cli_nearest_option(const char *arg, const char *usage, char *buf, size_t len)
+{
+	const char *names[64], *p = usage, *near;
+	char words[64][CLI_NAME_MAX + 1], want[CLI_NAME_MAX + 1];
+	size_t n = 0, k;
+
+	if (strncmp(arg, "--", 2) != 0 || usage == NULL)
+		return NULL;
+	snprintf(want, sizeof(want), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	while (n < 64 && (p = strstr(p, "--")) != NULL) {
+		p += 2;
+		k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if (k > 0 && k <= CLI_NAME_MAX) {
+			snprintf(words[n], sizeof(words[n]), "%.*s", (int)k, p);
+			names[n] = words[n];
+			n++;
+		}
+		p += k;
+	}
+	if ((near = cli_nearest(want, names, n)) == NULL)
+		return NULL;
+	snprintf(buf, len, "--%s", near);
+	return buf;
+}
+
 int
-cli_bad_option(const char *cmd, int argc, char **argv)
+cli_bad_option(const char *cmd, int argc, char **argv, const char *usage)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	char buf[CLI_NAME_MAX + 3];
+	const char *near;
 
 	if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9')
 		return cli_usage_error(cmd, "'%s' is not a port number (0-65535)", arg);
+	if ((near = cli_nearest_option(arg, usage, buf, sizeof(buf))) != NULL)
+		return cli_usage_error(cmd, "unknown option '%s'; did you mean '%s'?", arg, near);
 	return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
@@ -196,7 +268,7 @@ cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, 
 		*exit_code = cli_missing_value(argv[0], argc, argv);
 		return -1;
 	case '?':
-		*exit_code = cli_bad_option(argv[0], argc, argv);
+		*exit_code = cli_bad_option(argv[0], argc, argv, usage);
 		return -1;
 	}
 	return 0;

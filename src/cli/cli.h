@@ -32,7 +32,7 @@ enum cli_exit {
  * $XDG_DATA_HOME/portolan/portolan.db, else ~/.local/share/portolan/portolan.db.
  */
 int cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e);
-/* Open the database read-only, with a message saying how to build it if missing. */
+/* Open the database read-only (store_open(): its messages say how to build or mend it). */
 int cli_open_store(const char *db_flag, struct store **out, struct err *e);
 /*
  * Done with a store opened by cli_open_store() just before the command
@@ -52,7 +52,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * is reported by cli_missing_value().
  */
 int cli_missing_value(const char *cmd, int argc, char **argv);
-int cli_bad_option(const char *cmd, int argc, char **argv);
+/* usage (may be NULL) is the command's help text: a mistyped --name is
+ * answered with the nearest option it lists. */
+int cli_bad_option(const char *cmd, int argc, char **argv, const char *usage);
+
+/* Longest command or option name cli_nearest() compares. */
+#define CLI_NAME_MAX 32
+/*
+ * The name in names[0..n) nearest to word, for "did you mean": within one
+ * edit (a swapped pair of letters is one) of a name of up to 4 letters,
+ * two of a longer one; NULL when none is that near, or word is a name.
+ */
+const char *cli_nearest(const char *word, const char *const *names, size_t n);
 /*
  * The options most commands share: --json, --db FILE, --no-color, --help
  * (getopt values 'j', 'd', 'C', 'h').  cli_option() takes one result of

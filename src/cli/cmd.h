@@ -6,6 +6,13 @@
 #define PORTOLAN_CMD_H
 
 int cmd_lookup(int argc, char **argv);
+/*
+ * The short form `portolan WORD ...`: a lookup, except that when the
+ * database knows nothing of WORD and near (the command WORD is nearest
+ * to, or NULL) is set, it says "unknown command 'WORD'; did you mean
+ * 'near'?" and returns CLI_USAGE.
+ */
+int cmd_lookup_guess(int argc, char **argv, const char *near);
 int cmd_search(int argc, char **argv);
 int cmd_free(int argc, char **argv);
 int cmd_update(int argc, char **argv);

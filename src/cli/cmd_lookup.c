@@ -23,15 +23,29 @@ static const char cmd_lookup_usage[] =
     "QUERY is a port (3516), a port and protocol (3516/udp), a range (6000-6063) or\n"
     "a service name (smartcard-port, http/tcp).\n"
     "\n"
-    "  --json       the report as JSON (schema portolan.report/1, docs/json-schema.md)\n"
-    "  --db FILE    database to read (default: $PORTOLAN_DB or $XDG_DATA_HOME/portolan)\n"
+    "  --json       the report as JSON (schema portolan.report/1,\n"
+    "               docs/json-schema.md)\n"
+    "  --db FILE    database to read (default: $PORTOLAN_DB or\n"
+    "               $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "  --no-machine leave out who listens on the port on this machine\n"
     "\n"
     "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
 
-int
-cmd_lookup(int argc, char **argv)
+/* A word given for a command that neither is one nor names anything. */
+static int
+cmd_lookup_unknown_command(const char *word, const char *near)
+{
+	fprintf(stderr,
+	        "portolan: unknown command '%s'; did you mean '%s'?\n"
+	        "Try 'portolan --help'.\n",
+	        word, near);
+	return CLI_USAGE;
+}
+
+/* near: see cmd_lookup_guess(); NULL for `portolan lookup`. */
+static int
+cmd_lookup_run(int argc, char **argv, const char *near)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
@@ -39,7 +53,7 @@ cmd_lookup(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts co = {.color = 1}; /* --no-color clears it */
-	struct render_opts ro;
+	struct render_opts ro = {0};
 	struct report_env env;
 	struct store *st;
 	struct query q;
@@ -61,8 +75,11 @@ cmd_lookup(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (query_parse(argv[i], &q, &e) == -1)
 			return cli_fail(argv[0], &e);
+	if (query_parse(argv[optind], &q, &e) == 0 && q.service[0] == '\0')
+		near = NULL; /* a port or a range is never a mistyped command */
 	if (cli_open_store(co.db, &st, &e) == -1)
-		return cli_fail(argv[0], &e);
+		return near ? cmd_lookup_unknown_command(argv[optind], near)
+		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
 	if (co.json && argc - optind > 1)
@@ -75,6 +92,12 @@ cmd_lookup(int argc, char **argv)
 		}
 		if (!json_is_true(json_object_get(rep, "found")))
 			rc = CLI_NOT_FOUND;
+		if (i == optind && near && rc == CLI_NOT_FOUND) {
+			json_decref(rep);
+			json_decref(all);
+			cli_store_done(st);
+			return cmd_lookup_unknown_command(argv[i], near);
+		}
 		if (all)
 			json_array_append(all, rep);
 		else if (co.json)
@@ -92,4 +115,16 @@ cmd_lookup(int argc, char **argv)
 	}
 	cli_store_done(st);
 	return rc;
+}
+
+int
+cmd_lookup(int argc, char **argv)
+{
+	return cmd_lookup_run(argc, argv, NULL);
+}
+
+int
+cmd_lookup_guess(int argc, char **argv, const char *near)
+{
+	return cmd_lookup_run(argc, argv, near);
 }

@@ -7,7 +7,10 @@
  * render as text or JSON.  The registry is optional here: a machine
  * question must be answerable before `portolan update` has ever run, so a
  * missing database only drops the annotation, unless --db names one
- * explicitly, in which case failing to open it is an error.
+ * explicitly, in which case failing to open it is an error.  A database
+ * that is there but damaged or unreadable is an error either way, and so
+ * is one that fails while annotating: every listener is annotated before
+ * the first line is printed, so a failure never leaves half a list.
  *
  * "Unexpected" listeners are flagged from facts by src/report/listening.c,
  * which the port report and the web share: the port is unassigned in the
@@ -25,6 +28,8 @@
 #include <arpa/inet.h>
 
 #include <getopt.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +52,8 @@ struct cmd_machine {
 	const char *cmd;
 	struct cli_opts o; /* --json, --db, --no-color (colour also needs a terminal) */
 	struct listener_set ls;
-	struct store *st; /* NULL: no registry annotation */
+	struct store *st;             /* NULL: no registry annotation */
+	struct listening_note *notes; /* per listener in ls, by cmd_machine_annotate() */
 	struct range_machine rm;
 	int all_netns; /* --all-netns */
 };
@@ -56,11 +62,32 @@ static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 {
 	range_machine_read(&m->rm);
+	if (m->st != NULL) /* already open: `who NAME` needed it to find the port */
+		return 0;
 	if (cli_open_store(m->o.db, &m->st, e) == 0)
 		return 0;
 	m->st = NULL;
-	/* Only a database the user named must exist. */
-	return m->o.db ? -1 : 0;
+	/* Only a database the user named must exist; one that exists must work. */
+	return m->o.db || e->kind == ERR_INTERNAL ? -1 : 0;
+}
+
+/* Annotate every listener, in ls's final order (after any sort). */
+static int
+cmd_machine_annotate(struct cmd_machine *m, struct err *e)
+{
+	if ((m->notes = calloc(m->ls.n + 1, sizeof(*m->notes))) == NULL)
+		return err_internal(e, "out of memory");
+	for (size_t i = 0; i < m->ls.n; i++)
+		if (listening_annotate(m->st, &m->rm, &m->ls.v[i], &m->notes[i], e) == -1)
+			return -1;
+	return 0;
+}
+
+/* The note cmd_machine_annotate() made for l, one of m->ls's. */
+static const struct listening_note *
+cmd_machine_note(const struct cmd_machine *m, const struct listener *l)
+{
+	return &m->notes[l - m->ls.v];
 }
 
 static int
@@ -78,6 +105,7 @@ static void
 cmd_machine_close(struct cmd_machine *m)
 {
 	listeners_free(&m->ls);
+	free(m->notes);
 	if (m->st)
 		store_close(m->st);
 }
@@ -111,25 +139,24 @@ cmd_machine_holders(const struct listener *l, struct strbuf *sb)
 static void
 cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 {
-	struct listening_note n;
+	const struct listening_note *n = cmd_machine_note(m, l);
 	struct strbuf who;
 	char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
 
-	listening_annotate(m->st, &m->rm, l, &n);
 	listening_endpoint(&l->s, ep, sizeof(ep));
 	strbuf_init(&who, 4096);
 	cmd_machine_holders(l, &who);
 	if (l->s.netns != 0) /* as /proc/PID/ns/net names it */
 		strbuf_appendf(&who, " net:[%llu]", (unsigned long long)l->s.netns);
 	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
-	if (n.have)
-		printf(" %s", n.id.assigned ? n.id.service : n.id.description);
+	if (n->have)
+		printf(" %s", n->id.assigned ? n->id.service : n->id.description);
 	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
-		if (n.flags & (1u << i))
+		if (n->flags & (1u << i))
 			printf(" %s!%s%s%s%s", m->o.color ? "\033[1;31m" : "",
 			       listening_flag_name(i),
 			       (1u << i) == LISTENING_OTHER_SERVICE ? "=" : "",
-			       (1u << i) == LISTENING_OTHER_SERVICE ? n.looks_like : "",
+			       (1u << i) == LISTENING_OTHER_SERVICE ? n->looks_like : "",
 			       m->o.color ? "\033[0m" : "");
 	putchar('\n');
 	strbuf_free(&who);
@@ -138,10 +165,7 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 static json_t *
 cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 {
-	struct listening_note n;
-
-	listening_annotate(m->st, &m->rm, l, &n);
-	return listening_json(l, &n);
+	return listening_json(l, cmd_machine_note(m, l));
 }
 
 /* The listeners that pass the filters, in order; returns how many are kept. */
@@ -163,12 +187,8 @@ cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
 		if (i == l->nholders)
 			return 0;
 	}
-	if (f->unexpected) {
-		struct listening_note n;
-
-		listening_annotate(m->st, &m->rm, l, &n);
-		return n.flags != 0;
-	}
+	if (f->unexpected)
+		return cmd_machine_note(m, l)->flags != 0;
 	return 1;
 }
 
@@ -207,24 +227,27 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 
 static const char cmd_who_usage[] =
     "usage: portolan who [--all-netns] [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
+    "       portolan who [options] SERVICE[/PROTO]\n"
     "\n"
     "Who listens on PORT on this machine: every process holding the socket (pre-fork\n"
     "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
     "and systemd unit, and what the registry says the port is.  PROTO is tcp, udp or\n"
-    "sctp; without it, TCP and UDP are both checked.\n"
+    "sctp; without it, TCP and UDP are both checked.  A SERVICE name (ssh, http)\n"
+    "means its port, as `portolan SERVICE` shows it (the lowest, if it has several).\n"
     "\n"
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root.  Such listeners show their namespace, net:[INODE]\n"
     "  --json       machine-readable output (schema portolan.listening/1)\n"
-    "  --db FILE    registry database for the annotation (default: as `portolan lookup`)\n"
+    "  --db FILE    registry database for the annotation (default: as `portolan\n"
+    "               lookup`)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "\n"
     "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
     "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
 
-static void
-cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
+static int
+cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root, struct err *e)
 {
 	static const unsigned protos[] = {PROTO_TCP, PROTO_UDP, PROTO_SCTP};
 	json_t *reg = json_object();
@@ -233,20 +256,73 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root)
 		struct port_identity id;
 		const char *name = portspec_proto_name(protos[i]);
 
-		if ((ps->protos & protos[i]) == 0 ||
-		    report_identity(m->st, (long)ps->port, name, &id, NULL) == -1)
+		if ((ps->protos & protos[i]) == 0)
 			continue;
-		if (m->o.json)
-			json_object_set_new(reg, name,
-			                    json_pack("{s:s, s:s, s:b}", "service", id.service,
-			                              "description", id.description, "assigned",
-			                              id.assigned));
-		else
-			printf("%u/%s in the registry: %s%s%s\n", ps->port, name,
-			       id.assigned ? id.service : "", id.assigned ? ": " : "",
-			       id.description);
+		if (report_identity(m->st, (long)ps->port, name, &id, e) == -1) {
+			json_decref(reg);
+			return -1;
+		}
+		json_object_set_new(reg, name,
+		                    json_pack("{s:s, s:s, s:b}", "service", id.service,
+		                              "description", id.description, "assigned",
+		                              id.assigned));
 	}
 	json_object_set_new(root, "port_identity", reg);
+	return 0;
+}
+
+/* The registry's words for the port, asked before anything is printed. */
+static void
+cmd_who_identity_text(const struct portspec *ps, const json_t *root)
+{
+	const char *name;
+	json_t *id;
+
+	json_object_foreach(json_object_get(root, "port_identity"), name, id)
+	{
+		const char *svc = json_string_value(json_object_get(id, "service"));
+
+		printf("%u/%s in the registry: %s%s%s\n", ps->port, name, svc, svc[0] ? ": " : "",
+		       json_string_value(json_object_get(id, "description")));
+	}
+}
+
+/*
+ * PORT[/PROTO], or a service name as `lsof -i :ssh` takes one: the port the
+ * port report would show for it (report_service_port()), which needs the
+ * registry.  A mistyped number keeps portspec's message.
+ */
+static int
+cmd_who_port(struct cmd_machine *m, const char *arg, struct portspec *ps, struct err *e)
+{
+	struct query q;
+	long port = PORT_NONE;
+	int found;
+
+	if (portspec_parse(arg, ps, e) == 0)
+		return 0;
+	if (query_parse(arg, &q, NULL) == -1 || q.service[0] == '\0')
+		return -1;
+	if (cmd_machine_open_registry(m, e) == -1)
+		return -1;
+	if (m->st == NULL)
+		return err_set(e,
+		               "\"%s\": a service name needs the registry (`portolan update`); "
+		               "give a port number",
+		               arg);
+	if ((found = report_service_port(m->st, q.service, q.protocol, &port, e)) == -1)
+		return -1;
+	if (!found)
+		return err_set(e, "\"%s\": neither a port (1-65535) nor a service name known here",
+		               arg);
+	if (port == PORT_NONE || port < 1)
+		return err_set(e, "\"%s\": the registry gives this name no port", arg);
+	ps->port = (unsigned)port;
+	ps->protos = q.protocol[0] ? portspec_proto(q.protocol) : PROTO_DEFAULT;
+	if (ps->protos == 0)
+		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", arg,
+		               q.protocol);
+	return 0;
 }
 
 static int
@@ -273,7 +349,7 @@ cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps,
 		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
 		return -1;
 	}
-	if (portspec_parse(argv[optind], ps, e) == -1) {
+	if (cmd_who_port(m, argv[optind], ps, e) == -1) {
 		cli_fail(argv[0], e);
 		return -1;
 	}
@@ -294,17 +370,23 @@ cmd_who(int argc, char **argv)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	struct sockets_query q = {.protos = ps.protos, .port = ps.port, .all_netns = m.all_netns};
-	if (cmd_machine_collect(&m, &q, &e) == -1) {
+	if (cmd_machine_collect(&m, &q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
 	root = json_pack("{s:s, s:i, s:b}", "schema", "portolan.listening/1", "port", (int)ps.port,
 	                 "listening", m.ls.n > 0);
+	if (cmd_who_identity(&m, &ps, root, &e) == -1) {
+		json_decref(root);
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
 	if (m.ls.n == 0 && !m.o.json)
 		printf("nothing listens on %u%s%s\n", ps.port,
 		       ps.protos == PROTO_DEFAULT ? "" : "/",
 		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
-	cmd_who_identity(&m, &ps, root);
+	if (!m.o.json)
+		cmd_who_identity_text(&ps, root);
 	cmd_machine_print(&m, &f, root);
 	json_decref(root);
 	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
@@ -316,13 +398,13 @@ cmd_who(int argc, char **argv)
 
 static const char cmd_listening_usage[] =
     "usage: portolan listening [--tcp] [--udp] [--sctp] [--port PORT] [--user USER]\n"
-    "                          [--unexpected] [--sort KEY] [--all-netns] [--json] [--db FILE]\n"
-    "                          [--no-color]\n"
+    "                          [--unexpected] [--sort KEY] [--all-netns] [--json]\n"
+    "                          [--db FILE] [--no-color]\n"
     "       portolan ls ...\n"
     "\n"
     "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
-    "protocol, address:port, the processes holding it (command:pid,pid(user)) and what\n"
-    "the registry says the port is.  Listeners that look unexpected are flagged:\n"
+    "protocol, address:port, the processes holding it (command:pid,pid(user)) and\n"
+    "what the registry says the port is.  Listeners that look unexpected are flagged:\n"
     "  !unassigned  the registry has no service on this port\n"
     "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
     "  !malware     the curated data lists malware using this port\n"
@@ -334,8 +416,9 @@ static const char cmd_listening_usage[] =
     "  --user USER           only listeners held by a process of USER (a login name)\n"
     "  --unexpected          only flagged listeners\n"
     "  --sort KEY            port (default), proto, address, pid or user\n"
-    "  --all-netns           also every other network namespace (containers, `ip netns`);\n"
-    "                        needs root.  Such listeners show their namespace, net:[INODE]\n"
+    "  --all-netns           also every other network namespace (containers,\n"
+    "                        `ip netns`); needs root.  Such listeners show their\n"
+    "                        namespace, net:[INODE]\n"
     "  --json                machine-readable output (schema portolan.listening/1)\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
@@ -348,7 +431,55 @@ struct cmd_listening_opts {
 	struct sockets_query q;
 	struct cmd_machine_filter f;
 	enum listeners_order order;
+	char user[64]; /* --user as the holders name it */
 };
+
+/*
+ * The login name for a user name or uid in /etc/passwd, read as a file:
+ * getpwnam() in this static binary loads the NSS modules, and systemd's
+ * crashes outside the dynamic libc it was built for.  0, or -1 when no
+ * entry matches.
+ */
+static int
+cmd_listening_passwd(const char *name, long uid, char *out, size_t len)
+{
+	struct passwd pw, *res;
+	char buf[4096];
+	FILE *f = fopen("/etc/passwd", "re");
+	int found = -1;
+
+	if (f == NULL)
+		return -1;
+	while (found == -1 && fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0)
+		if (name ? strcmp(pw.pw_name, name) == 0 : (long)pw.pw_uid == uid) {
+			snprintf(out, len, "%s", pw.pw_name);
+			found = 0;
+		}
+	fclose(f);
+	return found;
+}
+
+/*
+ * --user: a login name of this machine, or a uid (holders show a uid with
+ * no passwd entry as its number).  A name nobody has is an error, not an
+ * empty list: it is a typo far more often than a question.
+ */
+static int
+cmd_listening_user(const char *arg, struct cmd_listening_opts *o, struct err *e)
+{
+	char *end;
+	long uid;
+
+	if (arg[0] >= '0' && arg[0] <= '9' && (uid = strtol(arg, &end, 10)) <= UINT32_MAX &&
+	    *end == '\0') {
+		if (cmd_listening_passwd(NULL, uid, o->user, sizeof(o->user)) == -1)
+			snprintf(o->user, sizeof(o->user), "%ld", uid);
+	} else if (cmd_listening_passwd(arg, 0, o->user, sizeof(o->user)) == -1) {
+		return err_set(e, "--user: no user '%s' in /etc/passwd", arg);
+	}
+	o->f.user = o->user;
+	return 0;
+}
 
 static int
 cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
@@ -373,8 +504,7 @@ cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
 			o->q.protos |= ps.protos;
 		return 0;
 	case 'U':
-		o->f.user = optarg;
-		return 0;
+		return cmd_listening_user(optarg, o, e);
 	case 'x':
 		o->f.unexpected = 1;
 		return 0;
@@ -440,6 +570,10 @@ cmd_listening(int argc, char **argv)
 		return cli_fail(argv[0], &e);
 	}
 	listeners_sort(&m.ls, o.order);
+	if (cmd_machine_annotate(&m, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
 	root = json_pack("{s:s}", "schema", "portolan.listening/1");
 	cmd_machine_print(&m, &o.f, root);
 	json_decref(root);
@@ -467,11 +601,12 @@ static const char cmd_audit_usage[] =
     "\n"
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root\n"
-    "  --json       machine-readable result (schema portolan.audit/1), for cron and CI\n"
+    "  --json       machine-readable result (schema portolan.audit/1), for cron, CI\n"
     "\n"
     "Run as root: processes of other users are otherwise invisible, and an expected\n"
     "PROCESS cannot match them.\n"
-    "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal error.\n";
+    "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal\n"
+    "error.\n";
 
 static json_t *
 cmd_audit_json_missing(const struct expect *x, const char *file)
@@ -565,6 +700,11 @@ cmd_audit_expect(struct cmd_machine *m, const char *file)
 		return cli_fail(m->cmd, &e);
 	}
 	if (audit_compare(&x, &m->ls, &r, &e) == -1) {
+		audit_free(&x);
+		return cli_fail(m->cmd, &e);
+	}
+	if (m->o.json && cmd_machine_annotate(m, &e) == -1) {
+		audit_result_free(&r);
 		audit_free(&x);
 		return cli_fail(m->cmd, &e);
 	}

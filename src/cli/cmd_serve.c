@@ -30,9 +30,9 @@
 static const char cmd_serve_usage[] =
     "usage: portolan serve [--listen ADDR:PORT] [--public] [--db FILE] "
     "[--votes FILE]\n"
-    "                      [--show-machine | --hide-machine] [--threads N] "
-    "[--user NAME]\n"
-    "                      [--vote-rate N] [--max-connections N] [--po DIR]\n"
+    "                      [--show-machine | --hide-machine] [--threads N]\n"
+    "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
+    "                      [--po DIR]\n"
     "\n"
     "Serve the site: a page per port, search, the ranges, services, the JSON "
     "API\n"
@@ -43,16 +43,16 @@ static const char cmd_serve_usage[] =
     "picks one)\n"
     "  --public            allow a non-loopback address\n"
     "  --db FILE           the database to serve (read-only)\n"
-    "  --votes FILE        where votes are kept (default: the database's path "
-    "+ .votes)\n"
-    "  --show-machine      show who listens on this machine (default: only on "
-    "loopback)\n"
+    "  --votes FILE        where votes are kept (default: the database's path\n"
+    "                      + .votes)\n"
+    "  --show-machine      show who listens on this machine (default: only on\n"
+    "                      loopback)\n"
     "  --hide-machine      never show it\n"
     "  --threads N         worker threads (default: the number of CPUs)\n"
-    "  --user NAME         started as root: become NAME after binding (default "
-    "nobody)\n"
-    "  --vote-rate N       votes a minute per client address (default 30; 0: "
-    "no limit)\n"
+    "  --user NAME         started as root: become NAME after binding (default\n"
+    "                      nobody)\n"
+    "  --vote-rate N       votes a minute per client address (default 30; 0: no\n"
+    "                      limit)\n"
     "  --max-connections N connection cap (default 4096)\n"
     "  --po DIR            translation catalogs (default: the po/ beside "
     "data/)\n"
@@ -173,6 +173,7 @@ cmd_serve(int argc, char **argv)
 	char db[4096], votes[4200], po[4200], url[128];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;
+	struct store *st;
 	int rc = CLI_FOUND;
 
 	o.threads = ncpu < 1 ? 1 : ncpu > SERVER_MAX_THREADS ? SERVER_MAX_THREADS : (unsigned)ncpu;
@@ -182,10 +183,10 @@ cmd_serve(int argc, char **argv)
 	                        &cfg.listen, &e) == -1 ||
 	    cli_db_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
-	if (access(db, R_OK) != 0) {
-		err_set(&e, "%s: no database yet; build one with `portolan update`", db);
+	/* Missing, unreadable or damaged: said now, in store_open()'s words, not per request. */
+	if (store_open(db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);
-	}
+	store_close(st);
 	snprintf(votes, sizeof(votes), "%s.votes", db);
 	cli_po_dir(o.po, po, sizeof(po));
 	cfg.db = db;

@@ -17,8 +17,12 @@ static const char cmd_update_usage[] =
     "usage: portolan update [--from FILE|URL | --npm DIR] [options]\n"
     "\n"
     "Build a new database and swap it in atomically; on any error the old one is\n"
-    "left untouched.  With no source given, downloads IANA's registry XML from\n"
-    "  " UPDATE_IANA_URL "\n"
+    "left untouched.  With no source given, downloads " UPDATE_IANA_FILE "\n"
+    "from IANA's site:\n"
+    "  " UPDATE_IANA_DIR "\n"
+    "A source with no records, or with under half the records the database has\n"
+    "from its kind of source, is refused; registry rows repeated exactly are\n"
+    "merged, with a warning.  A file named below must exist.\n"
     "\n"
     "  --from FILE|URL       IANA's registry as XML (preferred: has people and\n"
     "                        footnotes) or CSV, or an npm snapshot JSON file\n"
@@ -31,8 +35,10 @@ static const char cmd_update_usage[] =
     "  --nmap-services FILE  nmap's port list (default /usr/share/nmap/nmap-services)\n"
     "  --etc-services FILE   the OS's list (default /etc/services)\n"
     "  --no-system           merge neither of those two\n"
-    "  --data DIR            curated data (default: $PORTOLAN_DATA or the built-in data/)\n"
+    "  --data DIR            curated data (default: $PORTOLAN_DATA or the built-in\n"
+    "                        data/)\n"
     "  --no-data             leave the curated data out\n"
+    "  --force               replace the database even with a much smaller one\n"
     "  --db FILE             database to replace (default: $PORTOLAN_DB or\n"
     "                        $XDG_DATA_HOME/portolan/portolan.db)\n"
     "  --quiet               print nothing on success\n"
@@ -57,6 +63,7 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	    {"no-system", no_argument, NULL, 'S'},
 	    {"data", required_argument, NULL, 'D'},
 	    {"no-data", no_argument, NULL, 'X'},
+	    {"force", no_argument, NULL, 'F'},
 	    {"db", required_argument, NULL, 'd'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"json", no_argument, NULL, 'j'},
@@ -66,6 +73,8 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	struct update_plan plan = {
 	    .nmap_services = "/usr/share/nmap/nmap-services",
 	    .etc_services = "/etc/services",
+	    .nmap_optional = 1,
+	    .etc_optional = 1,
 	    .progress = isatty(STDERR_FILENO),
 	};
 	const char *data = NULL;
@@ -76,7 +85,7 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	int c, no_data = 0, quiet = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:n:A:N:E:SD:Xd:qjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:A:N:E:SD:XFd:qjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			plan.from = optarg;
@@ -89,9 +98,11 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 			break;
 		case 'N':
 			plan.nmap_services = optarg;
+			plan.nmap_optional = 0;
 			break;
 		case 'E':
 			plan.etc_services = optarg;
+			plan.etc_optional = 0;
 			break;
 		case 'S':
 			plan.nmap_services = plan.etc_services = NULL;
@@ -101,6 +112,9 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 			break;
 		case 'X':
 			no_data = 1;
+			break;
+		case 'F':
+			plan.force = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -130,13 +144,24 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	plan.db_path = path;
 	if (update_run(&plan, &res, &e) == -1)
 		return cli_fail(argv[0], &e);
+	/* Warnings, even with --quiet: the database changed in a way the user did not ask for. */
+	if (res.duplicates > 0)
+		fprintf(stderr,
+		        "portolan %s: %s exactly; merged %lld registry rows that repeat an earlier "
+		        "row\n",
+		        argv[0], res.duplicate_at, res.duplicates);
+	if (res.forced[0])
+		fprintf(stderr, "portolan %s: --force: replaced it anyway: %s\n", argv[0],
+		        res.forced);
 	if (co.json) {
-		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "schema",
-		                      "portolan.update/1", "database", path, "records",
+		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:o}",
+		                      "schema", "portolan.update/1", "database", path, "records",
 		                      (json_int_t)res.records, "people", (json_int_t)res.people,
 		                      "other_names", (json_int_t)res.aliases, "curated",
 		                      (json_int_t)res.curated, "registry_source",
-		                      res.registry_source, "registry_as_of", res.registry_as_of);
+		                      res.registry_source, "registry_as_of", res.registry_as_of,
+		                      "duplicates_merged", (json_int_t)res.duplicates, "forced",
+		                      res.forced[0] ? json_string(res.forced) : json_null());
 
 		render_json(stdout, o);
 		json_decref(o);

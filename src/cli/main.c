@@ -3,7 +3,10 @@
  *
  * Git-style: `portolan COMMAND [options]`.  A first argument that is not a
  * command is a query, so `portolan 3516` means `portolan lookup 3516`.
- * Nothing else happens here; each command parses its own options.
+ * A word near a command's name ("serach") is still looked up first, since
+ * it may be a service's name; only when the database knows no such name
+ * is it reported as a mistyped command (cmd_lookup_guess()).  Nothing else
+ * happens here; each command parses its own options.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -42,7 +45,7 @@ static const struct command commands[] = {
     {"who", cmd_who, "who listens on a port on this machine"},
     {"listening", cmd_listening, "every listener on this machine, annotated and flagged"},
     {"ls", cmd_listening, "same as listening"},
-    {"audit", cmd_audit, "compare listeners with an expected set (--expect FILE, --snapshot)"},
+    {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
     {"update", cmd_update_static, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
@@ -51,6 +54,18 @@ static const struct command commands[] = {
     {"feedback", cmd_feedback,
      "tallies of the site's \"Was this page helpful?\" votes, worst first"},
 };
+
+/* The command a mistyped word was probably meant to be, or NULL. */
+static const char *
+main_nearest_command(const char *word)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	return cli_nearest(word, names, i);
+}
 
 static void
 usage(FILE *out)
@@ -98,5 +113,5 @@ main(int argc, char **argv)
 		                       argv[1], argv[1]);
 	/* `portolan 3516 --json`: the whole command line is a lookup. */
 	argv[0] = "lookup";
-	return cmd_lookup(argc, argv);
+	return cmd_lookup_guess(argc, argv, main_nearest_command(argv[1]));
 }

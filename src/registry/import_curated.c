@@ -27,9 +27,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -40,8 +42,10 @@ static const char *const categories[IMPORT_CURATED_NCATEGORIES] = {
 };
 static const char *const protocols[] = {"tcp", "udp", "sctp", "dccp"};
 static const char *const history_kinds[] = {"former-name", "de-assigned", "renamed", "reassigned"};
+static const char *const likely_answers[] = {"official", "unofficial", "mixed"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define NPROTO   NELEM(protocols)
 
 enum key {
 	K_PORTS,
@@ -55,6 +59,8 @@ enum key {
 	K_ALIAS,
 	K_TEXT,
 	K_SOURCE,
+	K_ANSWER,
+	K_NAME,
 	K_NKEYS
 };
 
@@ -62,6 +68,7 @@ enum key {
 #define HIST (1u << IMPORT_CURATED_HISTORY)
 #define NOTE (1u << IMPORT_CURATED_NOTE)
 #define ALIA (1u << IMPORT_CURATED_ALIAS)
+#define LIKE (1u << IMPORT_CURATED_LIKELY)
 
 /* Which kinds of file allow a key, and which require it.  Only source repeats. */
 static const struct keydef {
@@ -69,8 +76,8 @@ static const struct keydef {
 	unsigned allowed;
 	unsigned required;
 } keys[K_NKEYS] = {
-    [K_PORTS] = {"ports", USE | HIST | NOTE | ALIA, USE | HIST | NOTE | ALIA},
-    [K_PROTO] = {"proto", USE | HIST, USE | HIST},
+    [K_PORTS] = {"ports", USE | HIST | NOTE | LIKE | ALIA, USE | HIST | NOTE | LIKE | ALIA},
+    [K_PROTO] = {"proto", USE | HIST | LIKE, USE | HIST | LIKE},
     [K_WHO] = {"who", USE, USE},
     [K_CATEGORY] = {"category", USE, USE},
     [K_KIND] = {"kind", HIST, HIST},
@@ -78,15 +85,20 @@ static const struct keydef {
     [K_DATE] = {"date", HIST, 0},
     [K_TITLE] = {"title", NOTE, NOTE},
     [K_ALIAS] = {"alias", ALIA, ALIA},
-    [K_TEXT] = {"text", USE | HIST | ALIA, USE | HIST | ALIA},
-    [K_SOURCE] = {"source", USE | HIST | NOTE | ALIA, USE | HIST | NOTE | ALIA},
+    [K_TEXT] = {"text", USE | HIST | LIKE | ALIA, USE | HIST | LIKE | ALIA},
+    [K_SOURCE] = {"source", USE | HIST | NOTE | LIKE | ALIA, USE | HIST | NOTE | LIKE | ALIA},
+    [K_ANSWER] = {"answer", LIKE, LIKE},
+    /* Required unless the answer is official: curated_check_answer(). */
+    [K_NAME] = {"name", LIKE, 0},
 };
 
 /* One import run: what must survive from one file to the next. */
 struct curated {
+	uint32_t *likely_at; /* likely.txt: line claiming port * NPROTO + proto, 0 if none */
 	const struct reg_sink *sink;
 	struct curated_counts *counts; /* NULL when not counting */
 	void *seen;                    /* tsearch root of struct seen */
+	time_t newest;                 /* the latest modification of a file read */
 };
 
 /* An entry already read, for duplicate detection; key and file follow the struct. */
@@ -687,7 +699,92 @@ curated_finish_alias(struct parse *p, struct stanza *st, struct err *e)
 	return curated_emit_alias(p, st, e);
 }
 
-/* A uses, history or aliases file: stanzas separated by blank lines. */
+/*
+ * A likely answer claims its ports for its protocols: a second stanza on the
+ * same port and protocol would make two answers "the most likely", so it is
+ * refused with the first one's line.  The claims live in one table of every
+ * port and protocol (1 MiB, made on the first stanza), which keeps the check
+ * linear in the ports claimed however many stanzas a file has.
+ */
+static int
+curated_claim_likely(struct parse *p, const struct stanza *st, struct err *e)
+{
+	uint32_t **at = &p->cur->likely_at;
+
+	if (*at == NULL && (*at = calloc((size_t)(PORT_MAX + 1) * NPROTO, sizeof(**at))) == NULL)
+		return err_internal(e, "%s: out of memory", p->name);
+	for (size_t r = 0; r < st->nranges; r++)
+		for (long port = st->lo[r]; port <= st->hi[r]; port++)
+			for (size_t i = 0; i < NPROTO; i++) {
+				uint32_t *cell = &(*at)[(size_t)port * NPROTO + i];
+
+				if (!(st->protos & (1u << i)))
+					continue;
+				if (*cell != 0)
+					return err_set(e,
+					               "%s:%ld: port %ld/%s already has a likely "
+					               "answer, on line %lu",
+					               p->name, st->line, port, protocols[i],
+					               (unsigned long)*cell);
+				*cell = (uint32_t)st->line;
+			}
+	return 0;
+}
+
+/*
+ * answer: one of likely_answers.  Unofficial and mixed answers name what
+ * runs; an official one may name which of the port's IANA services it is
+ * (465: submissions, not urd), and otherwise takes the registry's first.
+ */
+static int
+curated_check_answer(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const char *a = st->val[K_ANSWER];
+	char list[64];
+	int i = curated_lookup(likely_answers, NELEM(likely_answers), a, strlen(a));
+
+	if (i < 0)
+		return err_set(
+		    e, "%s:%ld: answer: unknown answer '%s' (expected %s)", p->name,
+		    st->at[K_ANSWER], a,
+		    curated_join(list, sizeof(list), likely_answers, NELEM(likely_answers)));
+	if (i != 0 && st->val[K_NAME] == NULL)
+		return err_set(e, "%s:%ld: missing required key 'name' (answer: %s)", p->name,
+		               st->line, a);
+	return 0;
+}
+
+static int
+curated_finish_likely(struct parse *p, struct stanza *st, struct err *e)
+{
+	const struct reg_sink *sink = p->cur->sink;
+	struct reg_likely l = {
+	    .ports = st->val[K_PORTS],
+	    .protocols = st->val[K_PROTO],
+	    .answer = st->val[K_ANSWER],
+	    .name = st->val[K_NAME] ? st->val[K_NAME] : "",
+	    .text = st->val[K_TEXT],
+	    .sources = st->src,
+	    .nsources = st->nsrc,
+	    .file = p->name,
+	    .line = st->line,
+	};
+
+	if (curated_parse_ports(p, st, e) == -1 || curated_parse_proto(p, st, e) == -1 ||
+	    curated_check_answer(p, st, e) == -1 || curated_claim_likely(p, st, e) == -1)
+		return -1;
+	if (p->cur->counts != NULL)
+		p->cur->counts->likely++;
+	for (size_t i = 0; sink->likely != NULL && i < st->nranges; i++) {
+		l.port_lo = st->lo[i];
+		l.port_hi = st->hi[i];
+		if (sink->likely(sink->ctx, &l, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A uses, history, likely or aliases file: stanzas separated by blank lines. */
 static int
 curated_parse_stanzas(struct parse *p, struct err *e)
 {
@@ -705,6 +802,8 @@ curated_parse_stanzas(struct parse *p, struct err *e)
 
 				if (rc == 0 && p->kind == IMPORT_CURATED_USE)
 					rc = curated_finish_use(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_LIKELY)
+					rc = curated_finish_likely(p, &st, e);
 				else if (rc == 0 && p->kind == IMPORT_CURATED_HISTORY)
 					rc = curated_finish_history(p, &st, e);
 				else if (rc == 0)
@@ -824,7 +923,7 @@ curated_parse_owned(struct curated *cur, char *buf, size_t len, const char *name
 	if (kind == IMPORT_CURATED_USE)
 		rc = curated_file_category(&p, e);
 	else if (kind == IMPORT_CURATED_HISTORY || kind == IMPORT_CURATED_NOTE ||
-	         kind == IMPORT_CURATED_ALIAS)
+	         kind == IMPORT_CURATED_LIKELY || kind == IMPORT_CURATED_ALIAS)
 		rc = 0;
 	else
 		rc = err_internal(e, "%s: unknown curated file kind %d", name, (int)kind);
@@ -857,7 +956,7 @@ curated_buffer(struct curated *cur, const char *data, size_t len, const char *na
 
 /* Read a whole regular file, at most IMPORT_CURATED_MAX_FILE bytes. */
 static int
-curated_read(const char *path, char **bufp, size_t *lenp, struct err *e)
+curated_read(struct curated *cur, const char *path, char **bufp, size_t *lenp, struct err *e)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -894,6 +993,8 @@ curated_read(const char *path, char **bufp, size_t *lenp, struct err *e)
 	}
 	buf[len] = '\0';
 	close(fd);
+	if (sb.st_mtime > cur->newest)
+		cur->newest = sb.st_mtime;
 	*bufp = buf;
 	*lenp = len;
 	return 0;
@@ -915,6 +1016,8 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 		kind = IMPORT_CURATED_HISTORY;
 	else if (strcmp(base, "aliases.txt") == 0)
 		kind = IMPORT_CURATED_ALIAS;
+	else if (strcmp(base, "likely.txt") == 0)
+		kind = IMPORT_CURATED_LIKELY;
 	else if (curated_has_suffix(base, ".md"))
 		kind = IMPORT_CURATED_NOTE;
 	else if (curated_has_suffix(base, ".txt"))
@@ -922,9 +1025,9 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 	else
 		return err_set(e,
 		               "%s: not a curated data file (expected unofficial/<category>.txt, "
-		               "history.txt, aliases.txt or notes/<ports>.md)",
+		               "history.txt, aliases.txt, notes/<ports>.md or likely.txt)",
 		               path);
-	if (curated_read(path, &buf, &len, e) == -1)
+	if (curated_read(cur, path, &buf, &len, e) == -1)
 		return -1;
 	return curated_parse_owned(cur, buf, len, path, kind, e);
 }
@@ -994,7 +1097,13 @@ curated_dir(struct curated *cur, const char *datadir, struct err *e)
 		return err_set(e, "%s: path too long", datadir);
 	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
 		return -1;
-	return curated_subdir(cur, datadir, "notes", ".md", e);
+	if (curated_subdir(cur, datadir, "notes", ".md", e) == -1)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/likely.txt", datadir) >= sizeof(path))
+		return err_set(e, "%s: path too long", datadir);
+	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
+		return -1;
+	return 0;
 }
 
 /* A NULL sink validates only. */
@@ -1011,6 +1120,21 @@ curated_free(struct curated *cur)
 {
 	tdestroy(cur->seen, free);
 	cur->seen = NULL;
+	free(cur->likely_at);
+	cur->likely_at = NULL;
+}
+
+/* The data's own date: the newest modification of what was read (see import_curated.h). */
+static int
+curated_dated(struct curated *cur, struct err *e)
+{
+	char date[16];
+	struct tm tm;
+
+	if (cur->newest <= 0 || cur->sink->meta == NULL || gmtime_r(&cur->newest, &tm) == NULL)
+		return 0;
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	return cur->sink->meta(cur->sink->ctx, "updated", date, e);
 }
 
 int
@@ -1019,6 +1143,8 @@ import_curated_dir(const char *datadir, const struct reg_sink *sink, struct err 
 	struct curated cur = {.sink = curated_sink(sink)};
 	int rc = curated_dir(&cur, datadir, e);
 
+	if (rc == 0)
+		rc = curated_dated(&cur, e);
 	curated_free(&cur);
 	return rc;
 }
@@ -1029,6 +1155,8 @@ import_curated_file(const char *path, const struct reg_sink *sink, struct err *e
 	struct curated cur = {.sink = curated_sink(sink)};
 	int rc = curated_file(&cur, path, e);
 
+	if (rc == 0)
+		rc = curated_dated(&cur, e);
 	curated_free(&cur);
 	return rc;
 }

@@ -8,17 +8,24 @@
  *	data/history.txt		one stanza per former name or de-assignment
  *	data/notes/<ports>.md		front matter between "---" lines, then Markdown
  *	data/aliases.txt		one stanza per name people use for a port
+ *	data/likely.txt			one stanza per port: what you will most likely meet
  *
  * The parser is also the validator: every rule is checked while reading,
  * and the first violation stops the import with an input error of the form
  * "FILE:LINE: what is wrong" (for a duplicate, both locations).  Facts reach
- * the caller through the sink callbacks use, history, note and curated_alias (model.h); a
+ * the caller through the sink callbacks use, history, note, likely and curated_alias
+ * (model.h); a
  * NULL callback skips that kind, so a sink with no callbacks validates only.
  * A callback that returns -1 stops the import; its message is kept.
  *
  * Bounds: a file may hold at most IMPORT_CURATED_MAX_FILE bytes and a line
  * at most IMPORT_CURATED_MAX_LINE bytes; a stanza at most
  * IMPORT_CURATED_MAX_SOURCES sources and IMPORT_CURATED_MAX_RANGES port ranges.
+ *
+ * The data carries no date of its own, so import_curated_dir() and
+ * import_curated_file() date it by its files: after the last fact, one
+ * sink->meta("updated", "YYYY-MM-DD") with the newest modification time
+ * (UTC) of the files read.  A NULL sink->meta is skipped.
  *
  * Memory: everything handed to the sink is borrowed for the duration of the
  * callback.  The functions allocate only internally and free it all before
@@ -43,6 +50,7 @@ enum import_curated_kind {
 	IMPORT_CURATED_USE = 1, /* unofficial/<category>.txt */
 	IMPORT_CURATED_HISTORY, /* history.txt */
 	IMPORT_CURATED_NOTE,    /* notes/<ports>.md */
+	IMPORT_CURATED_LIKELY,  /* likely.txt */
 	IMPORT_CURATED_ALIAS,   /* aliases.txt */
 };
 
@@ -52,14 +60,15 @@ struct curated_counts {
 	size_t uses_total;
 	size_t history;
 	size_t notes;
+	size_t likely; /* likely.txt stanzas */
 	size_t aliases;
 	size_t files;
 };
 
 /*
- * Walk datadir: unofficial/<category>.txt, history.txt, aliases.txt, notes/<ports>.md, in that
- * order and in byte order of file names.  Each part may be absent, but datadir must exist.
- * Duplicate entries are detected across the whole directory.
+ * Walk datadir: unofficial/<category>.txt, history.txt, aliases.txt, notes/<ports>.md,
+ * likely.txt, in that order and in byte order of file names.  Each part may be absent, but
+ * datadir must exist.  Duplicate entries are detected across the whole directory.
  */
 int import_curated_dir(const char *datadir, const struct reg_sink *sink, struct err *e);
 

@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <unistr.h>
 
@@ -33,6 +35,7 @@ struct services_parser {
 	struct strbuf line;    /* the current line, without its newline */
 	struct strbuf comment; /* "alias of NAME" */
 	long lineno;
+	char updated[11]; /* the $Id line's YYYY-MM-DD, "" until one is seen */
 };
 
 static void
@@ -45,6 +48,7 @@ services_init(struct services_parser *p, const char *name, enum services_kind ki
 	strbuf_init(&p->line, IMPORT_SERVICES_LINE_MAX);
 	strbuf_init(&p->comment, IMPORT_SERVICES_LINE_MAX + 16);
 	p->lineno = 1;
+	p->updated[0] = '\0';
 }
 
 static void
@@ -162,6 +166,25 @@ services_comment(char *s)
 	return s;
 }
 
+/*
+ * nmap-services dates itself only in its version-control keyword,
+ * "$Id: nmap-services 38442 2022-08-31 22:53:46Z dmiller $"; the first one
+ * dates the file.  Anything not shaped like a date is ignored.
+ */
+static void
+services_id_date(struct services_parser *p, const char *comment)
+{
+	char date[11];
+	int i;
+
+	if (p->updated[0] || sscanf(comment, "$Id: %*s %*s %10s", date) != 1 || strlen(date) != 10)
+		return;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? date[i] != '-' : date[i] < '0' || date[i] > '9')
+			return;
+	memcpy(p->updated, date, sizeof(date));
+}
+
 static int
 services_line(struct services_parser *p, struct err *e)
 {
@@ -175,8 +198,10 @@ services_line(struct services_parser *p, struct err *e)
 		*hash = '\0';
 		a.comment = services_comment(hash + 1);
 	}
-	if ((name = strtok_r(p->line.buf, SERVICES_SPACE, &save)) == NULL)
+	if ((name = strtok_r(p->line.buf, SERVICES_SPACE, &save)) == NULL) {
+		services_id_date(p, a.comment);
 		return 0; /* blank or comment only */
+	}
 	if ((pp = strtok_r(NULL, SERVICES_SPACE, &save)) == NULL)
 		return err_set(e, "%s:%ld: \"%.40s\" has no port/protocol", p->name, p->lineno,
 		               name);
@@ -233,11 +258,21 @@ services_feed(struct services_parser *p, const char *data, size_t len, struct er
 	return 0;
 }
 
+/* The last line, then the file's date (see import_services.h); mtime 0 when there is no file. */
 static int
-services_finish(struct services_parser *p, struct err *e)
+services_finish(struct services_parser *p, time_t mtime, struct err *e)
 {
-	if (p->line.len > 0) /* last line without a newline */
-		return services_line(p, e);
+	struct tm tm;
+
+	if (p->line.len > 0 && services_line(p, e) == -1) /* last line without a newline */
+		return -1;
+	if (!p->updated[0] && mtime > 0 && gmtime_r(&mtime, &tm) != NULL)
+		strftime(p->updated, sizeof(p->updated), "%Y-%m-%d", &tm);
+	if (p->updated[0] && p->sink->meta != NULL &&
+	    p->sink->meta(p->sink->ctx, "updated", p->updated, e) == -1) {
+		err_prefix(e, "%s: ", p->name);
+		return -1;
+	}
 	return 0;
 }
 
@@ -249,7 +284,7 @@ import_services_buffer(const char *data, size_t len, const char *name, enum serv
 	int rc;
 
 	services_init(&p, name, kind, sink);
-	rc = services_feed(&p, data, len, e) == -1 ? -1 : services_finish(&p, e);
+	rc = services_feed(&p, data, len, e) == -1 ? -1 : services_finish(&p, 0, e);
 	services_free(&p);
 	return rc;
 }
@@ -260,6 +295,7 @@ import_services_file(const char *path, enum services_kind kind, const struct reg
 {
 	struct services_parser p;
 	char buf[SERVICES_CHUNK];
+	struct stat sb;
 	size_t n;
 	FILE *fp;
 	int rc = -1;
@@ -274,7 +310,7 @@ import_services_file(const char *path, enum services_kind kind, const struct reg
 		err_internal(e, "%s: read error", path);
 		goto out;
 	}
-	rc = services_finish(&p, e);
+	rc = services_finish(&p, fstat(fileno(fp), &sb) == 0 ? sb.st_mtime : 0, e);
 out:
 	services_free(&p);
 	fclose(fp);

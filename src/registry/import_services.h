@@ -19,6 +19,12 @@
  * 0..1, an extra field in nmap-services, invalid UTF-8 (with the byte
  * offset in the line), and a line longer than IMPORT_SERVICES_LINE_MAX.
  *
+ * The file's date reaches sink->meta once, as "updated" -> "YYYY-MM-DD",
+ * after the last line: the date of nmap-services' "$Id: nmap-services REV
+ * YYYY-MM-DD ..." comment when there is one, otherwise, for a file, its
+ * modification date (UTC); a buffer without that comment has no date.  A
+ * NULL sink->meta is skipped.
+ *
  * Errors: -1 with e filled, "NAME:LINE: what is wrong"; ERR_INPUT for bad
  * input, ERR_INTERNAL for I/O and memory.  A sink error is passed on
  * prefixed with "NAME:LINE: ".  The file is read in chunks; memory is one

@@ -130,6 +130,25 @@ struct reg_curated_alias {
 	long line;
 };
 
+/*
+ * What a person most likely meets on a port (data/likely.txt): the IANA
+ * service itself ("official"), one unofficial use that dominates
+ * ("unofficial", named by name), or several with none dominating ("mixed",
+ * name lists them).  No two stanzas claim the same port and protocol.
+ */
+struct reg_likely {
+	const char *ports;
+	long port_lo, port_hi;
+	const char *protocols;
+	const char *answer; /* official, unofficial, mixed */
+	const char *name;   /* official: the IANA service meant, or "" for the first */
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
 struct reg_sink {
 	void *ctx;
 	int (*record)(void *ctx, const struct reg_record *r, struct err *e);
@@ -142,6 +161,7 @@ struct reg_sink {
 	int (*use)(void *ctx, const struct reg_use *u, struct err *e);
 	int (*history)(void *ctx, const struct reg_history *h, struct err *e);
 	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
+	int (*likely)(void *ctx, const struct reg_likely *l, struct err *e);
 	int (*curated_alias)(void *ctx, const struct reg_curated_alias *a, struct err *e);
 };
 

@@ -27,12 +27,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fold.h"
+#include "rows.h"
 #include "store.h"
 
 struct store {
 	sqlite3 *db;
+	char *path; /* as opened, for messages that name the file */
 	sqlite3_stmt *ins_record;
 	sqlite3_stmt *ins_person;
 	sqlite3_stmt *ins_footnote;
@@ -41,6 +44,7 @@ struct store {
 	sqlite3_stmt *ins_use;
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
+	sqlite3_stmt *ins_likely;
 	sqlite3_stmt *ins_curated_alias;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
@@ -93,6 +97,12 @@ static const char store_schema[] =
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
     "  port_hi INTEGER NOT NULL, title TEXT NOT NULL, markdown TEXT NOT NULL,"
     "  sources TEXT NOT NULL, file TEXT NOT NULL);"
+    /* What a person most likely meets on a port (data/likely.txt, model.h). */
+    "CREATE TABLE likely ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, answer TEXT NOT NULL,"
+    "  name TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
     /* data/aliases.txt: names people use for a port ("rdp" for 3389). */
     "CREATE TABLE curated_alias ("
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -138,6 +148,7 @@ static const char store_indexes[] =
     "CREATE INDEX IF NOT EXISTS use_port ON use(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS history_port ON history(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS note_port ON note(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS likely_port ON likely(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS curated_alias_name ON curated_alias(name COLLATE NOCASE);";
 
 static int
@@ -174,6 +185,12 @@ store_db(struct store *st)
 	return st->db;
 }
 
+const char *
+store_path(const struct store *st)
+{
+	return st->path ? st->path : "database";
+}
+
 void
 store_close(struct store *st)
 {
@@ -187,29 +204,35 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_use);
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
+	sqlite3_finalize(st->ins_likely);
 	sqlite3_finalize(st->ins_curated_alias);
 	sqlite3_close(st->db);
+	free(st->path);
 	free(st);
 }
 
 /*
  * Read the small meta table once at open: every report needs the spans and
  * the registry's date, and one query beats four prepared one at a time.
+ * A file whose meta table cannot be read is no database to answer from.
  */
-static void
-store_read_meta(struct store *st)
+static int
+store_read_meta(struct store *st, struct err *e)
 {
-	static const char sql[] = "SELECT key, value FROM meta";
-	sqlite3_stmt *stmt;
+	struct rows r;
 
 	st->span_record = st->span_use = st->span_history = st->span_note = PORT_MAX;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(stmt, 0);
-		const char *val = (const char *)sqlite3_column_text(stmt, 1);
-		long v = sqlite3_column_int(stmt, 1);
+	if (rows_open(st, &r, "SELECT key, value FROM meta", e) == -1) {
+		rows_close(&r);
+		return -1;
+	}
+	while (rows_next(&r) == 1) {
+		const char *key = (const char *)sqlite3_column_text(r.stmt, 0);
+		const char *val = (const char *)sqlite3_column_text(r.stmt, 1);
+		long v = sqlite3_column_int(r.stmt, 1);
 
+		if (key == NULL || val == NULL)
+			continue;
 		if (strcmp(key, "span_record") == 0)
 			st->span_record = v;
 		else if (strcmp(key, "span_use") == 0)
@@ -223,8 +246,10 @@ store_read_meta(struct store *st)
 		else if (strcmp(key, "registry_source") == 0)
 			snprintf(st->registry_source, sizeof(st->registry_source), "%s", val);
 	}
-	sqlite3_finalize(stmt);
+	if (rows_close(&r) == -1)
+		return -1;
 	st->meta_cached = 1;
+	return 0;
 }
 
 long
@@ -328,18 +353,50 @@ store_vfs_register(void)
 		store_vfs.zName = NULL; /* open with the default VFS */
 }
 
+/*
+ * Why a read-only open failed, in the words the reader acts on: build the
+ * missing database, fix the permission, or rebuild the damaged file.
+ */
+static int
+store_open_failed(const char *path, sqlite3 *db, struct err *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return err_internal(e, "cannot read %s: %s", path, strerror(EISDIR));
+	if (access(path, R_OK) == -1) {
+		if (errno == ENOENT)
+			return err_set(e, "no database at %s: build it with `portolan update`",
+			               path);
+		return err_internal(e, "cannot read %s: %s", path, strerror(errno));
+	}
+	return err_internal(e, "cannot open %s: %s", path,
+	                    db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* The file is there and readable, but SQLite cannot read it as ours. */
+static int
+store_damaged(struct store *st, struct err *e)
+{
+	return err_internal(e,
+	                    "%s: not a portolan database (%s); rebuild it with `portolan update`",
+	                    st->path, sqlite3_errmsg(st->db));
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
 	char uri[4200];
 	struct store *st;
-	sqlite3_stmt *stmt = NULL;
+	struct rows r;
 	int version = -1;
 
 	*out = NULL;
 	store_configure();
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
+		store_close(st);
 		return err_internal(e, "out of memory");
+	}
 	/*
 	 * immutable=1: update.c never writes a live file, it renames a new one
 	 * over it, so an open database cannot change under a reader.  Telling
@@ -355,8 +412,7 @@ store_open(const char *path, struct store **out, struct err *e)
 	if (sqlite3_open_v2(uri, &st->db,
 	                    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
 	                    store_vfs.zName) != SQLITE_OK) {
-		err_set(e, "%s: cannot open database: %s (build it with `portolan update`)", path,
-		        sqlite3_errmsg(st->db));
+		store_open_failed(path, st->db, e);
 		store_close(st);
 		return -1;
 	}
@@ -366,10 +422,14 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-	    sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (rows_open(st, &r, "PRAGMA user_version", NULL) == 0 && rows_next(&r) == 1)
+		version = sqlite3_column_int(r.stmt, 0);
+	if (rows_close(&r) == -1 ||
+	    (version == STORE_SCHEMA_VERSION && store_read_meta(st, NULL) == -1)) {
+		store_damaged(st, e);
+		store_close(st);
+		return -1;
+	}
 	if (version != STORE_SCHEMA_VERSION) {
 		err_set(e,
 		        "%s: not a portolan database of schema %d (found %d); rebuild it with "
@@ -378,7 +438,6 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
-	store_read_meta(st);
 	*out = st;
 	return 0;
 }
@@ -419,6 +478,11 @@ store_prepare_inserts(struct store *st, struct err *e)
 	                  "INSERT INTO note (source_id, port_lo, port_hi, title, markdown, sources,"
 	                  " file) VALUES (?,?,?,?,?,?,?)",
 	                  &st->ins_note, e) == -1 ||
+	    store_prepare(
+	        st,
+	        "INSERT INTO likely (source_id, port_lo, port_hi, protocols, answer, name,"
+	        " text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	        &st->ins_likely, e) == -1 ||
 	    store_prepare(st,
 	                  "INSERT INTO curated_alias (source_id, name, port_lo, port_hi, text,"
 	                  " sources, file, line) VALUES (?,?,?,?,?,?,?,?)",
@@ -435,8 +499,10 @@ store_create(const char *path, struct store **out, struct err *e)
 
 	*out = NULL;
 	store_configure();
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = calloc(1, sizeof(*st))) == NULL || (st->path = strdup(path)) == NULL) {
+		store_close(st);
 		return err_internal(e, "out of memory");
+	}
 	if (sqlite3_open_v2(path, &st->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
@@ -772,6 +838,26 @@ store_sink_curated_alias(void *ctxp, const struct reg_curated_alias *a, struct e
 	return store_step_done(ctx->st, s, e);
 }
 
+static int
+store_sink_likely(void *ctxp, const struct reg_likely *l, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_likely;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, l->port_lo);
+	sqlite3_bind_int64(s, 3, l->port_hi);
+	bind_text(s, 4, l->protocols);
+	bind_text(s, 5, l->answer);
+	bind_text(s, 6, l->name);
+	bind_text(s, 7, l->text);
+	bind_sources(s, 8, l->sources, l->nsources);
+	bind_text(s, 9, l->file);
+	sqlite3_bind_int64(s, 10, l->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
 struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
@@ -785,6 +871,7 @@ store_sink(struct store_sink_ctx *ctx)
 	    .use = store_sink_use,
 	    .history = store_sink_history,
 	    .note = store_sink_note,
+	    .likely = store_sink_likely,
 	    .curated_alias = store_sink_curated_alias,
 	};
 	return sink;

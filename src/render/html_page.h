@@ -66,6 +66,7 @@ struct page {
 	int fail;
 	json_t *fn_keys; /* footnote key -> its number */
 	json_t *fn_list; /* footnotes in order: {label, url} */
+	json_t *iana_fn; /* IANA's own footnotes printed so far: anchor -> true */
 };
 
 /* A formatted number or date, returned by value so it can be an argument. */

@@ -494,6 +494,26 @@ html_person_cell(struct page *p, const json_t *people)
 	}
 }
 
+/*
+ * IANA's own footnotes (a reference "[1]" in the registry) are marked "†1"
+ * and anchored "iana-fn-1", so that neither the mark nor the anchor can be
+ * taken for the page's source footnotes ("[1]", "fn-1").  The cell links
+ * to the footnote's text, which follows the table (html_iana_footnotes()).
+ */
+static void
+html_iana_mark(struct page *p, const char *anchor, int link)
+{
+	html_put(p,
+	         link ? "<sup class=\"iana-fn\"><a href=\"#iana-fn-" : "<sup class=\"iana-fn\">");
+	if (link) {
+		html_esc(p, anchor);
+		html_put(p, "\">");
+	}
+	html_put(p, "\xe2\x80\xa0"); /* U+2020 DAGGER */
+	html_esc(p, anchor);
+	html_put(p, link ? "</a></sup>" : "</sup>");
+}
+
 static void
 html_refs_cell(struct page *p, const json_t *refs)
 {
@@ -504,14 +524,36 @@ html_refs_cell(struct page *p, const json_t *refs)
 	{
 		if (i > 0)
 			html_put(p, "<br>");
-		if (json_is_string(json_object_get(x, "url")))
+		if (html_str(x, "footnote")[0])
+			html_iana_mark(p, html_str(x, "text"), 1);
+		else if (json_is_string(json_object_get(x, "url")))
 			html_ext_link(p, html_str(x, "url"), html_str(x, "text"));
 		else
 			html_esc(p, html_str(x, "text"));
-		if (html_str(x, "footnote")[0]) {
-			html_put(p, ": ");
-			html_esc(p, html_str(x, "footnote"));
-		}
+	}
+}
+
+/* The text of each IANA footnote the rows cite, once per page, in order of first citation. */
+static void
+html_iana_footnotes(struct page *p, const json_t *records)
+{
+	const json_t *r, *x;
+	size_t i, j;
+
+	json_array_foreach(records, i, r) json_array_foreach(json_object_get(r, "references"), j, x)
+	{
+		const char *anchor = html_str(x, "text");
+
+		if (!html_str(x, "footnote")[0] || json_object_get(p->iana_fn, anchor) != NULL)
+			continue;
+		json_object_set_new(p->iana_fn, anchor, json_true());
+		html_put(p, "<p class=\"iana-fn\" id=\"iana-fn-");
+		html_esc(p, anchor);
+		html_put(p, "\">");
+		html_iana_mark(p, anchor, 0);
+		html_put(p, " ");
+		html_esc(p, html_str(x, "footnote"));
+		html_put(p, "</p>");
 	}
 }
 
@@ -601,6 +643,7 @@ html_record_row(struct page *p, const json_t *report, const json_t *r, const cha
 	html_td(p, cols[REC_DESCRIPTION]);
 	html_esc(p, html_str(r, "description"));
 	html_cite_source(p, report, html_int(r, "source", -1));
+	html_cite_source(p, report, html_int(r, "refreshed_by", -1));
 	html_put(p, "</td>");
 	html_td(p, cols[REC_ASSIGNEE]);
 	html_person_cell(p, json_object_get(r, "assignee"));
@@ -659,6 +702,7 @@ html_record_table(struct page *p, const json_t *report, const json_t *records, c
 	html_put(p, "</tr></thead><tbody>");
 	json_array_foreach(records, i, r) html_record_row(p, report, r, cols, show);
 	html_put(p, "</tbody></table></div>");
+	html_iana_footnotes(p, records);
 }
 
 static void
@@ -1217,6 +1261,53 @@ html_sec_related(struct page *p, const json_t *report)
 	html_put(p, "</ul></nav>");
 }
 
+/* IANA's registration beside an answer that is not IANA's service (identity.headline.iana). */
+static void
+html_headline_iana(struct page *p, const json_t *iana)
+{
+	const char *service = html_str(iana, "service"), *desc = html_str(iana, "description");
+
+	if (service[0] && desc[0])
+		HTML_SAY(p, _(p->t, "IANA registers %1$s (%2$s) here."), service, desc);
+	else if (service[0])
+		HTML_SAY(p, _(p->t, "IANA registers %1$s on it."), service);
+	else if (strcmp(html_str(iana, "status"), "various") == 0)
+		html_esc(p, _(p->t, "IANA registers different services across these ports."));
+	else
+		html_esc(p, _(p->t, "IANA registers no service here."));
+}
+
+/*
+ * The summary under the title: what you will most likely find (the
+ * curated identity.headline), IANA's registration beside it when the
+ * answer is not IANA's service, then our line on it with its sources.
+ */
+static void
+html_sec_headline(struct page *p, const json_t *h)
+{
+	const char *answer = html_str(h, "answer");
+
+	if (!json_is_object(h))
+		return;
+	html_put(p, "<p class=\"lead headline\">");
+	if (strcmp(answer, "official") == 0) {
+		HTML_SAY(p, _(p->t, "Most likely: %1$s (%2$s), the service IANA registers here."),
+		         html_str(h, "name"), html_str(h, "description"));
+	} else {
+		if (strcmp(answer, "mixed") == 0)
+			HTML_SAY(p, _(p->t, "No single use dominates: %1$s."), html_str(h, "name"));
+		else
+			HTML_SAY(p, _(p->t, "Most likely: %1$s, an unofficial use."),
+			         html_str(h, "name"));
+		html_put(p, " ");
+		html_headline_iana(p, json_object_get(h, "iana"));
+	}
+	html_put(p, "</p><p>");
+	html_en(p, html_str(h, "text"));
+	html_cite_urls(p, json_object_get(h, "sources"));
+	html_put(p, "</p>");
+}
+
 /* "Port 3516", or "Ports 6000–6063" for a range. */
 void
 html_port_heading(struct page *p, const json_t *o, const char *label)
@@ -1231,25 +1322,35 @@ int
 html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 {
 	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
+	const json_t *h = json_object_get(json_object_get(report, "identity"), "headline");
+	const char *answer = html_str(h, "answer");
+	/* The page names what you will most likely find, when the curated data knows. */
+	const char *svc = json_is_object(h) && strcmp(answer, "mixed") != 0
+	                      ? html_str(h, "name")
+	                      : json_string_value(json_array_get(names, 0));
 	char port[96];
 	struct page p;
 
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
 	html_port_label(report, port, sizeof(port));
-	if (json_array_size(names) > 0)
-		html_begin(&p, _(p.t, "Port %1$s: %2$s"), 2,
-		           HTML_ARGS(port, json_string_value(json_array_get(names, 0))));
+	if (strcmp(answer, "mixed") == 0)
+		html_begin(&p, _(p.t, "Port %1$s: no single use dominates"), 1, HTML_ARGS(port));
+	else if (strcmp(answer, "unofficial") == 0)
+		html_begin(&p, _(p.t, "Port %1$s: %2$s (unofficial)"), 2, HTML_ARGS(port, svc));
+	else if (svc != NULL)
+		html_begin(&p, _(p.t, "Port %1$s: %2$s"), 2, HTML_ARGS(port, svc));
 	else
 		html_begin(&p, _(p.t, "Port %1$s"), 1, HTML_ARGS(port));
 	html_put(&p, "<article class=\"port\"><h1>");
 	html_port_heading(&p, report, port);
-	if (json_array_size(names) > 0) {
+	if (svc != NULL) {
 		html_put(&p, " <span class=\"svc\">");
-		html_esc(&p, json_string_value(json_array_get(names, 0)));
+		html_esc(&p, svc);
 		html_put(&p, "</span>");
 	}
 	html_put(&p, "</h1>");
+	html_sec_headline(&p, h);
 	html_sec_what(&p, report, port);
 	html_sec_range(&p, report, port);
 	html_sec_record(&p, report, port);

@@ -23,7 +23,8 @@
 #include "render.h"
 #include "util/strbuf.h"
 
-#define MARKDOWN_WIDTH 78
+/* Columns left free at the right edge of a filled paragraph. */
+#define MARKDOWN_MARGIN 2
 
 struct md_text {
 	FILE *out;
@@ -36,7 +37,16 @@ struct md_text {
 	size_t link_len;
 };
 
-/* Print the buffered block, filling words to MARKDOWN_WIDTH after prefix. */
+/* The column a filled line may reach: the terminal's width, less a margin. */
+static size_t
+md_width(const struct md_text *t)
+{
+	int w = t->o->width > 0 ? t->o->width : RENDER_WIDTH_DEFAULT;
+
+	return (size_t)(w > 2 * MARKDOWN_MARGIN ? w - MARKDOWN_MARGIN : w);
+}
+
+/* Print the buffered block, filling words to the width after prefix. */
 static void
 md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 {
@@ -54,7 +64,7 @@ md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 		if (col == 0) {
 			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
 			prefix = next_prefix;
-		} else if (col + 1 + n > MARKDOWN_WIDTH) {
+		} else if (col + 1 + n > md_width(t)) {
 			fputc('\n', t->out);
 			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
 		} else {

@@ -16,7 +16,23 @@
 
 struct render_opts {
 	int color;
+	int width; /* columns to fit; 0: render_width() of the output */
 };
+
+/* Columns when nothing says otherwise (no terminal, no $COLUMNS). */
+#define RENDER_WIDTH_DEFAULT 80
+/*
+ * The width to fit text to on out: the terminal's (TIOCGWINSZ) when out
+ * is one, else $COLUMNS when set, else RENDER_WIDTH_DEFAULT.
+ */
+int render_width(FILE *out);
+/*
+ * Copy text to out with every line wider than width folded at its blanks
+ * (wrap.c says where a folded line continues).  A word wider than the
+ * room left gets a line of its own and may overflow: nothing is broken
+ * inside a word.  The text renderers call it on their whole output.
+ */
+void render_wrap(FILE *out, const char *text, size_t len, int width);
 
 /* Pretty-printed JSON, keys in the report's order, one trailing newline. */
 int render_json(FILE *out, const json_t *value);

@@ -1,13 +1,24 @@
 /*
  * text.c - the terminal renderer.
  *
- * Layout: a two-line identity header, then one titled section per part of
+ * Layout: a two-line identity header, whose first line names what you will
+ * most likely find (identity.headline) where the curated data knows and
+ * the registry's names otherwise, then one titled section per part of
  * the report that has something to say; empty sections are left out rather
  * than printed as "none", so the common case stays short.  Registry rows
  * that differ only in protocol are printed once with their protocols
  * joined, since most ports are registered identically for tcp and udp.
- * Source ids from the report print as [n] and are listed at the end.
+ * Sources are listed at the end as [1], [2], ... in the report's order,
+ * and a row names its source by that number: the number is the source's
+ * place in the list, not its id, so the marks run 1, 2, 3 whatever ids a
+ * database gave.  IANA's own footnotes (a reference "[1]" in the registry)
+ * print as "IANA footnote 1", never as a bracketed number.
+ *
+ * Each section prints its facts one line each, however long; the entry
+ * points at the end render into memory and fold the lines to the terminal
+ * (render_wrap()), so no section measures widths of its own.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -152,8 +163,27 @@ same_but_protocol(const json_t *a, const json_t *b)
 	return 1;
 }
 
+/* " [n]": the place in the report's sources of source id, which the Sources section prints. */
 static void
-record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t first, size_t last)
+source_mark(FILE *out, const struct render_opts *o, const json_t *rep, const json_t *id)
+{
+	const json_t *s;
+	size_t i;
+
+	if (!json_is_integer(id))
+		return;
+	json_array_foreach(json_object_get(rep, "sources"), i, s)
+	{
+		if (json_integer_value(json_object_get(s, "id")) == json_integer_value(id)) {
+			fprintf(out, " %s[%zu]%s", DIM(o), i + 1, RESET(o));
+			return;
+		}
+	}
+}
+
+static void
+record_row(FILE *out, const struct render_opts *o, const json_t *rep, const json_t *recs,
+           size_t first, size_t last)
 {
 	const json_t *r = json_array_get(recs, first), *ref;
 	size_t i;
@@ -169,7 +199,10 @@ record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t fi
 	fprintf(out, "  %s%s%s  ", BOLD(o), str(r, "service")[0] ? str(r, "service") : "-",
 	        RESET(o));
 	one_line(out, str(r, "description"));
-	fprintf(out, "  %s[%lld]%s\n", DIM(o), num(r, "source"), RESET(o));
+	fputc(' ', out);
+	source_mark(out, o, rep, json_object_get(r, "source"));
+	source_mark(out, o, rep, json_object_get(r, "refreshed_by"));
+	fputc('\n', out);
 	people(out, o, "assignee", json_object_get(r, "assignee"));
 	people(out, o, "contact", json_object_get(r, "contact"));
 	field(out, o, "registered", str(r, "registered"));
@@ -181,7 +214,7 @@ record_row(FILE *out, const struct render_opts *o, const json_t *recs, size_t fi
 		snprintf(line, sizeof(line), "%s%s%s", str(ref, "text"),
 		         str(ref, "url")[0] ? "  " : "", str(ref, "url"));
 		if (str(ref, "footnote")[0])
-			snprintf(line, sizeof(line), "[%s] %s", str(ref, "text"),
+			snprintf(line, sizeof(line), "IANA footnote %s: %s", str(ref, "text"),
 			         str(ref, "footnote"));
 		field(out, o, i == 0 ? "reference" : "", line);
 	}
@@ -210,10 +243,59 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 		            same_but_protocol(json_array_get(recs, i), json_array_get(recs, j + 1));
 		     j++)
 			;
-		record_row(out, o, recs, i, j);
+		record_row(out, o, rep, recs, i, j);
 	}
 	if (json_is_true(json_object_get(rep, "truncated")))
 		fprintf(out, "  ... more rows: narrow the range\n");
+}
+
+/* IANA's registration as the headline shows it beside the likely answer. */
+static void
+header_iana(FILE *out, const json_t *iana)
+{
+	const char *status = str(iana, "status");
+
+	if (str(iana, "service")[0]) {
+		fputs(str(iana, "service"), out);
+		if (str(iana, "description")[0])
+			fputs(" - ", out);
+		one_line(out, str(iana, "description"));
+	} else {
+		fputs(strcmp(status, "unlisted") == 0  ? "not in the registry"
+		      : strcmp(status, "various") == 0 ? "different rows across these ports"
+		                                       : status,
+		      out);
+	}
+}
+
+/*
+ * The curated headline (identity.headline), when there is one: what you
+ * will most likely find, marked unofficial where it is not IANA's service,
+ * with IANA's registration on the line below it (beside it, the two did
+ * not fit 80 columns: "9200  Elasticsearch REST API (unofficial) · IANA:
+ * wap-wsp - WAP connectionless session service").  0 when the report has
+ * none.
+ */
+static int
+header_headline(FILE *out, const json_t *h)
+{
+	const char *answer = str(h, "answer");
+
+	if (!json_is_object(h))
+		return 0;
+	if (strcmp(answer, "official") == 0) {
+		fprintf(out, "%s - ", str(h, "name"));
+		one_line(out, str(h, "description"));
+		fputs(" (official)", out);
+		return 1;
+	}
+	if (strcmp(answer, "mixed") == 0)
+		fprintf(out, "no single use dominates: %s", str(h, "name"));
+	else
+		fprintf(out, "%s (unofficial)", str(h, "name"));
+	fputs("\n  IANA: ", out);
+	header_iana(out, json_object_get(h, "iana"));
+	return 1;
 }
 
 static void
@@ -227,7 +309,9 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	fprintf(out, "%s", BOLD(o));
 	ports(out, rep, "port_lo", "port_hi");
 	fprintf(out, "%s  ", RESET(o));
-	if (json_array_size(json_object_get(id, "services")) > 0) {
+	if (header_headline(out, json_object_get(id, "headline"))) {
+		/* the curated answer heads the report; the registry rows follow below */
+	} else if (json_array_size(json_object_get(id, "services")) > 0) {
 		const json_t *names = json_object_get(id, "services");
 		const json_t *descs = json_object_get(id, "descriptions");
 
@@ -371,6 +455,7 @@ section_other_names(FILE *out, const struct render_opts *o, const json_t *rep)
 	{
 		fprintf(out, "  %lld %-20s %-10s %s", num(a, "port"), str(a, "service"),
 		        str(a, "protocols"), str(a, "database"));
+		source_mark(out, o, rep, json_object_get(a, "source"));
 		if (!json_is_true(json_object_get(a, "in_registry")))
 			fprintf(out, "  %s(a name IANA does not list here)%s", DIM(o), RESET(o));
 		fputc('\n', out);
@@ -404,6 +489,21 @@ sources_inline(FILE *out, const struct render_opts *o, const json_t *srcs)
 	    fprintf(out, "%s    %s%s\n", DIM(o), json_string_value(s), RESET(o));
 }
 
+/* Why the headline says what it says: our line on what runs there, and its sources. */
+static void
+section_likely(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *h = json_object_get(json_object_get(rep, "identity"), "headline");
+	char title[32];
+
+	if (!json_is_object(h))
+		return;
+	snprintf(title, sizeof(title), "Most likely (%s)", str(h, "protocol"));
+	heading(out, o, title);
+	fprintf(out, "  %s  %s[%lld]%s\n", str(h, "text"), DIM(o), num(h, "source"), RESET(o));
+	sources_inline(out, o, json_object_get(h, "sources"));
+}
+
 static void
 section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -417,8 +517,10 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 		{
 			fprintf(out, "  ");
 			ports(out, u, "port_lo", "port_hi");
-			fprintf(out, " %s  %s%s%s [%s]: %s\n", str(u, "protocols"), BOLD(o),
+			fprintf(out, " %s  %s%s%s [%s]: %s", str(u, "protocols"), BOLD(o),
 			        str(u, "who"), RESET(o), str(u, "category"), str(u, "text"));
+			source_mark(out, o, rep, json_object_get(u, "source"));
+			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
 		}
 	}
@@ -430,6 +532,7 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 			        str(u, "text"));
 			if (str(u, "former")[0])
 				fprintf(out, " (formerly \"%s\")", str(u, "former"));
+			source_mark(out, o, rep, json_object_get(u, "source"));
 			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
 		}
@@ -449,15 +552,23 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	heading(out, o, "Sources");
 	json_array_foreach(json_object_get(rep, "sources"), i, s)
-	    fprintf(out, "  [%lld] %s, %s%s%s\n", num(s, "id"), str(s, "name"), str(s, "location"),
-	            str(s, "as_of")[0] ? ", as of " : "", str(s, "as_of"));
+	{
+		fprintf(out, "  [%zu] %s", i + 1, str(s, "name"));
+		if (strcmp(str(s, "location"), str(s, "name")) != 0)
+			fprintf(out, ", %s", str(s, "location"));
+		if (str(s, "as_of")[0])
+			fprintf(out, ", as of %s", str(s, "as_of"));
+		if (json_is_false(json_object_get(s, "cited")))
+			fprintf(out, " %s(nothing here)%s", DIM(o), RESET(o));
+		fputc('\n', out);
+	}
 	if (json_is_integer(json_object_get(snap, "age_days")))
 		fprintf(out, "  %sRegistry snapshot is %lld days old; refresh with `%s`.%s\n",
 		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
 }
 
-void
-render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
+static void
+text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 {
 	if (!json_is_true(json_object_get(rep, "found"))) {
 		fprintf(out, "%s: nothing known", str(json_object_get(rep, "query"), "text"));
@@ -476,6 +587,7 @@ render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_header(out, o, rep);
 	section_concern(out, o, rep);
 	section_listening(out, o, rep);
+	section_likely(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
 	section_frequency(out, o, rep);
@@ -485,8 +597,8 @@ render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_sources(out, o, rep);
 }
 
-void
-render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
+static void
+text_search(FILE *out, const json_t *res, const struct render_opts *o)
 {
 	const json_t *h;
 	size_t i;
@@ -512,12 +624,25 @@ render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
 		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));
 }
 
-void
-render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
+static void
+text_free(FILE *out, const json_t *res, const struct render_opts *o)
 {
 	const json_t *range = json_object_get(res, "range"),
 	             *eph = json_object_get(res, "ephemeral");
 	const json_t *x = json_object_get(res, "excluded"), *p;
+	const json_t *wide = json_object_get(res, "wide_unsourced");
+	static const struct {
+		const char *key, *words;
+	} why[] = {
+	    {"assigned", "assigned by IANA"},
+	    {"released", "released or withdrawn by IANA"},
+	    {"reserved", "reserved by IANA"},
+	    {"unauthorized", "with unauthorized use reported to IANA"},
+	    {"other_databases", "named by other databases"},
+	    {"curated", "with curated uses"},
+	    {"ephemeral", "in the ephemeral range"},
+	    {"bound_here", "bound on this machine"},
+	};
 	size_t i;
 
 	fprintf(out, "%sQuiet ports for a new service, %lld-%lld", BOLD(o), num(range, "lo"),
@@ -538,20 +663,68 @@ render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	if (json_array_size(json_object_get(res, "ports")) == 0)
 		fprintf(out, "  no port in this range qualifies\n");
-	fprintf(
-	    out,
-	    "%lld of %lld ports qualify.  Left out: %lld assigned and %lld reserved by IANA,"
-	    " %lld named by other databases, %lld with curated uses, %lld in the ephemeral range"
-	    " (%lld-%lld)",
-	    num(res, "qualifying"), num(res, "considered"), num(x, "assigned"), num(x, "reserved"),
-	    num(x, "other_databases"), num(x, "curated"), num(x, "ephemeral"), num(eph, "lo"),
-	    num(eph, "hi"));
-	if (json_is_true(json_object_get(res, "machine_checked")))
-		fprintf(out, ", %lld bound on this machine.\n", num(x, "bound_here"));
-	else if (json_is_string(json_object_get(res, "machine_error")))
-		fprintf(out, ".\nThis machine's sockets were not checked: %s\n",
+	fprintf(out,
+	        "%lld of %lld ports qualify.  Left out, each for the first reason that applies:\n",
+	        num(res, "qualifying"), num(res, "considered"));
+	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+		if (strcmp(why[i].key, "bound_here") == 0 &&
+		    !json_is_true(json_object_get(res, "machine_checked")))
+			continue;
+		fprintf(out, "  %7lld  %s", num(x, why[i].key), why[i].words);
+		if (strcmp(why[i].key, "ephemeral") == 0)
+			fprintf(out, " (%lld-%lld)", num(eph, "lo"), num(eph, "hi"));
+		fputc('\n', out);
+	}
+	if (json_is_string(json_object_get(res, "machine_error")))
+		fprintf(out, "This machine's sockets were not checked: %s\n",
 		        str(res, "machine_error"));
-	else
-		fprintf(out, ".\nThis machine's sockets were not checked (--no-machine).\n");
+	else if (!json_is_true(json_object_get(res, "machine_checked")))
+		fprintf(out, "This machine's sockets were not checked (--no-machine).\n");
+	if (num(wide, "ports") > 0)
+		fprintf(out,
+		        "%lld qualifying %s under a curated claim wider than %lld ports\n"
+		        "that cites no source: such a claim leaves no port out.\n",
+		        num(wide, "ports"), num(wide, "ports") == 1 ? "port lies" : "ports lie",
+		        num(wide, "wider_than"));
 	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
+}
+
+/* Render v through fn into memory, then fold its lines to the width (wrap.c). */
+static void
+text_fitted(FILE *out, const json_t *v, const struct render_opts *o,
+            void (*fn)(FILE *, const json_t *, const struct render_opts *))
+{
+	struct render_opts fit = *o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (fit.width <= 0)
+		fit.width = render_width(out);
+	if ((mem = open_memstream(&buf, &len)) == NULL) {
+		fn(out, v, &fit); /* out of memory: unfolded beats nothing */
+		return;
+	}
+	fn(mem, v, &fit);
+	fclose(mem);
+	render_wrap(out, buf, len, fit.width);
+	free(buf);
+}
+
+void
+render_text_report(FILE *out, const json_t *rep, const struct render_opts *o)
+{
+	text_fitted(out, rep, o, text_report);
+}
+
+void
+render_text_search(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	text_fitted(out, res, o, text_search);
+}
+
+void
+render_text_free(FILE *out, const json_t *res, const struct render_opts *o)
+{
+	text_fitted(out, res, o, text_free);
 }

@@ -3,12 +3,18 @@
  *
  * A port qualifies when nothing the project knows claims it: every IANA
  * row on it says Unassigned (none assigns, reserves or retired it, on any
- * protocol), no other database names it (nmap-services, /etc/services),
- * the curated data records no use, history or note on it, it lies outside
- * this machine's ephemeral range (where the kernel picks source ports), and
- * nothing on this machine listens on it or has it bound, over TCP or UDP.
- * These are the facts the port report shows; this module only asks them of
- * every port at once.  The range searched by default starts at the first
+ * protocol), none says the number was released or withdrawn, IANA records
+ * no unauthorized use of it, no other database names it (nmap-services,
+ * /etc/services), the curated data records no use, history or note on it,
+ * it lies outside this machine's ephemeral range (where the kernel picks
+ * source ports), and nothing on this machine listens on it or has it
+ * bound, over TCP or UDP.  One exception: a curated claim wider than
+ * FREEPORTS_UNSOURCED_MAX ports with no public source does not leave its
+ * ports out (one such entry once emptied 49152-65535); the answer counts
+ * the qualifying ports it covers.  These are the facts the port report
+ * shows; this module only asks them of every port at once.  Each port left
+ * out is counted under its first reason, so the counts and the qualifying
+ * ports add up to the ports considered.  The range searched by default starts at the first
  * port an unprivileged user may bind (1024 at the lowest) and ends with the
  * registered range; a range the caller gives is taken as it is.
  *
@@ -29,6 +35,8 @@
 #include "registry/store.h"
 
 #define FREEPORTS_MAX_COUNT 100
+/* The widest curated claim (in ports) that leaves its ports out without a source. */
+#define FREEPORTS_UNSOURCED_MAX 100
 
 struct freeports_query {
 	long lo, hi; /* the ports to consider; lo 0 means "from the first unprivileged port" */

@@ -10,12 +10,12 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "listening.h"
+#include "registry/rows.h"
 
 static const char *const listening_flag_names[LISTENING_NFLAGS] = {"unassigned", "ephemeral",
                                                                    "malware", "other-service"};
@@ -26,43 +26,38 @@ listening_flag_name(size_t i)
 	return i < LISTENING_NFLAGS ? listening_flag_names[i] : NULL;
 }
 
-/* Whether the curated data lists a malware use of this port. */
+/* Whether the curated data lists a malware use of this port: 1, 0, or -1 (e filled). */
 static int
-listening_malware(struct store *st, unsigned port)
+listening_malware(struct store *st, unsigned port, struct err *e)
 {
-	sqlite3_stmt *stmt;
+	struct rows r;
 	int hit = 0;
 
-	if (store_prepare(st,
-	                  "SELECT 1 FROM use WHERE port_lo BETWEEN ?1 - ?2 AND ?1 AND port_hi >= ?1"
-	                  " AND category = 'malware' LIMIT 1",
-	                  &stmt, NULL) == -1)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, port);
-	sqlite3_bind_int64(stmt, 2, store_span(st, "use"));
-	hit = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return hit;
+	if (rows_open(st, &r,
+	              "SELECT 1 FROM use WHERE port_lo BETWEEN ?1 - ?2 AND ?1 AND port_hi >= ?1"
+	              " AND category = 'malware' LIMIT 1",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_int64(r.stmt, 1, port);
+	sqlite3_bind_int64(r.stmt, 2, store_span(st, "use"));
+	hit = rows_next(&r) == 1;
+	return rows_close(&r) == -1 ? -1 : hit;
 }
 
+/* Whether name is a registered service name: 1, 0, or -1 (e filled). */
 static int
-listening_is_service(struct store *st, const char *name)
+listening_is_service(struct store *st, const char *name, struct err *e)
 {
-	char lower[32];
-	sqlite3_stmt *stmt;
-	size_t i;
+	struct rows r;
 	int hit;
 
-	/* Registry names are lower case; an exact match can use record_service. */
-	for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)name[i]);
-	lower[i] = '\0';
-	if (store_prepare(st, "SELECT 1 FROM record WHERE service = ?1 LIMIT 1", &stmt, NULL) == -1)
-		return 0;
-	sqlite3_bind_text(stmt, 1, lower, -1, SQLITE_TRANSIENT);
-	hit = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return hit;
+	/* Registry names keep IANA's case ("3Com-nsd"); record_service_nocase serves this. */
+	if (rows_open(st, &r, "SELECT 1 FROM record WHERE service = ?1 COLLATE NOCASE LIMIT 1",
+	              e) == -1)
+		return -1;
+	sqlite3_bind_text(r.stmt, 1, name, -1, SQLITE_STATIC);
+	hit = rows_next(&r) == 1;
+	return rows_close(&r) == -1 ? -1 : hit;
 }
 
 /*
@@ -71,10 +66,14 @@ listening_is_service(struct store *st, const char *name)
  * itself, without a trailing 'd', and its part before the first '-'
  * ("redis-server") are tried, and only exact registry names count, so a
  * process with an unrelated name (nginx, python3) is never flagged.
+ * 1 with the name in out, 0, or -1 (e filled).
  */
 static int
-listening_looks_like(struct store *st, const char *comm, const char *service, char *out, size_t len)
+listening_looks_like(struct store *st, const char *comm, const char *service, char *out, size_t len,
+                     struct err *e)
 {
+	int hit;
+
 	char cand[3][32];
 	size_t n = strlen(comm);
 
@@ -88,39 +87,47 @@ listening_looks_like(struct store *st, const char *comm, const char *service, ch
 			return 0; /* named after the port's own service */
 	}
 	for (size_t i = 0; i < 3; i++) {
-		if (listening_is_service(st, cand[i])) {
+		if ((hit = listening_is_service(st, cand[i], e)) != 0) {
 			snprintf(out, len, "%.31s", cand[i]);
-			return 1;
+			return hit;
 		}
 	}
 	return 0;
 }
 
 /*
- * The registry annotation.  Failures to annotate are not failures of the
- * caller: the machine facts stand on their own, so errors are dropped.
+ * The registry annotation.  A database that fails to answer fails the
+ * caller: the annotation would silently say less than it should.
  */
-void
+int
 listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
-                   struct listening_note *n)
+                   struct listening_note *n, struct err *e)
 {
 	const struct msock *s = &l->s;
+	int hit;
 
 	memset(n, 0, sizeof(*n));
 	if (s->port >= (unsigned)rm->ephemeral_lo && s->port <= (unsigned)rm->ephemeral_hi)
 		n->flags |= LISTENING_EPHEMERAL;
-	if (st == NULL ||
-	    report_identity(st, (long)s->port, portspec_proto_name(s->proto), &n->id, NULL) == -1)
-		return;
+	if (st == NULL)
+		return 0;
+	if (report_identity(st, (long)s->port, portspec_proto_name(s->proto), &n->id, e) == -1)
+		return -1;
 	n->have = 1;
 	if (!n->id.assigned)
 		n->flags |= LISTENING_UNASSIGNED;
-	if (listening_malware(st, s->port))
+	if ((hit = listening_malware(st, s->port, e)) == -1)
+		return -1;
+	if (hit)
 		n->flags |= LISTENING_MALWARE;
 	if (n->id.assigned && l->nholders > 0 &&
-	    listening_looks_like(st, l->holders[0].comm, n->id.service, n->looks_like,
-	                         sizeof(n->looks_like)))
+	    (hit = listening_looks_like(st, l->holders[0].comm, n->id.service, n->looks_like,
+	                                sizeof(n->looks_like), e)) != 0) {
+		if (hit == -1)
+			return -1;
 		n->flags |= LISTENING_OTHER_SERVICE;
+	}
+	return 0;
 }
 
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
@@ -206,6 +213,7 @@ listening_port(struct store *st, const struct range_machine *rm, long port, cons
 	struct owners_opts oo = {0};
 	struct listening_note n;
 	struct listener_set ls;
+	struct err refused = {0};
 	json_t *arr;
 	size_t unseen = 0;
 	char note[160];
@@ -214,11 +222,15 @@ listening_port(struct store *st, const struct range_machine *rm, long port, cons
 		return json_pack("{s:[], s:i, s:n}", "listeners", "unseen", 0, "note");
 	if (port < 1 || port > PORT_MAX)
 		return json_pack("{s:[], s:i, s:n}", "listeners", "unseen", 0, "note");
-	if (listeners_collect(&q, &oo, &ls, e) == -1)
-		return NULL;
+	if (listeners_collect(&q, &oo, &ls, &refused) == -1)
+		return json_null(); /* the machine will not say: the section says nothing */
 	arr = json_array();
 	for (size_t i = 0; i < ls.n; i++) {
-		listening_annotate(st, rm, &ls.v[i], &n);
+		if (listening_annotate(st, rm, &ls.v[i], &n, e) == -1) {
+			json_decref(arr);
+			listeners_free(&ls);
+			return NULL;
+		}
 		unseen += ls.v[i].nholders == 0;
 		json_array_append_new(arr, listening_json(&ls.v[i], &n));
 	}

@@ -12,8 +12,9 @@
  * after a different registered service (sshd on the http port).
  *
  * The store may be NULL (no database yet): then only the machine's own
- * facts (the ephemeral range) flag anything.  Annotation failures never
- * fail the caller: the machine facts stand on their own.
+ * facts (the ephemeral range) flag anything.  A database that fails to
+ * answer fails the caller (-1 or NULL with e naming the file): a damaged
+ * database must not pass for one that knows nothing of the port.
  *
  * Ownership: JSON returned is a new reference for the caller.
  */
@@ -47,8 +48,9 @@ struct listening_note {
 /* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */
 const char *listening_flag_name(size_t i);
 
-void listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
-                        struct listening_note *n);
+/* Fill n for l: 0, or -1 with e filled when the database fails. */
+int listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
+                       struct listening_note *n, struct err *e);
 /* One listener as JSON (schema portolan.listening/1, docs/json-schema.md). */
 json_t *listening_json(const struct listener *l, const struct listening_note *n);
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
@@ -59,7 +61,9 @@ void listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, s
 /*
  * The port report's section: who listens on port (protocol "" for TCP and
  * UDP) right now, as {"listeners": [...], "unseen": N, "note": "..."}.
- * NULL with e filled when the kernel could not be asked.
+ * JSON null when the kernel could not be asked (a sandbox without
+ * netlink): the machine facts are missing, not wrong.  NULL with e filled
+ * when the database fails.
  */
 json_t *listening_port(struct store *st, const struct range_machine *rm, long port,
                        const char *protocol, struct err *e);

@@ -23,6 +23,7 @@
 #include "pages.h"
 #include "query.h"
 #include "range.h"
+#include "registry/rows.h"
 #include "report.h"
 
 #define PAGES_SCHEMA_INDEX   "portolan.index/1"
@@ -46,16 +47,18 @@ pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
 	static const char sql[] =
 	    "SELECT port_lo, port_hi, service <> '', description LIKE 'Reserved%' FROM record"
 	    " WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1";
-	sqlite3_stmt *stmt;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 	long a, b, p;
-	int rc, v;
+	int v;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
+	stmt = r.stmt;
 	sqlite3_bind_int64(stmt, 1, lo);
 	sqlite3_bind_int64(stmt, 2, hi);
 	sqlite3_bind_int64(stmt, 3, store_span(st, "record"));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (rows_next(&r) == 1) {
 		a = (long)sqlite3_column_int64(stmt, 0);
 		b = (long)sqlite3_column_int64(stmt, 1);
 		v = sqlite3_column_int(stmt, 2)   ? PORT_ASSIGNED
@@ -65,10 +68,7 @@ pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
 			if (map[p - lo] < v)
 				map[p - lo] = (unsigned char)v;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&r);
 }
 
 static void
@@ -112,17 +112,15 @@ pages_snapshot(struct store *st)
 }
 
 /*
- * Finish a list built row by row from stmt: the list when the last step
- * said SQLITE_DONE, else NULL with the error (the partial list is freed).
+ * Finish a list built row by row from r: the list when every step
+ * succeeded, else NULL with the error (the partial list is freed).
  */
 static json_t *
-pages_list_done(struct store *st, sqlite3_stmt *stmt, int rc, json_t *list, struct err *e)
+pages_list_done(struct rows *r, json_t *list)
 {
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
+	if (rows_close(r) == 0)
 		return list;
 	json_decref(list);
-	err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
 	return NULL;
 }
 
@@ -137,17 +135,18 @@ pages_common(struct store *st, int n, struct err *e)
 	    " FROM alias a JOIN source s ON s.id = a.source_id"
 	    " WHERE s.kind = 'nmap-services' AND a.frequency > 0"
 	    " ORDER BY a.frequency DESC, a.port LIMIT ?1";
-	sqlite3_stmt *stmt;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 	json_t *list = json_array();
 	char words[160];
-	int rc;
 
-	if (store_prepare(st, sql, &stmt, e) == -1) {
+	if (rows_open(st, &r, sql, e) == -1) {
 		json_decref(list);
 		return NULL;
 	}
+	stmt = r.stmt;
 	sqlite3_bind_int(stmt, 1, n);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (rows_next(&r) == 1) {
 		const unsigned char *svc = sqlite3_column_text(stmt, 4);
 
 		double f = sqlite3_column_double(stmt, 3);
@@ -164,7 +163,7 @@ pages_common(struct store *st, int n, struct err *e)
 		                    svc ? (const char *)svc : "", "open_frequency", f, "words",
 		                    words, "class", class, "one_in", (json_int_t)one_in));
 	}
-	return pages_list_done(st, stmt, rc, list, e);
+	return pages_list_done(&r, list);
 }
 
 json_t *
@@ -259,15 +258,16 @@ pages_service_ports(struct store *st, const char *name, long *lo, long *hi, size
 	static const char sql[] =
 	    "SELECT port_lo, port_hi, min(service) FROM record WHERE service = ?1 COLLATE NOCASE"
 	    " GROUP BY port_lo, port_hi ORDER BY port_lo IS NULL, port_lo LIMIT ?2";
-	sqlite3_stmt *stmt;
-	int rc;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 
 	*n = 0;
-	if (store_prepare(st, sql, &stmt, e) == -1)
+	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
+	stmt = r.stmt;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, PAGES_MAX_PORTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (rows_next(&r) == 1) {
 		int none = sqlite3_column_type(stmt, 0) == SQLITE_NULL;
 
 		if (*n == 0)
@@ -277,13 +277,10 @@ pages_service_ports(struct store *st, const char *name, long *lo, long *hi, size
 		hi[*n] = none ? PORT_NONE : (long)sqlite3_column_int64(stmt, 1);
 		(*n)++;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "pages: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&r);
 }
 
-/* Append src's sources to dst unless an entry with the same id is there. */
+/* Append the sources src cites to dst, unless an entry with the same id is there. */
 static void
 pages_merge_sources(json_t *dst, const json_t *src)
 {
@@ -293,6 +290,9 @@ pages_merge_sources(json_t *dst, const json_t *src)
 	json_array_foreach(src, i, s)
 	{
 		int seen = 0;
+
+		if (!json_is_true(json_object_get(s, "cited")))
+			continue; /* a port report lists every source; a service page, its own */
 
 		json_array_foreach(dst, j, d) if (json_equal(json_object_get(d, "id"),
 		                                             json_object_get(s, "id"))) seen = 1;
@@ -352,17 +352,18 @@ pages_service_aliases(struct store *st, const char *name, struct err *e)
 	    " max(a.frequency), min(a.comment), a.source_id"
 	    " FROM alias a JOIN source s ON s.id = a.source_id WHERE a.service = ?1 COLLATE NOCASE"
 	    " GROUP BY a.port, a.source_id ORDER BY a.port, a.source_id LIMIT ?2";
-	sqlite3_stmt *stmt;
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
 	json_t *list = json_array();
-	int rc;
 
-	if (store_prepare(st, sql, &stmt, e) == -1) {
+	if (rows_open(st, &r, sql, e) == -1) {
 		json_decref(list);
 		return NULL;
 	}
+	stmt = r.stmt;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, PAGES_MAX_PORTS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while (rows_next(&r) == 1)
 		json_array_append_new(
 		    list, json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:I}", "port",
 		                    (json_int_t)sqlite3_column_int64(stmt, 0), "protocols",
@@ -374,7 +375,7 @@ pages_service_aliases(struct store *st, const char *name, struct err *e)
 		                        : json_real(sqlite3_column_double(stmt, 4)),
 		                    "comment", (const char *)sqlite3_column_text(stmt, 5), "source",
 		                    (json_int_t)sqlite3_column_int64(stmt, 6)));
-	return pages_list_done(st, stmt, rc, list, e);
+	return pages_list_done(&r, list);
 }
 
 json_t *

@@ -22,22 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headline.h"
 #include "listening.h"
+#include "registry/rows.h"
 #include "report.h"
-
-/* A tiny cursor over one prepared statement, so sections read as loops. */
-struct rows {
-	sqlite3_stmt *stmt;
-};
-
-static int
-rows_open(struct store *st, struct rows *r, const char *sql, struct err *e)
-{
-	r->stmt = NULL;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &r->stmt, NULL) != SQLITE_OK)
-		return err_internal(e, "database: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
-}
 
 static const char *
 col_text(struct rows *r, int i)
@@ -60,13 +48,6 @@ col_json(struct rows *r, int i)
 	default:
 		return json_string(col_text(r, i));
 	}
-}
-
-static void
-rows_close(struct rows *r)
-{
-	sqlite3_finalize(r->stmt);
-	r->stmt = NULL;
 }
 
 void
@@ -198,23 +179,24 @@ report_email(const char *uri)
  * marked "derived" so no reader mistakes it for the registry's spelling.
  */
 static json_t *
-report_person(sqlite3_stmt *lookup, const char *id)
+report_person(struct rows *lookup, const char *id)
 {
 	json_t *p = json_pack("{s:s}", "id", id);
 	char name[128];
 	size_t n, i;
 
-	sqlite3_bind_text(lookup, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(lookup) == SQLITE_ROW) {
-		const char *nm = (const char *)sqlite3_column_text(lookup, 0);
-		const char *org = (const char *)sqlite3_column_text(lookup, 1);
-		const char *uri = (const char *)sqlite3_column_text(lookup, 2);
+	sqlite3_bind_text(lookup->stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (rows_next(lookup) == 1) {
+		const char *nm = (const char *)sqlite3_column_text(lookup->stmt, 0);
+		const char *org = (const char *)sqlite3_column_text(lookup->stmt, 1);
+		const char *uri = (const char *)sqlite3_column_text(lookup->stmt, 2);
 
 		json_object_set_new(p, "name", nm && *nm ? json_string(nm) : json_null());
 		json_object_set_new(p, "org", org && *org ? json_string(org) : json_null());
 		json_object_set_new(p, "uri", uri && *uri ? json_string(uri) : json_null());
 		json_object_set_new(p, "email", report_email(uri ? uri : ""));
-		json_object_set_new(p, "source", json_integer(sqlite3_column_int64(lookup, 3)));
+		json_object_set_new(p, "source",
+		                    json_integer(sqlite3_column_int64(lookup->stmt, 3)));
 		json_object_set_new(p, "derived", json_false());
 	} else {
 		snprintf(name, sizeof(name), "%s", id);
@@ -233,7 +215,7 @@ report_person(sqlite3_stmt *lookup, const char *id)
 		json_object_set_new(p, "source", json_null());
 		json_object_set_new(p, "derived", json_true());
 	}
-	sqlite3_reset(lookup);
+	rows_reset(lookup);
 	return p;
 }
 
@@ -263,7 +245,7 @@ report_brackets(const char *s, void (*fn)(void *, const char *), void *arg)
 }
 
 struct people_acc {
-	sqlite3_stmt *lookup;
+	struct rows *lookup;
 	json_t *list;
 };
 
@@ -276,7 +258,7 @@ report_people_add(void *arg, const char *id)
 }
 
 struct refs_acc {
-	sqlite3_stmt *footnote;
+	struct rows *footnote;
 	json_t *list;
 };
 
@@ -301,12 +283,12 @@ report_refs_add(void *arg, const char *ref)
 	} else if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "https://", 8) == 0) {
 		snprintf(url, sizeof(url), "%s", ref);
 	} else if (isdigit((unsigned char)ref[0]) && acc->footnote) {
-		sqlite3_bind_text(acc->footnote, 1, ref, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(acc->footnote) == SQLITE_ROW)
+		sqlite3_bind_text(acc->footnote->stmt, 1, ref, -1, SQLITE_TRANSIENT);
+		if (rows_next(acc->footnote) == 1)
 			json_object_set_new(
 			    o, "footnote",
-			    json_string((const char *)sqlite3_column_text(acc->footnote, 0)));
-		sqlite3_reset(acc->footnote);
+			    json_string((const char *)sqlite3_column_text(acc->footnote->stmt, 0)));
+		rows_reset(acc->footnote);
 	}
 	json_object_set_new(o, "url",
 	                    url[0] && !strpbrk(url, " \n\t") ? json_string(url) : json_null());
@@ -314,7 +296,7 @@ report_refs_add(void *arg, const char *ref)
 }
 
 static json_t *
-report_people(sqlite3_stmt *lookup, const char *ids)
+report_people(struct rows *lookup, const char *ids)
 {
 	struct people_acc acc = {lookup, json_array()};
 
@@ -327,7 +309,7 @@ report_people(sqlite3_stmt *lookup, const char *ids)
 	" modified, reference, service_code, unauthorized, notes, source_id, refreshed_by, line"
 
 static json_t *
-report_record(struct rows *r, sqlite3_stmt *person, sqlite3_stmt *footnote)
+report_record(struct rows *r, struct rows *person, struct rows *footnote)
 {
 	struct refs_acc refs = {footnote, json_array()};
 	json_t *o = json_object();
@@ -428,19 +410,20 @@ report_record_row_cmp(const void *a, const void *b)
 /*
  * An Unassigned range says nothing about a port that has a row of its own
  * for the same protocol (3126's own row, not 3122-3125's neighbour): drop it.
+ * A row that names no protocol is a row for every protocol.
  */
 static int
 report_range_shadowed(const struct record_row *rows, size_t n, const struct record_row *range)
 {
-	const char *proto = json_string_value(json_object_get(range->rec, "protocol"));
+	const char *proto = json_string_value(json_object_get(range->rec, "protocol")), *own;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		own = json_string_value(json_object_get(rows[i].rec, "protocol"));
 		if (rows[i].lo == rows[i].hi &&
-		    (proto[0] == '\0' ||
-		     strcmp(json_string_value(json_object_get(rows[i].rec, "protocol")), proto) ==
-		         0))
+		    (proto[0] == '\0' || own[0] == '\0' || strcmp(own, proto) == 0))
 			return 1;
+	}
 	return 0;
 }
 
@@ -476,44 +459,44 @@ report_records(struct report_ctx *c, struct err *e)
 	    "SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE ((port_lo = ?1 AND port_hi = ?1) OR (port_lo < port_hi"
 	    "  AND port_lo BETWEEN ?1 - ?9 AND ?1 AND port_hi >= ?1))"
-	    " AND (?3 = '' OR protocol = ?3)";
+	    " AND (?3 = '' OR protocol IN (?3, ''))";
 	static const char by_range[] =
 	    "SELECT * FROM (SELECT " RECORD_COLUMNS " FROM record"
-	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo AND (?3 = '' OR protocol = ?3)"
+	    " WHERE port_lo BETWEEN ?1 AND ?2 AND port_hi = port_lo"
+	    " AND (?3 = '' OR protocol IN (?3, ''))"
 	    " UNION ALL SELECT " RECORD_COLUMNS " FROM record"
 	    " WHERE port_lo < port_hi AND port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
-	    " AND (?3 = '' OR protocol = ?3)"
+	    " AND (?3 = '' OR protocol IN (?3, ''))"
 	    ") ORDER BY port_lo, port_hi, CASE protocol WHEN 'tcp' THEN 0 WHEN 'udp' THEN 1"
 	    " WHEN 'sctp' THEN 2 WHEN 'dccp' THEN 3 ELSE 4 END, id LIMIT ?4";
 	static const char by_name[] = "SELECT " RECORD_COLUMNS " FROM record"
 	                              " WHERE port_lo IS NULL AND service = ?5 COLLATE NOCASE"
-	                              " AND (?3 = '' OR protocol = ?3) ORDER BY id LIMIT ?4";
+	                              " AND (?3 = '' OR protocol IN (?3, '')) ORDER BY id LIMIT ?4";
 	struct record_row rows[REPORT_MAX_RECORDS + 1];
-	sqlite3_stmt *person = NULL, *footnote = NULL;
+	struct rows person, footnote;
 	json_t *list = json_array();
 	const char *sql = c->lo == PORT_NONE ? by_name : c->lo == c->hi ? by_single : by_range;
 	struct rows r;
 	size_t n = 0, i;
+	int failed;
 
 	if (rows_open(c->st, &r, sql, e) == -1) {
 		json_decref(list);
 		return -1;
 	}
-	sqlite3_prepare_v2(store_db(c->st),
-	                   "SELECT name, org, uri, source_id FROM person WHERE id = ?", -1, &person,
-	                   NULL);
-	sqlite3_prepare_v2(store_db(c->st), "SELECT text FROM footnote WHERE anchor = ?", -1,
-	                   &footnote, NULL);
+	/* Their failures are sticky, reported by rows_close() below. */
+	rows_open(c->st, &person, "SELECT name, org, uri, source_id FROM person WHERE id = ?", e);
+	rows_open(c->st, &footnote, "SELECT text FROM footnote WHERE anchor = ?", e);
 	sqlite3_bind_int64(r.stmt, 1, c->lo);
 	sqlite3_bind_int64(r.stmt, 2, c->hi);
 	sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
 	sqlite3_bind_int(r.stmt, 4, REPORT_MAX_RECORDS + 1);
 	sqlite3_bind_text(r.stmt, 5, c->q->service, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.stmt, 9, store_span(c->st, "record"));
-	while (n <= REPORT_MAX_RECORDS && sqlite3_step(r.stmt) == SQLITE_ROW) {
+	while (n <= REPORT_MAX_RECORDS && rows_next(&r) == 1) {
 		struct record_row *row = &rows[n++];
 
-		row->rec = report_record(&r, person, footnote);
+		row->rec = report_record(&r, &person, &footnote);
 		row->id = sqlite3_column_int64(r.stmt, 0);
 		row->lo = sqlite3_column_int64(r.stmt, 2);
 		row->hi = sqlite3_column_int64(r.stmt, 3);
@@ -521,9 +504,15 @@ report_records(struct report_ctx *c, struct err *e)
 		row->unassigned_range = row->lo < row->hi && col_text(&r, 1)[0] == '\0';
 		report_note_anchor(c, &r); /* a single port's own rows are never dropped */
 	}
-	rows_close(&r);
-	sqlite3_finalize(person);
-	sqlite3_finalize(footnote);
+	failed = rows_close(&r);
+	failed |= rows_close(&person);
+	failed |= rows_close(&footnote);
+	if (failed) {
+		for (i = 0; i < n; i++)
+			json_decref(rows[i].rec);
+		json_decref(list);
+		return -1;
+	}
 	if (sql == by_single)
 		qsort(rows, n, sizeof(rows[0]), report_record_row_cmp);
 	for (i = 0; i < n; i++) {
@@ -594,6 +583,19 @@ report_identity_section(struct report_ctx *c)
 	json_object_set_new(c->rep, "identity",
 	                    json_pack("{s:o, s:o, s:o, s:s}", "services", names, "descriptions",
 	                              descs, "protocols", protos, "status", status));
+}
+
+/* identity.headline: what you will most likely find, from the curated data (headline.h). */
+static int
+report_headline(struct report_ctx *c, struct err *e)
+{
+	json_t *h = headline_build(c->st, c->rep, c->protocol, e);
+
+	if (h == NULL)
+		return -1;
+	report_cite(c, json_object_get(h, "source"));
+	json_object_set_new(json_object_get(c->rep, "identity"), "headline", h);
+	return 0;
 }
 
 static json_t *
@@ -897,11 +899,12 @@ report_aliases(struct report_ctx *c, struct err *e)
 	static const char sql[] =
 	    "SELECT a.port, a.service, a.protocol, a.frequency, a.source_id, a.comment, s.name,"
 	    " s.kind = 'nmap-services', EXISTS (SELECT 1 FROM record x WHERE"
-	    "  x.service = a.service AND x.port_lo <= a.port AND x.port_hi >= a.port)"
+	    "  x.service = a.service COLLATE NOCASE"
+	    "  AND x.port_lo <= a.port AND x.port_hi >= a.port)"
 	    " FROM alias a JOIN source s ON s.id = a.source_id"
 	    " WHERE a.port BETWEEN ?1 AND ?2 AND (?3 = '' OR a.protocol = ?3)";
 	struct alias_acc acc = {0};
-	int single = c->lo != PORT_NONE && c->lo == c->hi, rc = 0;
+	int single = c->lo != PORT_NONE && c->lo == c->hi, rc = 0, failed = 0;
 	struct rows r;
 	size_t i;
 
@@ -911,23 +914,25 @@ report_aliases(struct report_ctx *c, struct err *e)
 		sqlite3_bind_int64(r.stmt, 1, c->lo);
 		sqlite3_bind_int64(r.stmt, 2, c->hi);
 		sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
-		while (rc == 0 && sqlite3_step(r.stmt) == SQLITE_ROW) {
+		while (rc == 0 && rows_next(&r) == 1) {
 			if (single && sqlite3_column_int(r.stmt, 7) &&
 			    sqlite3_column_type(r.stmt, 3) != SQLITE_NULL)
 				report_alias_freq(&acc, &r);
 			if (strcmp(col_text(&r, 1), "unknown") != 0)
 				rc = report_alias_name(&acc, &r);
 		}
-		rows_close(&r);
+		failed = rows_close(&r);
 	}
-	if (rc == 0)
+	if (rc == 0 && !failed)
 		rc = single ? report_frequency_section(c, &acc)
 		            : json_object_set_new(c->rep, "frequency", json_null());
-	if (rc == 0)
+	if (rc == 0 && !failed)
 		rc = report_other_names_section(c, &acc);
 	for (i = 0; i < acc.nnames; i++)
 		free(acc.names[i].comment);
 	free(acc.names);
+	if (failed)
+		return -1; /* e says why */
 	return rc == -1 ? err_internal(e, "out of memory") : 0;
 }
 
@@ -1036,9 +1041,10 @@ report_siblings(struct report_ctx *c, struct err *e)
 		sqlite3_bind_text(r.stmt, 4, lo, -1, SQLITE_STATIC);
 		sqlite3_bind_text(r.stmt, 5, hi, -1, SQLITE_STATIC);
 	}
-	while (sqlite3_step(r.stmt) == SQLITE_ROW)
+	while (rows_next(&r) == 1)
 		report_sibling_add(sib, &nsib, c->lo, &r);
-	rows_close(&r);
+	if (rows_close(&r) == -1)
+		return -1;
 	qsort_r(sib, nsib, sizeof(sib[0]), report_sibling_cmp, &c->lo);
 	for (i = 0; i < nsib && i < 12; i++)
 		json_array_append_new(
@@ -1067,19 +1073,22 @@ report_service_ports(struct report_ctx *c, struct err *e)
 	              e) == -1)
 		return -1;
 	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
-	while (sqlite3_step(r.stmt) == SQLITE_ROW)
+	while (rows_next(&r) == 1)
 		json_array_append_new(list, json_pack("{s:I, s:I, s:s}", "port_lo",
 		                                      (json_int_t)sqlite3_column_int64(r.stmt, 0),
 		                                      "port_hi",
 		                                      (json_int_t)sqlite3_column_int64(r.stmt, 1),
 		                                      "protocols", col_text(&r, 2)));
-	rows_close(&r);
+	if (rows_close(&r) == -1) {
+		json_decref(list);
+		return -1;
+	}
 	json_object_set_new(c->rep, "service_ports", list);
 	return 0;
 }
 
 /* Split a stored "url\nurl" list back into a JSON array. */
-static json_t *
+json_t *
 report_lines(const char *s)
 {
 	json_t *arr = json_array();
@@ -1102,7 +1111,7 @@ report_int(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-static const char *
+const char *
 report_str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -1199,7 +1208,7 @@ report_curated(struct report_ctx *c, const char *key, const char *table, const c
 	sqlite3_bind_text(r.stmt, 3, c->protocol, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.stmt, 9, store_span(c->st, table));
 	n = sqlite3_column_count(r.stmt);
-	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+	while (rows_next(&r) == 1) {
 		o = json_object();
 		for (i = 0; i < n; i++) {
 			const char *name = sqlite3_column_name(r.stmt, i);
@@ -1212,7 +1221,10 @@ report_curated(struct report_ctx *c, const char *key, const char *table, const c
 		report_cite(c, json_object_get(o, "source"));
 		json_array_append_new(list, o);
 	}
-	rows_close(&r);
+	if (rows_close(&r) == -1) {
+		json_decref(list);
+		return -1;
+	}
 	report_sort_array(list, cmp);
 	json_object_set_new(c->rep, key, list);
 	return 0;
@@ -1241,7 +1253,7 @@ report_note(struct report_ctx *c, struct err *e)
 	sqlite3_bind_int64(r.stmt, 1, c->lo);
 	sqlite3_bind_int64(r.stmt, 2, c->hi);
 	sqlite3_bind_int64(r.stmt, 9, store_span(c->st, "note"));
-	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+	while (rows_next(&r) == 1) {
 		long width = sqlite3_column_int64(r.stmt, 1) - sqlite3_column_int64(r.stmt, 0);
 
 		if (best >= 0 && width >= best)
@@ -1253,7 +1265,10 @@ report_note(struct report_ctx *c, struct err *e)
 		                 col_text(&r, 3), "sources", report_lines(col_text(&r, 4)), "file",
 		                 col_text(&r, 5), "source", col_json(&r, 6));
 	}
-	rows_close(&r);
+	if (rows_close(&r) == -1) {
+		json_decref(note);
+		return -1;
+	}
 	report_cite(c, json_object_get(note, "source"));
 	json_object_set_new(c->rep, "note", note);
 	return 0;
@@ -1337,17 +1352,19 @@ report_concern(struct report_ctx *c)
  * Who listens on the port on this machine, when the caller asks (the
  * command line does for a single port; the web only on loopback).  A
  * machine that will not answer (netlink refused in a sandbox) leaves the
- * section null rather than failing the whole report.
+ * section null rather than failing the whole report; a database that
+ * fails to annotate the listeners fails it.
  */
-static void
-report_listening(struct report_ctx *c)
+static int
+report_listening(struct report_ctx *c, struct err *e)
 {
-	struct err ignored = {0};
-	json_t *l = NULL;
+	json_t *l = json_null();
 
-	if (c->lo != PORT_NONE && c->lo == c->hi)
-		l = listening_port(c->st, &c->env->machine, c->lo, c->protocol, &ignored);
-	json_object_set_new(c->rep, "listening", l ? l : json_null());
+	if (c->lo != PORT_NONE && c->lo == c->hi &&
+	    (l = listening_port(c->st, &c->env->machine, c->lo, c->protocol, e)) == NULL)
+		return -1;
+	json_object_set_new(c->rep, "listening", l);
+	return 0;
 }
 
 /*
@@ -1393,19 +1410,26 @@ report_sources(struct report_ctx *c, struct err *e)
 	              " ORDER BY id",
 	              e) == -1)
 		return -1;
-	while (sqlite3_step(r.stmt) == SQLITE_ROW) {
+	/*
+	 * Every source the database merged, not only those a row here cites:
+	 * "nothing in /etc/services" is an answer too, and a reader should see
+	 * what was consulted and how old each source is.
+	 */
+	while (rows_next(&r) == 1) {
 		char key[32];
 
 		snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(r.stmt, 0));
-		if (json_object_get(c->cited, key) == NULL)
-			continue;
-		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s}", "id",
+		json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
 		                                      col_json(&r, 0), "name", col_text(&r, 1),
 		                                      "kind", col_text(&r, 2), "location",
 		                                      col_text(&r, 3), "as_of", col_text(&r, 4),
-		                                      "imported", col_text(&r, 5)));
+		                                      "imported", col_text(&r, 5), "cited",
+		                                      json_object_get(c->cited, key) != NULL));
 	}
-	rows_close(&r);
+	if (rows_close(&r) == -1) {
+		json_decref(list);
+		return -1;
+	}
 	json_object_set_new(c->rep, "sources", list);
 	store_get_meta(c->st, "registry_as_of", as_of, sizeof(as_of));
 	store_get_meta(c->st, "registry_source", source, sizeof(source));
@@ -1418,45 +1442,56 @@ report_sources(struct report_ctx *c, struct err *e)
 	return 0;
 }
 
-/* Turn a service-name query into the ports to report on; 0 when nothing has that name. */
-static int
-report_resolve_name(struct report_ctx *c, int *found, struct err *e)
+int
+report_service_port(struct store *st, const char *service, const char *protocol, long *port,
+                    struct err *e)
 {
 	struct rows r;
+	int found = 0;
 
-	*found = 0;
-	if (rows_open(c->st, &r,
-	              "SELECT port_lo, port_hi FROM record WHERE service = ?1 COLLATE NOCASE"
-	              " AND (?2 = '' OR protocol = ?2 OR protocol = '')"
+	if (rows_open(st, &r,
+	              "SELECT port_lo FROM record WHERE service = ?1 COLLATE NOCASE"
+	              " AND (?2 = '' OR protocol IN (?2, ''))"
 	              " ORDER BY port_lo IS NULL, port_lo LIMIT 1",
 	              e) == -1)
 		return -1;
-	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
-	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
-		*found = 1;
-		if (sqlite3_column_type(r.stmt, 0) == SQLITE_NULL) {
-			c->lo = c->hi = PORT_NONE;
-		} else {
-			c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
-		}
+	sqlite3_bind_text(r.stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, protocol, -1, SQLITE_STATIC);
+	if (rows_next(&r) == 1) {
+		found = 1;
+		*port = sqlite3_column_type(r.stmt, 0) == SQLITE_NULL
+		            ? PORT_NONE
+		            : (long)sqlite3_column_int64(r.stmt, 0);
 	}
-	rows_close(&r);
-	if (*found)
-		return 0;
+	if (rows_close(&r) == -1)
+		return -1;
+	if (found)
+		return 1;
 	/* Not an IANA name: perhaps another database's (nmap calls 3389 ms-wbt-server). */
-	if (rows_open(c->st, &r,
+	if (rows_open(st, &r,
 	              "SELECT port FROM alias WHERE service = ?1 COLLATE NOCASE"
 	              " AND (?2 = '' OR protocol = ?2) ORDER BY frequency DESC LIMIT 1",
 	              e) == -1)
 		return -1;
-	sqlite3_bind_text(r.stmt, 1, c->q->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r.stmt, 2, c->protocol, -1, SQLITE_STATIC);
-	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
-		*found = 1;
-		c->lo = c->hi = sqlite3_column_int64(r.stmt, 0);
+	sqlite3_bind_text(r.stmt, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r.stmt, 2, protocol, -1, SQLITE_STATIC);
+	if (rows_next(&r) == 1) {
+		found = 1;
+		*port = (long)sqlite3_column_int64(r.stmt, 0);
 	}
-	rows_close(&r);
+	return rows_close(&r) == -1 ? -1 : found;
+}
+
+/* Turn a service-name query into the ports to report on; 0 when nothing has that name. */
+static int
+report_resolve_name(struct report_ctx *c, int *found, struct err *e)
+{
+	long port = PORT_NONE;
+
+	if ((*found = report_service_port(c->st, c->q->service, c->protocol, &port, e)) == -1)
+		return -1;
+	if (*found)
+		c->lo = c->hi = port;
 	return 0;
 }
 
@@ -1499,6 +1534,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	if (report_records(&c, e) == -1)
 		goto fail;
 	report_identity_section(&c);
+	if (report_headline(&c, e) == -1)
+		goto fail;
 	report_range_section(&c);
 	if (report_aliases(&c, e) == -1 || report_siblings(&c, e) == -1 ||
 	    report_service_ports(&c, e) == -1 ||
@@ -1508,8 +1545,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
 	report_concern(&c);
-	if (env->with_listening)
-		report_listening(&c);
+	if (env->with_listening && report_listening(&c, e) == -1)
+		goto fail;
 	/*
 	 * Found means the registry or another database knows the port.  Every
 	 * port 0-49151 has a registry row (if only "Unassigned"), so a port
@@ -1539,14 +1576,14 @@ report_identity(struct store *st, long port, const char *protocol, struct port_i
 	if (rows_open(st, &r,
 	              "SELECT service, description FROM record WHERE port_lo BETWEEN ?1 - ?9 AND ?1"
 	              " AND port_hi >= ?1"
-	              " AND (?2 = '' OR protocol = ?2)"
+	              " AND (?2 = '' OR protocol IN (?2, ''))"
 	              " ORDER BY service = '', port_hi - port_lo, id LIMIT 1",
 	              e) == -1)
 		return -1;
 	sqlite3_bind_int64(r.stmt, 1, port);
 	sqlite3_bind_int64(r.stmt, 9, store_span(st, "record"));
 	sqlite3_bind_text(r.stmt, 2, protocol ? protocol : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(r.stmt) == SQLITE_ROW) {
+	if (rows_next(&r) == 1) {
 		snprintf(out->service, sizeof(out->service), "%s", col_text(&r, 0));
 		snprintf(out->description, sizeof(out->description), "%s", col_text(&r, 1));
 		out->assigned = out->service[0] != '\0';
@@ -1554,6 +1591,5 @@ report_identity(struct store *st, long port, const char *protocol, struct port_i
 		snprintf(out->description, sizeof(out->description), "%s",
 		         port >= 49152 ? "Dynamic/private range" : "Unlisted");
 	}
-	rows_close(&r);
-	return 0;
+	return rows_close(&r);
 }

@@ -51,6 +51,16 @@ struct port_identity {
 int report_identity(struct store *st, long port, const char *protocol, struct port_identity *out,
                     struct err *e);
 
+/*
+ * The port a service name stands for, as the port report resolves a name
+ * (case-insensitively): the registry's lowest port for the name over
+ * protocol ("" for any; a row naming no protocol serves every one), else
+ * the port other databases give the name most often.  *port is PORT_NONE
+ * for a name the registry lists with no port.  1 found, 0 not, -1 error.
+ */
+int report_service_port(struct store *st, const char *service, const char *protocol, long *port,
+                        struct err *e);
+
 /* "rare: open on about 1 in 26,000 scanned hosts" for an nmap open frequency. */
 void report_frequency_words(double frequency, char *buf, size_t len);
 /*
@@ -60,5 +70,10 @@ void report_frequency_words(double frequency, char *buf, size_t len);
  * figures (1 for "nearly every host", 0 when never seen).
  */
 const char *report_frequency_class(double frequency, long *one_in);
+
+/* A stored "url\nurl" list (curated sources) as a new JSON array of strings. */
+json_t *report_lines(const char *s);
+/* String member key of a JSON object (borrowed), "" when absent or not a string. */
+const char *report_str(const json_t *o, const char *key);
 
 #endif

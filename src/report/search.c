@@ -29,6 +29,7 @@
 
 #include "query.h"
 #include "registry/fold.h"
+#include "registry/rows.h"
 #include "search.h"
 
 /* The query's words: as typed (for FTS5) and as the index sees them (folded). */
@@ -52,7 +53,7 @@ struct row {
 	int expr; /* which expression found it (for its snippet) */
 };
 
-struct rows {
+struct found {
 	struct row *v;
 	size_t n, cap;
 };
@@ -341,7 +342,7 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 }
 
 static int
-search_row_add(struct rows *rs, struct row *r)
+search_row_add(struct found *rs, struct row *r)
 {
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
@@ -357,7 +358,7 @@ search_row_add(struct rows *rs, struct row *r)
 }
 
 static void
-search_rows_free(struct rows *rs)
+search_rows_free(struct found *rs)
 {
 	for (size_t i = 0; i < rs->n; i++) {
 		free(rs->v[i].name);
@@ -384,7 +385,7 @@ search_rowid_cmp(const void *a, const void *b)
 
 /* The rowids already read, sorted, so a later query skips them. */
 static long long *
-search_seen(const struct rows *rs)
+search_seen(const struct found *rs)
 {
 	long long *ids = malloc((rs->n + 1) * sizeof(*ids));
 
@@ -399,25 +400,27 @@ search_seen(const struct rows *rs)
 /* Read the rows expr matches (at most SEARCH_MAX_ROWS) and score them. */
 static int
 search_collect(struct store *st, const struct words *q, const char *expr, int which,
-               struct rows *rs, struct err *e)
+               struct found *rs, struct err *e)
 {
 	static const char sql[] =
 	    "SELECT rowid, kind, source, port_lo, port_hi, at_lo, at_hi, freq, name, description,"
 	    " notes FROM search WHERE search MATCH ?1 LIMIT ?2";
-	sqlite3_stmt *stmt;
+	struct rows cur;
+	sqlite3_stmt *stmt; /* cur's, to bind and read */
 	size_t nseen = rs->n;
 	long long *seen = search_seen(rs);
-	int rc;
+	int rc = 0;
 
 	if (seen == NULL)
 		return err_internal(e, "search: out of memory");
-	if (store_prepare(st, sql, &stmt, e) == -1) {
+	if (rows_open(st, &cur, sql, e) == -1) {
 		free(seen);
-		return -1;
+		return rows_close(&cur);
 	}
+	stmt = cur.stmt;
 	sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int(stmt, 2, SEARCH_MAX_ROWS);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (rc == 0 && rows_next(&cur) == 1) {
 		struct row r = {.rowid = sqlite3_column_int64(stmt, 0), .expr = which};
 		int noport = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
 
@@ -435,18 +438,14 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 		if (r.name == NULL || r.description == NULL || search_row_add(rs, &r) == -1) {
 			free(r.name);
 			free(r.description);
-			free(seen);
-			sqlite3_finalize(stmt);
-			return err_internal(e, "search: out of memory");
+			rc = err_internal(e, "search: out of memory");
+			continue;
 		}
 		rs->v[rs->n - 1].score = search_score(q, r.kind, r.lo, r.hi, r.freq, r.name,
 		                                      r.description, search_col(stmt, 10));
 	}
-	sqlite3_finalize(stmt);
 	free(seen);
-	if (rc != SQLITE_DONE)
-		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&cur) == -1 ? -1 : rc;
 }
 
 /*
@@ -460,27 +459,31 @@ search_port_unit(struct store *st, long lo, long hi, struct row *r, struct err *
 	static const char sql[] = "SELECT port_lo, port_hi, service, description FROM record"
 	                          " WHERE port_lo BETWEEN ?1 - ?3 AND ?1 AND port_hi >= ?2"
 	                          " ORDER BY service = '', port_hi - port_lo, port_lo LIMIT 1";
-	sqlite3_stmt *stmt;
-	int rc;
+	struct rows cur;
+	sqlite3_stmt *stmt; /* cur's, to bind and read */
 
 	r->lo = r->at_lo = lo;
 	r->hi = r->at_hi = hi;
-	if (store_prepare(st, sql, &stmt, e) == -1)
-		return -1;
+	if (rows_open(st, &cur, sql, e) == -1)
+		return rows_close(&cur);
+	stmt = cur.stmt;
 	sqlite3_bind_int64(stmt, 1, lo);
 	sqlite3_bind_int64(stmt, 2, hi);
 	sqlite3_bind_int64(stmt, 3, store_span(st, "record"));
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && *search_col(stmt, 2) != '\0') {
-		r->lo = (long)sqlite3_column_int64(stmt, 0);
-		r->hi = (long)sqlite3_column_int64(stmt, 1);
-		r->name = strdup(search_col(stmt, 2));
-	}
-	if (rc == SQLITE_ROW)
+	if (rows_next(&cur) == 1) {
+		if (*search_col(stmt, 2) != '\0') {
+			r->lo = (long)sqlite3_column_int64(stmt, 0);
+			r->hi = (long)sqlite3_column_int64(stmt, 1);
+			r->name = strdup(search_col(stmt, 2));
+		}
 		r->description = strdup(search_col(stmt, 3));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
+	}
+	if (rows_close(&cur) == -1) {
+		free(r->name);
+		free(r->description);
+		r->name = r->description = NULL;
+		return -1;
+	}
 	if (r->name == NULL)
 		r->name = strdup("");
 	if (r->description == NULL)
@@ -490,7 +493,7 @@ search_port_unit(struct store *st, long lo, long hi, struct row *r, struct err *
 
 /* The query as a port ("22", "6000-6063", "22/tcp"): that entry, first. */
 static int
-search_port(struct store *st, const char *text, struct rows *rs, int *is_port, struct err *e)
+search_port(struct store *st, const char *text, struct found *rs, int *is_port, struct err *e)
 {
 	struct query qy;
 	struct row r = {.score = SEARCH_PORT_SCORE, .expr = -1};
@@ -592,22 +595,17 @@ search_iana_name(struct store *st, const struct row *r, json_t *hit, struct err 
 	static const char sql[] =
 	    "SELECT service, description FROM record WHERE port_lo = ?1 AND port_hi = ?2"
 	    " AND service <> '' ORDER BY id LIMIT 1";
-	sqlite3_stmt *stmt;
-	int rc;
+	struct rows cur;
 
-	if (store_prepare(st, sql, &stmt, e) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, r->lo);
-	sqlite3_bind_int64(stmt, 2, r->hi);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		json_object_set_new(hit, "name", json_string(search_col(stmt, 0)));
-		json_object_set_new(hit, "description", json_string(search_col(stmt, 1)));
+	if (rows_open(st, &cur, sql, e) == -1)
+		return rows_close(&cur);
+	sqlite3_bind_int64(cur.stmt, 1, r->lo);
+	sqlite3_bind_int64(cur.stmt, 2, r->hi);
+	if (rows_next(&cur) == 1) {
+		json_object_set_new(hit, "name", json_string(search_col(cur.stmt, 0)));
+		json_object_set_new(hit, "description", json_string(search_col(cur.stmt, 1)));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&cur);
 }
 
 /* text on one line: a note's paragraphs and line breaks become single spaces. */
@@ -654,20 +652,20 @@ search_snippet(struct store *st, const struct row *r, const char *const *exprs, 
 	                          " snippet(search, 10, '[', ']', '...', ?3)"
 	                          " FROM search WHERE search MATCH ?1 AND rowid = ?2";
 	const char *desc = json_string_value(json_object_get(hit, "description"));
-	sqlite3_stmt *stmt;
-	int rc;
+	struct rows cur;
+	sqlite3_stmt *stmt; /* cur's, to bind and read */
 
 	if (r->expr < 0) { /* the port the query names */
 		json_object_set_new(hit, "snippet", json_string(desc));
 		return 0;
 	}
-	if (store_prepare(st, sql, &stmt, e) == -1)
-		return -1;
+	if (rows_open(st, &cur, sql, e) == -1)
+		return rows_close(&cur);
+	stmt = cur.stmt;
 	sqlite3_bind_text(stmt, 1, exprs[r->expr], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, r->rowid);
 	sqlite3_bind_int(stmt, 3, SEARCH_MAX_SNIP);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if (rows_next(&cur) == 1) {
 		const char *d = search_col(stmt, 0), *n = search_col(stmt, 1);
 
 		json_object_set_new(hit, "snippet",
@@ -677,10 +675,7 @@ search_snippet(struct store *st, const struct row *r, const char *const *exprs, 
 	} else {
 		json_object_set_new(hit, "snippet", json_string(desc));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return err_internal(e, "search: %s", sqlite3_errmsg(store_db(st)));
-	return 0;
+	return rows_close(&cur);
 }
 
 static int
@@ -746,7 +741,7 @@ search_matches(const struct row *v, size_t n)
 }
 
 static int
-search_emit(struct store *st, struct rows *rs, const char *const *exprs, int limit, json_t *hits,
+search_emit(struct store *st, struct found *rs, const char *const *exprs, int limit, json_t *hits,
             struct err *e)
 {
 	struct hit *hv = NULL;
@@ -799,7 +794,7 @@ search_run(struct store *st, const char *text, int limit, struct err *e)
 {
 	char exprs[3][(SEARCH_MAX_WORD + 8) * SEARCH_MAX_WORDS + 16];
 	const char *const ex[3] = {exprs[0], exprs[1], exprs[2]};
-	struct rows rs = {0};
+	struct found rs = {0};
 	struct words q;
 	json_t *hits = json_array(), *res = NULL;
 	const char *match = "all words";

@@ -4,10 +4,14 @@ Every database is built by `portolan update` into a temporary directory, so
 the tests exercise the same import path a user does.  Tests that need the
 real IANA files read the copies vendored in data/iana/.
 """
+import fcntl
 import json
 import os
 import pathlib
+import pty
+import struct
 import subprocess
+import termios
 
 import pytest
 
@@ -35,6 +39,26 @@ def run(*args, db=None, env=None, check=None, timeout=120, input=None):
     if check is not None:
         assert p.returncode == check, (cmd, p.returncode, p.stdout[-2000:], p.stderr[-2000:])
     return p
+
+
+def tty_output(args, env, columns=None):
+    """Run the binary on a pseudo-terminal (of columns, if given) and return what it printed."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the size is set before the program can ask for it
+        if columns:
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        os.execve(BIN, [BIN, *args], env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    return out.decode(errors="replace")
 
 
 def report(query, db, *extra):

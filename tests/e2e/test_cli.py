@@ -1,11 +1,10 @@
 """The command line's contract: help, exit codes, colour."""
 import os
-import pty
 import subprocess
 
 import pytest
 
-from conftest import BIN, ROOT, run
+from conftest import BIN, ROOT, run, tty_output as _tty_output
 
 COMMANDS = ["lookup", "search", "update", "who", "listening", "audit", "free", "serve", "export",
             "feedback", "check-data"]
@@ -54,24 +53,6 @@ def test_missing_option_value_says_so(full_db, cmd):
     assert "option '--db' needs a value" in p.stderr
 
 
-def _tty_output(args, env):
-    """Run the binary on a pseudo-terminal and return what it printed."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(BIN, [BIN, *args], env)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
-    return out.decode(errors="replace")
-
-
 def test_colour_only_on_a_tty_and_never_with_no_color(full_db):
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     assert "\033[" in _tty_output(["3516", "--db", str(full_db)], env)
@@ -101,7 +82,7 @@ def test_database_through_symlinks(full_db, tmp_path):
         p = run("3516", "--db", path, check=0)
         assert "smartcard-port" in p.stdout, path
     p = run("3516", "--db", tmp_path / "linkdir" / "missing.db", check=2)
-    assert "no database yet" in p.stderr
+    assert "no database at" in p.stderr and "portolan update" in p.stderr
 
 
 def test_man_page_and_completion_know_every_command():

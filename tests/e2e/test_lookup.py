@@ -191,10 +191,11 @@ def test_report_shows_who_listens_here(full_db):
 def test_multi_line_descriptions_stay_on_their_line(db_name, request):
     # IANA writes whoispp's description over three lines; the header and the record
     # row must stay one line each, and the JSON keeps the registry's text as it is.
+    # (A terminal wide enough for them: a narrower one folds them, test_width.py.)
     db = request.getfixturevalue(db_name)
     rep = report("63", db)
     assert any("\n" in d for d in rep["identity"]["descriptions"])
-    lines = run("63", db=db, check=0).stdout.splitlines()
+    lines = run("63", db=db, check=0, env={"COLUMNS": "1000"}).stdout.splitlines()
     assert lines[0].startswith("63  whoispp") and "replacement for" in lines[0]
     assert lines[1].startswith("  well-known port")
     rows = [l for l in lines if l.startswith("  63/tcp  whoispp")]
@@ -202,6 +203,6 @@ def test_multi_line_descriptions_stay_on_their_line(db_name, request):
 
 
 def test_a_wide_range_header_names_a_few(npm_db):
-    lines = run("1-30", db=npm_db, check=0).stdout.splitlines()
+    lines = run("1-30", db=npm_db, check=0, env={"COLUMNS": "1000"}).stdout.splitlines()
     assert lines[1].startswith("  well-known port")  # the header is two lines
     assert " and 6 more - " in lines[0] and lines[0].endswith("more")

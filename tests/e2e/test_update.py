@@ -1,5 +1,6 @@
 """`portolan update`: bad input is refused with file, line and field, and the
 live database is never half-written."""
+import csv
 import gzip
 import hashlib
 import http.server
@@ -16,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import BIN, IANA_CSV, IANA_XML, need, report, run
+from conftest import BIN, IANA_CSV, IANA_XML, NMAP_SERVICES, need, report, run
 
 XML_HEAD = """<?xml version='1.0' encoding='UTF-8'?>
 <registry xmlns="http://www.iana.org/assignments" id="service-names-port-numbers">
@@ -40,9 +41,10 @@ def live(tmp_path, xml_db):
     return db
 
 
-def refused(live, source, *patterns):
+def refused_by(live, args, *patterns):
+    """`portolan update ARGS` exits 2, says PATTERNS on stderr, and leaves live as it was."""
     before = sha(live)
-    p = run("update", "--from", source, "--no-system", "--no-data", db=live)
+    p = run("update", *args, db=live)
     assert p.returncode == 2, (p.returncode, p.stderr)
     for pat in patterns:
         assert re.search(pat, p.stderr), (pat, p.stderr)
@@ -50,6 +52,10 @@ def refused(live, source, *patterns):
     assert not os.path.exists(str(live) + ".new")
     assert report("3516", live)["found"] is True
     return p
+
+
+def refused(live, source, *patterns):
+    return refused_by(live, ["--from", source, "--no-system", "--no-data"], *patterns)
 
 
 def test_truncated_xml(live, tmp_path):
@@ -122,6 +128,105 @@ def test_unrecognised_file(live, tmp_path):
 
 def test_missing_file(live, tmp_path):
     refused(live, tmp_path / "absent.xml", r"absent\.xml")
+
+
+# ---- well-formed sources that would still destroy the registry ------------------------------
+
+@pytest.fixture
+def full_live(tmp_path, full_db):
+    """A live copy of the default database: registry, nmap-services, /etc/services, data/."""
+    db = tmp_path / "full.db"
+    shutil.copy(full_db, db)
+    return db
+
+
+def csv_rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
+
+
+def test_registry_xml_without_records_is_refused(live, tmp_path):
+    # IANA's own file with every <record> taken out: people and footnotes remain.
+    need(IANA_XML)
+    empty = tmp_path / "empty.xml"
+    empty.write_text(re.sub(r"\s*<record\b.*?</record>", "", IANA_XML.read_text(), flags=re.S))
+    assert "<person" in empty.read_text() and "<record" not in empty.read_text()
+    refused(live, empty, rf"{re.escape(str(empty))}: no registry records in it")
+
+
+def test_header_only_csv_is_refused(live, tmp_path):
+    need(IANA_CSV)
+    header = tmp_path / "header.csv"
+    header.write_text(IANA_CSV.read_text().split("\n", 1)[0] + "\n")
+    refused(live, header, rf"{re.escape(str(header))}: no registry records in it")
+
+
+def test_csv_cut_at_line_300_is_refused_unless_forced(live, tmp_path):
+    need(IANA_CSV)
+    cut = tmp_path / "cut.csv"
+    cut.write_text("".join(IANA_CSV.read_text().splitlines(keepends=True)[:300]))
+    assert csv_rows(cut) == 247
+    refused(live, cut, rf"{re.escape(str(cut))}: 247 registry records, under half of the "
+            rf"14533 in {re.escape(str(live))}", r"--force")
+    # --force replaces it all the same, and says so.
+    p = run("update", "--from", cut, "--no-system", "--no-data", "--force", db=live, check=0)
+    assert re.search(rf"--force: .*{re.escape(str(cut))}: 247 registry records", p.stderr), p.stderr
+    assert "247 registry rows" in p.stdout
+    assert report("3516", live)["found"] is False
+
+
+@pytest.mark.parametrize("kind", ["csv", "xml"])
+def test_every_record_twice_is_merged(live, tmp_path, kind):
+    """A registry concatenated with itself is merged back, with a warning naming the
+    first repeat; it used to print 3516/tcp,tcp,udp,udp."""
+    src = IANA_CSV if kind == "csv" else IANA_XML
+    need(src)
+    twice = tmp_path / f"twice.{kind}"
+    if kind == "csv":
+        head, body = src.read_text().split("\n", 1)
+        twice.write_text(head + "\n" + body + body)
+        rows = csv_rows(src)
+    else:
+        text = src.read_text()
+        twice.write_text(re.sub(r"(<record\b.*?</record>)", r"\1\n  \1", text, flags=re.S))
+        rows = len(re.findall(r"<record\b", text))
+    p = run("update", "--from", twice, "--no-system", "--no-data", "--json", db=live, check=0)
+    assert re.search(rf"{re.escape(str(twice))}:\d+ repeats line \d+ exactly; merged {rows} "
+                     r"registry rows", p.stderr), p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["records"] == rows and doc["duplicates_merged"] == rows
+    rep = report("3516", live)
+    assert sorted(r["protocol"] for r in rep["records"]) == ["tcp", "udp"]
+    text = run("3516", db=live, check=0).stdout
+    assert "3516/tcp,udp  smartcard-port" in text and "tcp,tcp" not in text
+
+
+@pytest.mark.parametrize("option", ["--from", "--nmap-services", "--etc-services", "--data"])
+def test_a_named_file_that_does_not_exist_fails(live, tmp_path, option):
+    need(IANA_XML)
+    missing = tmp_path / "nonexistent"
+    args = ["--from", missing] if option == "--from" else ["--from", IANA_XML, option, missing]
+    refused_by(live, args, rf"cannot read {re.escape(str(missing))}: No such file or directory")
+
+
+def test_a_named_empty_source_is_refused(live, tmp_path):
+    need(IANA_XML)
+    empty = tmp_path / "services"
+    empty.write_text("# nothing but a comment\n")
+    refused_by(live, ["--from", IANA_XML, "--etc-services", empty, "--no-data"],
+               rf"{re.escape(str(empty))}: no services entries in it")
+    data = tmp_path / "data"
+    data.mkdir()
+    refused_by(live, ["--from", IANA_XML, "--no-system", "--data", data],
+               rf"{re.escape(str(data))}: no curated facts in it")
+
+
+def test_a_shrunken_nmap_services_is_refused(full_live, tmp_path):
+    need(NMAP_SERVICES)
+    cut = tmp_path / "nmap-services"
+    cut.write_text("".join(NMAP_SERVICES.read_text().splitlines(keepends=True)[:1000]))
+    refused_by(full_live, ["--from", IANA_XML, "--nmap-services", cut],
+               rf"{re.escape(str(cut))}: \d+ services entries, under half of the \d+ in")
 
 
 def test_killed_update_leaves_the_old_database(live):

@@ -297,8 +297,9 @@ def test_sighup_serves_the_updated_database(full_db, tmp_path):
         assert services()[0] == {"smartcard-port"}
         assert s.get("/port/3516")[0] == 200  # cached from the old database
         (tmp_path / "r.xml").write_text(SMALL_XML)
+        # --force: one row replaces the whole registry on purpose.
         run("update", "--from", tmp_path / "r.xml", "--no-system", "--no-data", "--quiet",
-            db=db, check=0)
+            "--force", db=db, check=0)
         assert services()[0] == {"smartcard-port"}  # no reload yet: the old snapshot
         s.proc.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + 10

@@ -1,8 +1,8 @@
 /*
  * fuzz_import_curated.c - libFuzzer target for the curated-data parser.
  *
- * The first input byte picks the file kind (uses, history, note, aliases)
- * so one target covers all four grammars; the rest is the file.  The sink checks
+ * The first input byte picks the file kind (uses, history, note, likely,
+ * aliases) so one target covers every grammar; the rest is the file.  The sink checks
  * the invariants every consumer relies on (ranges ordered and in bounds,
  * strings present, sources well-formed), and a failed import must leave a
  * message that names the file, so an abort here is a real contract breach.
@@ -83,21 +83,35 @@ fuzz_alias(void *ctx, const struct reg_curated_alias *a, struct err *e)
 	return 0;
 }
 
+static int
+fuzz_likely(void *ctx, const struct reg_likely *l, struct err *e)
+{
+	(void)ctx;
+	(void)e;
+	fuzz_check_range(l->port_lo, l->port_hi);
+	fuzz_check_sources(l->sources, l->nsources);
+	if (*l->text == '\0' || *l->protocols == '\0' || l->name == NULL ||
+	    (strcmp(l->answer, "official") != 0 && *l->name == '\0'))
+		abort();
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const names[] = {"unofficial/game.txt", "history.txt", "notes/80.md",
-	                                    "aliases.txt"};
+	                                    "likely.txt", "aliases.txt"};
 	const struct reg_sink sink = {.use = fuzz_use,
 	                              .history = fuzz_history,
 	                              .note = fuzz_note,
+	                              .likely = fuzz_likely,
 	                              .curated_alias = fuzz_alias};
 	struct err e = {0};
 	unsigned which;
 
 	if (size == 0)
 		return 0;
-	which = data[0] % 4;
+	which = data[0] % (sizeof(names) / sizeof(names[0]));
 	if (import_curated_buffer((const char *)data + 1, size - 1, names[which],
 	                          (enum import_curated_kind)(IMPORT_CURATED_USE + which), &sink,
 	                          &e) == -1 &&

@@ -596,6 +596,106 @@ test_repo_data(void **state)
 	assert_string_equal(import_curated_category(0), "game");
 }
 
+/* data/likely.txt: what a person most likely meets on a port. */
+struct likely_seen {
+	size_t n;
+	long lo[MAXCALLS], hi[MAXCALLS];
+	char answer[MAXCALLS][16], name[MAXCALLS][64], protocols[MAXCALLS][32];
+};
+
+static int
+collect_likely(void *ctx, const struct reg_likely *l, struct err *e)
+{
+	struct likely_seen *c = ctx;
+	size_t i = c->n++;
+
+	(void)e;
+	assert_true(i < MAXCALLS);
+	c->lo[i] = l->port_lo;
+	c->hi[i] = l->port_hi;
+	snprintf(c->answer[i], sizeof(c->answer[i]), "%s", l->answer);
+	snprintf(c->name[i], sizeof(c->name[i]), "%s", l->name);
+	snprintf(c->protocols[i], sizeof(c->protocols[i]), "%s", l->protocols);
+	return 0;
+}
+
+#define LIKELY_9200                                                                                \
+	"ports: 9200\nproto: tcp\nanswer: unofficial\nname: Elasticsearch REST API\n"              \
+	"text: Search.\nsource: https://example.org/es\n"
+
+static void
+test_likely_ok(void **state)
+{
+	const char *text = "# header\n" LIKELY_9200 "\n"
+	                   "ports: 22\nproto: tcp\nanswer: official\ntext: OpenSSH.\n"
+	                   "source: https://www.rfc-editor.org/rfc/rfc4253\n\n"
+	                   "ports: 9200\nproto: udp\nanswer: mixed\nname: a, b\ntext: Both.\n"
+	                   "source: none\n\n"
+	                   "ports: 6881-6889, 6969\nproto: tcp udp\nanswer: unofficial\n"
+	                   "name: BitTorrent\ntext: Peers.\nsource: none\n";
+	struct likely_seen c = {0};
+	struct reg_sink sink = {.ctx = &c, .likely = collect_likely};
+	struct err e = {0};
+
+	(void)state;
+	if (import_curated_buffer(text, strlen(text), "data/likely.txt", IMPORT_CURATED_LIKELY,
+	                          &sink, &e) == -1)
+		fail_msg("%s", e.msg);
+	assert_int_equal(c.n, 5);
+	assert_int_equal(c.lo[0], 9200);
+	assert_string_equal(c.answer[0], "unofficial");
+	assert_string_equal(c.name[0], "Elasticsearch REST API");
+	assert_string_equal(c.answer[1], "official");
+	assert_string_equal(c.name[1], ""); /* the registry's name is the answer */
+	assert_string_equal(c.answer[2], "mixed");
+	assert_int_equal(c.lo[3], 6881);
+	assert_int_equal(c.hi[3], 6889);
+	assert_int_equal(c.lo[4], 6969);
+	assert_string_equal(c.protocols[4], "tcp udp");
+}
+
+static void
+test_likely_errors(void **state)
+{
+	(void)state;
+	/* Two answers for one port and protocol: neither is "the most likely". */
+	expect_fail(LIKELY_9200 "\nports: 9000-9300\nproto: udp tcp\nanswer: mixed\nname: x\n"
+	                        "text: t\nsource: none\n",
+	            "likely.txt", IMPORT_CURATED_LIKELY,
+	            "likely.txt:8: port 9200/tcp already has a likely answer, on line 1");
+	expect_fail("ports: 1\nproto: tcp\nanswer: likely\ntext: t\nsource: none\n", "likely.txt",
+	            IMPORT_CURATED_LIKELY,
+	            "likely.txt:3: answer: unknown answer 'likely' (expected official, "
+	            "unofficial, mixed)");
+	expect_fail("ports: 1\nproto: tcp\nanswer: unofficial\ntext: t\nsource: none\n",
+	            "likely.txt", IMPORT_CURATED_LIKELY,
+	            "likely.txt:1: missing required key 'name' (answer: unofficial)");
+	expect_fail("ports: 1\nproto: tcp\nname: x\ntext: t\nsource: none\n", "likely.txt",
+	            IMPORT_CURATED_LIKELY, "likely.txt:1: missing required key 'answer'");
+	expect_fail(LIKELY_9200 "who: Elastic\n", "likely.txt", IMPORT_CURATED_LIKELY,
+	            "likely.txt:7: unknown key 'who'");
+	/* The likely keys mean nothing in a uses file. */
+	expect_fail(USE_OK "answer: official\n", "u/game.txt", IMPORT_CURATED_USE,
+	            "u/game.txt:9: unknown key 'answer'");
+}
+
+/* The repository's likely.txt validates on its own and answers for at least 60 ports. */
+static void
+test_repo_likely(void **state)
+{
+	struct curated_counts counts;
+	char path[4096];
+	struct err e = {0};
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/likely.txt", PORTOLAN_DATADIR);
+	if (import_curated_file(path, &(struct reg_sink){0}, &e) == -1)
+		fail_msg("%s", e.msg);
+	if (import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == -1)
+		fail_msg("counts: %s", e.msg);
+	assert_true(counts.likely >= 60);
+}
+
 int
 main(void)
 {
@@ -618,6 +718,9 @@ main(void)
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_dir_stray_file),
 	    cmocka_unit_test(test_repo_data),
+	    cmocka_unit_test(test_likely_ok),
+	    cmocka_unit_test(test_likely_errors),
+	    cmocka_unit_test(test_repo_likely),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,6 +218,38 @@ test_sink_error_is_prefixed(void **state)
 	assert_string_equal(e.msg, "s:2: no room");
 }
 
+static int
+collect_date(void *ctx, const char *key, const char *value, struct err *e)
+{
+	char *date = ctx;
+
+	(void)e;
+	if (strcmp(key, "updated") == 0)
+		snprintf(date, 16, "%s%s", date[0] ? "twice:" : "", value);
+	return 0;
+}
+
+/* The version-control keyword dates nmap-services; anything else shaped differently does not. */
+static void
+test_id_line_dates_the_file(void **state)
+{
+	static const char nmap[] = "# $Id: nmap-services 38442 2022-08-31 22:53:46Z dmiller $\n"
+	                           "# $Id: nmap-services 1 1999-01-01 00:00:00Z x $\n"
+	                           "tcpmux\t1/tcp\t0.001995\n";
+	static const char odd[] = "# $Id: x 1 2022-8-31 $\necho 7/tcp\n";
+	char date[16] = "";
+	struct reg_sink sink = {.ctx = date, .meta = collect_date};
+	struct err e;
+
+	(void)state;
+	assert_int_equal(import_services_buffer(nmap, strlen(nmap), "s", SERVICES_NMAP, &sink, &e),
+	                 0);
+	assert_string_equal(date, "2022-08-31");
+	date[0] = '\0';
+	assert_int_equal(import_services_buffer(odd, strlen(odd), "s", SERVICES_ETC, &sink, &e), 0);
+	assert_string_equal(date, ""); /* a buffer has no modification time to fall back on */
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -276,7 +308,7 @@ main(void)
 	    cmocka_unit_test(test_field_errors),      cmocka_unit_test(test_frequency_errors),
 	    cmocka_unit_test(test_text_errors),       cmocka_unit_test(test_sink_error_is_prefixed),
 	    cmocka_unit_test(test_missing_file),      cmocka_unit_test(test_real_nmap_services),
-	    cmocka_unit_test(test_real_etc_services),
+	    cmocka_unit_test(test_real_etc_services), cmocka_unit_test(test_id_line_dates_the_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

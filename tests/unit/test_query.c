@@ -61,20 +61,51 @@ test_range(void **state)
 	assert_string_equal(q.protocol, "tcp");
 }
 
+/* arg parses as the name service over protocol ("" for any), with no port. */
 static void
-test_service_name(void **state)
+assert_service(const char *arg, const char *service, const char *protocol)
 {
 	struct query q;
 	struct err e = {0};
 
-	(void)state;
-	assert_int_equal(query_parse("smartcard-port", &q, &e), 0);
-	assert_string_equal(q.service, "smartcard-port");
+	if (query_parse(arg, &q, &e) == -1)
+		fail_msg("'%s' refused: %s", arg, e.msg);
+	assert_string_equal(q.service, service);
+	assert_string_equal(q.protocol, protocol);
 	assert_int_equal(q.port_lo, PORT_NONE);
-	assert_int_equal(query_parse("http/tcp", &q, &e), 0);
-	assert_string_equal(q.service, "http");
-	assert_string_equal(q.protocol, "tcp");
-	assert_int_equal(query_parse("whois++", &q, &e), 0);
+	assert_int_equal(q.port_hi, PORT_NONE);
+}
+
+static void
+test_service_name(void **state)
+{
+	(void)state;
+	assert_service("smartcard-port", "smartcard-port", "");
+	assert_service("http/tcp", "http", "tcp");
+	assert_service("whois++", "whois++", "");
+}
+
+/* IANA names may start with a digit or hold a '/': neither makes them a port. */
+static void
+test_service_name_shapes(void **state)
+{
+	static const char *const names[] = {"9pfs",          "1password", "802-11-iapp", "3Com-nsd",
+	                                    "EtherNet/IP-1", "914c/g",    "cl/1"};
+	struct query q;
+	struct err e = {0};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_service(names[i], names[i], "");
+	/* A '/' followed by a protocol is the protocol's, whatever comes before. */
+	assert_service("EtherNet/IP-1/UDP", "EtherNet/IP-1", "udp");
+	assert_service("9pfs/tcp", "9pfs", "tcp");
+	/* Digits and '-' alone stay a range. */
+	assert_int_equal(query_parse("802-811", &q, &e), 0);
+	assert_int_equal(q.port_lo, 802);
+	assert_int_equal(q.port_hi, 811);
+	assert_string_equal(q.service, "");
 }
 
 static void
@@ -106,6 +137,12 @@ test_refusals(void **state)
 	assert_refused("<script>", "neither");
 	assert_refused("1.5", "not a port number");
 	assert_refused("0x50", "not a port number");
+	assert_refused("80/", "no protocol after");
+	assert_refused("http/", "no protocol after");
+	assert_refused("80/ip-1", "unknown protocol");
+	assert_refused("802-11", "above the last");
+	assert_refused("-", "not a port number");
+	assert_refused("a/../b!", "neither");
 	assert_refused("80 ", "not a port number");
 	assert_refused("a-very-long-service-name-that-goes-on-and-on-beyond-sixty-three-bytes-x",
 	               "neither");
@@ -223,6 +260,7 @@ main(void)
 	    cmocka_unit_test(test_port_and_protocol),
 	    cmocka_unit_test(test_range),
 	    cmocka_unit_test(test_service_name),
+	    cmocka_unit_test(test_service_name_shapes),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_range_classes),
 	    cmocka_unit_test(test_machine_ranges_are_sane),
