@@ -58,6 +58,7 @@ enum key {
 	K_FORMER,
 	K_DATE,
 	K_TITLE,
+	K_ALIAS,
 	K_TEXT,
 	K_SOURCE,
 	K_ANSWER,
@@ -69,6 +70,7 @@ enum key {
 #define USE  (1u << IMPORT_CURATED_USE)
 #define HIST (1u << IMPORT_CURATED_HISTORY)
 #define NOTE (1u << IMPORT_CURATED_NOTE)
+#define ALIA (1u << IMPORT_CURATED_ALIAS)
 #define LIKE (1u << IMPORT_CURATED_LIKELY)
 #define EXPO (1u << IMPORT_CURATED_EXPOSURE)
 
@@ -78,7 +80,8 @@ static const struct keydef {
 	unsigned allowed;
 	unsigned required;
 } keys[K_NKEYS] = {
-    [K_PORTS] = {"ports", USE | HIST | NOTE | LIKE | EXPO, USE | HIST | NOTE | LIKE | EXPO},
+    [K_PORTS] = {"ports", USE | HIST | NOTE | LIKE | EXPO | ALIA,
+                 USE | HIST | NOTE | LIKE | EXPO | ALIA},
     [K_PROTO] = {"proto", USE | HIST | LIKE | EXPO, USE | HIST | LIKE | EXPO},
     [K_WHO] = {"who", USE | EXPO, USE | EXPO},
     [K_CATEGORY] = {"category", USE, USE},
@@ -86,8 +89,10 @@ static const struct keydef {
     [K_FORMER] = {"former", HIST, HIST},
     [K_DATE] = {"date", HIST, 0},
     [K_TITLE] = {"title", NOTE, NOTE},
-    [K_TEXT] = {"text", USE | HIST | LIKE | EXPO, USE | HIST | LIKE | EXPO},
-    [K_SOURCE] = {"source", USE | HIST | NOTE | LIKE | EXPO, USE | HIST | NOTE | LIKE | EXPO},
+    [K_ALIAS] = {"alias", ALIA, ALIA},
+    [K_TEXT] = {"text", USE | HIST | LIKE | EXPO | ALIA, USE | HIST | LIKE | EXPO | ALIA},
+    [K_SOURCE] = {"source", USE | HIST | NOTE | LIKE | EXPO | ALIA,
+                  USE | HIST | NOTE | LIKE | EXPO | ALIA},
     [K_ANSWER] = {"answer", LIKE, LIKE},
     /* Required unless the answer is official: curated_check_answer(). */
     [K_NAME] = {"name", LIKE, 0},
@@ -582,6 +587,65 @@ curated_emit_history(const struct parse *p, const struct stanza *st, struct err 
 	return 0;
 }
 
+/*
+ * An alias is what a person types, so it is kept to what a search query
+ * can hold: lower case (matching ignores case, so one spelling is enough),
+ * letters, digits and single spaces or '-', '.', '+', '_', '/' between
+ * them, at most 63 bytes.
+ */
+static int
+curated_check_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const char *a = st->val[K_ALIAS];
+	size_t n = strlen(a), i;
+
+	if (n > 63)
+		return err_set(e, "%s:%ld: alias: longer than 63 bytes", p->name, st->at[K_ALIAS]);
+	for (i = 0; i < n; i++) {
+		char c = a[i];
+		int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (word)
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			return err_set(
+			    e,
+			    "%s:%ld: alias: '%s' has upper case (write it in lower case; "
+			    "search ignores case)",
+			    p->name, st->at[K_ALIAS], a);
+		if (strchr(" -.+_/", c) == NULL || i == 0 || i + 1 == n ||
+		    strchr(" -.+_/", a[i + 1]) != NULL)
+			return err_set(e,
+			               "%s:%ld: alias: '%s' is not letters and digits joined by "
+			               "single ' ', '-', '.', '+', '_' or '/'",
+			               p->name, st->at[K_ALIAS], a);
+	}
+	return 0;
+}
+
+static int
+curated_emit_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const struct reg_sink *sink = p->cur->sink;
+	struct reg_curated_alias a = {
+	    .name = st->val[K_ALIAS],
+	    .ports = st->val[K_PORTS],
+	    .text = st->val[K_TEXT],
+	    .sources = st->src,
+	    .nsources = st->nsrc,
+	    .file = p->name,
+	    .line = st->line,
+	};
+
+	for (size_t i = 0; sink->curated_alias != NULL && i < st->nranges; i++) {
+		a.port_lo = st->lo[i];
+		a.port_hi = st->hi[i];
+		if (sink->curated_alias(sink->ctx, &a, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks every stanza shares: required keys present, a source, valid ports. */
 static int
 curated_check_common(const struct parse *p, const struct stanza *st, struct err *e)
@@ -628,6 +692,18 @@ curated_finish_history(struct parse *p, struct stanza *st, struct err *e)
 	if (p->cur->counts != NULL)
 		p->cur->counts->history++;
 	return curated_emit_history(p, st, e);
+}
+
+static int
+curated_finish_alias(struct parse *p, struct stanza *st, struct err *e)
+{
+	if (curated_parse_ports(p, st, e) == -1 || curated_check_alias(p, st, e) == -1)
+		return -1;
+	if (curated_remember(p, st, "alias and ports", st->val[K_ALIAS], "", e) == -1)
+		return -1;
+	if (p->cur->counts != NULL)
+		p->cur->counts->aliases++;
+	return curated_emit_alias(p, st, e);
 }
 
 /*
@@ -769,7 +845,7 @@ curated_finish_exposure(struct parse *p, struct stanza *st, struct err *e)
 	return 0;
 }
 
-/* A uses, history, likely or exposure file: stanzas separated by blank lines. */
+/* A uses, history, likely, exposure or aliases file: stanzas separated by blank lines. */
 static int
 curated_parse_stanzas(struct parse *p, struct err *e)
 {
@@ -785,14 +861,16 @@ curated_parse_stanzas(struct parse *p, struct err *e)
 			if (st.line != 0) {
 				int rc = curated_check_common(p, &st, e);
 
-				if (rc == 0 && p->kind == IMPORT_CURATED_EXPOSURE)
+				if (rc == 0 && p->kind == IMPORT_CURATED_USE)
+					rc = curated_finish_use(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_LIKELY)
+					rc = curated_finish_likely(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_HISTORY)
+					rc = curated_finish_history(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_EXPOSURE)
 					rc = curated_finish_exposure(p, &st, e);
 				else if (rc == 0)
-					rc = p->kind == IMPORT_CURATED_USE
-					         ? curated_finish_use(p, &st, e)
-					     : p->kind == IMPORT_CURATED_LIKELY
-					         ? curated_finish_likely(p, &st, e)
-					         : curated_finish_history(p, &st, e);
+					rc = curated_finish_alias(p, &st, e);
 				if (rc == -1)
 					return -1;
 				memset(&st, 0, sizeof(st));
@@ -908,7 +986,8 @@ curated_parse_owned(struct curated *cur, char *buf, size_t len, const char *name
 	if (kind == IMPORT_CURATED_USE)
 		rc = curated_file_category(&p, e);
 	else if (kind == IMPORT_CURATED_HISTORY || kind == IMPORT_CURATED_NOTE ||
-	         kind == IMPORT_CURATED_LIKELY || kind == IMPORT_CURATED_EXPOSURE)
+	         kind == IMPORT_CURATED_LIKELY || kind == IMPORT_CURATED_EXPOSURE ||
+	         kind == IMPORT_CURATED_ALIAS)
 		rc = 0;
 	else
 		rc = err_internal(e, "%s: unknown curated file kind %d", name, (int)kind);
@@ -1001,6 +1080,8 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 		kind = IMPORT_CURATED_HISTORY;
 	else if (strcmp(base, "exposure.txt") == 0)
 		kind = IMPORT_CURATED_EXPOSURE;
+	else if (strcmp(base, "aliases.txt") == 0)
+		kind = IMPORT_CURATED_ALIAS;
 	else if (strcmp(base, "likely.txt") == 0)
 		kind = IMPORT_CURATED_LIKELY;
 	else if (curated_has_suffix(base, ".md"))
@@ -1008,10 +1089,11 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 	else if (curated_has_suffix(base, ".txt"))
 		kind = IMPORT_CURATED_USE;
 	else
-		return err_set(e,
-		               "%s: not a curated data file (expected unofficial/<category>.txt, "
-		               "history.txt, exposure.txt, notes/<ports>.md or likely.txt)",
-		               path);
+		return err_set(
+		    e,
+		    "%s: not a curated data file (expected unofficial/<category>.txt, "
+		    "history.txt, exposure.txt, aliases.txt, notes/<ports>.md or likely.txt)",
+		    path);
 	if (curated_read(cur, path, &buf, &len, e) == -1)
 		return -1;
 	return curated_parse_owned(cur, buf, len, path, kind, e);
@@ -1079,6 +1161,10 @@ curated_dir(struct curated *cur, const char *datadir, struct err *e)
 	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
 		return -1;
 	if ((size_t)snprintf(path, sizeof(path), "%s/exposure.txt", datadir) >= sizeof(path))
+		return err_set(e, "%s: path too long", datadir);
+	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/aliases.txt", datadir) >= sizeof(path))
 		return err_set(e, "%s: path too long", datadir);
 	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
 		return -1;

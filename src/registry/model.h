@@ -133,6 +133,22 @@ struct reg_note {
 };
 
 /*
+ * A name people use for a port that the registry does not give it ("rdp"
+ * for 3389, IANA's ms-wbt-server), from data/aliases.txt.  Search matches
+ * it like a registry name.  name is lower case.
+ */
+struct reg_curated_alias {
+	const char *name;
+	const char *ports; /* the stanza's whole ports: value */
+	long port_lo, port_hi;
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
+/*
  * What a person most likely meets on a port (data/likely.txt): the IANA
  * service itself ("official"), one unofficial use that dominates
  * ("unofficial", named by name), or several with none dominating ("mixed",
@@ -165,6 +181,7 @@ struct reg_sink {
 	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
 	int (*likely)(void *ctx, const struct reg_likely *l, struct err *e);
 	int (*exposure)(void *ctx, const struct reg_exposure *x, struct err *e);
+	int (*curated_alias)(void *ctx, const struct reg_curated_alias *a, struct err *e);
 };
 
 #endif

@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 
@@ -622,10 +623,16 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	json_array_foreach(json_object_get(res, "hits"), i, h)
 	{
+		/* The name the query matched, where the hit shows another (rdp: ms-wbt-server). */
+		const json_t *m = json_array_get(json_object_get(h, "matches"), 0);
+
 		fprintf(out, "%s", BOLD(o));
 		ports(out, h, "port_lo", "port_hi");
-		fprintf(out, "%s\t%-24s %s%s%s\n", RESET(o), str(h, "name"), DIM(o),
-		        str(h, "snippet"), RESET(o));
+		fprintf(out, "%s\t%-24s %s%s", RESET(o), str(h, "name"), DIM(o), str(h, "snippet"));
+		if (m != NULL && strcmp(str(m, "kind"), "port") != 0 &&
+		    strcasecmp(str(m, "name"), str(h, "name")) != 0)
+			fprintf(out, " (as %s)", str(m, "name"));
+		fprintf(out, "%s\n", RESET(o));
 	}
 	if (strcmp(str(res, "match"), "any word") == 0)
 		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));

@@ -571,6 +571,68 @@ counts_have_exposure(void)
 	return import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == 0 && counts.exposure >= 20;
 }
 
+/* A sink for aliases: name and range of each call. */
+struct aliases {
+	size_t n;
+	char name[MAXCALLS][64];
+	long lo[MAXCALLS], hi[MAXCALLS];
+};
+
+static int
+collect_alias(void *ctx, const struct reg_curated_alias *a, struct err *e)
+{
+	struct aliases *c = ctx;
+
+	(void)e;
+	assert_true(c->n < MAXCALLS);
+	snprintf(c->name[c->n], sizeof(c->name[c->n]), "%s", a->name);
+	c->lo[c->n] = a->port_lo;
+	c->hi[c->n++] = a->port_hi;
+	return 0;
+}
+
+#define ALIAS_OK                                                                                   \
+	"alias: samba\n"                                                                           \
+	"ports: 445, 139\n"                                                                        \
+	"text: The SMB server for Unix.\n"                                                         \
+	"source: https://www.samba.org/\n"
+
+static void
+test_aliases(void **state)
+{
+	struct aliases c = {0};
+	struct reg_sink sink = {.ctx = &c, .curated_alias = collect_alias};
+	struct err e = {0};
+	const char *two = ALIAS_OK "\nalias: h.323\nports: 1720\ntext: Calls.\nsource: none\n";
+
+	(void)state;
+	assert_int_equal(
+	    import_curated_buffer(two, strlen(two), "aliases.txt", IMPORT_CURATED_ALIAS, &sink, &e),
+	    0);
+	/* One call per range, in the order written: the main port first. */
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.name[0], "samba");
+	assert_int_equal(c.lo[0], 445);
+	assert_int_equal(c.lo[1], 139);
+	assert_string_equal(c.name[2], "h.323");
+	assert_int_equal(c.hi[2], 1720);
+
+	expect_fail("alias: RDP\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'RDP' has upper case");
+	expect_fail("alias: remote  desktop\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'remote  desktop' is not letters");
+	expect_fail("alias: -rdp\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: '-rdp' is not letters");
+	expect_fail("alias: rdp;\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'rdp;' is not letters");
+	expect_fail("alias: rdp\nports: 3389\nsource: none\n", "aliases.txt", IMPORT_CURATED_ALIAS,
+	            "aliases.txt:1: missing required key 'text'");
+	expect_fail("alias: rdp\nports: 3389\ntext: x\nwho: y\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:4: unknown key 'who'");
+	expect_fail(ALIAS_OK "\n" ALIAS_OK, "aliases.txt", IMPORT_CURATED_ALIAS,
+	            "aliases.txt:6: duplicate entry: same alias and ports as aliases.txt:1");
+}
+
 /* The repository's own data/ must validate and carry the required notes. */
 static void
 test_repo_data(void **state)
@@ -595,6 +657,8 @@ test_repo_data(void **state)
 	if (import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == -1)
 		fail_msg("counts: %s", e.msg);
 	assert_int_equal(counts.notes, np.n);
+	/* data/aliases.txt names the ports issue 13 says people mean. */
+	assert_true(counts.aliases >= 6);
 	for (size_t i = 0; i < IMPORT_CURATED_NCATEGORIES; i++)
 		sum += counts.uses[i];
 	assert_int_equal(sum, counts.uses_total);
@@ -720,6 +784,7 @@ main(void)
 	    cmocka_unit_test(test_note_errors),
 	    cmocka_unit_test(test_history),
 	    cmocka_unit_test(test_exposure),
+	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_sink_error_stops),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_dir_stray_file),
