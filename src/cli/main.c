@@ -13,7 +13,11 @@
  *
  *   command                                   runs in
  *   lookup (or a bare query), search, who,    portolan
- *   listening/ls, audit, free, feedback
+ *   listening/ls, audit, free, feedback,
+ *   claim
+ *   claim, lookup, free, audit given a        portolan-serve (libpq), by
+ *   PostgreSQL claims store (--store URL      cli_claims_open()
+ *   or $PORTOLAN_STORE)
  *   check-data, update --from FILE | --npm    portolan; portolan-serve in
  *                                             the dynamic build (STATIC=0)
  *   update --from URL, or with no source      portolan-serve (libcurl)
@@ -67,6 +71,7 @@ static const struct command commands[] = {
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
+    {"claim", cmd_claim, "the organisation's own ports: add (with collision checks), list, export"},
 #ifdef PORTOLAN_LEAN_CLI
     {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_dynamic_exec, "validate the curated data in data/ and count it"},

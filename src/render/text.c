@@ -656,6 +656,7 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	    {"curated", "with curated uses"},
 	    {"ephemeral", "in the ephemeral range"},
 	    {"bound_here", "bound on this machine"},
+	    {"claimed", "claimed in this organisation (portolan claim)"},
 	};
 	size_t i;
 

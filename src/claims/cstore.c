@@ -1,0 +1,316 @@
+/*
+ * cstore.c - the claims store's rules, written once over the backends'
+ * primitives (cstore.h, cstore_impl.h).
+ *
+ * Each write is a function run inside one transaction by cstore_txn(),
+ * which also owns the retry: a backend that lost its connection says so
+ * (st->lost), and the whole transaction - lock, check, write - runs again
+ * on a new connection after a doubling pause.  Re-running it whole is what
+ * makes a retry safe: an overlap check made before the connection dropped
+ * proves nothing about the database the retry writes to.  A commit whose
+ * answer was lost may have happened; the retry then finds its own claim
+ * stored under the same key, which add reports as a clash with itself and
+ * import as "unchanged", so nothing is written twice.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cstore_impl.h"
+
+int (*cstore_pg_open)(const char *url, struct cstore **out, struct err *e);
+
+int
+cstore_is_postgresql(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+int
+cstore_url_check(const char *url, struct err *e)
+{
+	const char *colon;
+
+	if (url[0] == '\0')
+		return err_set(e, "store: the URL is empty");
+	if (strlen(url) >= CSTORE_MAX_URL)
+		return err_set(e, "store: the URL is longer than %d bytes", CSTORE_MAX_URL - 1);
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(e, "store: control characters in the URL");
+	if (cstore_is_postgresql(url) || strncmp(url, "sqlite:", 7) == 0)
+		return 0;
+	/* A path: anything, unless it looks like a URL of a scheme we do not speak. */
+	colon = strstr(url, "://");
+	if (colon != NULL && strchr(url, '/') > colon)
+		return err_set(e,
+		               "store: \"%.*s\" is not a store (postgresql://..., sqlite:PATH "
+		               "or a file)",
+		               (int)(colon - url > 20 ? 20 : colon - url), url);
+	return 0;
+}
+
+int
+cstore_can_open(const char *url)
+{
+	return !cstore_is_postgresql(url) || cstore_pg_open != NULL;
+}
+
+int
+cstore_open(const char *url, enum cstore_mode mode, struct cstore **out, struct err *e)
+{
+	*out = NULL;
+	if (cstore_url_check(url, e) == -1)
+		return -1;
+	if (cstore_is_postgresql(url)) {
+		if (cstore_pg_open == NULL)
+			return err_internal(e, "store: this program has no PostgreSQL support");
+		return cstore_pg_open(url, out, e);
+	}
+	return cstore_sqlite_open(strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url, mode, out, e);
+}
+
+void
+cstore_close(struct cstore *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+const char *
+cstore_kind(const struct cstore *st)
+{
+	return st ? st->ops->kind : "none";
+}
+
+void
+cstore_set_notify(struct cstore *st, cstore_notify_fn fn, void *arg)
+{
+	if (st != NULL) {
+		st->notify = fn;
+		st->notify_arg = arg;
+	}
+}
+
+static void
+cstore_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+/*
+ * Run fn(st, arg, e) inside one write transaction, retrying the whole of
+ * it on a lost connection.  fn's own refusals (ERR_INPUT) end it at once.
+ */
+static int
+cstore_txn(struct cstore *st, int (*fn)(struct cstore *, void *, struct err *), void *arg,
+           struct err *e)
+{
+	long delay = CSTORE_BACKOFF_MS;
+
+	for (int attempt = 1;; attempt++) {
+		st->lost = 0;
+		if (st->ops->begin(st, e) == 0) {
+			if (fn(st, arg, e) == 0 && st->ops->commit(st, e) == 0)
+				return 0;
+			if (!st->lost)
+				st->ops->rollback(st);
+		}
+		if (!st->lost || st->ops->reconnect == NULL)
+			return -1;
+		if (attempt == CSTORE_RETRIES) {
+			err_prefix(e, "store: gave up after %d attempts: ", attempt);
+			e->kind = ERR_INTERNAL;
+			return -1;
+		}
+		if (st->notify) {
+			char msg[1200];
+
+			snprintf(msg, sizeof(msg),
+			         "store: connection lost (%s); retry %d in %ld ms", e->msg, attempt,
+			         delay);
+			st->notify(st->notify_arg, msg);
+		}
+		cstore_sleep_ms(delay);
+		delay *= 2;
+		st->ops->reconnect(st, e); /* a failure shows at the next begin() */
+	}
+}
+
+int
+cstore_list(struct cstore *st, struct claim_list *out, struct err *e)
+{
+	long delay = CSTORE_BACKOFF_MS;
+
+	if (st == NULL)
+		return 0;
+	for (int attempt = 1;; attempt++) {
+		st->lost = 0;
+		if (st->ops->load(st, out, e) == 0) {
+			claims_sort(out);
+			return 0;
+		}
+		claims_free(out);
+		if (!st->lost || st->ops->reconnect == NULL || attempt == CSTORE_RETRIES)
+			return -1;
+		if (st->notify) {
+			char msg[1200];
+
+			snprintf(msg, sizeof(msg),
+			         "store: connection lost (%s); retry %d in %ld ms", e->msg, attempt,
+			         delay);
+			st->notify(st->notify_arg, msg);
+		}
+		cstore_sleep_ms(delay);
+		delay *= 2;
+		st->ops->reconnect(st, e);
+	}
+}
+
+struct cstore_add_arg {
+	const struct claim *c;
+	struct claim *clash;
+};
+
+static int
+cstore_add_txn(struct cstore *st, void *arg, struct err *e)
+{
+	struct cstore_add_arg *a = arg;
+	struct claim_list l = {0};
+	int rc = 0;
+
+	if (st->ops->load(st, &l, e) == -1)
+		return -1;
+	for (size_t i = 0; i < l.n && rc == 0; i++)
+		if (claims_overlap(&l.v[i], a->c)) {
+			char port[32];
+
+			claims_port_str(&l.v[i], port, sizeof(port));
+			if (a->clash)
+				*a->clash = l.v[i];
+			rc = err_set(e, "%s (hosts %s) is already claimed for %s by %s (%s, %s)",
+			             port, l.v[i].hosts, l.v[i].service, l.v[i].owner, l.v[i].by,
+			             l.v[i].at);
+		}
+	claims_free(&l);
+	return rc == 0 ? st->ops->put(st, a->c, e) : -1;
+}
+
+int
+cstore_add(struct cstore *st, const struct claim *c, struct claim *clash, struct err *e)
+{
+	struct cstore_add_arg a = {c, clash};
+
+	if (clash)
+		clash->service[0] = '\0';
+	if (claims_validate(c, e) == -1)
+		return -1;
+	return cstore_txn(st, cstore_add_txn, &a, e);
+}
+
+struct cstore_rm_arg {
+	long port;
+	unsigned protos;
+	const char *hosts;
+	long *n;
+};
+
+static int
+cstore_rm_txn(struct cstore *st, void *arg, struct err *e)
+{
+	struct cstore_rm_arg *a = arg;
+	struct claim_list l = {0};
+	int rc = 0;
+
+	*a->n = 0;
+	if (st->ops->load(st, &l, e) == -1)
+		return -1;
+	for (size_t i = 0; i < l.n && rc == 0; i++) {
+		const struct claim *c = &l.v[i];
+
+		if (a->port < c->lo || a->port > c->hi || (a->protos && !(a->protos & c->protos)) ||
+		    (a->hosts && strcmp(a->hosts, c->hosts) != 0))
+			continue;
+		rc = st->ops->del(st, c, e);
+		++*a->n;
+	}
+	claims_free(&l);
+	return rc;
+}
+
+int
+cstore_remove(struct cstore *st, long port, unsigned protos, const char *hosts, long *n,
+              struct err *e)
+{
+	struct cstore_rm_arg a = {port, protos, hosts, n};
+
+	return cstore_txn(st, cstore_rm_txn, &a, e);
+}
+
+struct cstore_import_arg {
+	const struct claim_list *in;
+	int replace;
+	struct cstore_counts *counts;
+};
+
+static int
+cstore_has_key(const struct claim_list *l, const struct claim *c)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (claims_same_key(&l->v[i], c))
+			return 1;
+	return 0;
+}
+
+static int
+cstore_import_txn(struct cstore *st, void *arg, struct err *e)
+{
+	struct cstore_import_arg *a = arg;
+	struct claim_list have = {0};
+	int rc = 0;
+
+	memset(a->counts, 0, sizeof(*a->counts));
+	if (st->ops->load(st, &have, e) == -1)
+		return -1;
+	for (size_t i = 0; i < a->in->n && rc == 0; i++) {
+		const struct claim *c = &a->in->v[i];
+		const struct claim *same = NULL;
+
+		for (size_t j = 0; j < have.n && rc == 0; j++) {
+			if (claims_same_key(&have.v[j], c))
+				same = &have.v[j];
+			else if (claims_overlap(&have.v[j], c) &&
+			         !(a->replace && !cstore_has_key(a->in, &have.v[j])))
+				rc = err_set(e, "%s overlaps the stored claim of %s by %s",
+				             c->service, have.v[j].service, have.v[j].owner);
+		}
+		if (rc)
+			break;
+		if (same && claims_equal(same, c))
+			a->counts->unchanged++;
+		else if ((rc = st->ops->put(st, c, e)) == 0)
+			*(same ? &a->counts->updated : &a->counts->added) += 1;
+	}
+	for (size_t j = 0; j < have.n && rc == 0 && a->replace; j++) {
+		if (!cstore_has_key(a->in, &have.v[j]) &&
+		    (rc = st->ops->del(st, &have.v[j], e)) == 0)
+			a->counts->removed++;
+	}
+	claims_free(&have);
+	return rc;
+}
+
+int
+cstore_import(struct cstore *st, const struct claim_list *l, int replace,
+              struct cstore_counts *counts, struct err *e)
+{
+	struct cstore_import_arg a = {l, replace, counts};
+
+	for (size_t i = 0; i < l->n; i++)
+		if (claims_validate(&l->v[i], e) == -1)
+			return -1;
+	return cstore_txn(st, cstore_import_txn, &a, e);
+}

@@ -1,0 +1,318 @@
+/*
+ * cstore_pg.c - the claims store in PostgreSQL, shared by every host and
+ * server of an organisation (cstore.h), through libpq.
+ *
+ * Linked only where cstore_postgresql_enable() is called (portolan-serve,
+ * the tests): nothing else refers to this file, so the static portolan
+ * carries no libpq.
+ *
+ * Schema: created and migrated here, under a transaction-scoped advisory
+ * lock so that two servers starting at once do not both migrate; the
+ * version sits in portolan_schema.  Writes hold a SHARE ROW EXCLUSIVE lock
+ * on the claim table, which serialises writers (the overlap check and the
+ * insert are one step for every host) and leaves readers alone.  A lost
+ * connection is marked (st->lost) from PQstatus() so cstore.c retries
+ * with backoff; libpq reports it as an error result, never a signal, as
+ * long as SIGPIPE is not fatal - libpq blocks it around its own sends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "cstore_impl.h"
+
+struct cstore_pg {
+	struct cstore base;
+	PGconn *conn;
+	char url[CSTORE_MAX_URL];
+};
+
+/* Each step migrates from version i to i + 1; the table's row says how far a database is. */
+static const char *const cstore_pg_migrations[] = {
+    "CREATE TABLE claim ("
+    " port_lo integer NOT NULL CHECK (port_lo BETWEEN 1 AND 65535),"
+    " port_hi integer NOT NULL CHECK (port_hi BETWEEN port_lo AND 65535),"
+    " protos integer NOT NULL, service text NOT NULL, owner text NOT NULL,"
+    " contact text NOT NULL, hosts text NOT NULL, note text NOT NULL,"
+    " made_by text NOT NULL, made_at text NOT NULL, ack text NOT NULL,"
+    " PRIMARY KEY (port_lo, port_hi, protos, hosts))",
+};
+#define CSTORE_PG_NMIGRATIONS (sizeof(cstore_pg_migrations) / sizeof(cstore_pg_migrations[0]))
+
+/* A failed result into e, marking a lost connection; always -1. */
+static int
+cstore_pg_fail(struct cstore_pg *p, PGresult *r, const char *what, struct err *e)
+{
+	const char *msg = PQerrorMessage(p->conn);
+	size_t n = strlen(msg);
+
+	if (r)
+		PQclear(r);
+	if (PQstatus(p->conn) == CONNECTION_BAD)
+		p->base.lost = 1;
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	return err_internal(e, "PostgreSQL: %s: %.*s", what, (int)n, msg);
+}
+
+static int
+cstore_pg_exec(struct cstore_pg *p, const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(p->conn, sql);
+
+	if (r == NULL ||
+	    (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK))
+		return cstore_pg_fail(p, r, sql, e);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cstore_pg_begin(struct cstore *st, struct err *e)
+{
+	return cstore_pg_exec((struct cstore_pg *)st,
+	                      "BEGIN; LOCK TABLE claim IN SHARE ROW EXCLUSIVE MODE", e);
+}
+
+static int
+cstore_pg_commit(struct cstore *st, struct err *e)
+{
+	return cstore_pg_exec((struct cstore_pg *)st, "COMMIT", e);
+}
+
+static void
+cstore_pg_rollback(struct cstore *st)
+{
+	PQclear(PQexec(((struct cstore_pg *)st)->conn, "ROLLBACK"));
+}
+
+static void
+cstore_pg_text(PGresult *r, int row, int col, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", PQgetvalue(r, row, col));
+}
+
+static int
+cstore_pg_load(struct cstore *st, struct claim_list *out, struct err *e)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+	PGresult *r = PQexec(p->conn, "SELECT " CSTORE_COLUMNS " FROM claim");
+
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return cstore_pg_fail(p, r, "reading the claims", e);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct claim c = {0};
+
+		c.lo = strtol(PQgetvalue(r, i, 0), NULL, 10);
+		c.hi = strtol(PQgetvalue(r, i, 1), NULL, 10);
+		c.protos = (unsigned)strtoul(PQgetvalue(r, i, 2), NULL, 10);
+		cstore_pg_text(r, i, 3, c.service, sizeof(c.service));
+		cstore_pg_text(r, i, 4, c.owner, sizeof(c.owner));
+		cstore_pg_text(r, i, 5, c.contact, sizeof(c.contact));
+		cstore_pg_text(r, i, 6, c.hosts, sizeof(c.hosts));
+		cstore_pg_text(r, i, 7, c.note, sizeof(c.note));
+		cstore_pg_text(r, i, 8, c.by, sizeof(c.by));
+		cstore_pg_text(r, i, 9, c.at, sizeof(c.at));
+		cstore_pg_text(r, i, 10, c.ack, sizeof(c.ack));
+		if (claims_append(out, &c, e) == -1) {
+			PQclear(r);
+			return -1;
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Run sql with c's columns as $1..$11, in CSTORE_COLUMNS order. */
+static int
+cstore_pg_write(struct cstore *st, const char *sql, const struct claim *c, struct err *e)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+	char lo[8], hi[8], protos[8];
+	const char *v[11] = {lo,       hi,      protos, c->service, c->owner, c->contact,
+	                     c->hosts, c->note, c->by,  c->at,      c->ack};
+	PGresult *r;
+
+	snprintf(lo, sizeof(lo), "%ld", c->lo);
+	snprintf(hi, sizeof(hi), "%ld", c->hi);
+	snprintf(protos, sizeof(protos), "%u", c->protos);
+	r = PQexecParams(p->conn, sql, 11, NULL, v, NULL, NULL, 0);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return cstore_pg_fail(p, r, "writing a claim", e);
+	PQclear(r);
+	return 0;
+}
+
+static int
+cstore_pg_put(struct cstore *st, const struct claim *c, struct err *e)
+{
+	return cstore_pg_write(
+	    st,
+	    "INSERT INTO claim (" CSTORE_COLUMNS ") VALUES ($1::int, $2::int, $3::int, $4, $5, $6,"
+	    " $7, $8, $9, $10, $11) ON CONFLICT (port_lo, port_hi, protos, hosts) DO UPDATE SET"
+	    " service = $4, owner = $5, contact = $6, note = $8, made_by = $9, made_at = $10,"
+	    " ack = $11",
+	    c, e);
+}
+
+static int
+cstore_pg_del(struct cstore *st, const struct claim *c, struct err *e)
+{
+	/* Every parameter is sent; the unused ones are typed so PostgreSQL accepts them. */
+	return cstore_pg_write(st,
+	                       "DELETE FROM claim WHERE port_lo = $1::int AND port_hi = $2::int"
+	                       " AND protos = $3::int AND hosts = $7 AND $4::text IS NOT NULL"
+	                       " AND $5::text IS NOT NULL AND $6::text IS NOT NULL"
+	                       " AND $8::text IS NOT NULL AND $9::text IS NOT NULL"
+	                       " AND $10::text IS NOT NULL AND $11::text IS NOT NULL",
+	                       c, e);
+}
+
+/* Create or migrate the schema, once, whichever server gets there first. */
+static int
+cstore_pg_migrate(struct cstore_pg *p, struct err *e)
+{
+	PGresult *r;
+	long have;
+
+	if (cstore_pg_exec(p,
+	                   /* the advisory lock's key is portolan's own port */
+	                   "BEGIN; SELECT pg_advisory_xact_lock(6174);"
+	                   " CREATE TABLE IF NOT EXISTS portolan_schema (version integer NOT NULL)",
+	                   e) == -1)
+		goto fail;
+	r = PQexec(p->conn, "SELECT coalesce(max(version), 0) FROM portolan_schema");
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		cstore_pg_fail(p, r, "reading the schema version", e);
+		goto fail;
+	}
+	have = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	if (have > (long)CSTORE_PG_NMIGRATIONS) {
+		err_internal(e,
+		             "PostgreSQL: the schema is version %ld, newer than this portolan's "
+		             "%zu: upgrade portolan",
+		             have, CSTORE_PG_NMIGRATIONS);
+		goto fail;
+	}
+	for (long v = have; v < (long)CSTORE_PG_NMIGRATIONS; v++)
+		if (cstore_pg_exec(p, cstore_pg_migrations[v], e) == -1)
+			goto fail;
+	if (have < (long)CSTORE_PG_NMIGRATIONS) {
+		char sql[96];
+
+		snprintf(sql, sizeof(sql),
+		         "DELETE FROM portolan_schema; INSERT INTO portolan_schema VALUES (%zu)",
+		         CSTORE_PG_NMIGRATIONS);
+		if (cstore_pg_exec(p, sql, e) == -1)
+			goto fail;
+	}
+	return cstore_pg_exec(p, "COMMIT", e);
+fail:
+	if (!p->base.lost)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+	return -1;
+}
+
+static int
+cstore_pg_connect(struct cstore_pg *p, struct err *e)
+{
+	if (p->conn)
+		PQfinish(p->conn);
+	p->conn = PQconnectdb(p->url);
+	if (p->conn == NULL)
+		return err_internal(e, "PostgreSQL: out of memory");
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		p->base.lost = 1;
+		return cstore_pg_fail(p, NULL, "connecting", e);
+	}
+	/* Short statements only: never wait forever on a lock a dead client holds. */
+	if (cstore_pg_exec(p, "SET lock_timeout = '10s'; SET client_min_messages = warning", e) ==
+	    -1)
+		return -1;
+	return cstore_pg_migrate(p, e);
+}
+
+static int
+cstore_pg_reconnect(struct cstore *st, struct err *e)
+{
+	return cstore_pg_connect((struct cstore_pg *)st, e);
+}
+
+static void
+cstore_pg_close(struct cstore *st)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+
+	if (p->conn)
+		PQfinish(p->conn);
+	free(p);
+}
+
+static const struct cstore_ops cstore_pg_ops = {
+    .kind = "postgresql",
+    .begin = cstore_pg_begin,
+    .commit = cstore_pg_commit,
+    .rollback = cstore_pg_rollback,
+    .load = cstore_pg_load,
+    .put = cstore_pg_put,
+    .del = cstore_pg_del,
+    .reconnect = cstore_pg_reconnect,
+    .close = cstore_pg_close,
+};
+
+int
+cstore_pg_url_check(const char *url, struct err *e)
+{
+	char *errmsg = NULL;
+	PQconninfoOption *opts;
+	size_t n;
+
+	if ((opts = PQconninfoParse(url, &errmsg)) == NULL) {
+		n = errmsg ? strcspn(errmsg, "\n") : 0;
+		err_set(e, "store: %.*s", (int)(n > 200 ? 200 : n),
+		        errmsg ? errmsg : "not a PostgreSQL URL");
+		PQfreemem(errmsg);
+		return -1;
+	}
+	PQconninfoFree(opts);
+	return 0;
+}
+
+static int
+cstore_pg_open_url(const char *url, struct cstore **out, struct err *e)
+{
+	struct cstore_pg *p;
+	long delay = CSTORE_BACKOFF_MS;
+	struct timespec ts;
+
+	*out = NULL;
+	/* A malformed URL is the user's mistake, not a lost connection: no retry. */
+	if (cstore_pg_url_check(url, e) == -1)
+		return -1;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return err_internal(e, "store: out of memory");
+	p->base.ops = &cstore_pg_ops;
+	snprintf(p->url, sizeof(p->url), "%s", url);
+	for (int attempt = 1; cstore_pg_connect(p, e) == -1; attempt++) {
+		if (!p->base.lost || attempt == CSTORE_RETRIES) {
+			cstore_pg_close(&p->base);
+			return -1;
+		}
+		ts.tv_sec = delay / 1000;
+		ts.tv_nsec = (delay % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		delay *= 2;
+	}
+	*out = &p->base;
+	return 0;
+}
+
+void
+cstore_postgresql_enable(void)
+{
+	cstore_pg_open = cstore_pg_open_url;
+}
