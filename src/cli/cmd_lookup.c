@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "claims/claims.h"
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
@@ -29,6 +30,7 @@ static const char cmd_lookup_usage[] =
     "               $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "  --no-machine leave out who listens on the port on this machine\n"
+    "  --store URL  the organisation's claims (see `portolan claim --help`)\n"
     "\n"
     "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
 
@@ -56,6 +58,8 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	struct render_opts ro = {0};
 	struct report_env env;
 	struct store *st;
+	struct cstore *cs;
+	struct claim_list claimed = {0};
 	struct query q;
 	struct err e = {0};
 	int c, rc = CLI_FOUND, i, machine = 1;
@@ -82,6 +86,18 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
+	/* The organisation's claims, when a claims store exists (a missing one is no claims). */
+	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
+	    cstore_list(cs, &claimed, &e) == -1) {
+		cstore_close(cs);
+		cli_store_done(st);
+		return cli_fail(argv[0], &e);
+	}
+	if (cs != NULL) {
+		env.claims = claims_report_hook;
+		env.claims_ctx = &claimed;
+	}
+	cstore_close(cs);
 	if (co.json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {
@@ -95,6 +111,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		if (i == optind && near && rc == CLI_NOT_FOUND) {
 			json_decref(rep);
 			json_decref(all);
+			claims_free(&claimed);
 			cli_store_done(st);
 			return cmd_lookup_unknown_command(argv[i], near);
 		}
@@ -113,6 +130,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		render_json(stdout, all);
 		json_decref(all);
 	}
+	claims_free(&claimed);
 	cli_store_done(st);
 	return rc;
 }

@@ -236,3 +236,76 @@ def test_default_store_is_beside_the_database_not_in_it(tmp_path, full_db):
 def test_bad_store_url_is_an_input_error(full_db):
     p = run("claim", "list", "--store", "mysql://x/y", db=full_db, check=2)
     assert "not a store" in p.stderr
+
+
+AUDIT_HELPER = """
+import json, socket, subprocess, sys
+port, args = int(sys.argv[1]), sys.argv[2:]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", port))
+s.listen()
+p = subprocess.run(args, capture_output=True, text=True)
+print(json.dumps([p.returncode, p.stdout, p.stderr]))
+"""
+
+
+def audit_in_netns(port, store, db, *extra):
+    """`audit --claims` in a network namespace of its own where only port listens."""
+    import shutil
+    import subprocess
+    import sys
+    from conftest import BIN
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) for a network namespace of its own")
+    p = subprocess.run(["unshare", "--net", sys.executable, "-c", AUDIT_HELPER, str(port), BIN,
+                        "audit", "--claims", "--store", store, "--db", str(db), *extra],
+                       capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        pytest.skip(f"unshare --net does not work here: {p.stderr[-300:]}")
+    return json.loads(p.stdout)
+
+
+def test_audit_claims_expects_exactly_the_claimed_listeners(claims_store, full_db):
+    a, b = quiet_ports(full_db, 2)
+    host = socket.gethostname()
+    # Nothing claimed: the listener is unclaimed, exit 1.
+    rc, out, _ = audit_in_netns(a, claims_store, full_db, "--json")
+    doc = json.loads(out)
+    assert rc == 1 and not doc["clean"] and [l["port"] for l in doc["added"]] == [a]
+    # Claimed for another host only: still unclaimed here.
+    claim(claims_store, full_db, "add", f"{a}/tcp", "svc", "--owner", "t", "--hosts",
+          "no-such-host-*", check=0)
+    assert audit_in_netns(a, claims_store, full_db)[0] == 1
+    # Claimed for this host (by pattern): clean, exit 0.
+    claim(claims_store, full_db, "add", f"{a}/tcp", "svc", "--owner", "t", "--hosts",
+          host[:1] + "*", check=0)
+    rc, out, err = audit_in_netns(a, claims_store, full_db)
+    assert (rc, out) == (0, ""), err
+    # A claim nothing listens on: claimed but absent, exit 1, with service and owner.
+    claim(claims_store, full_db, "add", f"{b}/tcp", "billing", "--owner", "payments", check=0)
+    rc, out, _ = audit_in_netns(a, claims_store, full_db)
+    assert rc == 1 and out == f"- {b}/tcp billing (owner payments): claimed, nothing listens\n"
+    rc, out, _ = audit_in_netns(a, claims_store, full_db, "--json")
+    doc = json.loads(out)
+    assert doc["added"] == [] and [(m["port_lo"], m["service"]) for m in doc["missing"]] == \
+        [(b, "billing")]
+
+
+def test_audit_claims_usage(full_db):
+    p = run("audit", "--claims", "--expect", "x", db=full_db, check=2)
+    assert "exactly one of" in p.stderr
+
+
+def test_lookup_shows_the_claim(claims_store, full_db):
+    port = quiet_ports(full_db, 1)[0]
+    claim(claims_store, full_db, "add", f"{port}/tcp", "billing-api", "--owner", "payments",
+          "--contact", "pay@example.org", check=0)
+    rep = json.loads(run("lookup", str(port), "--json", "--store", claims_store, db=full_db,
+                         check=0).stdout)
+    assert [(c["service"], c["owner"], c["contact"]) for c in rep["claims"]] == \
+        [("billing-api", "payments", "pay@example.org")]
+    text = run("lookup", str(port), "--store", claims_store, db=full_db, check=0).stdout
+    assert "Claimed in this organisation" in text and "billing-api, owner payments" in text
+    other = run("lookup", str(port + 1), "--store", claims_store, db=full_db).stdout
+    assert "Claimed in this organisation" not in other
