@@ -86,17 +86,15 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
-	/* The organisation's claims, when a claims store exists (a missing one is no claims). */
+	/* The organisation's claims (a claims store not yet created has none). */
 	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
 	    cstore_list(cs, &claimed, &e) == -1) {
 		cstore_close(cs);
 		cli_store_done(st);
 		return cli_fail(argv[0], &e);
 	}
-	if (cs != NULL) {
-		env.claims = claims_report_hook;
-		env.claims_ctx = &claimed;
-	}
+	env.claims = claims_report_hook;
+	env.claims_ctx = &claimed;
 	cstore_close(cs);
 	if (co.json && argc - optind > 1)
 		all = json_array();

@@ -170,7 +170,7 @@ cmd_serve(int argc, char **argv)
 	struct cli_opts co = {0};
 	struct server *srv;
 	struct err e = {0};
-	char db[4096], votes[4200], po[4200], url[128];
+	char db[4096], votes[4200], po[4200], url[128], claims[CSTORE_MAX_URL];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;
 	struct store *st;
@@ -191,6 +191,10 @@ cmd_serve(int argc, char **argv)
 	cli_po_dir(o.po, po, sizeof(po));
 	cfg.db = db;
 	cfg.votes = o.votes ? o.votes : votes;
+	/* The organisation's claims, read-only: --store, $PORTOLAN_STORE or "<db>.claims". */
+	if (cli_store_url(&co, claims, sizeof(claims), &e) == -1)
+		return cli_fail(argv[0], &e);
+	cfg.claims = claims;
 	cfg.podir = po;
 	cfg.threads = o.threads;
 	cfg.vote_rate = o.rate;

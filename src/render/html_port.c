@@ -1444,6 +1444,7 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 	html_sec_uses(&p, report);
 	html_sec_check(&p, report);
 	html_sec_machine(&p, report, port);
+	html_sec_claims(&p, report);
 	html_sec_concern(&p, report, port);
 	html_sec_faq(&p, report, port);
 	html_sec_sources(&p, report);

@@ -55,6 +55,7 @@
 #include "params.h"
 #include "render/i18n.h"
 #include "routes.h"
+#include "claimcache.h"
 #include "server.h"
 #include "util/hex.h"
 #include "votes.h"
@@ -1080,6 +1081,8 @@ server_open(struct server *srv, struct err *e)
 		return -1;
 	if (votes_open(&vc, &srv->votes, e) == -1)
 		return -1;
+	if (srv->cfg.claims != NULL && claimcache_open(srv->cfg.claims, &srv->env.claims, e) == -1)
+		return -1;
 	if (cache_init(&srv->cache, SERVER_CACHE_SLOTS, e) == -1)
 		return -1;
 	metrics_init(&srv->metrics);
@@ -1559,6 +1562,7 @@ server_free(struct server *srv)
 	server_stop_daemons(srv);
 	free(srv->shards);
 	votes_close(srv->votes);
+	claimcache_close(srv->env.claims);
 	cache_free(&srv->cache);
 	if (srv->pool.free != NULL)
 		server_pool_close(&srv->pool);

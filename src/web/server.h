@@ -56,6 +56,7 @@ struct server_config {
 	int show_machine;     /* -1: when loopback (default); 0 never; 1 always */
 	const char *db;       /* the registry database (read-only) */
 	const char *votes;    /* the votes database */
+	const char *claims;   /* the claims store's URL (src/web/claimcache.h); NULL: none */
 	const char *podir;    /* the .po catalogs */
 	const char *user;     /* NULL: "nobody"; used only when started as root */
 	unsigned threads;     /* shards (daemon + thread each) and store pool size */

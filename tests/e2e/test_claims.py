@@ -11,6 +11,7 @@ import os
 import pwd
 import socket
 import sqlite3
+import time
 
 import pytest
 
@@ -309,3 +310,48 @@ def test_lookup_shows_the_claim(claims_store, full_db):
     assert "Claimed in this organisation" in text and "billing-api, owner payments" in text
     other = run("lookup", str(port + 1), "--store", claims_store, db=full_db).stdout
     assert "Claimed in this organisation" not in other
+
+
+def test_servers_on_one_store_show_claims_read_only(claims_store, full_db, tmp_path):
+    from test_web import Server
+    a, b = quiet_ports(full_db, 2)
+    claim(claims_store, full_db, "add", f"{a}/tcp", "billing-api", "--owner", "payments",
+          "--hosts", "web-*", check=0)
+    servers = [Server(full_db, tmp_path / f"v{i}.db", "--store", claims_store) for i in (0, 1)]
+    try:
+        # A claim made after both started shows on both within the cache's second.
+        claim(claims_store, full_db, "add", f"{b}/tcp", "metrics", "--owner", "sre", check=0)
+        time.sleep(1.2)
+        for s in servers:
+            status, _, body = s.get("/claims")
+            page = body.decode()
+            assert status == 200 and "billing-api" in page and "payments" in page
+            assert "metrics" in page and "web-*" in page
+            status, _, body = s.get("/api/v1/claims")
+            assert {c["service"] for c in json.loads(body)["claims"]} == {"billing-api",
+                                                                           "metrics"}
+            status, _, body = s.get(f"/port/{a}")
+            assert status == 200 and 'id="claims"' in body.decode()
+            assert "billing-api" in body.decode()
+            status, _, body = s.get(f"/api/v1/ports/{b}")
+            assert [c["owner"] for c in json.loads(body)["claims"]] == ["sre"]
+            status, _, body = s.get(f"/api/v1/free?near={b}&count=10")
+            assert b not in {p["port"] for p in json.loads(body)["ports"]}
+            # Read-only: the site takes no claims.
+            assert s.request("POST", "/claims", body="x")[0] == 405
+        status, _, body = servers[0].get("/claims?lang=de")
+        assert "Beansprucht in dieser Organisation" in body.decode()
+    finally:
+        for s in servers:
+            s.kill()
+
+
+def test_claims_page_when_there_are_none(full_db, tmp_path):
+    from test_web import Server
+    s = Server(full_db, tmp_path / "v.db", "--store", f"sqlite:{tmp_path / 'none.db'}")
+    try:
+        status, _, body = s.get("/claims")
+        assert status == 200 and "No port is claimed in this organisation yet." in body.decode()
+        assert 'id="claims"' not in s.get("/port/3516")[2].decode()
+    finally:
+        s.kill()
