@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -73,6 +72,13 @@ cstore_pg_exec(struct cstore_pg *p, const char *sql, struct err *e)
 static int
 cstore_pg_begin(struct cstore *st, struct err *e)
 {
+	struct cstore_pg *p = (struct cstore_pg *)st;
+
+	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
+		st->lost = 1;
+		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
+		               : err_internal(e, "PostgreSQL: not connected");
+	}
 	return cstore_pg_exec((struct cstore_pg *)st,
 	                      "BEGIN; LOCK TABLE claim IN SHARE ROW EXCLUSIVE MODE", e);
 }
@@ -99,8 +105,14 @@ static int
 cstore_pg_load(struct cstore *st, struct claim_list *out, struct err *e)
 {
 	struct cstore_pg *p = (struct cstore_pg *)st;
-	PGresult *r = PQexec(p->conn, "SELECT " CSTORE_COLUMNS " FROM claim");
+	PGresult *r;
 
+	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
+		st->lost = 1;
+		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
+		               : err_internal(e, "PostgreSQL: not connected");
+	}
+	r = PQexec(p->conn, "SELECT " CSTORE_COLUMNS " FROM claim");
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK)
 		return cstore_pg_fail(p, r, "reading the claims", e);
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -282,30 +294,28 @@ cstore_pg_url_check(const char *url, struct err *e)
 	return 0;
 }
 
+/*
+ * A server that cannot be reached now is not an error yet: the store comes
+ * back marked lost, and its first operation reconnects through cstore.c's
+ * retries, which report each attempt.  A URL libpq cannot parse, or a
+ * server that answers with an error (no such database, a newer schema), is
+ * refused at once.
+ */
 static int
 cstore_pg_open_url(const char *url, struct cstore **out, struct err *e)
 {
 	struct cstore_pg *p;
-	long delay = CSTORE_BACKOFF_MS;
-	struct timespec ts;
 
 	*out = NULL;
-	/* A malformed URL is the user's mistake, not a lost connection: no retry. */
 	if (cstore_pg_url_check(url, e) == -1)
 		return -1;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return err_internal(e, "store: out of memory");
 	p->base.ops = &cstore_pg_ops;
 	snprintf(p->url, sizeof(p->url), "%s", url);
-	for (int attempt = 1; cstore_pg_connect(p, e) == -1; attempt++) {
-		if (!p->base.lost || attempt == CSTORE_RETRIES) {
-			cstore_pg_close(&p->base);
-			return -1;
-		}
-		ts.tv_sec = delay / 1000;
-		ts.tv_nsec = (delay % 1000) * 1000000L;
-		nanosleep(&ts, NULL);
-		delay *= 2;
+	if (cstore_pg_connect(p, e) == -1 && !p->base.lost) {
+		cstore_pg_close(&p->base);
+		return -1;
 	}
 	*out = &p->base;
 	return 0;

@@ -355,3 +355,44 @@ def test_claims_page_when_there_are_none(full_db, tmp_path):
         assert 'id="claims"' not in s.get("/port/3516")[2].decode()
     finally:
         s.kill()
+
+
+def test_postgresql_restart_is_retried_and_reported(pg_cluster, full_db):
+    """A claim made while PostgreSQL is down waits for it, saying so, and is stored once."""
+    import subprocess
+    from conftest import BIN
+    url = pg_cluster.new_database()
+    a, b = quiet_ports(full_db, 2)
+    claim(url, full_db, "add", f"{a}/tcp", "before", "--owner", "t", check=0)
+    pg_cluster.stop()
+    try:
+        env = dict(os.environ, NO_COLOR="1")
+        p = subprocess.Popen([BIN, "claim", "add", f"{b}/tcp", "during", "--owner", "t",
+                              "--store", url, "--db", str(full_db)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(0.6)
+        assert p.poll() is None  # still waiting for the server, not crashed
+    finally:
+        pg_cluster.start()
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    assert "connection lost" in err and "retry 1 in 100 ms" in err
+    assert [c["service"] for c in listed(url, full_db)] == ["before", "during"]
+
+
+def test_postgresql_unreachable_fails_cleanly(tmp_path, full_db):
+    url = f"postgresql:///nothing?host={tmp_path}&user=portolan"
+    p = run("claim", "list", "--store", url, db=full_db, check=3)
+    assert "gave up after" in p.stderr or "PostgreSQL" in p.stderr
+    assert p.stderr.count("retry") == 5
+
+
+def test_postgresql_schema_is_versioned(pg_cluster, full_db):
+    url = pg_cluster.new_database()
+    claim(url, full_db, "list")
+    db = url.split("///")[1].split("?")[0]
+    assert pg_cluster.sql("SELECT version FROM portolan_schema", db=db).strip() == "1"
+    # A database from a newer portolan is refused, not misread.
+    pg_cluster.sql("UPDATE portolan_schema SET version = 99", db=db)
+    p = claim(url, full_db, "list", check=3)
+    assert "newer than this portolan" in p.stderr
