@@ -92,13 +92,35 @@ cstore_set_notify(struct cstore *st, cstore_notify_fn fn, void *arg)
 	}
 }
 
-static void
-cstore_sleep_ms(long ms)
+/*
+ * After a failed attempt: 1 when it is worth another (the connection was
+ * lost and attempts remain), having reported it, waited and reconnected;
+ * 0 to give up with e as it is.
+ */
+static int
+cstore_retry(struct cstore *st, int attempt, long *delay, struct err *e)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec ts = {*delay / 1000, (*delay % 1000) * 1000000L};
 
+	if (!st->lost || st->ops->reconnect == NULL)
+		return 0;
+	if (attempt == CSTORE_RETRIES) {
+		err_prefix(e, "store: gave up after %d attempts: ", attempt);
+		e->kind = ERR_INTERNAL;
+		return 0;
+	}
+	if (st->notify) {
+		char msg[1200];
+
+		snprintf(msg, sizeof(msg), "store: connection lost (%s); retry %d in %ld ms",
+		         e->msg, attempt, *delay);
+		st->notify(st->notify_arg, msg);
+	}
 	while (nanosleep(&ts, &ts) == -1)
 		;
+	*delay *= 2;
+	st->ops->reconnect(st, e); /* a failure shows at the next attempt */
+	return 1;
 }
 
 /*
@@ -110,8 +132,9 @@ cstore_txn(struct cstore *st, int (*fn)(struct cstore *, void *, struct err *), 
            struct err *e)
 {
 	long delay = CSTORE_BACKOFF_MS;
+	int attempt = 0;
 
-	for (int attempt = 1;; attempt++) {
+	do {
 		st->lost = 0;
 		if (st->ops->begin(st, e) == 0) {
 			if (fn(st, arg, e) == 0 && st->ops->commit(st, e) == 0)
@@ -119,55 +142,27 @@ cstore_txn(struct cstore *st, int (*fn)(struct cstore *, void *, struct err *), 
 			if (!st->lost)
 				st->ops->rollback(st);
 		}
-		if (!st->lost || st->ops->reconnect == NULL)
-			return -1;
-		if (attempt == CSTORE_RETRIES) {
-			err_prefix(e, "store: gave up after %d attempts: ", attempt);
-			e->kind = ERR_INTERNAL;
-			return -1;
-		}
-		if (st->notify) {
-			char msg[1200];
-
-			snprintf(msg, sizeof(msg),
-			         "store: connection lost (%s); retry %d in %ld ms", e->msg, attempt,
-			         delay);
-			st->notify(st->notify_arg, msg);
-		}
-		cstore_sleep_ms(delay);
-		delay *= 2;
-		st->ops->reconnect(st, e); /* a failure shows at the next begin() */
-	}
+	} while (cstore_retry(st, ++attempt, &delay, e));
+	return -1;
 }
 
 int
 cstore_list(struct cstore *st, struct claim_list *out, struct err *e)
 {
 	long delay = CSTORE_BACKOFF_MS;
+	int attempt = 0;
 
 	if (st == NULL)
 		return 0;
-	for (int attempt = 1;; attempt++) {
+	do {
 		st->lost = 0;
 		if (st->ops->load(st, out, e) == 0) {
 			claims_sort(out);
 			return 0;
 		}
 		claims_free(out);
-		if (!st->lost || st->ops->reconnect == NULL || attempt == CSTORE_RETRIES)
-			return -1;
-		if (st->notify) {
-			char msg[1200];
-
-			snprintf(msg, sizeof(msg),
-			         "store: connection lost (%s); retry %d in %ld ms", e->msg, attempt,
-			         delay);
-			st->notify(st->notify_arg, msg);
-		}
-		cstore_sleep_ms(delay);
-		delay *= 2;
-		st->ops->reconnect(st, e);
-	}
+	} while (cstore_retry(st, ++attempt, &delay, e));
+	return -1;
 }
 
 struct cstore_add_arg {
