@@ -396,3 +396,20 @@ def test_postgresql_schema_is_versioned(pg_cluster, full_db):
     pg_cluster.sql("UPDATE portolan_schema SET version = 99", db=db)
     p = claim(url, full_db, "list", check=3)
     assert "newer than this portolan" in p.stderr
+
+
+def test_racing_adds_of_one_port_store_exactly_one(claims_store, full_db):
+    """Eight hosts claim one port at once: the write lock lets exactly one win."""
+    import subprocess
+    from conftest import BIN
+    port = quiet_ports(full_db, 1)[0]
+    env = dict(os.environ, NO_COLOR="1")
+    procs = [subprocess.Popen([BIN, "claim", "add", f"{port}/tcp", f"svc{i}", "--owner", f"t{i}",
+                               "--store", claims_store, "--db", str(full_db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for i in range(8)]
+    codes = sorted(p.wait(timeout=60) for p in procs)
+    for p in procs:
+        p.communicate()
+    assert codes == [0] + [2] * 7
+    assert len(listed(claims_store, full_db)) == 1
