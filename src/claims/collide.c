@@ -84,13 +84,15 @@ collide_curated(json_t *out, const json_t *rep, const struct claim *c)
 		int malware = strcmp(report_str(u, "category"), "malware") == 0;
 		const json_t *src = json_array_get(json_object_get(u, "sources"), 0);
 
+		long long lo = json_integer_value(json_object_get(u, "port_lo"));
+		long long hi = json_integer_value(json_object_get(u, "port_hi"));
+		char ports[32];
+
 		if (!collide_protos(report_str(u, "protocols"), c->protos))
 			continue;
-		snprintf(ev, sizeof(ev), "%s%s uses %lld-%lld (%s)%s%s", malware ? "malware: " : "",
-		         report_str(u, "who"),
-		         (long long)json_integer_value(json_object_get(u, "port_lo")),
-		         (long long)json_integer_value(json_object_get(u, "port_hi")),
-		         report_str(u, "category"), src ? " " : "",
+		snprintf(ports, sizeof(ports), lo == hi ? "%lld" : "%lld-%lld", lo, hi);
+		snprintf(ev, sizeof(ev), "%s%s uses %s (%s)%s%s", malware ? "malware: " : "",
+		         report_str(u, "who"), ports, report_str(u, "category"), src ? " " : "",
 		         src ? json_string_value(src) : "");
 		collide_add(out, malware ? "malware" : "curated-use", 0, ev);
 	}
