@@ -86,12 +86,22 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
-	/* The organisation's claims (a claims store not yet created has none). */
+	/*
+	 * The organisation's claims (a claims store not yet created has none).
+	 * A store that cannot be reached costs the report its claims, not the
+	 * answer: said on stderr.  A malformed --store is still a usage error.
+	 */
 	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
 	    cstore_list(cs, &claimed, &e) == -1) {
 		cstore_close(cs);
-		cli_store_done(st);
-		return cli_fail(argv[0], &e);
+		cs = NULL;
+		if (e.kind != ERR_INTERNAL) {
+			cli_store_done(st);
+			return cli_fail(argv[0], &e);
+		}
+		fprintf(stderr, "portolan %s: the organisation's claims are not shown: %s\n",
+		        argv[0], e.msg);
+		e = (struct err){0};
 	}
 	env.claims = claims_report_hook;
 	env.claims_ctx = &claimed;

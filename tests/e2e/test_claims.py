@@ -385,6 +385,9 @@ def test_postgresql_unreachable_fails_cleanly(tmp_path, full_db):
     p = run("claim", "list", "--store", url, db=full_db, check=3)
     assert "gave up after" in p.stderr or "PostgreSQL" in p.stderr
     assert p.stderr.count("retry") == 5
+    # A lookup still answers, without the claims, and says why.
+    p = run("lookup", "3516", "--store", url, db=full_db, check=0)
+    assert "3516" in p.stdout and "claims are not shown" in p.stderr
 
 
 def test_postgresql_schema_is_versioned(pg_cluster, full_db):
