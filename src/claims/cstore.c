@@ -84,12 +84,32 @@ cstore_kind(const struct cstore *st)
 }
 
 void
+cstore_set_retries(struct cstore *st, int attempts)
+{
+	if (st != NULL)
+		st->retries = attempts < 1 ? 1 : attempts;
+}
+
+void
 cstore_set_notify(struct cstore *st, cstore_notify_fn fn, void *arg)
 {
 	if (st != NULL) {
 		st->notify = fn;
 		st->notify_arg = arg;
 	}
+}
+
+/*
+ * Before an attempt: a connection an earlier call lost is made anew (its
+ * failure shows in the attempt itself), so even a store allowed a single
+ * attempt (cstore_set_retries()) recovers once the server is back.
+ */
+static void
+cstore_revive(struct cstore *st, struct err *e)
+{
+	if (st->lost && st->ops->reconnect != NULL)
+		st->ops->reconnect(st, e);
+	st->lost = 0;
 }
 
 /*
@@ -104,7 +124,7 @@ cstore_retry(struct cstore *st, int attempt, long *delay, struct err *e)
 
 	if (!st->lost || st->ops->reconnect == NULL)
 		return 0;
-	if (attempt == CSTORE_RETRIES) {
+	if (attempt >= st->retries) {
 		err_prefix(e, "store: gave up after %d attempts: ", attempt);
 		e->kind = ERR_INTERNAL;
 		return 0;
@@ -119,24 +139,25 @@ cstore_retry(struct cstore *st, int attempt, long *delay, struct err *e)
 	while (nanosleep(&ts, &ts) == -1)
 		;
 	*delay *= 2;
-	st->ops->reconnect(st, e); /* a failure shows at the next attempt */
+	st->lost = 1; /* cstore_revive() reconnects before the next attempt */
 	return 1;
 }
 
 /*
- * Run fn(st, arg, e) inside one write transaction, retrying the whole of
- * it on a lost connection.  fn's own refusals (ERR_INPUT) end it at once.
+ * Run fn(st, arg, e) inside one write transaction (holding the claims'
+ * write lock when lock is 1), retrying the whole of it on a lost
+ * connection.  fn's own refusals (ERR_INPUT) end it at once.
  */
 static int
-cstore_txn(struct cstore *st, int (*fn)(struct cstore *, void *, struct err *), void *arg,
+cstore_txn(struct cstore *st, int lock, int (*fn)(struct cstore *, void *, struct err *), void *arg,
            struct err *e)
 {
 	long delay = CSTORE_BACKOFF_MS;
 	int attempt = 0;
 
 	do {
-		st->lost = 0;
-		if (st->ops->begin(st, e) == 0) {
+		cstore_revive(st, e);
+		if (st->ops->begin(st, lock, e) == 0) {
 			if (fn(st, arg, e) == 0 && st->ops->commit(st, e) == 0)
 				return 0;
 			if (!st->lost)
@@ -155,7 +176,7 @@ cstore_list(struct cstore *st, struct claim_list *out, struct err *e)
 	if (st == NULL)
 		return 0;
 	do {
-		st->lost = 0;
+		cstore_revive(st, e);
 		if (st->ops->load(st, out, e) == 0) {
 			claims_sort(out);
 			return 0;
@@ -203,7 +224,7 @@ cstore_add(struct cstore *st, const struct claim *c, struct claim *clash, struct
 		clash->service[0] = '\0';
 	if (claims_validate(c, e) == -1)
 		return -1;
-	return cstore_txn(st, cstore_add_txn, &a, e);
+	return cstore_txn(st, 1, cstore_add_txn, &a, e);
 }
 
 struct cstore_rm_arg {
@@ -242,7 +263,7 @@ cstore_remove(struct cstore *st, long port, unsigned protos, const char *hosts, 
 {
 	struct cstore_rm_arg a = {port, protos, hosts, n};
 
-	return cstore_txn(st, cstore_rm_txn, &a, e);
+	return cstore_txn(st, 1, cstore_rm_txn, &a, e);
 }
 
 struct cstore_import_arg {
@@ -307,5 +328,5 @@ cstore_import(struct cstore *st, const struct claim_list *l, int replace,
 	for (size_t i = 0; i < l->n; i++)
 		if (claims_validate(&l->v[i], e) == -1)
 			return -1;
-	return cstore_txn(st, cstore_import_txn, &a, e);
+	return cstore_txn(st, 1, cstore_import_txn, &a, e);
 }

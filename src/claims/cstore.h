@@ -70,6 +70,13 @@ const char *cstore_kind(const struct cstore *st);
 typedef void (*cstore_notify_fn)(void *arg, const char *msg);
 void cstore_set_notify(struct cstore *st, cstore_notify_fn fn, void *arg);
 
+/*
+ * How many attempts an operation makes on a lost connection (default
+ * CSTORE_RETRIES); 1: fail at once, as a web page that must not wait does.
+ * A later call still reconnects first.
+ */
+void cstore_set_retries(struct cstore *st, int attempts);
+
 /* Every claim, sorted by port.  A NULL store has none. */
 int cstore_list(struct cstore *st, struct claim_list *out, struct err *e);
 

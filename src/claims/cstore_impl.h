@@ -16,7 +16,8 @@
 
 struct cstore_ops {
 	const char *kind;
-	int (*begin)(struct cstore *st, struct err *e);
+	/* lock: also take the claims' write lock (claims writes; votes need none). */
+	int (*begin)(struct cstore *st, int lock, struct err *e);
 	int (*commit)(struct cstore *st, struct err *e);
 	void (*rollback)(struct cstore *st);
 	int (*load)(struct cstore *st, struct claim_list *out, struct err *e);
@@ -30,7 +31,8 @@ struct cstore_ops {
 
 struct cstore {
 	const struct cstore_ops *ops;
-	int lost; /* the last failure was a lost connection: retry */
+	int lost;    /* the last failure was a lost connection: reconnect, retry */
+	int retries; /* attempts per operation (cstore_set_retries()) */
 	cstore_notify_fn notify;
 	void *notify_arg;
 };

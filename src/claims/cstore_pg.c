@@ -70,7 +70,7 @@ cstore_pg_exec(struct cstore_pg *p, const char *sql, struct err *e)
 }
 
 static int
-cstore_pg_begin(struct cstore *st, struct err *e)
+cstore_pg_begin(struct cstore *st, int lock, struct err *e)
 {
 	struct cstore_pg *p = (struct cstore_pg *)st;
 
@@ -79,8 +79,8 @@ cstore_pg_begin(struct cstore *st, struct err *e)
 		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
 		               : err_internal(e, "PostgreSQL: not connected");
 	}
-	return cstore_pg_exec((struct cstore_pg *)st,
-	                      "BEGIN; LOCK TABLE claim IN SHARE ROW EXCLUSIVE MODE", e);
+	return cstore_pg_exec(
+	    p, lock ? "BEGIN; LOCK TABLE claim IN SHARE ROW EXCLUSIVE MODE" : "BEGIN", e);
 }
 
 static int
@@ -312,6 +312,7 @@ cstore_pg_open_url(const char *url, struct cstore **out, struct err *e)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return err_internal(e, "store: out of memory");
 	p->base.ops = &cstore_pg_ops;
+	p->base.retries = CSTORE_RETRIES;
 	snprintf(p->url, sizeof(p->url), "%s", url);
 	if (cstore_pg_connect(p, e) == -1 && !p->base.lost) {
 		cstore_pg_close(&p->base);

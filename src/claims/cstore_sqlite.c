@@ -50,8 +50,9 @@ cstore_sqlite_exec(struct cstore *st, const char *sql, struct err *e)
 }
 
 static int
-cstore_sqlite_begin(struct cstore *st, struct err *e)
+cstore_sqlite_begin(struct cstore *st, int lock, struct err *e)
 {
+	(void)lock; /* BEGIN IMMEDIATE takes SQLite's one write lock */
 	return cstore_sqlite_exec(st, "BEGIN IMMEDIATE", e);
 }
 
@@ -183,6 +184,7 @@ cstore_sqlite_open(const char *path, enum cstore_mode mode, struct cstore **out,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return err_internal(e, "store: out of memory");
 	s->base.ops = &cstore_sqlite_ops;
+	s->base.retries = CSTORE_RETRIES;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_internal(e, "cannot open the claims database %s: %s", path,

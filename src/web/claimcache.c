@@ -2,8 +2,8 @@
  * claimcache.c - the server's view of the claims store (claimcache.h).
  *
  * The list is copied out under the mutex and the JSON built from the copy,
- * so a slow page holds the lock only for a memcpy; a refresh holds it for
- * one SELECT, which is what serialises the store's one connection.
+ * so a slow page holds the lock only for a memcpy.  The store's one
+ * connection is used by one thread at a time, the one holding refresh.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -15,9 +15,10 @@
 #include "claims/cstore.h"
 
 struct claimcache {
-	pthread_mutex_t lock; /* guards everything below */
+	pthread_mutex_t refresh; /* held by the one thread reading the store: st, url */
 	char url[CSTORE_MAX_URL];
 	struct cstore *st;
+	pthread_mutex_t lock; /* guards everything below */
 	struct claim_list list;
 	long long loaded_ms; /* when list was read; 0: never */
 	int stale;           /* the last refresh failed: list is older than the TTL */
@@ -33,32 +34,38 @@ claimcache_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read the store again if the list is older than the TTL; called with the lock held. */
+/*
+ * Read the store again if the list is older than the TTL.  One thread
+ * reads while the others go on with the list they have (trylock): a store
+ * that is slow or down never holds a page up, and the store is asked one
+ * attempt at a time (cstore_set_retries() 1), the next refresh trying again.
+ */
 static void
 claimcache_refresh(struct claimcache *cc)
 {
 	struct claim_list fresh = {0};
 	struct err e = {0};
 	long long now = claimcache_now_ms();
+	int ok;
 
-	if (cc->loaded_ms && now - cc->loaded_ms < CLAIMCACHE_TTL_MS)
+	pthread_mutex_lock(&cc->lock);
+	ok = cc->loaded_ms == 0 || now - cc->loaded_ms >= CLAIMCACHE_TTL_MS;
+	pthread_mutex_unlock(&cc->lock);
+	if (!ok || pthread_mutex_trylock(&cc->refresh) != 0)
 		return;
+	if (cc->st == NULL && cstore_open(cc->url, CSTORE_READ, &cc->st, &e) == 0)
+		cstore_set_retries(cc->st, 1);
+	ok = e.kind == ERR_NONE && (cc->st == NULL || cstore_list(cc->st, &fresh, &e) == 0);
+	pthread_mutex_lock(&cc->lock);
 	cc->loaded_ms = now;
-	if (cc->st == NULL && cstore_open(cc->url, CSTORE_READ, &cc->st, &e) == -1) {
-		cc->failures++;
-		cc->stale = 1;
-		return;
+	if (ok && cc->st != NULL) {
+		claims_free(&cc->list);
+		cc->list = fresh;
 	}
-	if (cc->st == NULL) /* no claims file yet */
-		return;
-	if (cstore_list(cc->st, &fresh, &e) == -1) {
-		cc->failures++;
-		cc->stale = 1;
-		return;
-	}
-	claims_free(&cc->list);
-	cc->list = fresh;
-	cc->stale = 0;
+	cc->stale = !ok;
+	cc->failures += !ok;
+	pthread_mutex_unlock(&cc->lock);
+	pthread_mutex_unlock(&cc->refresh);
 }
 
 int
@@ -70,6 +77,7 @@ claimcache_open(const char *url, struct claimcache **out, struct err *e)
 	if (cc == NULL)
 		return err_internal(e, "claims: out of memory");
 	pthread_mutex_init(&cc->lock, NULL);
+	pthread_mutex_init(&cc->refresh, NULL);
 	snprintf(cc->url, sizeof(cc->url), "%s", url);
 	/* Open and read now, before the server drops privileges, and fail loudly if unusable. */
 	if (cstore_open(url, CSTORE_READ, &cc->st, e) == -1 ||
@@ -77,6 +85,7 @@ claimcache_open(const char *url, struct claimcache **out, struct err *e)
 		claimcache_close(cc);
 		return -1;
 	}
+	cstore_set_retries(cc->st, 1);
 	cc->loaded_ms = claimcache_now_ms();
 	*out = cc;
 	return 0;
@@ -90,6 +99,7 @@ claimcache_close(struct claimcache *cc)
 	cstore_close(cc->st);
 	claims_free(&cc->list);
 	pthread_mutex_destroy(&cc->lock);
+	pthread_mutex_destroy(&cc->refresh);
 	free(cc);
 }
 
@@ -99,8 +109,8 @@ claimcache_copy(struct claimcache *cc, struct claim_list *out, int *stale)
 {
 	int rc = 0;
 
-	pthread_mutex_lock(&cc->lock);
 	claimcache_refresh(cc);
+	pthread_mutex_lock(&cc->lock);
 	for (size_t i = 0; i < cc->list.n && rc == 0; i++)
 		rc = claims_append(out, &cc->list.v[i], NULL);
 	if (stale)

@@ -416,3 +416,32 @@ def test_racing_adds_of_one_port_store_exactly_one(claims_store, full_db):
         p.communicate()
     assert codes == [0] + [2] * 7
     assert len(listed(claims_store, full_db)) == 1
+
+
+def test_server_keeps_serving_claims_while_postgresql_is_down(pg_cluster, full_db, tmp_path):
+    from test_web import Server
+    url = pg_cluster.new_database()
+    port = quiet_ports(full_db, 1)[0]
+    claim(url, full_db, "add", f"{port}/tcp", "billing-api", "--owner", "payments", check=0)
+    s = Server(full_db, tmp_path / "v.db", "--store", url)
+    try:
+        pg_cluster.stop()
+        try:
+            time.sleep(1.1)  # past the cache's second: the next request tries the store
+            t0 = time.monotonic()
+            status, _, body = s.get("/api/v1/claims")
+            doc = json.loads(body)
+            assert status == 200 and [c["service"] for c in doc["claims"]] == ["billing-api"]
+            assert time.monotonic() - t0 < 1.0  # one attempt, no retries held the page up
+            time.sleep(0.1)
+            doc = json.loads(s.get("/api/v1/claims")[2])
+            assert doc["stale"] is True and doc["claims"]
+            assert s.get(f"/port/{port}")[0] == 200
+        finally:
+            pg_cluster.start()
+        time.sleep(1.1)
+        s.get("/api/v1/claims")  # this refresh reconnects
+        time.sleep(0.2)
+        assert json.loads(s.get("/api/v1/claims")[2])["stale"] is False
+    finally:
+        s.kill()
