@@ -23,8 +23,9 @@
 #include "report/report.h"
 
 static const char cmd_claim_usage[] =
-    "usage: portolan claim add PORT[-HI][/PROTO] SERVICE --owner TEAM [--contact ADDR]\n"
-    "                          [--hosts PATTERN] [--note TEXT] [--force]\n"
+    "usage: portolan claim add PORT[-HI][/PROTO] SERVICE --owner TEAM\n"
+    "                          [--contact ADDR] [--hosts PATTERN] [--note TEXT]\n"
+    "                          [--force]\n"
     "       portolan claim add --suggest SERVICE --owner TEAM [--near PORT] [...]\n"
     "       portolan claim list [--owner TEAM]\n"
     "       portolan claim show PORT\n"
@@ -47,7 +48,7 @@ static const char cmd_claim_usage[] =
     "\n"
     "export writes, and import reads, one claim per line, sorted, diff-friendly:\n"
     "    # portolan claims/1\n"
-    "    8443/tcp       billing-api owner=payments contact=pay@example.org hosts=web-*\n"
+    "    8443/tcp       billing-api owner=payments contact=pay@example.org\n"
     "    9100-9110/udp  metrics owner=sre note=\"one per shard\" by=alice\n"
     "PROTO is tcp (the default), udp or tcp,udp; hosts a shell pattern for host\n"
     "names (alternatives separated by commas; * by default); a value with blanks\n"

@@ -71,7 +71,7 @@ static const struct command commands[] = {
     {"ls", cmd_listening, "same as listening"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
-    {"claim", cmd_claim, "the organisation's own ports: add (with collision checks), list, export"},
+    {"claim", cmd_claim, "the organisation's own ports, checked for collisions"},
 #ifdef PORTOLAN_LEAN_CLI
     {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_dynamic_exec, "validate the curated data in data/ and count it"},
