@@ -44,6 +44,7 @@
 #include "machine/listeners.h"
 #include "render/render.h"
 #include "report/range.h"
+#include "report/identity.h"
 #include "report/listening.h"
 #include "report/report.h"
 #include "util/strbuf.h"
@@ -258,7 +259,7 @@ cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root,
 
 		if ((ps->protos & protos[i]) == 0)
 			continue;
-		if (report_identity(m->st, (long)ps->port, name, &id, e) == -1) {
+		if (identity_port(m->st, (long)ps->port, name, &id, e) == -1) {
 			json_decref(reg);
 			return -1;
 		}

@@ -111,7 +111,7 @@ listening_annotate(struct store *st, const struct range_machine *rm, const struc
 		n->flags |= LISTENING_EPHEMERAL;
 	if (st == NULL)
 		return 0;
-	if (report_identity(st, (long)s->port, portspec_proto_name(s->proto), &n->id, e) == -1)
+	if (identity_port(st, (long)s->port, portspec_proto_name(s->proto), &n->id, e) == -1)
 		return -1;
 	n->have = 1;
 	if (!n->id.assigned)

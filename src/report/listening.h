@@ -27,7 +27,7 @@
 
 #include "machine/listeners.h"
 #include "range.h"
-#include "report.h"
+#include "identity.h"
 
 enum listening_flag {
 	LISTENING_UNASSIGNED = 1u << 0,
