@@ -47,6 +47,7 @@
 #include "report/identity.h"
 #include "report/listening.h"
 #include "report/report.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 
 struct cmd_machine {
@@ -72,16 +73,25 @@ cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 	return m->o.db || e->kind == ERR_INTERNAL ? -1 : 0;
 }
 
-/* Annotate every listener, in ls's final order (after any sort). */
+/*
+ * Annotate every listener, in ls's final order (after any sort): what the
+ * registry says of every port present is read at once, then each listener
+ * is annotated from that.
+ */
 static int
 cmd_machine_annotate(struct cmd_machine *m, struct err *e)
 {
+	struct listening_index *ix;
+	int rc = 0;
+
 	if ((m->notes = calloc(m->ls.n + 1, sizeof(*m->notes))) == NULL)
 		return err_internal(e, "out of memory");
-	for (size_t i = 0; i < m->ls.n; i++)
-		if (listening_annotate(m->st, &m->rm, &m->ls.v[i], &m->notes[i], e) == -1)
-			return -1;
-	return 0;
+	if ((ix = listening_index_load(m->st, &m->rm, m->ls.v, m->ls.n, e)) == NULL)
+		return -1;
+	for (size_t i = 0; i < m->ls.n && rc == 0; i++)
+		rc = listening_annotate(ix, &m->ls.v[i], &m->notes[i], e);
+	listening_index_free(ix);
+	return rc;
 }
 
 /* The note cmd_machine_annotate() made for l, one of m->ls's. */
@@ -193,33 +203,69 @@ cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
 	return 1;
 }
 
+/*
+ * The JSON document: root's members (the schema, `who`'s port and its
+ * identity), then the listeners, written one by one as they pass the
+ * filters, then the count of those nobody visible holds.
+ */
 static void
-cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
+cmd_machine_print_json(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
 {
-	json_t *arr = json_array();
+	struct jsonw w;
+	const char *key;
+	json_t *v;
 	size_t unseen = 0;
 	char note[160];
 
+	jsonw_init(&w, stdout, 2);
+	jsonw_begin_object(&w);
+	json_object_foreach(root, key, v)
+	{
+		jsonw_key(&w, key);
+		jsonw_value(&w, v);
+	}
+	jsonw_key(&w, "listeners");
+	jsonw_begin_array(&w);
 	for (size_t i = 0; i < m->ls.n; i++) {
 		const struct listener *l = &m->ls.v[i];
 
 		if (!cmd_machine_keep(m, l, f))
 			continue;
 		unseen += l->nholders == 0;
-		if (m->o.json)
-			json_array_append_new(arr, cmd_machine_json_listener(m, l));
-		else
-			cmd_machine_text_line(m, l);
+		listening_write(&w, l, cmd_machine_note(m, l));
 	}
+	jsonw_end_array(&w);
 	listening_unseen(&m->ls, unseen, note, sizeof(note));
+	jsonw_key(&w, "unseen");
+	jsonw_int(&w, (long long)unseen);
+	jsonw_key(&w, "note");
+	if (note[0])
+		jsonw_string(&w, note);
+	else
+		jsonw_null(&w);
+	jsonw_end_object(&w);
+	putchar('\n');
+}
+
+static void
+cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
+{
+	size_t unseen = 0;
+	char note[160];
+
 	if (m->o.json) {
-		json_object_set_new(root, "listeners", arr);
-		json_object_set_new(root, "unseen", json_integer((json_int_t)unseen));
-		json_object_set_new(root, "note", note[0] ? json_string(note) : json_null());
-		render_json(stdout, root);
+		cmd_machine_print_json(m, f, root);
 		return;
 	}
-	json_decref(arr);
+	for (size_t i = 0; i < m->ls.n; i++) {
+		const struct listener *l = &m->ls.v[i];
+
+		if (!cmd_machine_keep(m, l, f))
+			continue;
+		unseen += l->nholders == 0;
+		cmd_machine_text_line(m, l);
+	}
+	listening_unseen(&m->ls, unseen, note, sizeof(note));
 	if (note[0])
 		printf("%s\n", note);
 }

@@ -3,9 +3,12 @@
  *
  * The ports go to SQLite as one JSON array bound to the statement and
  * unpacked by json_each(), so one prepared statement answers for all of
- * them; the ranking (named before unnamed, narrow before wide, then the
- * registry's order) is done here over the rows it returns, as the
- * single-port query's ORDER BY did.
+ * them.  Single-port rows and ranges are found apart: a port's own rows
+ * by equality on record_port, ranges through the small record_range
+ * index, because a BETWEEN over record_port as wide as the widest range
+ * (800 ports) walks every single-port row on the way, 15x the time; the ranking (named before
+ * unnamed, narrow before wide, then the registry's order) is done here over the rows it returns, as
+ * the single-port query's ORDER BY did.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +118,14 @@ identity_ports(struct store *st, struct identity_want *v, size_t n, struct err *
 	}
 	qsort(by, n, sizeof(*by), identity_want_cmp);
 	if (rows_open(st, &r,
-	              "SELECT p.value, r.protocol, r.service, r.description,"
-	              " r.port_hi - r.port_lo, r.id FROM json_each(?1) AS p"
-	              " JOIN record AS r ON r.port_lo BETWEEN p.value - ?2 AND p.value"
-	              " AND r.port_hi >= p.value",
+	              "SELECT p.value, r.protocol, r.service, r.description, 0, r.id"
+	              " FROM json_each(?1) AS p JOIN record AS r"
+	              " ON r.port_lo = p.value AND r.port_hi = p.value"
+	              " UNION ALL"
+	              " SELECT p.value, r.protocol, r.service, r.description,"
+	              " r.port_hi - r.port_lo, r.id FROM json_each(?1) AS p JOIN record AS r"
+	              " ON r.port_lo BETWEEN p.value - ?2 AND p.value AND r.port_hi >= p.value"
+	              " AND r.port_lo < r.port_hi",
 	              e) == -1)
 		goto done;
 	sqlite3_bind_text(r.stmt, 1, ports.buf, (int)ports.len, SQLITE_STATIC);

@@ -28,6 +28,7 @@
 #include "machine/listeners.h"
 #include "range.h"
 #include "identity.h"
+#include "util/jsonw.h"
 
 enum listening_flag {
 	LISTENING_UNASSIGNED = 1u << 0,
@@ -48,10 +49,31 @@ struct listening_note {
 /* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */
 const char *listening_flag_name(size_t i);
 
-/* Fill n for l: 0, or -1 with e filled when the database fails. */
-int listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
+/*
+ * What the registry says about every port of a set of listeners, read
+ * once: the identity of each (port, protocol) present, which of those
+ * ports the curated data lists malware on, and which holders' commands
+ * are registered service names.  A handful of statements for the whole
+ * set, where a listing of 4,000 listeners used to run three per listener
+ * and spent most of its time preparing them.  st may be NULL (no
+ * registry).  NULL with e filled when the database fails or memory runs
+ * out; release with listening_index_free().
+ */
+struct listening_index;
+struct listening_index *listening_index_load(struct store *st, const struct range_machine *rm,
+                                             const struct listener *v, size_t n, struct err *e);
+void listening_index_free(struct listening_index *ix);
+
+/*
+ * Fill n for l, one of the listeners the index was loaded for: the one
+ * place a listener is annotated.  0, or -1 with e filled when the
+ * database fails.
+ */
+int listening_annotate(struct listening_index *ix, const struct listener *l,
                        struct listening_note *n, struct err *e);
-/* One listener as JSON (schema portolan.listening/1, docs/json-schema.md). */
+/* One listener as JSON (schema portolan.listening/1, docs/json-schema.md), written to w. */
+void listening_write(struct jsonw *w, const struct listener *l, const struct listening_note *n);
+/* The same as a jansson value, for the port report and the web (few listeners). */
 json_t *listening_json(const struct listener *l, const struct listening_note *n);
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
 void listening_endpoint(const struct msock *s, char *buf, size_t len);
