@@ -24,7 +24,7 @@ _portolan()
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --port --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	free)
 		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --no-color --help" -- "$cur")) ;;
 	audit)
@@ -38,7 +38,7 @@ _portolan()
 	check-data)
 		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
 	who)
-		COMPREPLY=($(compgen -W "--all-netns --json --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --json --db --no-color --help" -- "$cur")) ;;
 	*)
 		COMPREPLY=($(compgen -W "--json --db --no-color --no-machine --help" -- "$cur")) ;;
 	esac

@@ -31,6 +31,7 @@
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
 #include <sys/stat.h>
@@ -82,6 +83,23 @@ sockets_push(struct msock_list *l, const struct msock *s, struct sockets_dump *d
 	return 0;
 }
 
+/* The attributes after the message that a struct msock keeps: INET_DIAG_SKV6ONLY. */
+static void
+sockets_attrs(const struct nlmsghdr *nlh, struct msock *s)
+{
+	size_t off = NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct inet_diag_msg)));
+	const struct rtattr *a;
+
+	while (off + sizeof(*a) <= nlh->nlmsg_len) {
+		a = (const struct rtattr *)((const char *)nlh + off);
+		if (a->rta_len < sizeof(*a) || a->rta_len > nlh->nlmsg_len - off)
+			return; /* malformed: keep what we have */
+		if (a->rta_type == INET_DIAG_SKV6ONLY && a->rta_len >= RTA_LENGTH(1))
+			s->v6only = *(const uint8_t *)RTA_DATA(a) != 0;
+		off += RTA_ALIGN(a->rta_len);
+	}
+}
+
 /* One inet_diag_msg into the list; -1 when the list cannot take it. */
 static int
 sockets_add(const struct nlmsghdr *nlh, struct sockets_dump *d)
@@ -100,6 +118,7 @@ sockets_add(const struct nlmsghdr *nlh, struct sockets_dump *d)
 	s.ifindex = m->id.idiag_if;
 	s.uid = m->idiag_uid;
 	s.inode = m->idiag_inode;
+	sockets_attrs(nlh, &s);
 	return sockets_push(d->out, &s, d);
 }
 
@@ -294,6 +313,21 @@ sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsign
 	                    strerror(errno));
 }
 
+/* Keep out->v[first..] that q's family and port list want. */
+static void
+sockets_keep(const struct sockets_query *q, struct msock_list *out, size_t first)
+{
+	size_t k = first;
+
+	if (q->family == 0 && q->ports == NULL)
+		return;
+	for (size_t i = first; i < out->n; i++)
+		if ((q->family == 0 || out->v[i].family == q->family) &&
+		    (q->ports == NULL || portset_has(q->ports, out->v[i].port, out->v[i].proto)))
+			out->v[k++] = out->v[i];
+	out->n = k;
+}
+
 static int
 sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list *out, struct err *e)
 {
@@ -305,17 +339,23 @@ sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list 
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
 		if ((q->protos & protos[i]) == 0)
 			continue;
-		if (protos[i] == PROTO_TCP) {
-			n = out->n;
+		n = out->n;
+		if (protos[i] == PROTO_TCP && q->family == 0) {
 			if (sockets_dump(fd, buf, ++seq, AF_UNSPEC, PROTO_TCP, q->port, out, e) ==
-			    0)
+			    0) {
+				sockets_keep(q, out, n);
 				continue;
+			}
 			out->n = n; /* a kernel without the older request: one dump per family */
 		}
-		for (size_t j = 0; j < 2; j++)
+		for (size_t j = 0; j < 2; j++) {
+			if (q->family != 0 && q->family != families[j])
+				continue;
 			if (sockets_dump(fd, buf, ++seq, families[j], protos[i], q->port, out, e) ==
 			    -1)
 				return -1;
+		}
+		sockets_keep(q, out, n);
 	}
 	return 0;
 }

@@ -15,7 +15,13 @@
  *
  * A dual-stack listener on [::] is one AF_INET6 socket and is reported
  * once, as such; v4-mapped addresses stay AF_INET6 with the ::ffff:a.b.c.d
- * address, exactly as the kernel holds them.
+ * address, exactly as the kernel holds them.  Whether an AF_INET6 socket
+ * is IPv6-only (IPV6_V6ONLY) comes with it (INET_DIAG_SKV6ONLY), so a
+ * caller can tell [::] that also takes IPv4 from [::] that does not.
+ *
+ * A port list (sockets_query.ports) is matched here after the dump: the
+ * kernel's filter takes one port cheaply, a list is no cheaper to it than
+ * to us.
  *
  * Other network namespaces have sockets of their own, which a dump in this
  * one does not see (ss(8) neither); sockets_query.all_netns asks for them.
@@ -43,6 +49,7 @@ struct msock {
 	uint32_t uid;     /* the creator's uid: not necessarily the holder's */
 	uint64_t inode;   /* 0 when the socket is being torn down */
 	uint64_t netns;   /* another network namespace's inode (all_netns); 0: this one's */
+	int v6only;       /* AF_INET6 with IPV6_V6ONLY: IPv6 only; 0: also IPv4 on a wildcard */
 };
 
 struct msock_list {
@@ -51,9 +58,11 @@ struct msock_list {
 };
 
 struct sockets_query {
-	unsigned protos; /* PROTO_* bits to dump */
-	unsigned port;   /* 0: every port; else only this local port */
-	int all_netns;   /* 1: every network namespace a process is in, not only ours */
+	unsigned protos;             /* PROTO_* bits to dump */
+	unsigned port;               /* 0: every port; else only this local port */
+	int all_netns;               /* 1: every network namespace a process is in, not only ours */
+	int family;                  /* AF_INET or AF_INET6 alone; 0: both */
+	const struct portset *ports; /* NULL: every port (or port); else only these */
 };
 
 /*

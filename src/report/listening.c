@@ -18,10 +18,12 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "listening.h"
 #include "registry/rows.h"
@@ -338,7 +340,20 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
 	return 0;
 }
 
-/* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
+/* Whether s is bound to the IPv6 wildcard "::". */
+static int
+listening_any6(const struct msock *s)
+{
+	static const uint8_t any[16];
+
+	return s->family == AF_INET6 && memcmp(s->addr, any, sizeof(any)) == 0;
+}
+
+/*
+ * "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them,
+ * and as it does "*:80" for [::] that takes IPv4 too (dual-stack) and
+ * "[::]:80" for [::] that is IPv6-only: the two differ in who can connect.
+ */
 void
 listening_endpoint(const struct msock *s, char *buf, size_t len)
 {
@@ -348,7 +363,9 @@ listening_endpoint(const struct msock *s, char *buf, size_t len)
 	/* An interface index names an interface of the socket's own namespace. */
 	if (s->ifindex && s->netns == 0 && if_indextoname(s->ifindex, ifn + 1))
 		ifn[0] = '%';
-	if (s->family == AF_INET6)
+	if (listening_any6(s) && !s->v6only)
+		snprintf(buf, len, "*%s:%u", ifn, s->port);
+	else if (s->family == AF_INET6)
 		snprintf(buf, len, "[%s%s]:%u", addr, ifn, s->port);
 	else
 		snprintf(buf, len, "%s%s:%u", addr, ifn, s->port);
@@ -408,6 +425,12 @@ listening_write(struct jsonw *w, const struct listener *l, const struct listenin
 	jsonw_string(w, l->s.family == AF_INET ? "ipv4" : "ipv6");
 	jsonw_key(w, "address");
 	jsonw_string(w, addr);
+	jsonw_key(
+	    w, "v6only"); /* IPv6 only (IPV6_V6ONLY); false: an IPv6 socket that takes IPv4 too */
+	if (l->s.family == AF_INET6)
+		jsonw_bool(w, l->s.v6only);
+	else
+		jsonw_null(w);
 	jsonw_key(w, "port");
 	jsonw_int(w, l->s.port);
 	jsonw_key(w, "interface");
@@ -473,7 +496,13 @@ listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t
 	buf[0] = '\0';
 	if (unseen == 0)
 		return;
-	if (ls->denied > 0)
+	if (ls->hidepid >= 2 &&
+	    geteuid() != 0) /* other users' processes are not there to deny us */
+		snprintf(buf, len,
+		         "%zu listener%s held by processes /proc hides from this user "
+		         "(mounted hidepid=%d): run as root to see who",
+		         unseen, unseen == 1 ? "" : "s", ls->hidepid);
+	else if (ls->denied > 0)
 		snprintf(buf, len, "%zu listener%s owned by other users: run as root to see who",
 		         unseen, unseen == 1 ? "" : "s");
 	else

@@ -140,3 +140,121 @@ def test_json_survives_a_process_name_that_is_not_utf8(holders):
     assert p.returncode == 0, p.stderr
     [l] = mine(json.loads(p.stdout), h)
     assert l["holders"][0]["command"] == "\ufffdsrv\ufffd"
+
+
+# ------------------------------------------------------------------ filters
+
+def listed(*args, db=None):
+    p = portolan("listening", "--json", *args, db=db)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)["listeners"]
+
+
+def keys(listeners, *holders):
+    pids = {h.pid for h in holders}
+    return {(l["proto"], l["address"], l["port"]) for l in listeners
+            if any(x["pid"] in pids for x in l["holders"])}
+
+
+def expected(holder, pred=lambda kind, addr: True):
+    return {(k, a, p) for k, a, p in holder.sockets if pred(k, a)}
+
+
+def test_family_protocol_and_pid_filters(holders):
+    a = holders([["tcp", "127.0.0.1", 0, None], ["udp", "127.0.0.1", 0, None],
+                 ["tcp", "::1", 0, None], ["udp", "::1", 0, None]])
+    b = holders([["tcp", "127.0.0.1", 0, None], ["udp", "::1", 0, None]])
+    assert keys(listed("-4"), a, b) == expected(a, lambda k, x: "." in x) | \
+        expected(b, lambda k, x: "." in x)
+    assert keys(listed("-6"), a, b) == expected(a, lambda k, x: ":" in x) | \
+        expected(b, lambda k, x: ":" in x)
+    assert keys(listed("-t"), a, b) == expected(a, lambda k, x: k == "tcp") | \
+        expected(b, lambda k, x: k == "tcp")
+    assert keys(listed("-u", "-6"), a, b) == expected(a, lambda k, x: k == "udp" and ":" in x) | \
+        expected(b, lambda k, x: k == "udp")
+    only_b = listed("--pid", b.pid)
+    assert keys(only_b, a, b) == expected(b)
+    assert {h["pid"] for l in only_b for h in l["holders"]} == {b.pid}
+    # who takes the same options; one of b's ports, restricted to b's protocol.
+    proto, _, port = b.sockets[1]
+    p = portolan("who", "--json", "-6", "--pid", b.pid, port)
+    assert p.returncode == 0, p.stderr
+    assert keys(json.loads(p.stdout)["listeners"], b) == {(proto, "::1", port)}
+    assert portolan("who", "-4", "-6", port).returncode == 2
+
+
+def test_user_filter_and_unknown_user(holders):
+    h = holders([["tcp", "127.0.0.1", 0, None]])
+    me = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+    assert keys(listed("--user", me), h) == expected(h)
+    for cmd in (["listening"], ["who", h.sockets[0][2]]):
+        p = portolan(*cmd, "--user", "no-such-user-here")
+        assert p.returncode == 2 and "no-such-user-here" in p.stderr
+    p = portolan("who", "--json", "--user", me, h.sockets[0][2])
+    assert p.returncode == 0 and keys(json.loads(p.stdout)["listeners"], h) == expected(h)
+
+
+def test_port_lists_ranges_and_service_names(holders, full_db):
+    h = holders([["tcp", "127.0.0.1", 0, None] for _ in range(3)])
+    ports = sorted(h.ports)
+    lo, hi = ports[0], ports[-1]
+    doc = json.loads(portolan("who", "--json", f"{lo}-{hi}", db=full_db).stdout)
+    assert doc["ports"] == f"{lo}-{hi}" and doc["listening"] is True
+    assert keys(doc["listeners"], h) == expected(h)
+    assert all(lo <= l["port"] <= hi for l in doc["listeners"])
+    # A list: one port, then a range holding only the last.
+    arg = f"{ports[0]}/tcp,{hi}-{hi}"
+    got = keys(json.loads(portolan("who", "--json", arg).stdout)["listeners"], h)
+    assert got == {s for s in expected(h) if s[2] in (ports[0], hi)}
+    got = keys(listed("--port", arg), h)
+    assert got == {s for s in expected(h) if s[2] in (ports[0], hi)}
+    # A service name in a list resolves through the registry, as `who NAME` does.
+    named = holders([["tcp", "127.0.0.1", 3000, None]])
+    if not named.sockets:
+        pytest.skip("port 3000 is taken")
+    doc = json.loads(portolan("who", "--json", f"hbci,{lo}", db=full_db).stdout)
+    assert keys(doc["listeners"], named, h) == expected(named) | \
+        {s for s in expected(h) if s[2] == lo}
+    p = portolan("who", f"{lo},no-such-service-x", db=full_db)
+    assert p.returncode == 2 and "no-such-service-x" in p.stderr
+    assert portolan("who", f"{hi}-{lo}").returncode == (2 if hi > lo else 0)
+
+
+def ss_endpoints(port):
+    p = subprocess.run(["ss", "-Htln", f"sport = :{port}"], capture_output=True, text=True,
+                       check=True)
+    return {line.split()[3] for line in p.stdout.splitlines()}
+
+
+def test_dual_stack_and_ipv6_only_as_ss_prints_them(holders):
+    h = holders([["tcp", "::", 0, 0], ["tcp", "::", 0, 1]])
+    (_, _, dual), (_, _, v6) = h.sockets
+    for port, v6only, shown in ((dual, False, f"*:{dual}"), (v6, True, f"[::]:{v6}")):
+        [l] = [x for x in listed("--port", port) if x["holders"][0]["pid"] == h.pid]
+        assert l["address"] == "::" and l["v6only"] is v6only
+        assert ss_endpoints(port) == {shown}
+        text = portolan("who", port).stdout
+        assert f" {shown} " in text
+    [l] = [x for x in listed("-4") if x["holders"] and x["holders"][0]["pid"] == h.pid] or [None]
+    assert l is None  # -4 is the IPv4 family, as in ss: a dual-stack socket is IPv6
+
+
+HIDEPID = os.geteuid() == 0 and all(
+    subprocess.run(["which", t], capture_output=True).returncode == 0
+    for t in ("unshare", "setpriv", "mount"))
+
+
+@pytest.mark.skipif(not HIDEPID, reason="needs root, unshare, setpriv and mount")
+def test_hidepid_note_says_proc_hides_the_holders(holders):
+    """With /proc mounted hidepid=2 another user's processes are absent, not
+    unreadable: the note must say so, not blame another PID namespace."""
+    h = holders([["tcp", "127.0.0.1", 0, None]])
+    port = h.sockets[0][2]
+    script = ("mount -t proc -o hidepid=2 proc /proc && exec setpriv --reuid nobody "
+              f"--regid nogroup --clear-groups {BIN} who {port}")
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+                       capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, PORTOLAN_DB="/nonexistent/portolan.db"))
+    assert p.returncode == 0, p.stderr
+    assert "hidepid=2" in p.stdout and "run as root" in p.stdout
+    assert "PID namespace" not in p.stdout
