@@ -6,7 +6,7 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls audit free serve export feedback check-data help"
+	local commands="lookup search update who listening ls connections conns audit free serve export feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -23,6 +23,8 @@ _portolan()
 		COMPREPLY=($(compgen -W "--from --npm --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
+	connections|conns)
+		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	free)

@@ -57,7 +57,8 @@ struct cmd_machine {
 	struct store *st;             /* NULL: no registry annotation */
 	struct listening_note *notes; /* per listener in ls, by cmd_machine_annotate() */
 	struct range_machine rm;
-	int all_netns; /* --all-netns */
+	int all_netns;          /* --all-netns */
+	enum listening_end end; /* LISTENING_REMOTE: connections, annotated by the peer's port */
 };
 
 static int
@@ -86,7 +87,7 @@ cmd_machine_annotate(struct cmd_machine *m, struct err *e)
 
 	if ((m->notes = calloc(m->ls.n + 1, sizeof(*m->notes))) == NULL)
 		return err_internal(e, "out of memory");
-	if ((ix = listening_index_load(m->st, &m->rm, m->ls.v, m->ls.n, e)) == NULL)
+	if ((ix = listening_index_load(m->st, &m->rm, m->ls.v, m->ls.n, m->end, e)) == NULL)
 		return -1;
 	for (size_t i = 0; i < m->ls.n && rc == 0; i++)
 		rc = listening_annotate(ix, &m->ls.v[i], &m->notes[i], e);
@@ -159,7 +160,12 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 	cmd_machine_holders(l, &who);
 	if (l->s.netns != 0) /* as /proc/PID/ns/net names it */
 		strbuf_appendf(&who, " net:[%llu]", (unsigned long long)l->s.netns);
-	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
+	printf("%-4s %-28s ", portspec_proto_name(l->s.proto), ep);
+	if (m->end == LISTENING_REMOTE) { /* a connection: the peer, whose port is annotated */
+		listening_remote(&l->s, ep, sizeof(ep));
+		printf("%-28s ", ep);
+	}
+	printf("%-30s", who.buf);
 	if (n->have)
 		printf(" %s", n->id.assigned ? n->id.service : n->id.description);
 	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
@@ -229,7 +235,7 @@ cmd_machine_print_json(struct cmd_machine *m, const struct cmd_machine_filter *f
 		jsonw_key(&w, key);
 		jsonw_value(&w, v);
 	}
-	jsonw_key(&w, "listeners");
+	jsonw_key(&w, m->end == LISTENING_REMOTE ? "connections" : "listeners");
 	jsonw_begin_array(&w);
 	for (size_t i = 0; i < m->ls.n; i++) {
 		const struct listener *l = &m->ls.v[i];
@@ -679,7 +685,8 @@ cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
 }
 
 static int
-cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o)
+cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o,
+                    const char *usage)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
@@ -696,7 +703,7 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 	while ((c = getopt_long(argc, argv, ":p:xs:jd:Ch" CMD_MACHINE_SEL_SHORT, opts, NULL)) !=
 	       -1) {
 		if ((shared = cmd_machine_sel_opt(c, &o->sel, &e)) == 0)
-			shared = cli_option(c, &m->o, cmd_listening_usage, argc, argv, &rc);
+			shared = cli_option(c, &m->o, usage, argc, argv, &rc);
 		else if (shared == -1)
 			rc = cli_fail(argv[0], &e);
 		if (shared < 0)
@@ -727,7 +734,7 @@ cmd_listening(int argc, char **argv)
 	json_t *root;
 	int rc;
 
-	if ((rc = cmd_listening_parse(argc, argv, &m, &o)) != 0) {
+	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_listening_usage)) != 0) {
 		cmd_machine_close(&m);
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	}
@@ -742,6 +749,71 @@ cmd_listening(int argc, char **argv)
 		return cli_fail(argv[0], &e);
 	}
 	root = json_pack("{s:s}", "schema", "portolan.listening/1");
+	cmd_machine_print(&m, &o.sel.f, root);
+	json_decref(root);
+	cmd_machine_close(&m);
+	return CLI_FOUND;
+}
+
+/* ------------------------------------------------------ connections */
+
+static const char cmd_connections_usage[] =
+    "usage: portolan connections [options]\n"
+    "       portolan conns ...\n"
+    "\n"
+    "Every established TCP connection and connected UDP socket on this machine, one\n"
+    "per line: protocol, local address:port, remote address:port, the processes\n"
+    "holding it (command:pid,pid(user)) and what the registry says the remote port\n"
+    "is: \"what is this connection to 4444?\".  The set is the one `ss -tnp` and\n"
+    "`ss -unp` show (established and closing TCP states, not TIME-WAIT).  A remote\n"
+    "port is flagged !unassigned or !malware as `listening` flags its ports.\n"
+    "\n"
+    "  -t, --tcp, -u, --udp          only these protocols (default: TCP and UDP)\n"
+    "  -4, --ipv4, -6, --ipv6        only this address family\n"
+    "  --port PORTS          only connections with either end on these ports: 22,\n"
+    "                        8000-8100, ssh, 53/udp, or several separated by commas\n"
+    "  --pid PID             only connections held by this process\n"
+    "  --user USER           only connections held by a process of USER\n"
+    "  --unexpected          only flagged connections\n"
+    "  --sort KEY            port (local; default), proto, address, pid or user\n"
+    "  --all-netns           also every other network namespace; needs root\n"
+    "  --json                machine-readable output (schema portolan.connections/1)\n"
+    "  --db FILE             registry database for the annotation\n"
+    "  --no-color            never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "Run as root to see processes of other users.\n"
+    "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
+
+int
+cmd_connections(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}, .end = LISTENING_REMOTE};
+	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_connections_usage)) != 0) {
+		cmd_machine_close(&m);
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	}
+	o.sel.q.connected = 1;
+	o.sel.q.protos &= PROTO_TCP | PROTO_UDP; /* SCTP associations are not asked for */
+	if (o.sel.q.port != 0) { /* either end: the kernel's filter takes the local one only */
+		o.sel.q.port = 0;
+		o.sel.q.ports = &o.sel.ports;
+	}
+	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
+	if (cmd_machine_collect(&m, &o.sel.q, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	listeners_sort(&m.ls, o.order);
+	if (cmd_machine_annotate(&m, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	root = json_pack("{s:s}", "schema", "portolan.connections/1");
 	cmd_machine_print(&m, &o.sel.f, root);
 	json_decref(root);
 	cmd_machine_close(&m);

@@ -118,6 +118,8 @@ sockets_add(const struct nlmsghdr *nlh, struct sockets_dump *d)
 	s.ifindex = m->id.idiag_if;
 	s.uid = m->idiag_uid;
 	s.inode = m->idiag_inode;
+	s.rport = ntohs(m->id.idiag_dport);
+	memcpy(s.raddr, m->id.idiag_dst, s.family == AF_INET ? 4 : 16);
 	sockets_attrs(nlh, &s);
 	return sockets_push(d->out, &s, d);
 }
@@ -212,10 +214,28 @@ union sockets_request {
 	           2 * sizeof(struct inet_diag_bc_op)];
 };
 
-static void
-sockets_request(union sockets_request *q, unsigned seq, int family, unsigned proto, unsigned port)
+/*
+ * The states asked for: listening TCP and SCTP, bound unconnected UDP; or,
+ * for connections, what `ss -t` and `ss -u` show by default (every state
+ * but LISTEN, CLOSE, SYN-RECV and TIME-WAIT; a connected UDP socket is
+ * ESTABLISHED).
+ */
+static uint32_t
+sockets_states(unsigned proto, int connected)
 {
-	uint32_t states = proto == PROTO_UDP ? 1u << TCP_CLOSE : 1u << TCP_LISTEN;
+	if (connected)
+		return proto == PROTO_UDP ? 1u << TCP_ESTABLISHED
+		                          : ((1u << (TCP_CLOSING + 1)) - 1) &
+		                                ~(1u << TCP_LISTEN | 1u << TCP_CLOSE |
+		                                  1u << TCP_SYN_RECV | 1u << TCP_TIME_WAIT | 1u);
+	return proto == PROTO_UDP ? 1u << TCP_CLOSE : 1u << TCP_LISTEN;
+}
+
+static void
+sockets_request(union sockets_request *q, unsigned seq, int family, unsigned proto, unsigned port,
+                int connected)
+{
+	uint32_t states = sockets_states(proto, connected);
 	struct inet_diag_bc_op *ops;
 	struct nlattr *bc;
 
@@ -281,8 +301,8 @@ sockets_recv(int fd, char *buf)
 }
 
 static int
-sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsigned port,
-             struct msock_list *out, struct err *e)
+sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto,
+             const struct sockets_query *sq, struct msock_list *out, struct err *e)
 {
 	static const struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	const char *what = family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IPv4+IPv6";
@@ -290,7 +310,7 @@ sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsign
 	ssize_t n;
 	int done = 0;
 
-	sockets_request(&q, seq, family, proto, port);
+	sockets_request(&q, seq, family, proto, sq->port, sq->connected);
 	if (sendto(fd, &q, q.nlh.nlmsg_len, 0, (const struct sockaddr *)&kernel, sizeof(kernel)) <
 	    0)
 		return err_internal(e, "sock_diag %s %s: send: %s", portspec_proto_name(proto),
@@ -323,7 +343,8 @@ sockets_keep(const struct sockets_query *q, struct msock_list *out, size_t first
 		return;
 	for (size_t i = first; i < out->n; i++)
 		if ((q->family == 0 || out->v[i].family == q->family) &&
-		    (q->ports == NULL || portset_has(q->ports, out->v[i].port, out->v[i].proto)))
+		    (q->ports == NULL || portset_has(q->ports, out->v[i].port, out->v[i].proto) ||
+		     (q->connected && portset_has(q->ports, out->v[i].rport, out->v[i].proto))))
 			out->v[k++] = out->v[i];
 	out->n = k;
 }
@@ -341,8 +362,7 @@ sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list 
 			continue;
 		n = out->n;
 		if (protos[i] == PROTO_TCP && q->family == 0) {
-			if (sockets_dump(fd, buf, ++seq, AF_UNSPEC, PROTO_TCP, q->port, out, e) ==
-			    0) {
+			if (sockets_dump(fd, buf, ++seq, AF_UNSPEC, PROTO_TCP, q, out, e) == 0) {
 				sockets_keep(q, out, n);
 				continue;
 			}
@@ -351,8 +371,7 @@ sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list 
 		for (size_t j = 0; j < 2; j++) {
 			if (q->family != 0 && q->family != families[j])
 				continue;
-			if (sockets_dump(fd, buf, ++seq, families[j], protos[i], q->port, out, e) ==
-			    -1)
+			if (sockets_dump(fd, buf, ++seq, families[j], protos[i], q, out, e) == -1)
 				return -1;
 		}
 		sockets_keep(q, out, n);

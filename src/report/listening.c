@@ -16,6 +16,8 @@
  */
 #include <sys/socket.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <stdint.h>
@@ -44,7 +46,8 @@ struct listening_port {
 };
 
 struct listening_index {
-	struct store *st; /* NULL: no registry */
+	enum listening_end end; /* which port of each socket the index is about */
+	struct store *st;       /* NULL: no registry */
 	struct range_machine rm;
 	struct listening_port *v; /* every (port, proto) present */
 	size_t n;
@@ -86,6 +89,13 @@ listening_candidates(const char *comm, char cand[3][32])
 	return 1;
 }
 
+/* The port of s the index annotates: its own, or its peer's. */
+static unsigned
+listening_port_of(const struct listening_index *ix, const struct msock *s)
+{
+	return ix->end == LISTENING_REMOTE ? s->rport : s->port;
+}
+
 /* ix->v: every (port, proto) of the n listeners once, sorted. */
 static int
 listening_index_ports(struct listening_index *ix, const struct listener *v, size_t n)
@@ -93,7 +103,8 @@ listening_index_ports(struct listening_index *ix, const struct listener *v, size
 	if ((ix->v = calloc(n + 1, sizeof(*ix->v))) == NULL)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		ix->v[i] = (struct listening_port){.port = v[i].s.port, .proto = v[i].s.proto};
+		ix->v[i] = (struct listening_port){.port = listening_port_of(ix, &v[i].s),
+		                                   .proto = v[i].s.proto};
 	qsort(ix->v, n, sizeof(*ix->v), listening_port_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (ix->n == 0 || listening_port_cmp(&ix->v[ix->n - 1], &ix->v[i]) != 0)
@@ -245,7 +256,7 @@ listening_index_names(struct listening_index *ix, const struct listener *v, size
 
 struct listening_index *
 listening_index_load(struct store *st, const struct range_machine *rm, const struct listener *v,
-                     size_t n, struct err *e)
+                     size_t n, enum listening_end end, struct err *e)
 {
 	struct listening_index *ix = calloc(1, sizeof(*ix));
 
@@ -255,6 +266,7 @@ listening_index_load(struct store *st, const struct range_machine *rm, const str
 	}
 	ix->st = st;
 	ix->rm = *rm;
+	ix->end = end;
 	if (st == NULL)
 		return ix;
 	if (listening_index_ports(ix, v, n) == -1) {
@@ -318,11 +330,14 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
                    struct err *e)
 {
 	const struct msock *s = &l->s;
-	struct listening_port key = {.port = s->port, .proto = s->proto}, *p;
+	struct listening_port key = {.port = listening_port_of(ix, s), .proto = s->proto}, *p;
+	int local = ix->end == LISTENING_LOCAL;
 
 	(void)e;
 	memset(n, 0, sizeof(*n));
-	if (s->port >= (unsigned)ix->rm.ephemeral_lo && s->port <= (unsigned)ix->rm.ephemeral_hi)
+	/* The machine's facts are about its own ports: a peer's port is the peer's business. */
+	if (local && s->port >= (unsigned)ix->rm.ephemeral_lo &&
+	    s->port <= (unsigned)ix->rm.ephemeral_hi)
 		n->flags |= LISTENING_EPHEMERAL;
 	if (ix->st == NULL ||
 	    (p = bsearch(&key, ix->v, ix->n, sizeof(*ix->v), listening_port_cmp)) == NULL)
@@ -333,7 +348,7 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
 		n->flags |= LISTENING_UNASSIGNED;
 	if (p->malware)
 		n->flags |= LISTENING_MALWARE;
-	if (n->id.assigned && l->nholders > 0 &&
+	if (local && n->id.assigned && l->nholders > 0 &&
 	    listening_looks_like(ix, l->holders[0].comm, n->id.service, n->looks_like,
 	                         sizeof(n->looks_like)))
 		n->flags |= LISTENING_OTHER_SERVICE;
@@ -369,6 +384,34 @@ listening_endpoint(const struct msock *s, char *buf, size_t len)
 		snprintf(buf, len, "[%s%s]:%u", addr, ifn, s->port);
 	else
 		snprintf(buf, len, "%s%s:%u", addr, ifn, s->port);
+}
+
+/* The kernel's TCP_* state as ss(8) names it, lower case; UDP's bound is "unconnected". */
+static const char *
+listening_state_name(int state)
+{
+	static const char *const names[] = {
+	    [TCP_ESTABLISHED] = "established", [TCP_SYN_SENT] = "syn-sent",
+	    [TCP_SYN_RECV] = "syn-recv",       [TCP_FIN_WAIT1] = "fin-wait-1",
+	    [TCP_FIN_WAIT2] = "fin-wait-2",    [TCP_TIME_WAIT] = "time-wait",
+	    [TCP_CLOSE] = "unconnected",       [TCP_CLOSE_WAIT] = "close-wait",
+	    [TCP_LAST_ACK] = "last-ack",       [TCP_LISTEN] = "listen",
+	    [TCP_CLOSING] = "closing",
+	};
+
+	if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]) || !names[state])
+		return "unknown";
+	return names[state];
+}
+
+/* The peer's end of a connection, as listening_endpoint() writes a socket's own. */
+void
+listening_remote(const struct msock *s, char *buf, size_t len)
+{
+	struct msock peer = {.family = s->family, .port = s->rport, .v6only = 1};
+
+	memcpy(peer.addr, s->raddr, sizeof(peer.addr));
+	listening_endpoint(&peer, buf, len);
 }
 
 static void
@@ -425,21 +468,28 @@ listening_write(struct jsonw *w, const struct listener *l, const struct listenin
 	jsonw_string(w, l->s.family == AF_INET ? "ipv4" : "ipv6");
 	jsonw_key(w, "address");
 	jsonw_string(w, addr);
-	jsonw_key(
-	    w, "v6only"); /* IPv6 only (IPV6_V6ONLY); false: an IPv6 socket that takes IPv4 too */
+	/* IPv6 only (IPV6_V6ONLY); false: an IPv6 socket that takes IPv4 too */
+	jsonw_key(w, "v6only");
 	if (l->s.family == AF_INET6)
 		jsonw_bool(w, l->s.v6only);
 	else
 		jsonw_null(w);
 	jsonw_key(w, "port");
 	jsonw_int(w, l->s.port);
+	if (l->s.state != TCP_LISTEN && l->s.state != TCP_CLOSE) { /* a connection */
+		inet_ntop(l->s.family, l->s.raddr, addr, sizeof(addr));
+		jsonw_key(w, "remote_address");
+		jsonw_string(w, addr);
+		jsonw_key(w, "remote_port");
+		jsonw_int(w, l->s.rport);
+	}
 	jsonw_key(w, "interface");
 	if (ifn[0])
 		jsonw_string(w, ifn);
 	else
 		jsonw_null(w);
 	jsonw_key(w, "state");
-	jsonw_string(w, l->s.state == 10 ? "listen" : "unconnected");
+	jsonw_string(w, listening_state_name(l->s.state));
 	jsonw_key(w, "inode");
 	jsonw_int(w, (long long)l->s.inode);
 	jsonw_key(w, "socket_uid");
@@ -493,22 +543,29 @@ listening_json(const struct listener *l, const struct listening_note *n)
 void
 listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len)
 {
+	/* The set holds listeners or connections, never both. */
+	const char *what =
+	    ls->n > 0 && ls->v[0].s.state != TCP_LISTEN && ls->v[0].s.state != TCP_CLOSE
+	        ? "connection"
+	        : "listener";
+	const char *s = unseen == 1 ? "" : "s";
+
 	buf[0] = '\0';
 	if (unseen == 0)
 		return;
 	if (ls->hidepid >= 2 &&
 	    geteuid() != 0) /* other users' processes are not there to deny us */
 		snprintf(buf, len,
-		         "%zu listener%s held by processes /proc hides from this user "
+		         "%zu %s%s held by processes /proc hides from this user "
 		         "(mounted hidepid=%d): run as root to see who",
-		         unseen, unseen == 1 ? "" : "s", ls->hidepid);
+		         unseen, what, s, ls->hidepid);
 	else if (ls->denied > 0)
-		snprintf(buf, len, "%zu listener%s owned by other users: run as root to see who",
-		         unseen, unseen == 1 ? "" : "s");
+		snprintf(buf, len, "%zu %s%s owned by other users: run as root to see who", unseen,
+		         what, s);
 	else
 		snprintf(buf, len,
-		         "%zu listener%s held by no process visible here (another PID namespace?)",
-		         unseen, unseen == 1 ? "" : "s");
+		         "%zu %s%s held by no process visible here (another PID namespace?)",
+		         unseen, what, s);
 }
 
 json_t *
@@ -531,7 +588,7 @@ listening_port(struct store *st, const struct range_machine *rm, long port, cons
 		return json_pack("{s:[], s:i, s:n}", "listeners", "unseen", 0, "note");
 	if (listeners_collect(&q, &oo, &ls, &refused) == -1)
 		return json_null(); /* the machine will not say: the section says nothing */
-	if ((ix = listening_index_load(st, rm, ls.v, ls.n, e)) == NULL) {
+	if ((ix = listening_index_load(st, rm, ls.v, ls.n, LISTENING_LOCAL, e)) == NULL) {
 		listeners_free(&ls);
 		return NULL;
 	}

@@ -60,8 +60,16 @@ const char *listening_flag_name(size_t i);
  * out; release with listening_index_free().
  */
 struct listening_index;
+/*
+ * Which port of each socket is annotated: its own (a listener), or its
+ * peer's (a connection: "what is this connection to 4444?").  The
+ * machine's own facts (the ephemeral range) and the holder's name are
+ * about the local end only.
+ */
+enum listening_end { LISTENING_LOCAL, LISTENING_REMOTE };
 struct listening_index *listening_index_load(struct store *st, const struct range_machine *rm,
-                                             const struct listener *v, size_t n, struct err *e);
+                                             const struct listener *v, size_t n,
+                                             enum listening_end end, struct err *e);
 void listening_index_free(struct listening_index *ix);
 
 /*
@@ -71,12 +79,17 @@ void listening_index_free(struct listening_index *ix);
  */
 int listening_annotate(struct listening_index *ix, const struct listener *l,
                        struct listening_note *n, struct err *e);
-/* One listener as JSON (schema portolan.listening/1, docs/json-schema.md), written to w. */
+/*
+ * One listener as JSON (schema portolan.listening/1, docs/json-schema.md),
+ * written to w; a connection has remote_address and remote_port too.
+ */
 void listening_write(struct jsonw *w, const struct listener *l, const struct listening_note *n);
 /* The same as a jansson value, for the port report and the web (few listeners). */
 json_t *listening_json(const struct listener *l, const struct listening_note *n);
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
 void listening_endpoint(const struct msock *s, char *buf, size_t len);
+/* The peer's end of a connection ("10.0.0.2:4444", "[::1]:22"). */
+void listening_remote(const struct msock *s, char *buf, size_t len);
 /* The sentence about listeners nobody visible holds, "" when unseen is 0. */
 void listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len);
 

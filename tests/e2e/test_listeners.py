@@ -7,6 +7,7 @@ processes on the machine cannot race the assertions.
 """
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -258,3 +259,88 @@ def test_hidepid_note_says_proc_hides_the_holders(holders):
     assert p.returncode == 0, p.stderr
     assert "hidepid=2" in p.stdout and "run as root" in p.stdout
     assert "PID namespace" not in p.stdout
+
+
+# -------------------------------------------------------------- connections
+
+CONNECTOR = r"""
+import json, os, signal, socket, sys
+keep, ports = [], []
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    l = socket.socket(fam); l.bind((host, 0)); l.listen(16); keep.append(l)
+    ports.append(l.getsockname()[1])
+    for _ in range(3):
+        c = socket.create_connection(l.getsockname()[:2]); a, _ = l.accept(); keep += [c, a]
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.connect(("127.0.0.1", int(sys.argv[1])))
+keep.append(u)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 0)); keep.append(b)
+print(json.dumps({"pid": os.getpid(), "listen": ports, "udp": u.getsockname()[1]}), flush=True)
+signal.pause()
+"""
+
+
+@pytest.fixture
+def connector():
+    proc = subprocess.Popen([sys.executable, "-c", CONNECTOR, "4444"], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        info = json.loads(proc.stdout.readline())
+        info["pid"] = proc.pid
+        yield info
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+
+
+def ss_conns(flag, pid):
+    p = subprocess.run(["ss", "-Hn" + flag + "p"], capture_output=True, text=True, check=True)
+    out = set()
+    for line in p.stdout.splitlines():
+        f = line.split()
+        users = next(i for i, x in enumerate(f) if x.startswith("users:"))
+        for found in map(int, re.findall(r"pid=(\d+)", line)):
+            if found == pid:  # the columns before users: are local and peer, whatever ss omits
+                out.add((f[users - 2], f[users - 1], found))
+    return out
+
+
+def conns_set(doc, proto, pid):
+    def ep(addr, port):
+        return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+    return {(ep(c["address"], c["port"]), ep(c["remote_address"], c["remote_port"]), h["pid"])
+            for c in doc["connections"] if c["proto"] == proto
+            for h in c["holders"] if h["pid"] == pid}
+
+
+@pytest.mark.parametrize("no_bpf", ["0", "1"], ids=["default", "proc-walk"])
+def test_connections_are_the_set_ss_shows(connector, no_bpf):
+    p = portolan("connections", "--json", PORTOLAN_NO_BPF=no_bpf)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["schema"] == "portolan.connections/1"
+    pid = connector["pid"]
+    tcp = conns_set(doc, "tcp", pid)
+    assert tcp == ss_conns("t", pid)
+    assert len(tcp) == 12  # both ends of 3 connections, in each family
+    udp = conns_set(doc, "udp", pid)
+    assert udp == ss_conns("u", pid)
+    assert udp == {(f"127.0.0.1:{connector['udp']}", "127.0.0.1:4444", pid)}
+    # Listeners and bound, unconnected sockets are not connections.
+    assert not any(c["state"] in ("listen", "unconnected") for c in doc["connections"])
+
+
+def test_connection_annotated_by_its_remote_port(connector, full_db):
+    """'What is this connection to 4444?': the remote port's registry name
+    and flags, and --port matches either end."""
+    p = portolan("conns", "--json", "--port", "4444", "--pid", connector["pid"], db=full_db)
+    assert p.returncode == 0, p.stderr
+    [c] = json.loads(p.stdout)["connections"]
+    assert c["remote_port"] == 4444 and c["proto"] == "udp"
+    assert c["registry"]["service"] == json.loads(
+        portolan("who", "--json", "4444/udp", db=full_db).stdout)["port_identity"]["udp"]["service"]
+    assert "ephemeral" not in c["flags"]  # the local end's range says nothing of the peer's port
+    text = portolan("conns", "--port", "4444", "--pid", connector["pid"], db=full_db).stdout
+    assert f"127.0.0.1:{connector['udp']} " in text and " 127.0.0.1:4444 " in text
+    both = json.loads(portolan("conns", "--json", "--port", connector["listen"][0], "-4").stdout)
+    assert len(conns_set(both, "tcp", connector["pid"])) == 6  # accepted ends and client ends
