@@ -16,6 +16,7 @@ packages=(
 	libmicrohttpd-dev nettle-dev zlib1g-dev
 	libcmocka-dev python3 python3-pytest openssl
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
+	prometheus
 	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
 )
 missing=()

@@ -46,6 +46,7 @@
 #include "report/range.h"
 #include "report/identity.h"
 #include "report/listening.h"
+#include "report/listening_prom.h"
 #include "report/report.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
@@ -654,6 +655,11 @@ static const char cmd_listening_usage[] =
     "                        `ip netns`); needs root.  Such listeners show their\n"
     "                        namespace, net:[INODE]\n"
     "  --json                machine-readable output (schema portolan.listening/1)\n"
+    "  --format FORMAT       text (default), json (as --json) or prometheus: metrics\n"
+    "                        in the text format node_exporter's textfile collector\n"
+    "                        reads (every listener; the filters do not apply)\n"
+    "  --expect FILE         with prometheus: audit gauges and the claimed label from\n"
+    "                        an expect file (see `portolan audit`)\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
     "\n"
@@ -665,13 +671,34 @@ static const char cmd_listening_usage[] =
 struct cmd_listening_opts {
 	struct cmd_machine_sel sel;
 	enum listeners_order order;
-	const char *ports; /* --port, parsed once the options are all read */
+	const char *ports;  /* --port, parsed once the options are all read */
+	int prometheus;     /* --format prometheus */
+	const char *expect; /* --expect FILE, with --format prometheus */
 };
 
+/* --format: text and json are --json's two states; prometheus is its own path. */
 static int
-cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
+cmd_listening_format(const char *arg, struct cmd_machine *m, struct cmd_listening_opts *o,
+                     struct err *e)
+{
+	if (strcmp(arg, "text") == 0 || strcmp(arg, "json") == 0)
+		m->o.json = arg[0] == 'j';
+	else if (strcmp(arg, "prometheus") == 0)
+		o->prometheus = 1;
+	else
+		return err_set(e, "--format \"%s\": expected text, json or prometheus", arg);
+	return 0;
+}
+
+static int
+cmd_listening_opt(int c, struct cmd_machine *m, struct cmd_listening_opts *o, struct err *e)
 {
 	switch (c) {
+	case 'F':
+		return cmd_listening_format(optarg, m, o, e);
+	case 'e':
+		o->expect = optarg;
+		return 0;
 	case 'p':
 		o->ports = optarg;
 		return 0;
@@ -694,13 +721,15 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 	    {"port", required_argument, NULL, 'p'},
 	    {"unexpected", no_argument, NULL, 'x'},
 	    {"sort", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"expect", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
 	int c, rc, shared;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":p:xs:jd:Ch" CMD_MACHINE_SEL_SHORT, opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":p:xs:F:e:jd:Ch" CMD_MACHINE_SEL_SHORT, opts, NULL)) !=
 	       -1) {
 		if ((shared = cmd_machine_sel_opt(c, &o->sel, &e)) == 0)
 			shared = cli_option(c, &m->o, usage, argc, argv, &rc);
@@ -708,7 +737,7 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 			rc = cli_fail(argv[0], &e);
 		if (shared < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or an error reported */
-		if (shared == 0 && cmd_listening_opt(c, o, &e) == -1) {
+		if (shared == 0 && cmd_listening_opt(c, m, o, &e) == -1) {
 			cli_fail(argv[0], &e);
 			return -1;
 		}
@@ -717,12 +746,44 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 		cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
+	if (o->expect && !o->prometheus) {
+		cli_usage_error(argv[0], "--expect goes with --format prometheus (else: portolan "
+		                         "audit --expect)");
+		return -1;
+	}
 	o->sel.q.protos = o->sel.only ? o->sel.only : PROTO_DEFAULT;
 	if (o->ports && cmd_machine_ports(m, o->ports, &o->sel, &e) == -1) {
 		cli_fail(argv[0], &e);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * --format prometheus: every listener as metrics (listening_prom.h), for
+ * node_exporter's textfile collector.  Written whole or not at all: the
+ * collector reads a file a cron job renames into place, and a half-written
+ * exposition would be a scrape error.
+ */
+static int
+cmd_listening_prometheus(struct cmd_machine *m, const struct cmd_listening_opts *o)
+{
+	const char *no_bpf = getenv("PORTOLAN_NO_BPF");
+	struct listening_prom_opts po = {.expect = o->expect,
+	                                 .no_bpf = no_bpf && no_bpf[0] && strcmp(no_bpf, "0") != 0};
+	struct strbuf out;
+	struct err e = {0};
+	int rc = CLI_FOUND;
+
+	strbuf_init(&out, 256u << 20);
+	if (cmd_machine_open_registry(m, &e) == -1 ||
+	    listening_prom(m->st, &m->rm, &po, &out, &e) == -1)
+		rc = cli_fail(m->cmd, &e);
+	else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		rc = cli_fail(m->cmd, &(struct err){ERR_INTERNAL, "writing the metrics failed"});
+	strbuf_free(&out);
+	cmd_machine_close(m);
+	return rc;
 }
 
 int
@@ -738,6 +799,8 @@ cmd_listening(int argc, char **argv)
 		cmd_machine_close(&m);
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	}
+	if (o.prometheus)
+		return cmd_listening_prometheus(&m, &o);
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	if (cmd_machine_collect(&m, &o.sel.q, &e) == -1) {
 		cmd_machine_close(&m);

@@ -355,6 +355,13 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
 	return 0;
 }
 
+const char *
+listening_concern_label(const struct listening_note *n)
+{
+	(void)n; /* the concern merge: concern_level_name(n->concern) when n->have */
+	return "";
+}
+
 /* Whether s is bound to the IPv6 wildcard "::". */
 static int
 listening_any6(const struct msock *s)

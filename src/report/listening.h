@@ -88,6 +88,13 @@ void listening_write(struct jsonw *w, const struct listener *l, const struct lis
 json_t *listening_json(const struct listener *l, const struct listening_note *n);
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
 void listening_endpoint(const struct msock *s, char *buf, size_t len);
+/*
+ * The concern level a listener's port has for its protocol, as a label
+ * ("none", "low", "elevated", "high"), or "" where it is not assessed.
+ * The level is the concern module's (the port report's computation);
+ * until this module calls it per listener, every listener says "".
+ */
+const char *listening_concern_label(const struct listening_note *n);
 /* The peer's end of a connection ("10.0.0.2:4444", "[::1]:22"). */
 void listening_remote(const struct msock *s, char *buf, size_t len);
 /* The sentence about listeners nobody visible holds, "" when unseen is 0. */

@@ -6,10 +6,10 @@
  * JSONW_MAX_DEPTH still writes valid JSON, only its commas are tracked at
  * the deepest level (nothing portolan writes comes close).
  */
-#include <stdint.h>
 #include <string.h>
 
 #include "jsonw.h"
+#include "utf8.h"
 
 void
 jsonw_init(struct jsonw *w, FILE *f, int indent)
@@ -96,37 +96,6 @@ jsonw_end_array(struct jsonw *w)
 	jsonw_close(w, ']');
 }
 
-/* The length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-jsonw_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 static void
 jsonw_quoted(struct jsonw *w, const char *str)
 {
@@ -162,7 +131,7 @@ jsonw_quoted(struct jsonw *w, const char *str)
 				fprintf(w->f, "\\u%04X", *s);
 				break;
 			}
-			if ((len = jsonw_utf8_len(s, n)) == 0) {
+			if ((len = utf8_seq_len(s, n)) == 0) {
 				fputs("\xef\xbf\xbd", w->f); /* U+FFFD for the stray byte */
 				break;
 			}
