@@ -786,13 +786,35 @@ cmd_listening_prometheus(struct cmd_machine *m, const struct cmd_listening_opts 
 	return rc;
 }
 
+/* The listing `listening` and `connections` share: collect, sort, annotate, print. */
+static int
+cmd_listening_list(struct cmd_machine *m, const struct cmd_listening_opts *o, const char *schema)
+{
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	m->o.color = m->o.color && !m->o.json && cli_color(stdout);
+	if ((rc = cmd_machine_collect(m, &o->sel.q, &e)) == 0) {
+		listeners_sort(&m->ls, o->order); /* before annotating: notes follow ls's order */
+		rc = cmd_machine_annotate(m, &e);
+	}
+	if (rc == -1) {
+		cmd_machine_close(m);
+		return cli_fail(m->cmd, &e);
+	}
+	root = json_pack("{s:s}", "schema", schema);
+	cmd_machine_print(m, &o->sel.f, root);
+	json_decref(root);
+	cmd_machine_close(m);
+	return CLI_FOUND;
+}
+
 int
 cmd_listening(int argc, char **argv)
 {
 	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
 	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
-	struct err e = {0};
-	json_t *root;
 	int rc;
 
 	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_listening_usage)) != 0) {
@@ -801,21 +823,7 @@ cmd_listening(int argc, char **argv)
 	}
 	if (o.prometheus)
 		return cmd_listening_prometheus(&m, &o);
-	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
-	if (cmd_machine_collect(&m, &o.sel.q, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	listeners_sort(&m.ls, o.order);
-	if (cmd_machine_annotate(&m, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	root = json_pack("{s:s}", "schema", "portolan.listening/1");
-	cmd_machine_print(&m, &o.sel.f, root);
-	json_decref(root);
-	cmd_machine_close(&m);
-	return CLI_FOUND;
+	return cmd_listening_list(&m, &o, "portolan.listening/1");
 }
 
 /* ------------------------------------------------------ connections */
@@ -852,8 +860,6 @@ cmd_connections(int argc, char **argv)
 {
 	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}, .end = LISTENING_REMOTE};
 	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
-	struct err e = {0};
-	json_t *root;
 	int rc;
 
 	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_connections_usage)) != 0) {
@@ -866,21 +872,7 @@ cmd_connections(int argc, char **argv)
 		o.sel.q.port = 0;
 		o.sel.q.ports = &o.sel.ports;
 	}
-	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
-	if (cmd_machine_collect(&m, &o.sel.q, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	listeners_sort(&m.ls, o.order);
-	if (cmd_machine_annotate(&m, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	root = json_pack("{s:s}", "schema", "portolan.connections/1");
-	cmd_machine_print(&m, &o.sel.f, root);
-	json_decref(root);
-	cmd_machine_close(&m);
-	return CLI_FOUND;
+	return cmd_listening_list(&m, &o, "portolan.connections/1");
 }
 
 /* ------------------------------------------------------------ audit */
