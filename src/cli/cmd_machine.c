@@ -1,10 +1,13 @@
 /*
- * cmd_machine.c - `who`, `listening` (alias `ls`) and `audit`: the machine
- * module's listeners, annotated with what the registry says each port is.
+ * cmd_machine.c - `who`, `listening` (alias `ls`), `connections` (alias
+ * `conns`) and `audit`: the machine module's sockets, annotated with what
+ * the registry says each port is (a connection: its remote port).
  *
- * The three commands share one pipeline: parse options, collect listeners
- * (src/machine/listeners.h), open the registry if there is one, then
- * render as text or JSON.  The registry is optional here: a machine
+ * The commands share one pipeline: parse options (who, listening and
+ * connections the same selection: protocols, family, ports, --pid,
+ * --user), collect sockets (src/machine/listeners.h), open the registry if
+ * there is one, then render as text, JSON or (listening) Prometheus
+ * metrics.  The registry is optional here: a machine
  * question must be answerable before `portolan update` has ever run, so a
  * missing database only drops the annotation, unless --db names one
  * explicitly, in which case failing to open it is an error.  A database
@@ -19,7 +22,8 @@
  * leftover), the curated data lists a malware use of it, or the process is
  * named after another registered service.
  *
- * JSON is built with jansson and printed by render_json(); text goes
+ * JSON is written as it is produced (util/jsonw.h), listener by
+ * listener, after a header of `who`'s facts built with jansson; text goes
  * straight to stdout.  Library calls return struct err; this file is the
  * only place that turns them into messages and exit codes.
  */
@@ -617,7 +621,11 @@ cmd_who(int argc, char **argv)
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
-	if (m.ls.n == 0 && !m.o.json)
+	if (m.ls.n == 0 && !m.o.json && sel.q.ports == NULL) /* a name: its port, as resolved */
+		printf("nothing listens on %u%s%s\n", sel.q.port,
+		       sel.q.protos == PROTO_DEFAULT ? "" : "/",
+		       sel.q.protos == PROTO_DEFAULT ? "" : portspec_proto_name(sel.q.protos));
+	else if (m.ls.n == 0 && !m.o.json)
 		printf("nothing listens on %s\n", argv[argc - 1]);
 	if (!m.o.json)
 		cmd_who_identity_text(sel.q.port, root);

@@ -298,7 +298,9 @@ def ss_conns(flag, pid):
     out = set()
     for line in p.stdout.splitlines():
         f = line.split()
-        users = next(i for i, x in enumerate(f) if x.startswith("users:"))
+        users = next((i for i, x in enumerate(f) if x.startswith("users:")), None)
+        if users is None:
+            continue  # no process holds it: not one of the helper's
         for found in map(int, re.findall(r"pid=(\d+)", line)):
             if found == pid:  # the columns before users: are local and peer, whatever ss omits
                 out.add((f[users - 2], f[users - 1], found))
