@@ -346,3 +346,10 @@ def test_connection_annotated_by_its_remote_port(connector, full_db):
     assert f"127.0.0.1:{connector['udp']} " in text and " 127.0.0.1:4444 " in text
     both = json.loads(portolan("conns", "--json", "--port", connector["listen"][0], "-4").stdout)
     assert len(conns_set(both, "tcp", connector["pid"])) == 6  # accepted ends and client ends
+
+
+def test_port_report_writes_dual_stack_as_who_does(holders, full_db):
+    h = holders([["tcp", "::", 0, 0], ["tcp", "::", 0, 1]])
+    (_, _, dual), (_, _, v6) = h.sockets
+    assert f"tcp  *:{dual} " in portolan(dual, db=full_db).stdout
+    assert f"tcp  [::]:{v6} " in portolan(v6, db=full_db).stdout
