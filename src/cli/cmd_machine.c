@@ -508,7 +508,8 @@ static const char cmd_who_usage[] =
     "                lookup`)\n"
     "  --no-color    never colour the output (also: NO_COLOR=1)\n"
     "\n"
-    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is IPv6-only.\n"
+    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is\n"
+    "IPv6-only.\n"
     "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
     "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
@@ -671,7 +672,8 @@ static const char cmd_listening_usage[] =
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
     "\n"
-    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is IPv6-only.\n"
+    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is\n"
+    "IPv6-only.\n"
     "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
     "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
     "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
