@@ -26,13 +26,13 @@ _portolan()
 	connections|conns)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --db --no-color --help" -- "$cur")) ;;
 	free)
 		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --no-color --help" -- "$cur")) ;;
 	audit)
 		COMPREPLY=($(compgen -W "--expect --snapshot --all-netns --json --db --help" -- "$cur")) ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --metrics-only --expect --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
