@@ -9,6 +9,8 @@
 #   make SAN=1 check     the same under ASan+UBSan, in build-san/
 #   make fuzz            libFuzzer targets in build-fuzz/ (clang)
 #   make install         PREFIX (/usr/local) and DESTDIR, as usual; `make uninstall`
+#   make STATIC=0        both binaries linked against the system's shared
+#                        libraries, as Debian policy wants (debian/rules)
 
 SAN     ?= 0
 ifeq ($(SAN),1)
@@ -36,16 +38,21 @@ PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistri
 # portolan).  Built in the tree they are the tree; `make install` sets both.
 SHAREDIR   ?= $(abspath .)
 LIBEXECDIR ?=
+# The system-wide database readers fall back to when the user has none
+# (src/cli/cli.c, cli_db_system()); unset in the tree.  The Debian package
+# builds /var/lib/portolan/portolan.db in postinst.
+SYSTEM_DB  ?=
 
 CFLAGS  ?=
 CFLAGS  += -std=c17 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wvla -Wformat=2 -fstack-protector-strong -Isrc $(PKG_CFLAGS) $(SANFLAGS) $(SANDEFS) \
 	   -DPORTOLAN_DATADIR='"$(SHAREDIR)/data"' \
-	   $(if $(LIBEXECDIR),-DPORTOLAN_LIBEXECDIR='"$(LIBEXECDIR)"')
+	   $(if $(LIBEXECDIR),-DPORTOLAN_LIBEXECDIR='"$(LIBEXECDIR)"') \
+	   $(if $(SYSTEM_DB),-DPORTOLAN_SYSTEM_DB='"$(SYSTEM_DB)"')
 LDFLAGS += $(SANFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
-LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/main.c' ! -path 'src/web/main.c'))
+LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/main.c' ! -path 'src/cli/serve_main.c'))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,11 +77,11 @@ $(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
 	sh scripts/embed-assets.sh $(ASSETS) > $@.tmp
 	mv $@.tmp $@
 $(BUILD)/gen/assets_data.o: $(ASSETS_C)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libportolan.a: $(LIB_OBJ)
 	@rm -f $@
@@ -97,23 +104,38 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # link takes nothing from it for portolan.
 #
 # portolan-serve (which serve, export and a downloading update exec, see
-# src/web/main.c) stays dynamic: libmicrohttpd and GnuTLS have no static
+# src/cli/serve_main.c) stays dynamic: libmicrohttpd and GnuTLS have no static
 # archives here, and libcurl's resolver thread crashes in a static program.  It still
 # links SQLite, jansson, expat and libunistring statically.  The sanitizer
 # build links portolan dynamically too: ASan does not support static
 # executables.
-STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
+#
+# STATIC=0 (the Debian package) links both binaries against the shared
+# libraries only, --as-needed: Debian policy wants no private copies of
+# its libraries, so a security update of SQLite or expat reaches portolan,
+# and a static libc that dlopen()s NSS modules and libcurl works only with
+# the exact glibc it was linked with.  The dynamic portolan needs SQLite,
+# jansson, expat, libunistring and zlib; what loading them costs a lookup
+# is measured by bench/lookup (README, "Installing on Debian").
+STATIC ?= 1
+ifeq ($(STATIC),0)
+$(BUILD)/src/cli/main.o: CFLAGS += -DPORTOLAN_LEAN_CLI
+LINK_LIBS = -Wl,--as-needed -lsqlite3 -ljansson -lexpat -lunistring \
 	      $(shell pkg-config --libs nettle) -lz -ldl -lpthread -lm
-ifeq ($(SAN),1)
-CLI_LINK    = $(STATIC_LIBS)
 else
+LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
+	      $(shell pkg-config --libs nettle) -lz -ldl -lpthread -lm
+endif
+ifeq ($(SAN)$(STATIC),01)
 CLI_LINK    = -static-pie -lsqlite3 -ljansson -lexpat -lunistring $(shell pkg-config --libs nettle) \
 	      -lz -lpthread -lm
+else
+CLI_LINK    = $(LINK_LIBS)
 endif
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LINK)
-$(BUILD)/portolan-serve: $(BUILD)/src/web/main.o $(BUILD)/libportolan.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS) -lmd4c-html -lmd4c $(shell pkg-config --libs libmicrohttpd)
+$(BUILD)/portolan-serve: $(BUILD)/src/cli/serve_main.o $(BUILD)/libportolan.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) -lmd4c-html -lmd4c $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportolan.a
 	@mkdir -p $(dir $@)
@@ -179,38 +201,46 @@ format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-san build-fuzz build-install
+	rm -rf build build-san build-fuzz build-install build-deb
 
 # `make install` builds a copy of its own in INSTALL_BUILD, compiled to find
 # its data and catalogs under PREFIX/share/portolan and portolan-serve
 # (which `serve`, `export` and a downloading `update` exec; not a command of
 # its own) under PREFIX/libexec/portolan; build/ keeps pointing at the tree
 # for the tests.  The data directory is replaced whole, so a file removed
-# from data/ does not linger in an installed copy.  The database is not
-# installed: `portolan update` builds it in ~/.local/share/portolan.
+# from data/ does not linger in an installed copy.  IANA's registry as
+# vendored (data/iana/) goes to share/portolan/iana/, from which a package
+# builds its system-wide database (SYSTEM_DB; debian/portolan.postinst);
+# the database itself is not installed: `portolan update` builds one.
 PREFIX        ?= /usr/local
 INSTALL_BUILD ?= build-install
 INSTALL_SHARE  = $(PREFIX)/share/portolan
 INSTALL_EXEC   = $(PREFIX)/libexec/portolan
 INSTALL_MAN    = $(PREFIX)/share/man/man1
 INSTALL_COMPL  = $(PREFIX)/share/bash-completion/completions
+INSTALL_ZSH    = $(PREFIX)/share/zsh/vendor-completions
 
 install:
 	$(MAKE) BUILD=$(INSTALL_BUILD) SAN=0 SHAREDIR=$(INSTALL_SHARE) LIBEXECDIR=$(INSTALL_EXEC) all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(INSTALL_EXEC) $(DESTDIR)$(INSTALL_MAN) \
-	    $(DESTDIR)$(INSTALL_COMPL) $(DESTDIR)$(INSTALL_SHARE)/po
+	    $(DESTDIR)$(INSTALL_COMPL) $(DESTDIR)$(INSTALL_ZSH) $(DESTDIR)$(INSTALL_SHARE)/po
 	install -m 755 $(INSTALL_BUILD)/portolan $(DESTDIR)$(PREFIX)/bin/portolan
 	install -m 755 $(INSTALL_BUILD)/portolan-serve $(DESTDIR)$(INSTALL_EXEC)/portolan-serve
 	install -m 644 docs/portolan.1 $(DESTDIR)$(INSTALL_MAN)/portolan.1
 	install -m 644 completions/portolan.bash $(DESTDIR)$(INSTALL_COMPL)/portolan
+	install -m 644 completions/_portolan $(DESTDIR)$(INSTALL_ZSH)/_portolan
 	install -m 644 po/*.po $(DESTDIR)$(INSTALL_SHARE)/po/
 	rm -rf $(DESTDIR)$(INSTALL_SHARE)/data
-	cd data && find . -type f | while read -r f; do \
+	cd data && find . -type f ! -path './iana/*' | while read -r f; do \
 	    install -D -m 644 "$$f" "$(DESTDIR)$(INSTALL_SHARE)/data/$$f" || exit 1; done
+	install -D -m 644 data/iana/service-names-port-numbers.xml \
+	    $(DESTDIR)$(INSTALL_SHARE)/iana/service-names-port-numbers.xml
+	install -m 644 data/iana/README.md $(DESTDIR)$(INSTALL_SHARE)/iana/README.md
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/portolan $(DESTDIR)$(INSTALL_EXEC)/portolan-serve \
-	    $(DESTDIR)$(INSTALL_MAN)/portolan.1 $(DESTDIR)$(INSTALL_COMPL)/portolan
+	    $(DESTDIR)$(INSTALL_MAN)/portolan.1 $(DESTDIR)$(INSTALL_COMPL)/portolan \
+	    $(DESTDIR)$(INSTALL_ZSH)/_portolan
 	rm -rf $(DESTDIR)$(INSTALL_SHARE)
 	-rmdir $(DESTDIR)$(INSTALL_EXEC) 2>/dev/null
 

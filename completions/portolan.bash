@@ -13,14 +13,14 @@ _portolan()
 		return
 	fi
 	case $prev in
-	--db|--from|--expect|--nmap-services|--etc-services|--votes)
+	--db|--from|--save|--ca-file|--expect|--nmap-services|--etc-services|--votes)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--npm|--data|--po)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	esac
 	case $cmd in
 	update)
-		COMPREPLY=($(compgen -W "--from --npm --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--from --npm --save --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
 	connections|conns)

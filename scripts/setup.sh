@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: compilers, the libraries portolan links, test runners,
-# and the peer tools the tests and benchmarks compare against.
+# the peer tools the tests and benchmarks compare against, and what builds
+# and checks the Debian package (tests/package/: dpkg-buildpackage,
+# lintian, systemd-analyze).
 packages=(
 	gcc make pkg-config clang libclang-rt-dev clang-format
 	libsqlite3-dev sqlite3 libexpat1-dev libjansson-dev libcurl4-openssl-dev
@@ -18,6 +20,7 @@ packages=(
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
 	prometheus
 	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
+	debhelper dpkg-dev fakeroot lintian systemd
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -40,6 +40,38 @@ cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e)
 	return 0;
 }
 
+/*
+ * A package (debian/, make install SYSTEM_DB=...) builds one database for
+ * every user, so portolan answers on first use, offline, before anyone has
+ * run `portolan update`.  A user's own database, --db and $PORTOLAN_DB
+ * still win: the system one is only where nothing else was chosen or built.
+ */
+int
+cli_db_system(const char *db_flag, char *buf, size_t len)
+{
+#ifdef PORTOLAN_SYSTEM_DB
+	const char *env = getenv("PORTOLAN_DB");
+
+	if ((db_flag && db_flag[0]) || (env && env[0]) || access(PORTOLAN_SYSTEM_DB, R_OK) != 0)
+		return 0;
+	snprintf(buf, len, "%s", PORTOLAN_SYSTEM_DB);
+	return 1;
+#else
+	(void)db_flag, (void)buf, (void)len;
+	return 0;
+#endif
+}
+
+int
+cli_db_read_path(const char *db_flag, char *buf, size_t len, struct err *e)
+{
+	if (cli_db_path(db_flag, buf, len, e) == -1)
+		return -1;
+	if (access(buf, F_OK) != 0 && errno == ENOENT)
+		cli_db_system(db_flag, buf, len);
+	return 0;
+}
+
 int
 cli_open_store(const char *db_flag, struct store **out, struct err *e)
 {
@@ -47,7 +79,17 @@ cli_open_store(const char *db_flag, struct store **out, struct err *e)
 
 	if (cli_db_path(db_flag, path, sizeof(path), e) == -1)
 		return -1;
-	return store_open(path, out, e);
+	if (store_open(path, out, e) == 0)
+		return 0;
+	/*
+	 * Asked only on failure (an access() before every open is a syscall a
+	 * lookup): with no database of the user's, the system-wide one a
+	 * package built; else store_open()'s message says how to build one.
+	 */
+	if (access(path, F_OK) != 0 && errno == ENOENT &&
+	    cli_db_system(db_flag, path, sizeof(path)))
+		return store_open(path, out, e);
+	return -1;
 }
 
 /*

@@ -30,9 +30,24 @@ enum cli_exit {
 /*
  * The database path: --db if given, else $PORTOLAN_DB, else
  * $XDG_DATA_HOME/portolan/portolan.db, else ~/.local/share/portolan/portolan.db.
+ * Readers fall back to the system-wide database: cli_db_read_path().
  */
 int cli_db_path(const char *db_flag, char *buf, size_t len, struct err *e);
-/* Open the database read-only (store_open(): its messages say how to build or mend it). */
+/*
+ * When neither --db nor $PORTOLAN_DB chose a database: the system-wide one
+ * a package builds (PORTOLAN_SYSTEM_DB, e.g. /var/lib/portolan/portolan.db)
+ * into buf, if it is readable; returns 1 then, else 0 and buf untouched.
+ */
+int cli_db_system(const char *db_flag, char *buf, size_t len);
+/*
+ * The database a command reads: cli_db_path(), or the system-wide one when
+ * that names no file (cli_db_system()).  update writes cli_db_path().
+ */
+int cli_db_read_path(const char *db_flag, char *buf, size_t len, struct err *e);
+/*
+ * Open the database read-only (cli_db_read_path(); store_open()'s messages
+ * say how to build or mend it).
+ */
 int cli_open_store(const char *db_flag, struct store **out, struct err *e);
 /*
  * Done with a store opened by cli_open_store() just before the command

@@ -15,15 +15,16 @@ static const char cmd_check_data_usage[] =
     "usage: portolan check-data [--data DIR] [--counts] [--json]\n"
     "\n"
     "Validate every curated file (data/unofficial/*.txt, data/history.txt,\n"
-    "data/notes/*.md, data/likely.txt): syntax, port bounds, ranges ordered,\n"
-    "categories known, no duplicate entries, one likely answer per port and\n"
-    "protocol, a source URL or the explicit 'source: none' on each.\n"
+    "data/exposure.txt, data/aliases.txt, data/notes/*.md, data/likely.txt):\n"
+    "syntax, port bounds, ranges ordered, categories known, no duplicate\n"
+    "entries, one likely answer per port and protocol, a source URL or the\n"
+    "explicit 'source: none' on each (exposure risks need a URL).\n"
     "The first problem is reported as FILE:LINE: what is wrong.\n"
     "\n"
     "  --data DIR   the data directory (default: $PORTOLAN_DATA or the built-in\n"
     "               data/)\n"
-    "  --counts     print entries per category, history claims, notes and likely\n"
-    "               answers (Markdown)\n"
+    "  --counts     print entries per category, history claims, notes, likely\n"
+    "               answers and aliases (Markdown)\n"
     "  --json       the counts as JSON (schema portolan.data-counts/1)\n"
     "\n"
     "Exit status: 0 valid, 2 a file is invalid, 3 internal error.\n";
@@ -38,8 +39,9 @@ cmd_check_data_markdown(const struct curated_counts *c)
 	for (i = 0; (name = import_curated_category(i)) != NULL; i++)
 		printf("| %s | %zu |\n", name, c->uses[i]);
 	printf("| **all categories** | **%zu** |\n\n", c->uses_total);
-	printf("History claims: %zu. Editorial notes: %zu. Likely answers: %zu. Files: %zu.\n",
-	       c->history, c->notes, c->likely, c->files);
+	printf("History claims: %zu. Exposure risks: %zu. Editorial notes: %zu. Likely answers: "
+	       "%zu. Aliases: %zu. Files: %zu.\n",
+	       c->history, c->exposure, c->notes, c->likely, c->aliases, c->files);
 }
 
 static void
@@ -51,10 +53,12 @@ cmd_check_data_json(const struct curated_counts *c)
 
 	for (i = 0; (name = import_curated_category(i)) != NULL; i++)
 		json_object_set_new(uses, name, json_integer((json_int_t)c->uses[i]));
-	o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "schema", "portolan.data-counts/1",
-	              "uses", uses, "uses_total", (json_int_t)c->uses_total, "history",
-	              (json_int_t)c->history, "notes", (json_int_t)c->notes, "likely",
-	              (json_int_t)c->likely, "files", (json_int_t)c->files);
+	o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "schema",
+	              "portolan.data-counts/1", "uses", uses, "uses_total",
+	              (json_int_t)c->uses_total, "history", (json_int_t)c->history, "exposure",
+	              (json_int_t)c->exposure, "notes", (json_int_t)c->notes, "likely",
+	              (json_int_t)c->likely, "aliases", (json_int_t)c->aliases, "files",
+	              (json_int_t)c->files);
 	render_json(stdout, o);
 	json_decref(o);
 }
@@ -103,7 +107,8 @@ cmd_check_data(int argc, char **argv)
 		cmd_check_data_markdown(&counts);
 	else
 		printf("%s: valid: %zu unofficial uses, %zu history claims, %zu notes, %zu likely "
-		       "answers\n",
-		       dir, counts.uses_total, counts.history, counts.notes, counts.likely);
+		       "answers, %zu aliases\n",
+		       dir, counts.uses_total, counts.history, counts.notes, counts.likely,
+		       counts.aliases);
 	return CLI_FOUND;
 }

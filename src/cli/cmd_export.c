@@ -108,7 +108,7 @@ cmd_export(int argc, char **argv)
 		                       optind == argc ? "where to? give a directory"
 		                                      : "unexpected argument \"%s\"",
 		                       argv[argc - 1]);
-	if (cli_db_path(co.db, db, sizeof(db), &e) == -1)
+	if (cli_db_read_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
 	cli_po_dir(po_flag, po, sizeof(po));
 	cfg.db = db;

@@ -180,6 +180,8 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 			       (1u << i) == LISTENING_OTHER_SERVICE ? "=" : "",
 			       (1u << i) == LISTENING_OTHER_SERVICE ? n->looks_like : "",
 			       m->o.color ? "\033[0m" : "");
+	if (n->have && n->concern != CONCERN_NONE) /* the port's, for this protocol (concern.h) */
+		printf(" concern:%s", concern_level_name(n->concern));
 	putchar('\n');
 	strbuf_free(&who);
 }
@@ -648,7 +650,8 @@ static const char cmd_listening_usage[] =
     "what the registry says the port is.  Listeners that look unexpected are flagged:\n"
     "  !unassigned  the registry has no service on this port\n"
     "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
-    "  !malware     the curated data lists malware using this port\n"
+    "  !malware     the curated data lists malware using this port and protocol\n"
+    "  concern:L    the port's concern level for this protocol (low, elevated, high)\n"
     "  !other-service=NAME  the process is named after another registered service\n"
     "               (sshd on the http port: !other-service=ssh)\n"
     "\n"

@@ -1,7 +1,7 @@
 /*
- * cmd_search.c - `portolan search WORDS`: ranked full-text search over
- * registry names, descriptions and notes, other databases' names and the
- * curated knowledge.
+ * cmd_search.c - `portolan search WORDS`: the port a person means, from a
+ * port number or words, over registry names, descriptions and notes, other
+ * databases' names and the curated knowledge (report/search.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,12 +15,14 @@
 #include "util/strbuf.h"
 
 static const char cmd_search_usage[] =
-    "usage: portolan search [--json] [--limit N] [--db FILE] WORDS...\n"
+    "usage: portolan search [--json] [--limit N] [--db FILE] WORDS...|PORT\n"
     "\n"
-    "Ranked full-text search: every word must match (as a prefix, stemmed), names\n"
-    "rank above descriptions; one line per port and name.\n"
+    "Find the port you mean: a port (22, 6000-6063, 22/tcp) comes first, then\n"
+    "ports whose names, descriptions or notes have every word (the last word may\n"
+    "be the start of one; licence and license are one word).  A name equal to the\n"
+    "words ranks first, then names, descriptions, notes; one line per port.\n"
     "\n"
-    "  --json       results as JSON (schema portolan.search/1)\n"
+    "  --json       results as JSON (schema portolan.search/2)\n"
     "  --limit N    at most N hits (default 20, at most 200)\n"
     "  --db FILE    database to read\n"
     "  --no-color   never colour the output\n"

@@ -333,7 +333,7 @@ cmd_serve(int argc, char **argv)
 		return rc;
 	if (server_parse_listen(o.listen ? o.listen : SERVER_DEFAULT_ADDR, CMD_SERVE_PORT,
 	                        &cfg.listen, &e) == -1 ||
-	    cli_db_path(co.db, db, sizeof(db), &e) == -1)
+	    cli_db_read_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
 	if (o.metrics_only) {
 		sigemptyset(&set);

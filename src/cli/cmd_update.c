@@ -26,6 +26,8 @@ static const char cmd_update_usage[] =
     "\n"
     "  --from FILE|URL       IANA's registry as XML (preferred: has people and\n"
     "                        footnotes) or CSV, or an npm snapshot JSON file\n"
+    "  --save FILE           keep the downloaded registry in FILE, as fetched,\n"
+    "                        once it imports (scripts/refresh-iana.sh)\n"
     "  --ca-file FILE        trust these certificate authorities (PEM) for the\n"
     "                        download instead of the system's: a private mirror,\n"
     "                        or a proxy that inspects TLS\n"
@@ -49,7 +51,7 @@ static const char cmd_update_usage[] =
 /*
  * in_process_download 0 (the static portolan): a download runs in
  * portolan-serve instead, as libcurl's resolver thread crashes in a static
- * program (src/web/main.c); imports of files stay here.
+ * program (src/cli/serve_main.c); imports of files stay here.
  */
 static int
 cmd_update_run(int argc, char **argv, int in_process_download)
@@ -58,6 +60,7 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	    {"from", required_argument, NULL, 'f'},
 	    {"npm", required_argument, NULL, 'n'},
 	    {"ca-file", required_argument, NULL, 'A'},
+	    {"save", required_argument, NULL, 'K'},
 	    {"nmap-services", required_argument, NULL, 'N'},
 	    {"etc-services", required_argument, NULL, 'E'},
 	    {"no-system", no_argument, NULL, 'S'},
@@ -85,7 +88,7 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 	int c, no_data = 0, quiet = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:n:A:N:E:SD:XFd:qjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:n:A:K:N:E:SD:XFd:qjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			plan.from = optarg;
@@ -95,6 +98,9 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 			break;
 		case 'A':
 			plan.ca_file = optarg;
+			break;
+		case 'K':
+			plan.save = optarg;
 			break;
 		case 'N':
 			plan.nmap_services = optarg;
@@ -134,6 +140,9 @@ cmd_update_run(int argc, char **argv, int in_process_download)
 		return cli_usage_error(argv[0], "give --from or --npm, not both");
 	if (!plan.from && !plan.npm_dir)
 		plan.from = UPDATE_IANA_URL;
+	if (plan.save && (!plan.save[0] || !download_is_url(plan.from)))
+		return cli_usage_error(argv[0],
+		                       "--save keeps a download: give it a file name and a URL");
 	if (plan.ca_file != NULL && access(plan.ca_file, R_OK) != 0)
 		return cli_usage_error(argv[0], "--ca-file: %s: %s", plan.ca_file, strerror(errno));
 	if (!in_process_download && plan.from && download_is_url(plan.from))

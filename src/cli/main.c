@@ -7,6 +7,26 @@
  * it may be a service's name; only when the database knows no such name
  * is it reported as a mistyped command (cmd_lookup_guess()).  Nothing else
  * happens here; each command parses its own options.
+ *
+ * Which program runs which command (stated here only; the table below and
+ * src/cli/serve_main.c follow it):
+ *
+ *   command                                   runs in
+ *   lookup (or a bare query), search, who,    portolan
+ *   listening/ls, audit, free, feedback
+ *   check-data, update --from FILE | --npm    portolan; portolan-serve in
+ *                                             the dynamic build (STATIC=0)
+ *   update --from URL, or with no source      portolan-serve (libcurl)
+ *   serve, export                             portolan-serve (libmicrohttpd,
+ *                                             md4c-html)
+ *
+ * portolan execs portolan-serve (PORTOLAN_LIBEXECDIR when installed, else
+ * its own directory) with the command's own argv; the reasons are below
+ * and in serve_main.c.  The dynamic build (the Debian package) also hands
+ * over the two commands that import (PORTOLAN_LEAN_CLI): then portolan
+ * does not link expat and libunistring at all, and loading those two
+ * shared libraries was 0.2 ms of a 1.9 ms lookup (bench/lookup).  The
+ * static build links only what it uses, so there they cost nothing.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -22,7 +42,7 @@
 
 /*
  * The commands that need a dynamically linked program run in
- * portolan-serve instead of this one (see src/web/main.c): the server and
+ * portolan-serve instead of this one (see src/cli/serve_main.c): the server and
  * the export (libmicrohttpd, md4c).  update does the same when it
  * downloads (cmd_update_static()): libcurl resolves host names on a
  * thread of its own.
@@ -49,8 +69,13 @@ static const struct command commands[] = {
     {"conns", cmd_connections, "same as connections"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
+#ifdef PORTOLAN_LEAN_CLI
+    {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
+    {"check-data", cmd_dynamic_exec, "validate the curated data in data/ and count it"},
+#else
     {"update", cmd_update_static, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_check_data, "validate the curated data in data/ and count it"},
+#endif
     {"serve", cmd_dynamic_exec, "the website, the JSON API and the vote (127.0.0.1:6174)"},
     {"export", cmd_dynamic_exec, "the whole website as static files, for any static host"},
     {"feedback", cmd_feedback,

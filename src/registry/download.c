@@ -12,7 +12,7 @@
  *
  * Downloads run in portolan-serve, which is dynamically linked: in the
  * static portolan, the thread libcurl starts to resolve a host name
- * crashes (src/web/main.c says why).  The library is also opened
+ * crashes (src/cli/serve_main.c says why).  The library is also opened
  * RTLD_NODELETE, as unloading it from a static program runs GnuTLS's
  * destructor, which crashes too; a download happens once per process, so
  * nothing is lost by keeping the library mapped until exit.

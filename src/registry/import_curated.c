@@ -42,6 +42,8 @@ static const char *const categories[IMPORT_CURATED_NCATEGORIES] = {
 };
 static const char *const protocols[] = {"tcp", "udp", "sctp", "dccp"};
 static const char *const history_kinds[] = {"former-name", "de-assigned", "renamed", "reassigned"};
+/* The levels an exposure risk may justify ("none" would say nothing; docs/concern.md). */
+static const char *const exposure_levels[] = {"low", "elevated", "high"};
 static const char *const likely_answers[] = {"official", "unofficial", "mixed"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -56,17 +58,21 @@ enum key {
 	K_FORMER,
 	K_DATE,
 	K_TITLE,
+	K_ALIAS,
 	K_TEXT,
 	K_SOURCE,
 	K_ANSWER,
 	K_NAME,
+	K_LEVEL,
 	K_NKEYS
 };
 
 #define USE  (1u << IMPORT_CURATED_USE)
 #define HIST (1u << IMPORT_CURATED_HISTORY)
 #define NOTE (1u << IMPORT_CURATED_NOTE)
+#define ALIA (1u << IMPORT_CURATED_ALIAS)
 #define LIKE (1u << IMPORT_CURATED_LIKELY)
+#define EXPO (1u << IMPORT_CURATED_EXPOSURE)
 
 /* Which kinds of file allow a key, and which require it.  Only source repeats. */
 static const struct keydef {
@@ -74,19 +80,23 @@ static const struct keydef {
 	unsigned allowed;
 	unsigned required;
 } keys[K_NKEYS] = {
-    [K_PORTS] = {"ports", USE | HIST | NOTE | LIKE, USE | HIST | NOTE | LIKE},
-    [K_PROTO] = {"proto", USE | HIST | LIKE, USE | HIST | LIKE},
-    [K_WHO] = {"who", USE, USE},
+    [K_PORTS] = {"ports", USE | HIST | NOTE | LIKE | EXPO | ALIA,
+                 USE | HIST | NOTE | LIKE | EXPO | ALIA},
+    [K_PROTO] = {"proto", USE | HIST | LIKE | EXPO, USE | HIST | LIKE | EXPO},
+    [K_WHO] = {"who", USE | EXPO, USE | EXPO},
     [K_CATEGORY] = {"category", USE, USE},
     [K_KIND] = {"kind", HIST, HIST},
     [K_FORMER] = {"former", HIST, HIST},
     [K_DATE] = {"date", HIST, 0},
     [K_TITLE] = {"title", NOTE, NOTE},
-    [K_TEXT] = {"text", USE | HIST | LIKE, USE | HIST | LIKE},
-    [K_SOURCE] = {"source", USE | HIST | NOTE | LIKE, USE | HIST | NOTE | LIKE},
+    [K_ALIAS] = {"alias", ALIA, ALIA},
+    [K_TEXT] = {"text", USE | HIST | LIKE | EXPO | ALIA, USE | HIST | LIKE | EXPO | ALIA},
+    [K_SOURCE] = {"source", USE | HIST | NOTE | LIKE | EXPO | ALIA,
+                  USE | HIST | NOTE | LIKE | EXPO | ALIA},
     [K_ANSWER] = {"answer", LIKE, LIKE},
     /* Required unless the answer is official: curated_check_answer(). */
     [K_NAME] = {"name", LIKE, 0},
+    [K_LEVEL] = {"level", EXPO, EXPO},
 };
 
 /* One import run: what must survive from one file to the next. */
@@ -520,7 +530,7 @@ curated_remember(const struct parse *p, const struct stanza *st, const char *wha
 	if (*found != s) {
 		free(s);
 		return err_set(e, "%s:%ld: duplicate %s: same %s as %s:%ld", p->name, st->line,
-		               p->kind == IMPORT_CURATED_USE ? "entry" : "claim", what,
+		               p->kind == IMPORT_CURATED_HISTORY ? "claim" : "entry", what,
 		               (*found)->file, (*found)->line);
 	}
 	return 0;
@@ -577,6 +587,65 @@ curated_emit_history(const struct parse *p, const struct stanza *st, struct err 
 	return 0;
 }
 
+/*
+ * An alias is what a person types, so it is kept to what a search query
+ * can hold: lower case (matching ignores case, so one spelling is enough),
+ * letters, digits and single spaces or '-', '.', '+', '_', '/' between
+ * them, at most 63 bytes.
+ */
+static int
+curated_check_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const char *a = st->val[K_ALIAS];
+	size_t n = strlen(a), i;
+
+	if (n > 63)
+		return err_set(e, "%s:%ld: alias: longer than 63 bytes", p->name, st->at[K_ALIAS]);
+	for (i = 0; i < n; i++) {
+		char c = a[i];
+		int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (word)
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			return err_set(
+			    e,
+			    "%s:%ld: alias: '%s' has upper case (write it in lower case; "
+			    "search ignores case)",
+			    p->name, st->at[K_ALIAS], a);
+		if (strchr(" -.+_/", c) == NULL || i == 0 || i + 1 == n ||
+		    strchr(" -.+_/", a[i + 1]) != NULL)
+			return err_set(e,
+			               "%s:%ld: alias: '%s' is not letters and digits joined by "
+			               "single ' ', '-', '.', '+', '_' or '/'",
+			               p->name, st->at[K_ALIAS], a);
+	}
+	return 0;
+}
+
+static int
+curated_emit_alias(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const struct reg_sink *sink = p->cur->sink;
+	struct reg_curated_alias a = {
+	    .name = st->val[K_ALIAS],
+	    .ports = st->val[K_PORTS],
+	    .text = st->val[K_TEXT],
+	    .sources = st->src,
+	    .nsources = st->nsrc,
+	    .file = p->name,
+	    .line = st->line,
+	};
+
+	for (size_t i = 0; sink->curated_alias != NULL && i < st->nranges; i++) {
+		a.port_lo = st->lo[i];
+		a.port_hi = st->hi[i];
+		if (sink->curated_alias(sink->ctx, &a, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks every stanza shares: required keys present, a source, valid ports. */
 static int
 curated_check_common(const struct parse *p, const struct stanza *st, struct err *e)
@@ -623,6 +692,18 @@ curated_finish_history(struct parse *p, struct stanza *st, struct err *e)
 	if (p->cur->counts != NULL)
 		p->cur->counts->history++;
 	return curated_emit_history(p, st, e);
+}
+
+static int
+curated_finish_alias(struct parse *p, struct stanza *st, struct err *e)
+{
+	if (curated_parse_ports(p, st, e) == -1 || curated_check_alias(p, st, e) == -1)
+		return -1;
+	if (curated_remember(p, st, "alias and ports", st->val[K_ALIAS], "", e) == -1)
+		return -1;
+	if (p->cur->counts != NULL)
+		p->cur->counts->aliases++;
+	return curated_emit_alias(p, st, e);
 }
 
 /*
@@ -710,7 +791,61 @@ curated_finish_likely(struct parse *p, struct stanza *st, struct err *e)
 	return 0;
 }
 
-/* A uses, history or likely file: stanzas separated by blank lines. */
+/*
+ * exposure.txt: what is feared when a port is reachable.  A stanza there
+ * raises the concern level of its ports (docs/concern.md), and an entry
+ * nobody can check must not raise a level, so every stanza cites a URL.
+ */
+static int
+curated_check_exposure(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	const char *l = st->val[K_LEVEL];
+	char list[64];
+
+	if (curated_lookup(exposure_levels, NELEM(exposure_levels), l, strlen(l)) < 0)
+		return err_set(
+		    e, "%s:%ld: level: unknown level '%s' (expected %s)", p->name, st->at[K_LEVEL],
+		    l, curated_join(list, sizeof(list), exposure_levels, NELEM(exposure_levels)));
+	if (st->none)
+		return err_set(e,
+		               "%s:%ld: source: an exposure risk raises a concern level, so it "
+		               "needs a URL, not 'none'",
+		               p->name, st->line);
+	return 0;
+}
+
+static int
+curated_finish_exposure(struct parse *p, struct stanza *st, struct err *e)
+{
+	const struct reg_sink *sink = p->cur->sink;
+	struct reg_exposure x = {
+	    .ports = st->val[K_PORTS],
+	    .protocols = st->val[K_PROTO],
+	    .who = st->val[K_WHO],
+	    .level = st->val[K_LEVEL],
+	    .text = st->val[K_TEXT],
+	    .sources = st->src,
+	    .nsources = st->nsrc,
+	    .file = p->name,
+	    .line = st->line,
+	};
+
+	if (curated_parse_ports(p, st, e) == -1 || curated_parse_proto(p, st, e) == -1 ||
+	    curated_check_exposure(p, st, e) == -1 ||
+	    curated_remember(p, st, "ports, proto and who", st->val[K_WHO], "", e) == -1)
+		return -1;
+	if (p->cur->counts != NULL)
+		p->cur->counts->exposure++;
+	for (size_t i = 0; sink->exposure != NULL && i < st->nranges; i++) {
+		x.port_lo = st->lo[i];
+		x.port_hi = st->hi[i];
+		if (sink->exposure(sink->ctx, &x, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A uses, history, likely, exposure or aliases file: stanzas separated by blank lines. */
 static int
 curated_parse_stanzas(struct parse *p, struct err *e)
 {
@@ -726,12 +861,16 @@ curated_parse_stanzas(struct parse *p, struct err *e)
 			if (st.line != 0) {
 				int rc = curated_check_common(p, &st, e);
 
-				if (rc == 0)
-					rc = p->kind == IMPORT_CURATED_USE
-					         ? curated_finish_use(p, &st, e)
-					     : p->kind == IMPORT_CURATED_LIKELY
-					         ? curated_finish_likely(p, &st, e)
-					         : curated_finish_history(p, &st, e);
+				if (rc == 0 && p->kind == IMPORT_CURATED_USE)
+					rc = curated_finish_use(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_LIKELY)
+					rc = curated_finish_likely(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_HISTORY)
+					rc = curated_finish_history(p, &st, e);
+				else if (rc == 0 && p->kind == IMPORT_CURATED_EXPOSURE)
+					rc = curated_finish_exposure(p, &st, e);
+				else if (rc == 0)
+					rc = curated_finish_alias(p, &st, e);
 				if (rc == -1)
 					return -1;
 				memset(&st, 0, sizeof(st));
@@ -847,7 +986,8 @@ curated_parse_owned(struct curated *cur, char *buf, size_t len, const char *name
 	if (kind == IMPORT_CURATED_USE)
 		rc = curated_file_category(&p, e);
 	else if (kind == IMPORT_CURATED_HISTORY || kind == IMPORT_CURATED_NOTE ||
-	         kind == IMPORT_CURATED_LIKELY)
+	         kind == IMPORT_CURATED_LIKELY || kind == IMPORT_CURATED_EXPOSURE ||
+	         kind == IMPORT_CURATED_ALIAS)
 		rc = 0;
 	else
 		rc = err_internal(e, "%s: unknown curated file kind %d", name, (int)kind);
@@ -938,6 +1078,10 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 
 	if (strcmp(base, "history.txt") == 0)
 		kind = IMPORT_CURATED_HISTORY;
+	else if (strcmp(base, "exposure.txt") == 0)
+		kind = IMPORT_CURATED_EXPOSURE;
+	else if (strcmp(base, "aliases.txt") == 0)
+		kind = IMPORT_CURATED_ALIAS;
 	else if (strcmp(base, "likely.txt") == 0)
 		kind = IMPORT_CURATED_LIKELY;
 	else if (curated_has_suffix(base, ".md"))
@@ -945,10 +1089,11 @@ curated_file(struct curated *cur, const char *path, struct err *e)
 	else if (curated_has_suffix(base, ".txt"))
 		kind = IMPORT_CURATED_USE;
 	else
-		return err_set(e,
-		               "%s: not a curated data file (expected unofficial/<category>.txt, "
-		               "history.txt, notes/<ports>.md or likely.txt)",
-		               path);
+		return err_set(
+		    e,
+		    "%s: not a curated data file (expected unofficial/<category>.txt, "
+		    "history.txt, exposure.txt, aliases.txt, notes/<ports>.md or likely.txt)",
+		    path);
 	if (curated_read(cur, path, &buf, &len, e) == -1)
 		return -1;
 	return curated_parse_owned(cur, buf, len, path, kind, e);
@@ -1012,6 +1157,14 @@ curated_dir(struct curated *cur, const char *datadir, struct err *e)
 	if (curated_subdir(cur, datadir, "unofficial", ".txt", e) == -1)
 		return -1;
 	if ((size_t)snprintf(path, sizeof(path), "%s/history.txt", datadir) >= sizeof(path))
+		return err_set(e, "%s: path too long", datadir);
+	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/exposure.txt", datadir) >= sizeof(path))
+		return err_set(e, "%s: path too long", datadir);
+	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/aliases.txt", datadir) >= sizeof(path))
 		return err_set(e, "%s: path too long", datadir);
 	if (access(path, F_OK) == 0 && curated_file(cur, path, e) == -1)
 		return -1;

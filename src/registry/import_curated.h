@@ -7,12 +7,15 @@
  *	data/unofficial/<category>.txt	one stanza per known unofficial use
  *	data/history.txt		one stanza per former name or de-assignment
  *	data/notes/<ports>.md		front matter between "---" lines, then Markdown
+ *	data/aliases.txt		one stanza per name people use for a port
  *	data/likely.txt			one stanza per port: what you will most likely meet
+ *	data/exposure.txt		one stanza per exposure risk (docs/concern.md)
  *
  * The parser is also the validator: every rule is checked while reading,
  * and the first violation stops the import with an input error of the form
  * "FILE:LINE: what is wrong" (for a duplicate, both locations).  Facts reach
- * the caller through the sink callbacks use, history, note and likely (model.h); a
+ * the caller through the sink callbacks use, history, note, likely, exposure and
+ * curated_alias (model.h); a
  * NULL callback skips that kind, so a sink with no callbacks validates only.
  * A callback that returns -1 stops the import; its message is kept.
  *
@@ -45,10 +48,12 @@
 
 /* What a file holds; import_curated_file() infers it from the path. */
 enum import_curated_kind {
-	IMPORT_CURATED_USE = 1, /* unofficial/<category>.txt */
-	IMPORT_CURATED_HISTORY, /* history.txt */
-	IMPORT_CURATED_NOTE,    /* notes/<ports>.md */
-	IMPORT_CURATED_LIKELY,  /* likely.txt */
+	IMPORT_CURATED_USE = 1,  /* unofficial/<category>.txt */
+	IMPORT_CURATED_HISTORY,  /* history.txt */
+	IMPORT_CURATED_NOTE,     /* notes/<ports>.md */
+	IMPORT_CURATED_LIKELY,   /* likely.txt */
+	IMPORT_CURATED_EXPOSURE, /* exposure.txt */
+	IMPORT_CURATED_ALIAS,    /* aliases.txt */
 };
 
 /* Entries (stanzas, not port ranges) in a data directory. */
@@ -57,14 +62,16 @@ struct curated_counts {
 	size_t uses_total;
 	size_t history;
 	size_t notes;
-	size_t likely; /* likely.txt stanzas */
+	size_t likely;   /* likely.txt stanzas */
+	size_t exposure; /* exposure.txt stanzas */
+	size_t aliases;  /* aliases.txt stanzas */
 	size_t files;
 };
 
 /*
- * Walk datadir: unofficial/<category>.txt, history.txt, notes/<ports>.md, likely.txt, in that order
- * and in byte order of file names.  Each part may be absent, but datadir
- * must exist.  Duplicate entries are detected across the whole directory.
+ * Walk datadir: unofficial/<category>.txt, history.txt, exposure.txt, aliases.txt,
+ * notes/<ports>.md, likely.txt, in that order and in byte order of file names.  Each part may be
+ * absent, but datadir must exist.  Duplicate entries are detected across the whole directory.
  */
 int import_curated_dir(const char *datadir, const struct reg_sink *sink, struct err *e);
 

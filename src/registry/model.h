@@ -104,10 +104,44 @@ struct reg_history {
 	long line;
 };
 
+/*
+ * An exposure risk (data/exposure.txt): a service commonly found on the
+ * ports, and why reaching it from an untrusted network is feared.  Always
+ * sourced: nsources >= 1.
+ */
+struct reg_exposure {
+	const char *ports;
+	long port_lo, port_hi;
+	const char *protocols;
+	const char *who;
+	const char *level; /* low, elevated, high: the concern it justifies */
+	const char *text;
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
 struct reg_note {
 	long port_lo, port_hi;
 	const char *title;
 	const char *markdown; /* the body after the front matter, CommonMark */
+	const char *const *sources;
+	size_t nsources;
+	const char *file;
+	long line;
+};
+
+/*
+ * A name people use for a port that the registry does not give it ("rdp"
+ * for 3389, IANA's ms-wbt-server), from data/aliases.txt.  Search matches
+ * it like a registry name.  name is lower case.
+ */
+struct reg_curated_alias {
+	const char *name;
+	const char *ports; /* the stanza's whole ports: value */
+	long port_lo, port_hi;
+	const char *text;
 	const char *const *sources;
 	size_t nsources;
 	const char *file;
@@ -146,6 +180,8 @@ struct reg_sink {
 	int (*history)(void *ctx, const struct reg_history *h, struct err *e);
 	int (*note)(void *ctx, const struct reg_note *n, struct err *e);
 	int (*likely)(void *ctx, const struct reg_likely *l, struct err *e);
+	int (*exposure)(void *ctx, const struct reg_exposure *x, struct err *e);
+	int (*curated_alias)(void *ctx, const struct reg_curated_alias *a, struct err *e);
 };
 
 #endif

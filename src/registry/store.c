@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fold.h"
 #include "rows.h"
 #include "store.h"
 
@@ -44,6 +45,8 @@ struct store {
 	sqlite3_stmt *ins_history;
 	sqlite3_stmt *ins_note;
 	sqlite3_stmt *ins_likely;
+	sqlite3_stmt *ins_exposure;
+	sqlite3_stmt *ins_curated_alias;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
 	char registry_as_of[32], registry_source[64];
@@ -101,10 +104,34 @@ static const char store_schema[] =
     "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, answer TEXT NOT NULL,"
     "  name TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
     "  file TEXT NOT NULL, line INTEGER NOT NULL);"
-    /* kind: record, alias, use, history, note; ref: the row id in that table. */
+    /*
+     * Exposure risks (data/exposure.txt), read by the concern level
+     * (src/report/concern.c).  A few dozen narrow rows: no index.
+     */
+    "CREATE TABLE exposure ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, port_lo INTEGER NOT NULL,"
+    "  port_hi INTEGER NOT NULL, protocols TEXT NOT NULL, who TEXT NOT NULL,"
+    "  level TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL,"
+    "  file TEXT NOT NULL, line INTEGER NOT NULL);"
+    /* data/aliases.txt: names people use for a port ("rdp" for 3389). */
+    "CREATE TABLE curated_alias ("
+    "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  port_lo INTEGER NOT NULL, port_hi INTEGER NOT NULL, text TEXT NOT NULL,"
+    "  sources TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL);"
+    /*
+     * The full-text index (store_index()).  kind: record, alias,
+     * curated-alias, use, history, note; ref: the row id in that table;
+     * source: the kind of source the row came from; port_lo/port_hi: the
+     * port or range a hit stands for (a single port inside a named IANA
+     * range stands for that range); at_lo/at_hi: the row's own ports;
+     * freq: nmap's open frequency, the highest in the row's ports.  Three
+     * text columns so a name outranks a description, and that the notes.
+     */
     "CREATE VIRTUAL TABLE search USING fts5("
-    "  kind UNINDEXED, ref UNINDEXED, port_lo UNINDEXED, port_hi UNINDEXED,"
-    "  name, body, tokenize = 'porter unicode61');";
+    "  kind UNINDEXED, ref UNINDEXED, source UNINDEXED, port_lo UNINDEXED,"
+    "  port_hi UNINDEXED, at_lo UNINDEXED, at_hi UNINDEXED, freq UNINDEXED,"
+    "  name, description, notes,"
+    "  tokenize = 'porter " FOLD_TOKENIZER "', prefix = '3 4');";
 
 /*
  * The lookup indexes, built by store_create_indexes() once the bulk rows are
@@ -131,7 +158,8 @@ static const char store_indexes[] =
     "CREATE INDEX IF NOT EXISTS use_port ON use(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS history_port ON history(port_lo, port_hi);"
     "CREATE INDEX IF NOT EXISTS note_port ON note(port_lo, port_hi);"
-    "CREATE INDEX IF NOT EXISTS likely_port ON likely(port_lo, port_hi);";
+    "CREATE INDEX IF NOT EXISTS likely_port ON likely(port_lo, port_hi);"
+    "CREATE INDEX IF NOT EXISTS curated_alias_name ON curated_alias(name COLLATE NOCASE);";
 
 static int
 store_sqlite_err(struct store *st, struct err *e, const char *what)
@@ -187,6 +215,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
 	sqlite3_finalize(st->ins_likely);
+	sqlite3_finalize(st->ins_exposure);
+	sqlite3_finalize(st->ins_curated_alias);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -397,6 +427,12 @@ store_open(const char *path, struct store **out, struct err *e)
 		store_close(st);
 		return -1;
 	}
+	if (fold_register(st->db) != SQLITE_OK) {
+		err_internal(e, "%s: cannot register the search tokenizer: %s", path,
+		             sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
 	if (rows_open(st, &r, "PRAGMA user_version", NULL) == 0 && rows_next(&r) == 1)
 		version = sqlite3_column_int(r.stmt, 0);
 	if (rows_close(&r) == -1 ||
@@ -457,7 +493,15 @@ store_prepare_inserts(struct store *st, struct err *e)
 	        st,
 	        "INSERT INTO likely (source_id, port_lo, port_hi, protocols, answer, name,"
 	        " text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
-	        &st->ins_likely, e) == -1)
+	        &st->ins_likely, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO exposure (source_id, port_lo, port_hi, protocols, who,"
+	                  " level, text, sources, file, line) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	                  &st->ins_exposure, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO curated_alias (source_id, name, port_lo, port_hi, text,"
+	                  " sources, file, line) VALUES (?,?,?,?,?,?,?,?)",
+	                  &st->ins_curated_alias, e) == -1)
 		return -1;
 	return 0;
 }
@@ -478,6 +522,11 @@ store_create(const char *path, struct store **out, struct err *e)
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                    NULL) != SQLITE_OK) {
 		err_internal(e, "%s: cannot create database: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (fold_register(st->db) != SQLITE_OK) {
+		err_internal(e, "%s: cannot register the search tokenizer: %s", path,
+		             sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", STORE_SCHEMA_VERSION);
@@ -787,6 +836,24 @@ store_sink_note(void *ctxp, const struct reg_note *n, struct err *e)
 }
 
 static int
+store_sink_curated_alias(void *ctxp, const struct reg_curated_alias *a, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_curated_alias;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	bind_text(s, 2, a->name);
+	sqlite3_bind_int64(s, 3, a->port_lo);
+	sqlite3_bind_int64(s, 4, a->port_hi);
+	bind_text(s, 5, a->text);
+	bind_sources(s, 6, a->sources, a->nsources);
+	bind_text(s, 7, a->file);
+	sqlite3_bind_int64(s, 8, a->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
 store_sink_likely(void *ctxp, const struct reg_likely *l, struct err *e)
 {
 	struct store_sink_ctx *ctx = ctxp;
@@ -806,6 +873,26 @@ store_sink_likely(void *ctxp, const struct reg_likely *l, struct err *e)
 	return store_step_done(ctx->st, s, e);
 }
 
+static int
+store_sink_exposure(void *ctxp, const struct reg_exposure *x, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_exposure;
+
+	sqlite3_bind_int64(s, 1, ctx->source_id);
+	sqlite3_bind_int64(s, 2, x->port_lo);
+	sqlite3_bind_int64(s, 3, x->port_hi);
+	bind_text(s, 4, x->protocols);
+	bind_text(s, 5, x->who);
+	bind_text(s, 6, x->level);
+	bind_text(s, 7, x->text);
+	bind_sources(s, 8, x->sources, x->nsources);
+	bind_text(s, 9, x->file);
+	sqlite3_bind_int64(s, 10, x->line);
+	ctx->count++;
+	return store_step_done(ctx->st, s, e);
+}
+
 struct reg_sink
 store_sink(struct store_sink_ctx *ctx)
 {
@@ -820,6 +907,8 @@ store_sink(struct store_sink_ctx *ctx)
 	    .history = store_sink_history,
 	    .note = store_sink_note,
 	    .likely = store_sink_likely,
+	    .exposure = store_sink_exposure,
+	    .curated_alias = store_sink_curated_alias,
 	};
 	return sink;
 }
@@ -830,38 +919,88 @@ store_create_indexes(struct store *st, struct err *e)
 	return store_exec(st, store_indexes, e);
 }
 
+/*
+ * The full-text index.  Spans first (the lookups use them), then two
+ * temporary tables: port_freq, nmap's open frequency per port, for the
+ * freq column; and unit, for each port inside a named IANA range that has
+ * no named row of its own, the narrowest such range.  A curated entry or
+ * another database's name on one such port stands for the range in
+ * search (port_lo, port_hi), and keeps its own port (at_lo, at_hi): nmap's
+ * X11:1 on 6001 is a match under IANA's x11, 6000-6063, so a search shows
+ * one hit for the registration rather than sixty ports of it.
+ */
+#define STORE_UNIT(t)                                                                              \
+	" coalesce(u.lo, " t ".port_lo), coalesce(u.hi, " t ".port_hi), " t ".port_lo, " t         \
+	".port_hi, (SELECT max(f) FROM port_freq WHERE port BETWEEN " t ".port_lo AND " t          \
+	".port_hi),"
+#define STORE_UNIT_JOIN(t)                                                                         \
+	" LEFT JOIN unit u ON " t ".port_lo = " t ".port_hi AND u.port = " t ".port_lo"
+#define STORE_SEARCH_INSERT                                                                        \
+	"INSERT INTO search (kind, ref, source, port_lo, port_hi, at_lo, at_hi, freq, name,"       \
+	" description, notes)"
+
+static const char store_search_index[] =
+    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_record',"
+    " coalesce(max(port_hi - port_lo), 0) FROM record WHERE port_lo < port_hi;"
+    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_use',"
+    " coalesce(max(port_hi - port_lo), 0) FROM use;"
+    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_history',"
+    " coalesce(max(port_hi - port_lo), 0) FROM history;"
+    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_note',"
+    " coalesce(max(port_hi - port_lo), 0) FROM note;"
+    "CREATE TEMP TABLE port_freq (port INTEGER PRIMARY KEY, f REAL);"
+    "INSERT INTO port_freq SELECT port, max(frequency) FROM alias"
+    " WHERE frequency IS NOT NULL GROUP BY port;"
+    "CREATE TEMP TABLE unit (port INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER);"
+    "WITH RECURSIVE p(port, lo, hi) AS ("
+    "  SELECT port_lo, port_lo, port_hi FROM record WHERE port_lo < port_hi AND service <> ''"
+    "  UNION ALL SELECT port + 1, lo, hi FROM p WHERE port < hi)"
+    " INSERT OR IGNORE INTO unit SELECT port, lo, hi FROM p ORDER BY hi - lo, lo;"
+    "DELETE FROM unit WHERE port IN"
+    " (SELECT port_lo FROM record WHERE port_lo = port_hi AND service <> '');" STORE_SEARCH_INSERT
+    " SELECT 'record', r.id, s.kind, r.port_lo, r.port_hi, r.port_lo,"
+    " r.port_hi, (SELECT max(f) FROM port_freq WHERE port BETWEEN r.port_lo AND r.port_hi),"
+    " r.service, r.description, trim(r.notes || ' ' || r.unauthorized)"
+    " FROM record r JOIN source s ON s.id = r.source_id;"
+    /* Other databases' names once per (source, name, port): they repeat a name per protocol. */
+    STORE_SEARCH_INSERT " SELECT 'alias', min(a.rowid), s.kind, coalesce(u.lo, a.port),"
+    " coalesce(u.hi, a.port), a.port, a.port, (SELECT f FROM port_freq WHERE port = a.port),"
+    " a.service, min(a.comment), '' FROM alias a JOIN source s ON s.id = a.source_id"
+    " LEFT JOIN unit u ON u.port = a.port WHERE a.service <> 'unknown'"
+    " GROUP BY s.kind, lower(a.service), a.port;" STORE_SEARCH_INSERT
+    " SELECT 'curated-alias', c.id, s.kind," STORE_UNIT(
+        "c") " c.name, c.text, ''"
+             " FROM curated_alias c JOIN source s ON s.id = c.source_id" STORE_UNIT_JOIN(
+                 "c") ";" STORE_SEARCH_INSERT
+                      " SELECT 'use', x.id, s.kind," STORE_UNIT(
+                          "x") " x.who, x.text,"
+                               " x.category FROM use x JOIN source s ON s.id = "
+                               "x.source_id" STORE_UNIT_JOIN(
+                                   "x") ";" STORE_SEARCH_INSERT
+                                        " SELECT 'history', h.id, s.kind," STORE_UNIT(
+                                            "h") " h.former, h.text,"
+                                                 " '' FROM history h JOIN source s ON s.id = "
+                                                 "h.source_id" STORE_UNIT_JOIN(
+                                                     "h") ";" STORE_SEARCH_INSERT
+                                                          " SELECT 'note', n.id, "
+                                                          "s.kind," STORE_UNIT(
+                                                              "n") " n.title, '',"
+                                                                   " n.markdown FROM note n JOIN "
+                                                                   "source s ON s.id = "
+                                                                   "n.source_id" STORE_UNIT_JOIN(
+                                                                       "n") ";"
+                                                                            "INSERT INTO search "
+                                                                            "(search) VALUES "
+                                                                            "('optimize');"
+                                                                            "DROP TABLE temp.unit;"
+                                                                            "DROP TABLE "
+                                                                            "temp.port_freq;";
+
 int
 store_index(struct store *st, struct err *e)
 {
-	/*
-	 * Names go in their own column so bm25() can weigh a name match above
-	 * a mention in a description.  Aliases are indexed once per distinct
-	 * (service, port): nmap and /etc/services repeat names per protocol.
-	 */
+	/* Lookup indexes first: the search rows join on them. */
 	if (store_create_indexes(st, e) == -1)
 		return -1;
-	return store_exec(
-	    st,
-	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-	    " SELECT 'record', id, port_lo, port_hi, service,"
-	    "   description || ' ' || notes || ' ' || unauthorized FROM record;"
-	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-	    " SELECT 'alias', min(rowid), port, port, service, min(comment) FROM alias"
-	    " WHERE service <> 'unknown' GROUP BY service, port;"
-	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-	    " SELECT 'use', id, port_lo, port_hi, who, text FROM use;"
-	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-	    " SELECT 'history', id, port_lo, port_hi, former, text FROM history;"
-	    "INSERT INTO search (kind, ref, port_lo, port_hi, name, body)"
-	    " SELECT 'note', id, port_lo, port_hi, title, markdown FROM note;"
-	    "INSERT INTO search (search) VALUES ('optimize');"
-	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_record',"
-	    " coalesce(max(port_hi - port_lo), 0) FROM record WHERE port_lo < port_hi;"
-	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_use',"
-	    " coalesce(max(port_hi - port_lo), 0) FROM use;"
-	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_history',"
-	    " coalesce(max(port_hi - port_lo), 0) FROM history;"
-	    "INSERT OR REPLACE INTO meta (key, value) SELECT 'span_note',"
-	    " coalesce(max(port_hi - port_lo), 0) FROM note;",
-	    e);
+	return store_exec(st, store_search_index, e);
 }

@@ -24,7 +24,8 @@
 
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION 2 /* 2: table likely */
+#define STORE_SCHEMA_VERSION                                                                       \
+	4 /* 2: table likely; 3: table exposure; 4: curated_alias, search by field */
 
 struct store;
 

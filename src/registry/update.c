@@ -328,13 +328,19 @@ update_import_npm(struct store *st, const char *npm_dir, struct update_result *r
 	return 0;
 }
 
-/* Download a URL into a temporary file beside the database; path receives its name. */
+/*
+ * Download a URL into a temporary file beside the database (beside the file
+ * to save, with --save, so keeping it is one rename); path receives its name.
+ */
 static int
 update_download(const struct update_plan *plan, char *path, size_t len, struct err *e)
 {
 	int fd;
 
-	snprintf(path, len, "%s.download", plan->db_path);
+	if (plan->save)
+		snprintf(path, len, "%s.part", plan->save);
+	else
+		snprintf(path, len, "%s.download", plan->db_path);
 	unlink(path);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
 		return err_internal(e, "%s: %s", path, strerror(errno));
@@ -380,6 +386,9 @@ update_import_from(struct store *st, const struct update_plan *plan, struct upda
 			rc = 0;
 		}
 	}
+	/* --save (scripts/refresh-iana.sh): the source exactly as fetched, once it imported. */
+	if (downloaded[0] && rc == 0 && plan->save && rename(downloaded, plan->save) == -1)
+		rc = err_internal(e, "%s: %s", plan->save, strerror(errno));
 	if (downloaded[0])
 		unlink(downloaded);
 	return rc;

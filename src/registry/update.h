@@ -51,6 +51,7 @@ struct update_plan {
 	int progress;         /* download progress on stderr */
 	const char *ca_file;  /* CAs to trust for the download instead of the system's, or NULL */
 	int force;            /* replace the live database even when a source shrank by half */
+	const char *save;     /* keep a downloaded registry here once it imports, or NULL */
 };
 
 struct update_result {

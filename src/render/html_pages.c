@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "html_page.h"
 
@@ -142,7 +143,41 @@ html_hit_kind(const struct page *p, const char *kind)
 		return _(p->t, "unofficial use");
 	if (strcmp(kind, "history") == 0)
 		return _(p->t, "history");
+	if (strcmp(kind, "curated-alias") == 0)
+		return _(p->t, "alias");
+	if (strcmp(kind, "port") == 0)
+		return _(p->t, "port number");
 	return _(p->t, "note");
+}
+
+/* The other names a hit matched under (search.h: its matches), with their kinds. */
+static void
+html_hit_matches(struct page *p, const json_t *hit)
+{
+	const json_t *matches = json_object_get(hit, "matches"), *m;
+	const char *name = html_str(hit, "name");
+	size_t i;
+	int said = 0;
+
+	json_array_foreach(matches, i, m)
+	{
+		const char *mname = html_str(m, "name");
+
+		if (strcasecmp(mname, name) == 0 || strcmp(html_str(m, "kind"), "port") == 0)
+			continue;
+		if (!said) {
+			html_put(p, "<p class=\"meta\">");
+			html_esc(p, _(p->t, "Also matched:"));
+		}
+		html_put(p, said ? ", " : " ");
+		html_esc(p, mname);
+		html_put(p, " <span class=\"badge\">");
+		html_esc(p, html_hit_kind(p, html_str(m, "kind")));
+		html_put(p, "</span>");
+		said = 1;
+	}
+	if (said)
+		html_put(p, "</p>");
 }
 
 int
@@ -184,10 +219,14 @@ html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c)
 			html_esc(&p, name);
 		}
 		html_put(&p, "</a> <span class=\"badge\">");
-		html_esc(&p, html_hit_kind(&p, html_str(h, "kind")));
+		html_esc(
+		    &p, html_hit_kind(&p, html_str(json_array_get(json_object_get(h, "matches"), 0),
+		                                   "kind")));
 		html_put(&p, "</span><p>");
 		html_snippet(&p, html_str(h, "snippet"));
-		html_put(&p, "</p></li>");
+		html_put(&p, "</p>");
+		html_hit_matches(&p, h);
+		html_put(&p, "</li>");
 	}
 	html_put(&p, "</ol>");
 	html_end(&p);

@@ -121,33 +121,6 @@ html_frequency_fragment(struct page *p, struct strbuf *tmp, const json_t *freq)
 	return tmp->buf;
 }
 
-/*
- * One reason for concern, from its entry in concern.codes; the English
- * reason (same index in concern.reasons) only for a code not known here.
- * The variable parts are curated names and IANA's notes, which stay
- * English.
- */
-static void
-html_concern_reason(struct page *p, const json_t *code, const char *english, struct strbuf *tmp)
-{
-	const char *name = html_str(code, "code");
-
-	if (strcmp(name, "malware") == 0)
-		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
-		HTML_SAY_HTML(p, _(p->t, "associated with malware: %1$s"),
-		              html_fragment(p, tmp, html_str(code, "who"), 1));
-	else if (strcmp(name, "unauthorized") == 0)
-		/* TRANSLATORS: %1$s is IANA's own note, in English. */
-		HTML_SAY_HTML(p, _(p->t, "IANA records unauthorized use: %1$s"),
-		              html_fragment(p, tmp, html_str(code, "text"), 1));
-	else if (strcmp(name, "unassigned-used") == 0)
-		html_esc(p, _(p->t, "unassigned at IANA, yet software is known to use it"));
-	else if (strcmp(name, "scanner") == 0)
-		html_esc(p, _(p->t, "a common target of Internet scanners"));
-	else
-		html_en(p, english);
-}
-
 static const char *
 html_category(const struct page *p, const char *cat)
 {
@@ -177,6 +150,80 @@ html_category_class(const char *cat)
 		if (strcmp(cat, known[i]) == 0)
 			return known[i];
 	return "other";
+}
+
+/*
+ * One reason for concern, from its entry in concern.codes (concern.h);
+ * the English reason (same index in concern.reasons) only for a code not
+ * known here.  The variable parts are curated names and texts and IANA's
+ * notes, which stay English; a and b are scratch buffers for them.
+ */
+static void
+html_concern_reason(struct page *p, const json_t *code, const char *english, struct strbuf *a,
+                    struct strbuf *b)
+{
+	const char *name = html_str(code, "code"), *who = html_str(code, "who");
+	const char *text = html_str(code, "text");
+	char num[32];
+
+	if (strcmp(name, "exposure") == 0)
+		/* TRANSLATORS: %1$s names a service ("Redis"), %2$s says why, both in English. */
+		HTML_SAY_HTML(p, _(p->t, "dangerous to expose, %1$s: %2$s"),
+		              html_fragment(p, a, who, 1), html_fragment(p, b, text, 1));
+	else if (strcmp(name, "malware") == 0)
+		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
+		HTML_SAY_HTML(p, _(p->t, "associated with malware: %1$s"),
+		              html_fragment(p, a, who, 1));
+	else if (strcmp(name, "malware-shared") == 0)
+		/* TRANSLATORS: %1$s names the malware, %2$s a program, both in English. */
+		HTML_SAY_HTML(p,
+		              _(p->t, "associated with malware: %1$s; but %2$s commonly uses it "
+		                      "too, so what you find is more likely that"),
+		              html_fragment(p, a, who, 1),
+		              html_fragment(p, b, html_str(code, "shared_with"), 1));
+	else if (strcmp(name, "scanner") == 0)
+		/* TRANSLATORS: %1$s names the scanning, in English: "SSH password guessing". */
+		HTML_SAY_HTML(p, _(p->t, "a common target of Internet scanners: %1$s"),
+		              html_fragment(p, a, who, 1));
+	else if (strcmp(name, "unauthorized") == 0 && json_object_get(code, "width")) {
+		snprintf(num, sizeof(num), "%lld-%lld", html_int(code, "port_lo", 0),
+		         html_int(code, "port_hi", 0));
+		/* TRANSLATORS: %1$s is a port range ("27018-27344"), %2$s IANA's note in English.
+		 */
+		HTML_SAY_HTML(p,
+		              _(p->t, "IANA records unauthorized use on %1$s, not on this port in "
+		                      "particular: %2$s"),
+		              num, html_fragment(p, b, text, 1));
+	} else if (strcmp(name, "unauthorized") == 0)
+		/* TRANSLATORS: %1$s is IANA's own note, in English. */
+		HTML_SAY_HTML(p, _(p->t, "IANA records unauthorized use: %1$s"),
+		              html_fragment(p, a, text, 1));
+	else if (strcmp(name, "unsourced") == 0)
+		/* TRANSLATORS: %1$s names a program or malware, in English; %2$s its category. */
+		HTML_SAY_HTML(p, _(p->t, "not counted: no public source says %1$s (%2$s) uses it"),
+		              html_fragment(p, a, who, 1),
+		              html_fragment(p, b, html_category(p, html_str(code, "category")), 0));
+	else if (strcmp(name, "wide-claim") == 0) {
+		snprintf(num, sizeof(num), "%lld", html_int(code, "width", 0));
+		/* TRANSLATORS: %1$s names a program or malware, %2$s its category, %3$s a count. */
+		HTML_SAY_HTML(p,
+		              _(p->t, "%1$s (%2$s) claims %3$s ports at once, which says little "
+		                      "about any one of them"),
+		              html_fragment(p, a, who, 1),
+		              html_fragment(p, b, html_category(p, html_str(code, "category")), 0),
+		              num);
+	} else if (strcmp(name, "unassigned-used") == 0)
+		/* TRANSLATORS: %1$s names a program, in English. */
+		HTML_SAY_HTML(p,
+		              _(p->t, "unassigned at IANA, and used by %1$s: ordinary software is "
+		                      "no reason for concern by itself"),
+		              html_fragment(p, a, who, 1));
+	else if (strcmp(name, "dynamic") == 0)
+		html_esc(p,
+		         _(p->t, "in the dynamic range, where programs pick short-lived ports: a "
+		                 "port there says little by itself"));
+	else
+		html_en(p, english);
 }
 
 static const char *
@@ -934,33 +981,65 @@ html_sec_machine(struct page *p, const json_t *report, const char *port)
 	html_put(p, "</ul></section>");
 }
 
+/* Whether one of the concern's reasons has this code. */
+static int
+html_concern_has(const json_t *report, const char *code)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(report, "concern"), "codes"), i,
+	                   c) if (strcmp(html_str(c, "code"), code) == 0) return 1;
+	return 0;
+}
+
+/* The protocols a reason concerns, "(TCP, UDP)", when the page is not about one protocol. */
+static void
+html_concern_protocols(struct page *p, const json_t *report, const json_t *code)
+{
+	const json_t *x;
+	char up[16];
+	size_t i;
+
+	if (!json_is_null(json_object_get(json_object_get(report, "query"), "protocol")))
+		return;
+	json_array_foreach(json_object_get(code, "protocols"), i, x)
+	{
+		html_put(p, i ? ", " : " (");
+		html_esc(p, html_upper(json_string_value(x), up, sizeof(up)));
+	}
+	if (i > 0)
+		html_put(p, ")");
+}
+
 static void
 html_sec_concern(struct page *p, const json_t *report, const char *port)
 {
-	const json_t *concern = json_object_get(report, "concern"), *r;
+	const json_t *concern = json_object_get(report, "concern"), *r, *code;
 	const json_t *codes = json_object_get(concern, "codes");
 	const char *level = html_str(concern, "level");
-	struct strbuf tmp;
+	struct strbuf a, b;
 	size_t i;
 
-	strbuf_init(&tmp, HTML_FRAGMENT_LIMIT);
+	strbuf_init(&a, HTML_FRAGMENT_LIMIT);
+	strbuf_init(&b, HTML_FRAGMENT_LIMIT);
 	html_section(p, "concern", _(p->t, "Why it matters"));
 	html_putf(p, "<p class=\"concern concern-%s\"><strong>", html_concern_class(level));
 	html_esc(p, html_concern_title(p, level));
 	html_put(p, "</strong> ");
 	if (strcmp(level, "high") == 0)
 		HTML_SAY(p,
-		         _(p->t, "Port %1$s is associated with malware: find out which program "
-		                 "listens on it before anything else."),
+		         _(p->t,
+		           "Port %1$s is a serious risk where it can be reached: find out which "
+		           "program listens on it before anything else."),
 		         port);
 	else if (strcmp(level, "elevated") == 0)
 		HTML_SAY(p, _(p->t, "Port %1$s deserves a second look, for the reasons below."),
 		         port);
 	else if (strcmp(level, "low") == 0)
 		HTML_SAY(p,
-		         _(p->t,
-		           "Internet scanners probe port %1$s: expect it in firewall logs and "
-		           "expose it only on purpose."),
+		         _(p->t, "Port %1$s is worth a look: expect it in firewall logs and expose "
+		                 "it only on purpose."),
 		         port);
 	else
 		HTML_SAY(p,
@@ -969,18 +1048,25 @@ html_sec_concern(struct page *p, const json_t *report, const char *port)
 		         port);
 	html_put(p, "</p>");
 	if (json_array_size(json_object_get(concern, "reasons")) > 0) {
-		html_put(p, "<ul>");
+		html_put(p, "<ul class=\"concern-reasons\">");
 		json_array_foreach(json_object_get(concern, "reasons"), i, r)
 		{
-			html_put(p, "<li>");
-			html_concern_reason(p, json_array_get(codes, i), json_string_value(r),
-			                    &tmp);
+			code = json_array_get(codes, i);
+			html_putf(p, "<li class=\"concern-%s\">",
+			          html_concern_class(html_str(code, "level")));
+			html_concern_reason(p, code, json_string_value(r), &a, &b);
+			html_concern_protocols(p, report, code);
+			if (json_array_size(json_object_get(code, "sources")))
+				html_cite_urls(p, json_object_get(code, "sources"));
+			else if (json_is_integer(json_object_get(code, "source")))
+				html_cite_source(p, report, html_int(code, "source", -1));
 			html_put(p, "</li>");
 		}
 		html_put(p, "</ul>");
 	}
 	html_put(p, "</section>");
-	strbuf_free(&tmp);
+	strbuf_free(&a);
+	strbuf_free(&b);
 }
 
 /* Up to max distinct names joined with ", ": list's strings, or its objects' key. */
@@ -1026,8 +1112,8 @@ html_faq_safe(struct page *p, const json_t *report, const char *port, const char
 	html_faq_q(p, _(p->t, "Is it safe to open port %1$s?"), port);
 	if (strcmp(level, "high") == 0)
 		HTML_SAY(p,
-		         _(p->t, "Be careful: our data associates port %1$s with malware. Open it "
-		                 "only for a program you know needs it."),
+		         _(p->t, "Be careful: our data rates port %1$s a high concern, for the "
+		                 "reasons above. Open it only for a program you know needs it."),
 		         port);
 	else if (strcmp(status, "assigned") == 0)
 		HTML_SAY(p,
@@ -1041,7 +1127,7 @@ html_faq_safe(struct page *p, const json_t *report, const char *port, const char
 		         _(p->t, "No service is registered on port %1$s, so nothing needs it by "
 		                 "default. Open it only for a program you know uses it."),
 		         port);
-	if (strcmp(level, "low") == 0) {
+	if (html_concern_has(report, "scanner")) {
 		html_put(p, " ");
 		html_esc(p, _(p->t, "Scanners probe it, so expect unsolicited connections."));
 	}

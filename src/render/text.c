@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 
@@ -349,27 +350,41 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	fputc('\n', out);
 }
 
+/*
+ * The concern level, then each reason with the protocols it concerns (when
+ * the question named none) and what it rests on: the URLs of a curated
+ * entry, or the [n] of its source.  A level of none is shown only with
+ * reasons, which then say why nothing counted.
+ */
 static void
 section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 {
-	const json_t *c = json_object_get(rep, "concern"), *r;
+	const json_t *c = json_object_get(rep, "concern"), *r, *code, *p;
 	const char *level = str(c, "level");
-	size_t i;
+	int any_proto = json_is_null(json_object_get(json_object_get(rep, "query"), "protocol"));
+	size_t i, j;
 
-	if (level[0] == '\0' || strcmp(level, "none") == 0)
+	if (level[0] == '\0' ||
+	    (strcmp(level, "none") == 0 && json_array_size(json_object_get(c, "reasons")) == 0))
 		return;
-	fprintf(out, "  %sconcern: %s%s", strcmp(level, "high") == 0 ? RED(o) : BOLD(o), level,
+	fprintf(out, "  %sconcern: %s%s\n", strcmp(level, "high") == 0 ? RED(o) : BOLD(o), level,
 	        RESET(o));
 	json_array_foreach(json_object_get(c, "reasons"), i, r)
 	{
-		if (i == TEXT_HEADER_DESCRIPTIONS) {
-			fprintf(out, "; and %zu more",
-			        json_array_size(json_object_get(c, "reasons")) - i);
-			break;
+		code = json_array_get(json_object_get(c, "codes"), i);
+		fprintf(out, "    - %s", json_string_value(r));
+		if (any_proto && json_array_size(json_object_get(code, "protocols"))) {
+			json_array_foreach(json_object_get(code, "protocols"), j, p)
+			    fprintf(out, "%s%s", j ? ", " : " (", json_string_value(p));
+			fputc(')', out);
 		}
-		fprintf(out, "%s%s", i ? "; " : " - ", json_string_value(r));
+		if (json_array_size(json_object_get(code, "sources")) == 0 &&
+		    json_is_integer(json_object_get(code, "source")))
+			fprintf(out, " [%lld]", num(code, "source"));
+		fputc('\n', out);
+		json_array_foreach(json_object_get(code, "sources"), j, p)
+		    fprintf(out, "%s        %s%s\n", DIM(o), json_string_value(p), RESET(o));
 	}
-	fputc('\n', out);
 }
 
 /* "On this machine now": present only when the caller asked the machine. */
@@ -612,10 +627,16 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	json_array_foreach(json_object_get(res, "hits"), i, h)
 	{
+		/* The name the query matched, where the hit shows another (rdp: ms-wbt-server). */
+		const json_t *m = json_array_get(json_object_get(h, "matches"), 0);
+
 		fprintf(out, "%s", BOLD(o));
 		ports(out, h, "port_lo", "port_hi");
-		fprintf(out, "%s\t%-24s %s%s%s\n", RESET(o), str(h, "name"), DIM(o),
-		        str(h, "snippet"), RESET(o));
+		fprintf(out, "%s\t%-24s %s%s", RESET(o), str(h, "name"), DIM(o), str(h, "snippet"));
+		if (m != NULL && strcmp(str(m, "kind"), "port") != 0 &&
+		    strcasecmp(str(m, "name"), str(h, "name")) != 0)
+			fprintf(out, " (as %s)", str(m, "name"));
+		fprintf(out, "%s\n", RESET(o));
 	}
 	if (strcmp(str(res, "match"), "any word") == 0)
 		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));

@@ -1,13 +1,13 @@
 /*
  * listening.c - see listening.h.
  *
- * The registry questions (is the port assigned, does the curated data
- * list malware on it, is the holder's command the name of another
- * registered service) are asked once for the whole set of listeners, each
- * as one statement over a JSON array of the ports or names present
- * (json_each()), so annotating 4,000 listeners costs a few milliseconds
- * instead of 12,000 prepared statements.  The answers sit in a sorted
- * table that listening_annotate() searches per listener.
+ * The registry questions (is the port assigned, how worried to be about
+ * it for the listener's protocol, is the holder's command the name of
+ * another registered service) are asked once for the whole set of
+ * listeners: the identity and the holders' names each as one statement
+ * over a JSON array of the ports or names present (json_each()), the
+ * concern once per (port, protocol) present, not per socket.  The answers
+ * sit in a sorted table that listening_annotate() searches per listener.
  *
  * JSON is written as it is produced (util/jsonw.h): a listing of
  * thousands of listeners never exists as a tree.  The port report's few
@@ -41,8 +41,10 @@ listening_flag_name(size_t i)
 
 struct listening_port {
 	unsigned port, proto; /* the key: sorted by port, then proto */
-	int malware;          /* the curated data lists a malware use of the port */
 	struct port_identity id;
+	unsigned flags;             /* LISTENING_MALWARE when a malware association counts */
+	enum concern_level concern; /* for the port and protocol (concern.h) */
+	char concern_codes[128];    /* the codes of its reasons, comma-separated */
 };
 
 struct listening_index {
@@ -152,38 +154,65 @@ listening_json_list(void (*fill)(struct jsonw *, const void *), const void *arg,
 	return buf;
 }
 
-/*
- * Which ports present the curated data lists a malware use of.  The
- * malware rows (about a hundred, some spanning thousands of ports) are
- * read whole and matched here: a range join over use_port as wide as the
- * widest of them would walk most of the table once per port.
- */
+/* Whether "exposure,malware-shared" lists code (whole items only). */
 static int
-listening_index_malware(struct listening_index *ix, struct err *e)
+listening_has_code(const char *list, const char *code)
 {
-	struct rows r;
+	size_t n = strlen(code);
 
-	if (rows_open(ix->st, &r, "SELECT port_lo, port_hi FROM use WHERE category = 'malware'",
-	              e) == -1)
-		return -1;
-	while (rows_next(&r) == 1) {
-		unsigned lo = (unsigned)sqlite3_column_int64(r.stmt, 0);
-		unsigned hi = (unsigned)sqlite3_column_int64(r.stmt, 1);
-		struct listening_port key = {.port = lo};
-		size_t i = 0, j = ix->n;
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
 
-		while (i < j) { /* the first entry at or above lo */
-			size_t mid = i + (j - i) / 2;
+/*
+ * The concern level of each (port, protocol) present (concern.h), the
+ * same computation as the port report's: a UDP game range says nothing of
+ * a TCP listener.  "malware" is flagged only for a malware association
+ * that counts (sourced, narrow, not shared with common software).
+ */
+static void
+listening_concern(struct listening_port *p, const json_t *c)
+{
+	size_t i, used = 0;
+	json_t *x;
 
-			if (listening_port_cmp(&ix->v[mid], &key) < 0)
-				i = mid + 1;
-			else
-				j = mid;
-		}
-		for (; i < ix->n && ix->v[i].port <= hi; i++)
-			ix->v[i].malware = 1;
+	p->concern = concern_level_parse(json_string_value(json_object_get(c, "level")));
+	json_array_foreach(json_object_get(c, "codes"), i, x)
+	{
+		const char *code = json_string_value(json_object_get(x, "code"));
+
+		if (strcmp(code, "malware") == 0)
+			p->flags |= LISTENING_MALWARE;
+		if (!listening_has_code(p->concern_codes, code) && used < sizeof(p->concern_codes))
+			used += (size_t)snprintf(p->concern_codes + used,
+			                         sizeof(p->concern_codes) - used, "%s%s",
+			                         used ? "," : "", code);
 	}
-	return rows_close(&r);
+}
+
+/* The concern of every (port, protocol) present, read at once (concern_ports()). */
+static int
+listening_index_concern(struct listening_index *ix, struct err *e)
+{
+	struct concern_want *w = calloc(ix->n + 1, sizeof(*w));
+
+	if (w == NULL)
+		return err_internal(e, "out of memory");
+	for (size_t i = 0; i < ix->n; i++)
+		w[i] = (struct concern_want){.port = ix->v[i].port,
+		                             .protocol = portspec_proto_name(ix->v[i].proto)};
+	if (concern_ports(ix->st, w, ix->n, e) == -1) {
+		free(w);
+		return -1;
+	}
+	for (size_t i = 0; i < ix->n; i++) {
+		listening_concern(&ix->v[i], w[i].assessment);
+		json_decref(w[i].assessment);
+	}
+	free(w);
+	return 0;
 }
 
 struct listening_comms {
@@ -273,7 +302,7 @@ listening_index_load(struct store *st, const struct range_machine *rm, const str
 		err_internal(e, "out of memory");
 		goto fail;
 	}
-	if (listening_index_identity(ix, e) == -1 || listening_index_malware(ix, e) == -1 ||
+	if (listening_index_identity(ix, e) == -1 || listening_index_concern(ix, e) == -1 ||
 	    listening_index_names(ix, v, n, e) == -1)
 		goto fail;
 	return ix;
@@ -344,10 +373,11 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
 		return 0;
 	n->have = 1;
 	n->id = p->id;
+	n->flags |= p->flags;
+	n->concern = p->concern;
+	memcpy(n->concern_codes, p->concern_codes, sizeof(n->concern_codes));
 	if (!n->id.assigned)
 		n->flags |= LISTENING_UNASSIGNED;
-	if (p->malware)
-		n->flags |= LISTENING_MALWARE;
 	if (local && n->id.assigned && l->nholders > 0 &&
 	    listening_looks_like(ix, l->holders[0].comm, n->id.service, n->looks_like,
 	                         sizeof(n->looks_like)))
@@ -358,8 +388,7 @@ listening_annotate(struct listening_index *ix, const struct listener *l, struct 
 const char *
 listening_concern_label(const struct listening_note *n)
 {
-	(void)n; /* the concern merge: concern_level_name(n->concern) when n->have */
-	return "";
+	return n->have ? concern_level_name(n->concern) : "";
 }
 
 /* Whether s is bound to the IPv6 wildcard "::". */
@@ -457,6 +486,21 @@ listening_write_registry(struct jsonw *w, const struct listening_note *n)
 	jsonw_string(w, n->id.description);
 	jsonw_key(w, "assigned");
 	jsonw_bool(w, n->id.assigned);
+	jsonw_key(w, "concern");
+	jsonw_begin_object(w);
+	jsonw_key(w, "level");
+	jsonw_string(w, concern_level_name(n->concern));
+	jsonw_key(w, "codes"); /* "exposure,scanner" as ["exposure", "scanner"] */
+	jsonw_begin_array(w);
+	for (const char *c = n->concern_codes; *c;
+	     c += strcspn(c, ",") + (c[strcspn(c, ",")] == ',')) {
+		char code[64];
+
+		snprintf(code, sizeof(code), "%.*s", (int)strcspn(c, ","), c);
+		jsonw_string(w, code);
+	}
+	jsonw_end_array(w);
+	jsonw_end_object(w);
 	jsonw_end_object(w);
 }
 

@@ -8,8 +8,10 @@
  * machine module (src/machine/) says what listens and who holds it; this
  * module adds the registry's view and flags what looks unexpected, from
  * facts only: the port is unassigned, it sits in this machine's ephemeral
- * range, the curated data lists malware on it, or the process is named
- * after a different registered service (sshd on the http port).
+ * range, a sourced malware association counts for the listener's protocol
+ * (concern.h), or the process is named after a different registered
+ * service (sshd on the http port).  Each listener also carries its concern
+ * level, from the same computation as the port report's.
  *
  * The store may be NULL (no database yet): then only the machine's own
  * facts (the ephemeral range) flag anything.  A database that fails to
@@ -25,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "concern.h"
 #include "machine/listeners.h"
 #include "range.h"
 #include "identity.h"
@@ -44,6 +47,8 @@ struct listening_note {
 	unsigned flags;          /* LISTENING_* */
 	char looks_like[64]; /* with LISTENING_OTHER_SERVICE: the service the process is named after
 	                      */
+	enum concern_level concern; /* for the listener's port and protocol (concern.h) */
+	char concern_codes[128];    /* the codes of its reasons, comma-separated */
 };
 
 /* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */
@@ -51,11 +56,11 @@ const char *listening_flag_name(size_t i);
 
 /*
  * What the registry says about every port of a set of listeners, read
- * once: the identity of each (port, protocol) present, which of those
- * ports the curated data lists malware on, and which holders' commands
- * are registered service names.  A handful of statements for the whole
- * set, where a listing of 4,000 listeners used to run three per listener
- * and spent most of its time preparing them.  st may be NULL (no
+ * once: the identity and the concern (concern.h) of each (port,
+ * protocol) present, and which holders' commands are registered service
+ * names.  The identity and the names are one statement each for the whole
+ * set, where a listing of 4,000 listeners used to run several per
+ * listener and spent most of its time preparing them.  st may be NULL (no
  * registry).  NULL with e filled when the database fails or memory runs
  * out; release with listening_index_free().
  */
@@ -90,9 +95,7 @@ json_t *listening_json(const struct listener *l, const struct listening_note *n)
 void listening_endpoint(const struct msock *s, char *buf, size_t len);
 /*
  * The concern level a listener's port has for its protocol, as a label
- * ("none", "low", "elevated", "high"), or "" where it is not assessed.
- * The level is the concern module's (the port report's computation);
- * until this module calls it per listener, every listener says "".
+ * ("none", "low", "elevated", "high"), or "" without a registry.
  */
 const char *listening_concern_label(const struct listening_note *n);
 /* The peer's end of a connection ("10.0.0.2:4444", "[::1]:22"). */

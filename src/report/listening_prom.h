@@ -23,8 +23,8 @@
  * claimed is "true" when a line of the expect file matches the listener,
  * "false" when none does, "" without an expect file; service is the
  * registry's name ("" when unassigned or without a registry); concern is
- * the port's concern level for the listener's protocol, "" where it is not
- * assessed (listening_concern_label()).
+ * the port's concern level for the listener's protocol (concern.h), ""
+ * without a registry.
  *
  * Errors: -1 with e filled, as listeners_collect(), listening_index_load()
  * and audit_load() fail; out is then partly written and must be discarded.

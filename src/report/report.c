@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concern.h"
 #include "headline.h"
 #include "listening.h"
 #include "registry/rows.h"
@@ -1275,77 +1276,35 @@ report_note(struct report_ctx *c, struct err *e)
 }
 
 /*
- * One reason to worry, twice: an English sentence in "reasons" for readers
- * and programs that print it as it is, and at the same index in "codes" the
- * code with the sentence's variable parts (who, text), from which a
- * translating renderer builds its own sentence.  Both arrays are appended
- * together so they stay parallel.
+ * How much a reader should worry, and why (concern.h, docs/concern.md),
+ * from the facts already in the report and the exposure risks of the
+ * ports; the sources its reasons rest on are cited with the rest.
  */
-static void
-report_concern_add(json_t *reasons, json_t *codes, const char *code, const char *who,
-                   const char *text, const char *sentence)
+static int
+report_concern(struct report_ctx *c, struct err *e)
 {
-	json_array_append_new(reasons, json_string(sentence));
-	json_array_append_new(codes,
-	                      json_pack("{s:s, s:s, s:s}", "code", code, "who", who, "text", text));
-}
-
-/*
- * How much a reader should worry, with the reasons, from facts already in
- * the report: a malware association in the curated data raises it to high;
- * an IANA unauthorized-use report or an unassigned port with known users
- * to elevated; scanner interest alone to low.
- */
-static void
-report_concern(struct report_ctx *c)
-{
-	json_t *reasons = json_array(), *codes = json_array(), *v;
-	const char *level = "none", *status;
-	int malware = 0, scanned = 0, used = 0, unauthorized = 0;
-	char why[512];
+	struct concern_facts f = {
+	    .lo = c->lo,
+	    .hi = c->hi,
+	    .protocol = c->protocol,
+	    .records = json_object_get(c->rep, "records"),
+	    .uses = json_object_get(c->rep, "uses"),
+	    .frequency = json_object_get(json_object_get(c->rep, "frequency"), "per_protocol"),
+	};
+	json_t *exposure = c->lo == PORT_NONE
+	                       ? json_array()
+	                       : concern_exposure(c->st, c->lo, c->hi, c->protocol, e);
+	json_t *concern, *r;
 	size_t i;
 
-	json_array_foreach(json_object_get(c->rep, "uses"), i, v)
-	{
-		const char *cat = json_string_value(json_object_get(v, "category"));
-		const char *who = json_string_value(json_object_get(v, "who"));
-
-		if (strcmp(cat, "malware") == 0) {
-			snprintf(why, sizeof(why), "associated with malware: %s", who);
-			report_concern_add(reasons, codes, "malware", who, "", why);
-			malware = 1;
-		} else if (strcmp(cat, "scanner") == 0) {
-			scanned = 1;
-		} else {
-			used = 1;
-		}
-	}
-	json_array_foreach(json_object_get(c->rep, "records"), i, v)
-	{
-		const char *u = json_string_value(json_object_get(v, "unauthorized"));
-
-		if (u[0] && !unauthorized) {
-			snprintf(why, sizeof(why), "IANA records unauthorized use: %s", u);
-			report_concern_add(reasons, codes, "unauthorized", "", u, why);
-			unauthorized = 1;
-		}
-	}
-	status = json_string_value(json_object_get(json_object_get(c->rep, "identity"), "status"));
-	if (used && strcmp(status, "assigned") != 0)
-		report_concern_add(reasons, codes, "unassigned-used", "", "",
-		                   "unassigned at IANA, yet software is known to use it");
-	if (scanned)
-		report_concern_add(reasons, codes, "scanner", "", "",
-		                   "a common target of Internet scanners");
-	if (malware)
-		level = "high";
-	else if (json_array_size(reasons) > (size_t)scanned)
-		level = "elevated";
-	else if (scanned)
-		level = "low";
-	json_object_set_new(
-	    c->rep, "concern",
-	    json_pack("{s:s, s:o, s:o}", "level", level, "reasons", reasons, "codes", codes));
+	if (exposure == NULL)
+		return -1;
+	f.exposure = exposure;
+	concern = concern_assess(&f);
+	json_decref(exposure);
+	json_array_foreach(json_object_get(concern, "codes"), i, r)
+	    report_cite(c, json_object_get(r, "source"));
+	return json_object_set_new(c->rep, "concern", concern);
 }
 
 /*
@@ -1542,9 +1501,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_curated(&c, "uses", "use", report_uses_sql, report_use_cmp, e) == -1 ||
 	    report_curated(&c, "history", "history", report_history_sql, report_history_cmp, e) ==
 	        -1 ||
-	    report_note(&c, e) == -1 || report_sources(&c, e) == -1)
+	    report_note(&c, e) == -1 || report_concern(&c, e) == -1 || report_sources(&c, e) == -1)
 		goto fail;
-	report_concern(&c);
 	if (env->with_listening && report_listening(&c, e) == -1)
 		goto fail;
 	/*

@@ -1054,10 +1054,13 @@ server_drop_privileges(struct server *srv, struct err *e)
 	/* The votes files were created as root; the writer must keep writing them. */
 	if (chown(srv->cfg.votes, pw->pw_uid, pw->pw_gid) == -1)
 		return err_internal(e, "%s: chown: %s", srv->cfg.votes, strerror(errno));
+	/* The WAL and shared-memory files exist only while SQLite has them open. */
 	snprintf(side, sizeof(side), "%s-wal", srv->cfg.votes);
-	(void)chown(side, pw->pw_uid, pw->pw_gid);
+	if (chown(side, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
+		return err_internal(e, "%s: chown: %s", side, strerror(errno));
 	snprintf(side, sizeof(side), "%s-shm", srv->cfg.votes);
-	(void)chown(side, pw->pw_uid, pw->pw_gid);
+	if (chown(side, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
+		return err_internal(e, "%s: chown: %s", side, strerror(errno));
 	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
 		return err_internal(e, "cannot become %s: %s", name, strerror(errno));
 	if (setuid(0) == 0)

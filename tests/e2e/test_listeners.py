@@ -353,3 +353,34 @@ def test_port_report_writes_dual_stack_as_who_does(holders, full_db):
     (_, _, dual), (_, _, v6) = h.sockets
     assert f"tcp  *:{dual} " in portolan(dual, db=full_db).stdout
     assert f"tcp  [::]:{v6} " in portolan(v6, db=full_db).stdout
+
+
+def report_concern(port, proto, db):
+    c = json.loads(portolan(f"{port}/{proto}", "--json", db=db).stdout)["concern"]
+    codes = []
+    for x in c["codes"]:
+        if x["code"] not in codes:
+            codes.append(x["code"])
+    return c["level"], codes
+
+
+def test_listing_concern_is_the_port_reports(holders, full_db):
+    """The listing reads every port's facts at once (concern_ports()); each
+    listener's concern must still be exactly the port report's for its port
+    and protocol: malware shared with common software, IANA's unauthorized
+    use, exposure risks, an unassigned range, the dynamic range."""
+    wanted = [[proto, "127.0.0.1", port, None]
+              for port in (4444, 3389, 6667, 1433, 5900, 31337, 3001, 33333, 50000, 12345)
+              for proto in ("tcp", "udp")]
+    h = holders(wanted)
+    if len(h.sockets) < len(wanted) // 2:
+        pytest.skip("most of the ports asked for are taken")
+    got = {(l["proto"], l["port"]): (l["registry"]["concern"]["level"],
+                                     l["registry"]["concern"]["codes"])
+           for l in mine(json.loads(portolan("listening", "--json", db=full_db).stdout), h)}
+    assert len(got) == len(h.sockets)
+    levels = set()
+    for (proto, port), concern in sorted(got.items()):
+        assert concern == report_concern(port, proto, full_db), (proto, port)
+        levels.add(concern[0])
+    assert len(levels) >= 2  # the ports differ, so the check does too

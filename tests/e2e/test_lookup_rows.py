@@ -98,8 +98,8 @@ def test_machine_commands_name_a_protocol_less_registration(full_db):
         doc = json.loads(run("who", "27000", "--json", db=full_db, check=0).stdout)
         assert doc["port_identity"]["tcp"]["service"] == "flex-lm"
         [l] = [l for l in doc["listeners"] if l["proto"] == "tcp"]
-        assert l["registry"] == {"service": "flex-lm", "description": "FLEX LM (1-10)",
-                                 "assigned": True}
+        assert {k: l["registry"][k] for k in ("service", "description", "assigned")} == \
+            {"service": "flex-lm", "description": "FLEX LM (1-10)", "assigned": True}
         assert "unassigned" not in l["flags"]
         text = run("who", "27000/tcp", db=full_db, check=0).stdout
         assert "27000/tcp in the registry: flex-lm" in text

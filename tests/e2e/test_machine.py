@@ -144,31 +144,86 @@ def portolan_set(doc, ports):
     return out
 
 
-def ss_set(ports):
+def ss_local(field):
+    """(address, port) of ss's "Local Address:Port" column, in every form ss
+    prints: `*:P` (a wildcard; "*"), `0.0.0.0:P`, `[::]:P`,
+    `[::ffff:127.0.0.1]:P`, and an interface suffix `127.0.0.53%lo:P`,
+    `[fe80::1]%eth0:P` or `[fe80::1%eth0]:P`."""
+    host, _, port = field.rpartition(":")
+    if host.startswith("["):
+        host = host[1:host.index("]")]
+    host = host.split("%")[0]
+    return ("*" if host == "*" else norm(host)), int(port)
+
+
+def ss_all():
+    """Every (proto, address, port, pid) ss -Htulpn lists."""
     p = subprocess.run(["ss", "-Htulpn"], capture_output=True, text=True, check=True)
     out = set()
     for line in p.stdout.splitlines():
         f = line.split()
-        addr, _, port = f[4].rpartition(":")
-        if (f[0], norm(addr), int(port)) not in ports:
-            continue
-        pids = [int(x) for x in re.findall(r"pid=(\d+)", line)] or [None]
-        for pid in pids:
-            out.add((f[0], norm(addr), int(port), pid))
+        addr, port = ss_local(f[4])
+        for pid in [int(x) for x in re.findall(r"pid=(\d+)", line)] or [None]:
+            out.add((f[0], addr, port, pid))
     return out
+
+
+@pytest.mark.parametrize("field, want", [
+    ("*:18444", ("*", 18444)),
+    ("*%lo:18444", ("*", 18444)),
+    ("0.0.0.0:22", ("0.0.0.0", 22)),
+    ("[::]:22", ("::", 22)),
+    ("[::ffff:127.0.0.1]:8080", (norm("::ffff:127.0.0.1"), 8080)),
+    ("127.0.0.53%lo:53", ("127.0.0.53", 53)),
+    ("[fe80::1]%eth0:546", ("fe80::1", 546)),
+    ("[fe80::1%eth0]:546", ("fe80::1", 546)),
+])
+def test_ss_address_forms(field, want):
+    assert ss_local(field) == want
+
+
+@pytest.fixture
+def unrelated():
+    """Listeners that are not the helpers', in the forms that broke the
+    comparison: a dual-stack one (ss: `*:P`), IPv4 and IPv6 wildcards, and
+    as root one bound to an interface (`127.0.0.1%lo:P`).  Returns their
+    (proto, port) pairs."""
+    socks = [socket.create_server(("::", 0), family=socket.AF_INET6, dualstack_ipv6=True),
+             socket.create_server(("0.0.0.0", 0)),
+             socket.create_server(("::", 0), family=socket.AF_INET6)]
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    u.bind(("::", 0))
+    socks.append(u)
+    if IS_ROOT:
+        d = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        d.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lo")
+        d.bind(("127.0.0.1", 0))
+        d.listen(1)
+        socks.append(d)
+    try:
+        yield {("udp" if x.type == socket.SOCK_DGRAM else "tcp", x.getsockname()[1])
+               for x in socks}
+    finally:
+        for x in socks:
+            x.close()
 
 
 # As root the BPF iterator finds the holders; PORTOLAN_NO_BPF=1 forces the
 # /proc walk.  Both must agree with ss.
 @pytest.mark.skipif(shutil.which("ss") is None, reason="ss (iproute2) not installed")
 @pytest.mark.parametrize("no_bpf", ["0", "1"], ids=["default", "proc-walk"])
-def test_listening_matches_ss(helpers, no_bpf):
+def test_listening_matches_ss(helpers, unrelated, no_bpf):
     ports = our_ports(helpers)
     p = portolan("listening", "--json", PORTOLAN_NO_BPF=no_bpf)
     assert p.returncode == 0, p.stderr
     mine = portolan_set(json.loads(p.stdout), ports)
-    theirs = ss_set(ports)
+    everything = ss_all()
+    theirs = {s for s in everything if s[:3] in ports}  # other processes come and go
     assert mine == theirs
+    # The unrelated listeners were there, parsed, and left out of both sides.
+    assert unrelated <= {(s[0], s[2]) for s in everything}
+    assert "*" in {s[1] for s in everything if (s[0], s[2]) in unrelated}
     # The set is not trivially equal: every kind of socket is in it.
     main = helpers[0]
     assert len(mine) == len(main.ports) + 1 + (2 if len(helpers) > 1 else 0)

@@ -48,8 +48,8 @@ def test_concern_codes_parallel_reasons(full_db):
     c = rep["concern"]
     assert len(c["codes"]) == len(c["reasons"]) > 0
     for code, reason in zip(c["codes"], c["reasons"]):
-        assert set(code) == {"code", "who", "text"}
-        assert code["code"] == "malware"
+        assert {"code", "who", "text", "level", "protocols", "sources"} <= set(code)
+        assert code["code"] == "malware" and code["level"] == "high"
         assert reason == "associated with malware: " + code["who"]
     assert any("Back Orifice" in x["who"] for x in c["codes"])
 
@@ -61,10 +61,11 @@ def test_concern_codes_unauthorized_unassigned_scanner(full_db):
     assert c["reasons"] == ["IANA records unauthorized use: " + c["codes"][0]["text"]]
     c = report("3126", full_db)["concern"]
     assert [x["code"] for x in c["codes"]] == ["unassigned-used"]
-    assert c["reasons"] == ["unassigned at IANA, yet software is known to use it"]
+    assert c["reasons"] == ["unassigned at IANA, and used by " + c["codes"][0]["who"] +
+                            ": ordinary software is no reason for concern by itself"]
     c = report("2323", full_db)["concern"]
-    assert [x["code"] for x in c["codes"]] == ["malware", "scanner"]
-    assert c["reasons"][1] == "a common target of Internet scanners"
+    assert [x["code"] for x in c["codes"]] == ["malware", "exposure", "scanner"]
+    assert c["reasons"][2] == "a common target of Internet scanners: " + c["codes"][2]["who"]
 
 
 def test_no_concern_no_codes(full_db):

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import BIN, IANA_CSV, IANA_XML, NMAP_SERVICES, need, report, run
+from conftest import BIN, IANA_CSV, IANA_XML, NMAP_SERVICES, ROOT, need, report, run
 
 XML_HEAD = """<?xml version='1.0' encoding='UTF-8'?>
 <registry xmlns="http://www.iana.org/assignments" id="service-names-port-numbers">
@@ -309,6 +309,53 @@ def test_download_imports_what_it_fetched(web, tmp_path):
     # The source is cited by its URL, and the download left no file behind.
     assert base + "/r.xml" in {s["location"] for s in rep["sources"]}
     assert not [f.name for f in tmp_path.iterdir() if f.suffix in (".download", ".new")]
+
+
+def test_download_saved_as_fetched(web, tmp_path):
+    """--save keeps the registry as the server sent it (gzip undone), beside
+    nothing else, and only once it has imported."""
+    routes, base = web
+    routes["/r.xml"] = (200, {"Content-Encoding": "gzip"}, gzip.compress(SMALL_XML))
+    routes["/bad.xml"] = (200, {}, SMALL_XML[:150])
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    db = tmp_path / "d.db"
+    p = run("update", "--from", base + "/r.xml", "--save", keep / "r.xml", "--no-system",
+            "--no-data", db=db)
+    assert p.returncode == 0, p.stderr
+    assert (keep / "r.xml").read_bytes() == SMALL_XML
+    assert report("3516", db)["found"] is True
+    # A download that does not import is not kept, and the old copy stays.
+    p = run("update", "--from", base + "/bad.xml", "--save", keep / "r.xml", "--no-system",
+            "--no-data", db=db)
+    assert p.returncode == 2, p.stderr
+    assert (keep / "r.xml").read_bytes() == SMALL_XML
+    assert sorted(f.name for f in keep.iterdir()) == ["r.xml"]
+    assert not [f.name for f in tmp_path.iterdir() if f.suffix in (".download", ".new")]
+    # There is nothing to save when the source is a file already.
+    p = run("update", "--from", keep / "r.xml", "--save", tmp_path / "x.xml", db=db)
+    assert p.returncode == 2 and "--save" in p.stderr
+
+
+def test_refresh_iana_script(web, tmp_path):
+    """scripts/refresh-iana.sh writes the fetched registry where a maintainer
+    commits it, after proving it imports; a bad download changes nothing."""
+    routes, base = web
+    routes["/r.xml"] = (200, {}, SMALL_XML)
+    routes["/bad.xml"] = (200, {}, b"<html>maintenance</html>")
+    script = ROOT / "scripts" / "refresh-iana.sh"
+    env = dict(os.environ, PORTOLAN_BIN=BIN, IANA_DIR=str(tmp_path / "iana"))
+    p = subprocess.run([script, base + "/r.xml"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "as of 2026-01-01, 1 records" in p.stdout
+    dest = tmp_path / "iana" / "service-names-port-numbers.xml"
+    assert dest.read_bytes() == SMALL_XML
+    p = subprocess.run([script, base + "/r.xml"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0 and "unchanged" in p.stdout
+    p = subprocess.run([script, base + "/bad.xml"], capture_output=True, text=True, env=env)
+    assert p.returncode != 0
+    assert dest.read_bytes() == SMALL_XML
+    assert sorted(f.name for f in dest.parent.iterdir()) == [dest.name]
 
 
 def test_download_from_a_host_name(tmp_path):

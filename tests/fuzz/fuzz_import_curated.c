@@ -1,8 +1,8 @@
 /*
  * fuzz_import_curated.c - libFuzzer target for the curated-data parser.
  *
- * The first input byte picks the file kind (uses, history, note, likely)
- * so one target covers every grammar; the rest is the file.  The sink checks
+ * The first input byte picks the file kind (uses, history, note, likely,
+ * exposure, aliases) so one target covers every grammar; the rest is the file.  The sink checks
  * the invariants every consumer relies on (ranges ordered and in bounds,
  * strings present, sources well-formed), and a failed import must leave a
  * message that names the file, so an abort here is a real contract breach.
@@ -69,6 +69,20 @@ fuzz_note(void *ctx, const struct reg_note *n, struct err *e)
 	return 0;
 }
 
+/* An alias is what search compares with a query: lower case, no stray bytes. */
+static int
+fuzz_alias(void *ctx, const struct reg_curated_alias *a, struct err *e)
+{
+	(void)ctx;
+	(void)e;
+	fuzz_check_range(a->port_lo, a->port_hi);
+	fuzz_check_sources(a->sources, a->nsources);
+	if (*a->name == '\0' || strlen(a->name) > 63 || *a->text == '\0' ||
+	    strspn(a->name, "abcdefghijklmnopqrstuvwxyz0123456789 -.+_/") != strlen(a->name))
+		abort();
+	return 0;
+}
+
 static int
 fuzz_likely(void *ctx, const struct reg_likely *l, struct err *e)
 {
@@ -82,13 +96,33 @@ fuzz_likely(void *ctx, const struct reg_likely *l, struct err *e)
 	return 0;
 }
 
+static int
+fuzz_exposure(void *ctx, const struct reg_exposure *x, struct err *e)
+{
+	(void)ctx;
+	(void)e;
+	fuzz_check_range(x->port_lo, x->port_hi);
+	fuzz_check_sources(x->sources, x->nsources);
+	/* An exposure risk raises a concern level: it is never unsourced. */
+	if (x->nsources == 0 || *x->who == '\0' || *x->text == '\0' || *x->protocols == '\0')
+		abort();
+	if (strcmp(x->level, "low") != 0 && strcmp(x->level, "elevated") != 0 &&
+	    strcmp(x->level, "high") != 0)
+		abort();
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const names[] = {"unofficial/game.txt", "history.txt", "notes/80.md",
-	                                    "likely.txt"};
-	const struct reg_sink sink = {
-	    .use = fuzz_use, .history = fuzz_history, .note = fuzz_note, .likely = fuzz_likely};
+	static const char *const names[] = {"unofficial/game.txt", "history.txt",  "notes/80.md",
+	                                    "likely.txt",          "exposure.txt", "aliases.txt"};
+	const struct reg_sink sink = {.use = fuzz_use,
+	                              .history = fuzz_history,
+	                              .note = fuzz_note,
+	                              .likely = fuzz_likely,
+	                              .exposure = fuzz_exposure,
+	                              .curated_alias = fuzz_alias};
 	struct err e = {0};
 	unsigned which;
 

@@ -242,7 +242,7 @@ test_port_3126_unassigned(void **state)
 	assert_has(p, "Rainbow Six Vegas");
 	assert_has(p, "UDP, ports 3074\xe2\x80\x93"
 	              "3174");
-	assert_has(p, "class=\"concern concern-elevated\"");
+	assert_has(p, "class=\"concern concern-none\"");
 	assert_has(p, "Yes, privately: it is unassigned.");
 	json_decref(rep);
 }

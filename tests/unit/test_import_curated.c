@@ -30,7 +30,7 @@
 
 /* A sink that copies what it is given, so tests can look after the import. */
 struct collect {
-	size_t nuse, nhist, nnote;
+	size_t nuse, nhist, nnote, nexpo;
 	long lo[MAXCALLS], hi[MAXCALLS];
 	char who[MAXCALLS][64], first_source[MAXCALLS][128], ports[MAXCALLS][64];
 	size_t nsources[MAXCALLS];
@@ -90,11 +90,30 @@ collect_note(void *ctx, const struct reg_note *n, struct err *e)
 }
 
 static int
+collect_exposure(void *ctx, const struct reg_exposure *x, struct err *e)
+{
+	struct collect *c = ctx;
+	size_t i = c->nexpo++;
+
+	(void)e;
+	assert_true(i < MAXCALLS);
+	c->lo[i] = x->port_lo;
+	c->hi[i] = x->port_hi;
+	c->nsources[i] = x->nsources;
+	snprintf(c->who[i], sizeof(c->who[i]), "%s", x->who);
+	snprintf(c->kind, sizeof(c->kind), "%s", x->level);
+	return 0;
+}
+
+static int
 run(const char *text, const char *name, enum import_curated_kind kind, struct collect *c,
     struct err *e)
 {
-	struct reg_sink sink = {
-	    .ctx = c, .use = collect_use, .history = collect_history, .note = collect_note};
+	struct reg_sink sink = {.ctx = c,
+	                        .use = collect_use,
+	                        .history = collect_history,
+	                        .note = collect_note,
+	                        .exposure = collect_exposure};
 
 	memset(e, 0, sizeof(*e));
 	return import_curated_buffer(text, strlen(text), name, kind, &sink, e);
@@ -428,6 +447,46 @@ test_history(void **state)
 	assert_int_equal(c.nhist, 2);
 }
 
+/*
+ * exposure.txt: a level the concern rules know, and always a URL, because
+ * an exposure risk raises a concern level and an unsourced entry may not.
+ */
+static void
+test_exposure(void **state)
+{
+	const char *ok = "ports: 139, 445\nproto: tcp\nwho: SMB\nlevel: elevated\ntext: t\n"
+	                 "source: https://nvd.nist.gov/vuln/detail/CVE-2017-0144\n";
+	struct collect c = {0};
+	struct err e;
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(run(ok, "data/exposure.txt", IMPORT_CURATED_EXPOSURE, &c, &e), 0);
+	assert_int_equal(c.nexpo, 2);
+	assert_int_equal(c.lo[1], 445);
+	assert_string_equal(c.kind, "elevated");
+	assert_string_equal(c.who[0], "SMB");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\nlevel: none\ntext: t\n"
+	            "source: https://www.rfc-editor.org/rfc/rfc854\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:4: level: unknown level 'none' (expected low, elevated, high)");
+	expect_fail(
+	    "ports: 23\nproto: tcp\nwho: Telnet\nlevel: high\ntext: t\nsource: none\n",
+	    "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	    "exposure.txt:1: source: an exposure risk raises a concern level, so it needs a "
+	    "URL");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\ntext: t\nsource: https://a.example/\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:1: missing required key 'level'");
+	expect_fail("ports: 23\nproto: tcp\nwho: Telnet\ncategory: iot\nlevel: low\ntext: t\n"
+	            "source: https://a.example/\n",
+	            "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:4: unknown key 'category'");
+	snprintf(buf, sizeof(buf), "%s\n%s", ok, ok);
+	expect_fail(buf, "exposure.txt", IMPORT_CURATED_EXPOSURE,
+	            "exposure.txt:8: duplicate entry: same ports, proto and who as exposure.txt:1");
+}
+
 static void
 test_sink_error_stops(void **state)
 {
@@ -502,6 +561,78 @@ note_ports(void *ctx, const struct reg_note *n, struct err *e)
 	return 0;
 }
 
+/* The exposure risks the concern rules rely on are in the repository's data. */
+static int
+counts_have_exposure(void)
+{
+	struct curated_counts counts;
+	struct err e = {0};
+
+	return import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == 0 && counts.exposure >= 20;
+}
+
+/* A sink for aliases: name and range of each call. */
+struct aliases {
+	size_t n;
+	char name[MAXCALLS][64];
+	long lo[MAXCALLS], hi[MAXCALLS];
+};
+
+static int
+collect_alias(void *ctx, const struct reg_curated_alias *a, struct err *e)
+{
+	struct aliases *c = ctx;
+
+	(void)e;
+	assert_true(c->n < MAXCALLS);
+	snprintf(c->name[c->n], sizeof(c->name[c->n]), "%s", a->name);
+	c->lo[c->n] = a->port_lo;
+	c->hi[c->n++] = a->port_hi;
+	return 0;
+}
+
+#define ALIAS_OK                                                                                   \
+	"alias: samba\n"                                                                           \
+	"ports: 445, 139\n"                                                                        \
+	"text: The SMB server for Unix.\n"                                                         \
+	"source: https://www.samba.org/\n"
+
+static void
+test_aliases(void **state)
+{
+	struct aliases c = {0};
+	struct reg_sink sink = {.ctx = &c, .curated_alias = collect_alias};
+	struct err e = {0};
+	const char *two = ALIAS_OK "\nalias: h.323\nports: 1720\ntext: Calls.\nsource: none\n";
+
+	(void)state;
+	assert_int_equal(
+	    import_curated_buffer(two, strlen(two), "aliases.txt", IMPORT_CURATED_ALIAS, &sink, &e),
+	    0);
+	/* One call per range, in the order written: the main port first. */
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.name[0], "samba");
+	assert_int_equal(c.lo[0], 445);
+	assert_int_equal(c.lo[1], 139);
+	assert_string_equal(c.name[2], "h.323");
+	assert_int_equal(c.hi[2], 1720);
+
+	expect_fail("alias: RDP\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'RDP' has upper case");
+	expect_fail("alias: remote  desktop\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'remote  desktop' is not letters");
+	expect_fail("alias: -rdp\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: '-rdp' is not letters");
+	expect_fail("alias: rdp;\nports: 3389\ntext: x\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:1: alias: 'rdp;' is not letters");
+	expect_fail("alias: rdp\nports: 3389\nsource: none\n", "aliases.txt", IMPORT_CURATED_ALIAS,
+	            "aliases.txt:1: missing required key 'text'");
+	expect_fail("alias: rdp\nports: 3389\ntext: x\nwho: y\nsource: none\n", "aliases.txt",
+	            IMPORT_CURATED_ALIAS, "aliases.txt:4: unknown key 'who'");
+	expect_fail(ALIAS_OK "\n" ALIAS_OK, "aliases.txt", IMPORT_CURATED_ALIAS,
+	            "aliases.txt:6: duplicate entry: same alias and ports as aliases.txt:1");
+}
+
 /* The repository's own data/ must validate and carry the required notes. */
 static void
 test_repo_data(void **state)
@@ -521,10 +652,13 @@ test_repo_data(void **state)
 	assert_true(has_note(np.notes, np.n, 3516, 3516));
 	assert_true(has_note(np.notes, np.n, 2906, 2906));
 	assert_true(has_note(np.notes, np.n, 80, 80));
+	assert_true(counts_have_exposure());
 
 	if (import_curated_counts(PORTOLAN_DATADIR, &counts, &e) == -1)
 		fail_msg("counts: %s", e.msg);
 	assert_int_equal(counts.notes, np.n);
+	/* data/aliases.txt names the ports issue 13 says people mean. */
+	assert_true(counts.aliases >= 6);
 	for (size_t i = 0; i < IMPORT_CURATED_NCATEGORIES; i++)
 		sum += counts.uses[i];
 	assert_int_equal(sum, counts.uses_total);
@@ -649,6 +783,8 @@ main(void)
 	    cmocka_unit_test(test_note_ok),
 	    cmocka_unit_test(test_note_errors),
 	    cmocka_unit_test(test_history),
+	    cmocka_unit_test(test_exposure),
+	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_sink_error_stops),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_dir_stray_file),

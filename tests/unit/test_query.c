@@ -233,13 +233,21 @@ test_search_expression_quotes_every_word(void **state)
 	struct err e = {0};
 
 	(void)state;
+	/* Only the last word, the one still being typed, is a prefix. */
 	assert_int_equal(search_expression("licence server", 0, out, sizeof(out), &e), 0);
-	assert_string_equal(out, "\"licence\"* \"server\"*");
+	assert_string_equal(out, "\"licence\" \"server\"*");
+	/* The any-word fallback has no prefix: it must stay cheap. */
 	assert_int_equal(search_expression("licence server", 1, out, sizeof(out), &e), 0);
-	assert_string_equal(out, "\"licence\"* OR \"server\"*");
+	assert_string_equal(out, "\"licence\" OR \"server\"");
 	/* FTS5 syntax in the input is only ever a word separator. */
 	assert_int_equal(search_expression("\"a\" AND(b) NEAR c:*", 0, out, sizeof(out), &e), 0);
-	assert_string_equal(out, "\"a\"* \"AND\"* \"b\"* \"NEAR\"* \"c\"*");
+	assert_string_equal(out, "\"a\" \"AND\" \"b\" \"NEAR\" \"c\"");
+	/* A one- or two-letter last word matches whole: as a prefix it would match most words. */
+	assert_int_equal(search_expression("ms sq", 0, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"ms\" \"sq\"");
+	/* A number is a port, not the start of a longer one: 443 does not find 44323. */
+	assert_int_equal(search_expression("https 443", 0, out, sizeof(out), &e), 0);
+	assert_string_equal(out, "\"https\" \"443\"");
 	assert_int_equal(search_expression("<>\"!", 0, out, sizeof(out), &e), -1);
 	assert_int_equal(e.kind, ERR_INPUT);
 }
