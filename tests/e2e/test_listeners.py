@@ -113,7 +113,8 @@ def test_annotation_costs_little_beside_the_machine_walk(holders, full_db):
     for args in (["listening"], ["listening", "--json"]):
         bare = min(cpu_of(*args) for _ in range(3))
         annotated = min(cpu_of(*args, db=full_db) for _ in range(3))
-        assert annotated - bare < 0.04, (args, bare, annotated)
+        # Under ASan (build-san/) everything costs about four times as much.
+        assert annotated - bare < (0.16 if "build-san" in BIN else 0.04), (args, bare, annotated)
     doc = json.loads(portolan("listening", "--json", db=full_db).stdout)
     ours = mine(doc, h)
     assert len(ours) == len(h.sockets)
