@@ -28,6 +28,7 @@
 #include "concern.h"
 #include "range.h"
 #include "registry/rows.h"
+#include "util/strbuf.h"
 
 #define CONCERN_NARROW 16   /* ports a claim may cover and still count in full */
 #define CONCERN_WIDE   1024 /* beyond this a claim counts for nothing */
@@ -603,19 +604,46 @@ concern_has_proto(const char *protocols, const char *protocol)
 	return 0;
 }
 
-/* The wants as a JSON array of [port, protocol] for json_each(); NULL when out of memory. */
+/*
+ * The wants as a JSON array of [port, protocol] for json_each(); NULL when
+ * out of memory.  A protocol is a lower-case name ("tcp"); anything else
+ * stands for every protocol, as "" does.
+ */
 static char *
 concern_want_list(const struct concern_want *v, size_t n)
 {
-	json_t *arr = json_array();
-	char *s;
+	struct strbuf sb;
 
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("[I, s]", (json_int_t)v[i].port,
-		                                     v[i].protocol ? v[i].protocol : ""));
-	s = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
-	return s;
+	strbuf_init(&sb, 64u << 20);
+	strbuf_appendc(&sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		const char *p = v[i].protocol ? v[i].protocol : "";
+
+		if (strspn(p, "abcdefghijklmnopqrstuvwxyz") != strlen(p))
+			p = "";
+		strbuf_appendf(&sb, "%s[%ld,\"%s\"]", i ? "," : "", v[i].port, p);
+	}
+	if (strbuf_appendc(&sb, ']') == -1) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return sb.buf;
+}
+
+/*
+ * Append o to the facts in *slot, made on first use: most ports have no
+ * facts of most kinds, and 24,000 empty arrays for 4,000 ports cost more
+ * than the facts.  steal: o's reference is the array's.
+ */
+static void
+concern_push(json_t **slot, json_t *o, int steal)
+{
+	if (*slot == NULL)
+		*slot = json_array();
+	if (steal)
+		json_array_append_new(*slot, o);
+	else
+		json_array_append(*slot, o);
 }
 
 /*
@@ -633,7 +661,7 @@ concern_want_rows(struct store *st, const char *sql, const char *wants, json_t *
 	sqlite3_bind_text(r.stmt, 1, wants, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(r.stmt, 9, store_span(st, "record"));
 	while (rows_next(&r) == 1)
-		json_array_append_new(facts[sqlite3_column_int64(r.stmt, 0)], concern_row(&r, 1));
+		concern_push(&facts[sqlite3_column_int64(r.stmt, 0)], concern_row(&r, 1), 1);
 	return rows_close(&r);
 }
 
@@ -653,13 +681,12 @@ struct concern_order {
 	size_t n;
 };
 
-static const struct concern_want *concern_sort_base;
-
+/* qsort_r()'s comparison of two indices into the wants (arg) by port. */
 static int
-concern_by_port(const void *a, const void *b)
+concern_by_port(const void *a, const void *b, void *arg)
 {
-	long x = concern_sort_base[*(const size_t *)a].port;
-	long y = concern_sort_base[*(const size_t *)b].port;
+	const struct concern_want *v = arg;
+	long x = v[*(const size_t *)a].port, y = v[*(const size_t *)b].port;
 
 	return x < y ? -1 : x > y;
 }
@@ -705,7 +732,7 @@ concern_small_rows(struct store *st, const char *sql, const struct concern_order
 				continue;
 			if (obj == NULL)
 				obj = concern_row(&r, 0);
-			json_array_append(at_lo && lo == o->v[i].port ? at_lo[i] : facts[i], obj);
+			concern_push(at_lo && lo == o->v[i].port ? &at_lo[i] : &facts[i], obj, 0);
 		}
 		json_decref(obj);
 	}
@@ -747,9 +774,10 @@ concern_memo_key(const struct concern_want *w, json_t *const facts[4], int own, 
 int
 concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 {
+	/* Per want: records, uses, freq, exposure, own records, ranges at the port. */
 	json_t **facts = calloc(6 * n + 1, sizeof(*facts));
-	json_t **records = facts, **uses = facts + n, **freq = facts + 2 * n,
-	       **exposure = facts + 3 * n, **own = facts + 4 * n, **ranges_at = facts + 5 * n;
+	json_t **records, **uses, **freq, **exposure, **own, **ranges_at;
+	json_t *none = json_array(); /* the facts of a kind a port has none of */
 	char *wants = concern_want_list(v, n);
 	struct concern_order o = {.v = v, .by = calloc(n + 1, sizeof(size_t)), .n = n};
 	struct {
@@ -765,12 +793,11 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 		err_internal(e, "out of memory");
 		goto done;
 	}
+	records = facts, uses = facts + n, freq = facts + 2 * n, exposure = facts + 3 * n;
+	own = facts + 4 * n, ranges_at = facts + 5 * n;
 	for (size_t i = 0; i < n; i++)
 		o.by[i] = i;
-	concern_sort_base = v;
-	qsort(o.by, n, sizeof(*o.by), concern_by_port);
-	for (size_t i = 0; i < 6 * n; i++)
-		facts[i] = json_array();
+	qsort_r(o.by, n, sizeof(*o.by), concern_by_port, v); /* the server sorts on many threads */
 	/*
 	 * The registry's rows in the one-port query's order (port_lo, port_hi,
 	 * id): ranges starting below the port, the port's own rows (by
@@ -810,20 +837,15 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	                       &o, 0, exposure, NULL, e) == -1)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
-		struct concern_facts f = {.lo = v[i].port,
-		                          .hi = v[i].port,
-		                          .protocol = v[i].protocol ? v[i].protocol : "",
-		                          .records = records[i],
-		                          .uses = uses[i],
-		                          .frequency = freq[i],
-		                          .exposure = exposure[i]};
-
-		json_t *const mine[4] = {records[i], uses[i], freq[i], exposure[i]};
+		json_t *mine[4], *x;
 		char key[512];
-		size_t k;
+		size_t k, j;
 
-		json_array_extend(records[i], own[i]);
-		json_array_extend(records[i], ranges_at[i]);
+		/* The registry's rows in order: ranges below the port, its own, ranges at it. */
+		json_array_foreach(own[i], j, x) concern_push(&records[i], x, 0);
+		json_array_foreach(ranges_at[i], j, x) concern_push(&records[i], x, 0);
+		for (int a = 0; a < 4; a++)
+			mine[a] = facts[a * n + i] ? facts[a * n + i] : none;
 		concern_memo_key(&v[i], mine, json_array_size(own[i]) > 0, key, sizeof(key));
 		for (k = 0; key[0] && k < nmemo && strcmp(memo[k].key, key) != 0; k++)
 			;
@@ -831,6 +853,14 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 			v[i].assessment = json_incref(memo[k].assessment);
 			continue;
 		}
+		struct concern_facts f = {.lo = v[i].port,
+		                          .hi = v[i].port,
+		                          .protocol = v[i].protocol ? v[i].protocol : "",
+		                          .records = mine[0],
+		                          .uses = mine[1],
+		                          .frequency = mine[2],
+		                          .exposure = mine[3]};
+
 		v[i].assessment = concern_assess(&f);
 		if (key[0] && v[i].assessment) {
 			memcpy(memo[nmemo].key, key, sizeof(key));
@@ -841,6 +871,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 done:
 	for (size_t i = 0; facts && i < 6 * n; i++)
 		json_decref(facts[i]);
+	json_decref(none);
 	free(facts);
 	free(wants);
 	free(o.by);

@@ -369,9 +369,13 @@ def test_listing_concern_is_the_port_reports(holders, full_db):
     """The listing reads every port's facts at once (concern_ports()); each
     listener's concern must still be exactly the port report's for its port
     and protocol: malware shared with common software, IANA's unauthorized
-    use, exposure risks, an unassigned range, the dynamic range."""
+    use, exposure risks, an unassigned range, the dynamic range, and ports
+    that share one assessment because their facts are the same rows."""
     wanted = [[proto, "127.0.0.1", port, None]
-              for port in (4444, 3389, 6667, 1433, 5900, 31337, 3001, 33333, 50000, 12345)
+              # ... and ports whose facts are the same shared rows: a range's
+              # first port and another inside it, two dynamic ports.
+              for port in (4444, 3389, 6667, 1433, 5900, 31337, 3001, 33333, 50000, 12345,
+                           30401, 30500, 50001, 61000)
               for proto in ("tcp", "udp")]
     h = holders(wanted)
     if len(h.sockets) < len(wanted) // 2:
