@@ -6,7 +6,7 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls audit free claim serve export feedback check-data help"
+	local commands="lookup search update who listening ls connections conns audit free claim serve export feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -23,8 +23,10 @@ _portolan()
 		COMPREPLY=($(compgen -W "--from --npm --save --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
+	connections|conns)
+		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --port --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --db --no-color --help" -- "$cur")) ;;
 	free)
 		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --store --no-color --help" -- "$cur")) ;;
 	audit)
@@ -36,7 +38,7 @@ _portolan()
 			COMPREPLY=($(compgen -W "--owner --contact --hosts --note --force --suggest --near --range --replace --json --db --store --help" -- "$cur"))
 		fi ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --store --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --store --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --metrics-only --expect --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
@@ -44,7 +46,7 @@ _portolan()
 	check-data)
 		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
 	who)
-		COMPREPLY=($(compgen -W "--all-netns --json --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --json --db --no-color --help" -- "$cur")) ;;
 	*)
 		COMPREPLY=($(compgen -W "--json --db --store --no-color --no-machine --help" -- "$cur")) ;;
 	esac

@@ -18,6 +18,7 @@ packages=(
 	libmicrohttpd-dev nettle-dev zlib1g-dev libpq-dev postgresql
 	libcmocka-dev python3 python3-pytest openssl
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
+	prometheus
 	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
 	debhelper dpkg-dev fakeroot lintian systemd
 )

@@ -302,7 +302,7 @@ cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, 
 	case 'C':
 		o->color = 0;
 		return 1;
-	case 'S':
+	case CLI_OPT_STORE:
 		o->store = optarg;
 		return 1;
 	case 'h':

@@ -81,12 +81,12 @@ int cli_bad_option(const char *cmd, int argc, char **argv, const char *usage);
  */
 const char *cli_nearest(const char *word, const char *const *names, size_t n);
 /*
- * The options most commands share: --json, --db FILE, --no-color, --help
- * (getopt values 'j', 'd', 'C', 'h').  cli_option() takes one result of
- * getopt_long() and returns 1 when it was a shared option (stored in o), 0
- * when the command must handle it itself, or -1 when the command must
- * return *exit_code now: help was printed, or a usage error reported
- * (getopt's ':' and '?').  Option strings start with ':' (see below).
+ * The options most commands share: --json, --db FILE, --no-color, --help,
+ * --store URL (getopt values 'j', 'd', 'C', 'h', CLI_OPT_STORE).
+ * cli_option() takes one result of getopt_long() and returns 1 when it was a shared option (stored
+ * in o), 0 when the command must handle it itself, or -1 when the command must return *exit_code
+ * now: help was printed, or a usage error reported (getopt's ':' and '?').  Option strings start
+ * with ':' (see below).
  */
 struct cli_opts {
 	const char *db;
@@ -94,13 +94,15 @@ struct cli_opts {
 	int json;
 	int color;
 };
+/* --store's getopt value: no letter, so no command's own short option can collide. */
+#define CLI_OPT_STORE 0x100
 /* clang-format off */
 #define CLI_OPTS_LONG                                                   \
 	{"json", no_argument, NULL, 'j'},                               \
 	{"db", required_argument, NULL, 'd'},                           \
 	{"no-color", no_argument, NULL, 'C'},                           \
 	{"help", no_argument, NULL, 'h'},                               \
-	{"store", required_argument, NULL, 'S'}
+	{"store", required_argument, NULL, CLI_OPT_STORE}
 /* clang-format on */
 int cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code);
 

@@ -1,10 +1,13 @@
 /*
- * cmd_machine.c - `who`, `listening` (alias `ls`) and `audit`: the machine
- * module's listeners, annotated with what the registry says each port is.
+ * cmd_machine.c - `who`, `listening` (alias `ls`), `connections` (alias
+ * `conns`) and `audit`: the machine module's sockets, annotated with what
+ * the registry says each port is (a connection: its remote port).
  *
- * The three commands share one pipeline: parse options, collect listeners
- * (src/machine/listeners.h), open the registry if there is one, then
- * render as text or JSON.  The registry is optional here: a machine
+ * The commands share one pipeline: parse options (who, listening and
+ * connections the same selection: protocols, family, ports, --pid,
+ * --user), collect sockets (src/machine/listeners.h), open the registry if
+ * there is one, then render as text, JSON or (listening) Prometheus
+ * metrics.  The registry is optional here: a machine
  * question must be answerable before `portolan update` has ever run, so a
  * missing database only drops the annotation, unless --db names one
  * explicitly, in which case failing to open it is an error.  A database
@@ -19,7 +22,8 @@
  * leftover), the curated data lists a malware use of it, or the process is
  * named after another registered service.
  *
- * JSON is built with jansson and printed by render_json(); text goes
+ * JSON is written as it is produced (util/jsonw.h), listener by
+ * listener, after a header of `who`'s facts built with jansson; text goes
  * straight to stdout.  Library calls return struct err; this file is the
  * only place that turns them into messages and exit codes.
  */
@@ -45,8 +49,11 @@
 #include "machine/listeners.h"
 #include "render/render.h"
 #include "report/range.h"
+#include "report/identity.h"
 #include "report/listening.h"
+#include "report/listening_prom.h"
 #include "report/report.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 
 struct cmd_machine {
@@ -56,7 +63,8 @@ struct cmd_machine {
 	struct store *st;             /* NULL: no registry annotation */
 	struct listening_note *notes; /* per listener in ls, by cmd_machine_annotate() */
 	struct range_machine rm;
-	int all_netns; /* --all-netns */
+	int all_netns;          /* --all-netns */
+	enum listening_end end; /* LISTENING_REMOTE: connections, annotated by the peer's port */
 };
 
 static int
@@ -72,16 +80,25 @@ cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
 	return m->o.db || e->kind == ERR_INTERNAL ? -1 : 0;
 }
 
-/* Annotate every listener, in ls's final order (after any sort). */
+/*
+ * Annotate every listener, in ls's final order (after any sort): what the
+ * registry says of every port present is read at once, then each listener
+ * is annotated from that.
+ */
 static int
 cmd_machine_annotate(struct cmd_machine *m, struct err *e)
 {
+	struct listening_index *ix;
+	int rc = 0;
+
 	if ((m->notes = calloc(m->ls.n + 1, sizeof(*m->notes))) == NULL)
 		return err_internal(e, "out of memory");
-	for (size_t i = 0; i < m->ls.n; i++)
-		if (listening_annotate(m->st, &m->rm, &m->ls.v[i], &m->notes[i], e) == -1)
-			return -1;
-	return 0;
+	if ((ix = listening_index_load(m->st, &m->rm, m->ls.v, m->ls.n, m->end, e)) == NULL)
+		return -1;
+	for (size_t i = 0; i < m->ls.n && rc == 0; i++)
+		rc = listening_annotate(ix, &m->ls.v[i], &m->notes[i], e);
+	listening_index_free(ix);
+	return rc;
 }
 
 /* The note cmd_machine_annotate() made for l, one of m->ls's. */
@@ -149,7 +166,12 @@ cmd_machine_text_line(struct cmd_machine *m, const struct listener *l)
 	cmd_machine_holders(l, &who);
 	if (l->s.netns != 0) /* as /proc/PID/ns/net names it */
 		strbuf_appendf(&who, " net:[%llu]", (unsigned long long)l->s.netns);
-	printf("%-4s %-28s %-30s", portspec_proto_name(l->s.proto), ep, who.buf);
+	printf("%-4s %-28s ", portspec_proto_name(l->s.proto), ep);
+	if (m->end == LISTENING_REMOTE) { /* a connection: the peer, whose port is annotated */
+		listening_remote(&l->s, ep, sizeof(ep));
+		printf("%-28s ", ep);
+	}
+	printf("%-30s", who.buf);
 	if (n->have)
 		printf(" %s", n->id.assigned ? n->id.service : n->id.description);
 	for (size_t i = 0; i < LISTENING_NFLAGS; i++)
@@ -171,277 +193,129 @@ cmd_machine_json_listener(struct cmd_machine *m, const struct listener *l)
 	return listening_json(l, cmd_machine_note(m, l));
 }
 
-/* The listeners that pass the filters, in order; returns how many are kept. */
+/* What a listener must be to be shown, beyond what the kernel was asked. */
 struct cmd_machine_filter {
-	const char *user;
-	int unexpected;
+	const char *user; /* --user: held by a process of this login name */
+	long pid;         /* --pid: held by this process; 0: any */
+	int unexpected;   /* --unexpected: flagged */
 };
+
+/* Whether some holder of l is pid (pid != 0) and runs as user (user != NULL). */
+static int
+cmd_machine_held_by(const struct listener *l, long pid, const char *user)
+{
+	for (size_t i = 0; i < l->nholders; i++)
+		if ((pid == 0 || l->holders[i].pid == pid) &&
+		    (user == NULL || strcmp(l->holders[i].user, user) == 0))
+			return 1;
+	return 0;
+}
 
 static int
 cmd_machine_keep(struct cmd_machine *m, const struct listener *l,
                  const struct cmd_machine_filter *f)
 {
-	if (f->user) {
-		size_t i;
-
-		for (i = 0; i < l->nholders; i++)
-			if (strcmp(l->holders[i].user, f->user) == 0)
-				break;
-		if (i == l->nholders)
-			return 0;
-	}
+	if ((f->user || f->pid) && !cmd_machine_held_by(l, f->pid, f->user))
+		return 0;
 	if (f->unexpected)
 		return cmd_machine_note(m, l)->flags != 0;
 	return 1;
 }
 
+/*
+ * The JSON document: root's members (the schema, `who`'s port and its
+ * identity), then the listeners, written one by one as they pass the
+ * filters, then the count of those nobody visible holds.
+ */
 static void
-cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
+cmd_machine_print_json(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
 {
-	json_t *arr = json_array();
+	struct jsonw w;
+	const char *key;
+	json_t *v;
 	size_t unseen = 0;
 	char note[160];
 
+	jsonw_init(&w, stdout, 2);
+	jsonw_begin_object(&w);
+	json_object_foreach(root, key, v)
+	{
+		jsonw_key(&w, key);
+		jsonw_value(&w, v);
+	}
+	jsonw_key(&w, m->end == LISTENING_REMOTE ? "connections" : "listeners");
+	jsonw_begin_array(&w);
 	for (size_t i = 0; i < m->ls.n; i++) {
 		const struct listener *l = &m->ls.v[i];
 
 		if (!cmd_machine_keep(m, l, f))
 			continue;
 		unseen += l->nholders == 0;
-		if (m->o.json)
-			json_array_append_new(arr, cmd_machine_json_listener(m, l));
-		else
-			cmd_machine_text_line(m, l);
+		listening_write(&w, l, cmd_machine_note(m, l));
 	}
+	jsonw_end_array(&w);
 	listening_unseen(&m->ls, unseen, note, sizeof(note));
+	jsonw_key(&w, "unseen");
+	jsonw_int(&w, (long long)unseen);
+	jsonw_key(&w, "note");
+	if (note[0])
+		jsonw_string(&w, note);
+	else
+		jsonw_null(&w);
+	jsonw_end_object(&w);
+	putchar('\n');
+}
+
+static void
+cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
+{
+	size_t unseen = 0;
+	char note[160];
+
 	if (m->o.json) {
-		json_object_set_new(root, "listeners", arr);
-		json_object_set_new(root, "unseen", json_integer((json_int_t)unseen));
-		json_object_set_new(root, "note", note[0] ? json_string(note) : json_null());
-		render_json(stdout, root);
+		cmd_machine_print_json(m, f, root);
 		return;
 	}
-	json_decref(arr);
+	for (size_t i = 0; i < m->ls.n; i++) {
+		const struct listener *l = &m->ls.v[i];
+
+		if (!cmd_machine_keep(m, l, f))
+			continue;
+		unseen += l->nholders == 0;
+		cmd_machine_text_line(m, l);
+	}
+	listening_unseen(&m->ls, unseen, note, sizeof(note));
 	if (note[0])
 		printf("%s\n", note);
 }
 
-/* -------------------------------------------------------------- who */
-
-static const char cmd_who_usage[] =
-    "usage: portolan who [--all-netns] [--json] [--db FILE] [--no-color] PORT[/PROTO]\n"
-    "       portolan who [options] SERVICE[/PROTO]\n"
-    "\n"
-    "Who listens on PORT on this machine: every process holding the socket (pre-fork\n"
-    "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
-    "and systemd unit, and what the registry says the port is.  PROTO is tcp, udp or\n"
-    "sctp; without it, TCP and UDP are both checked.  A SERVICE name (ssh, http)\n"
-    "means its port, as `portolan SERVICE` shows it (the lowest, if it has several).\n"
-    "\n"
-    "  --claims     expect exactly the organisation's claims for this host (those\n"
-    "               whose --hosts pattern matches its name; `portolan claim`): a\n"
-    "               listener no claim covers is +, a claim nothing listens on is -\n"
-    "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
-    "               needs root.  Such listeners show their namespace, net:[INODE]\n"
-    "  --json       machine-readable output (schema portolan.listening/1)\n"
-    "  --db FILE    registry database for the annotation (default: as `portolan\n"
-    "               lookup`)\n"
-    "  --no-color   never colour the output (also: NO_COLOR=1)\n"
-    "\n"
-    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
-    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
-    "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
-
-static int
-cmd_who_identity(struct cmd_machine *m, const struct portspec *ps, json_t *root, struct err *e)
-{
-	static const unsigned protos[] = {PROTO_TCP, PROTO_UDP, PROTO_SCTP};
-	json_t *reg = json_object();
-
-	for (size_t i = 0; i < 3 && m->st; i++) {
-		struct port_identity id;
-		const char *name = portspec_proto_name(protos[i]);
-
-		if ((ps->protos & protos[i]) == 0)
-			continue;
-		if (report_identity(m->st, (long)ps->port, name, &id, e) == -1) {
-			json_decref(reg);
-			return -1;
-		}
-		json_object_set_new(reg, name,
-		                    json_pack("{s:s, s:s, s:b}", "service", id.service,
-		                              "description", id.description, "assigned",
-		                              id.assigned));
-	}
-	json_object_set_new(root, "port_identity", reg);
-	return 0;
-}
-
-/* The registry's words for the port, asked before anything is printed. */
-static void
-cmd_who_identity_text(const struct portspec *ps, const json_t *root)
-{
-	const char *name;
-	json_t *id;
-
-	json_object_foreach(json_object_get(root, "port_identity"), name, id)
-	{
-		const char *svc = json_string_value(json_object_get(id, "service"));
-
-		printf("%u/%s in the registry: %s%s%s\n", ps->port, name, svc, svc[0] ? ": " : "",
-		       json_string_value(json_object_get(id, "description")));
-	}
-}
+/* --------------------------------------------------- shared selection */
 
 /*
- * PORT[/PROTO], or a service name as `lsof -i :ssh` takes one: the port the
- * port report would show for it (report_service_port()), which needs the
- * registry.  A mistyped number keeps portspec's message.
+ * What `who` and `listening` select, from the options both take: the
+ * kernel's part (protocols, family, ports) goes into the sockets query,
+ * the holders' part (--pid, --user) into the filter.
  */
-static int
-cmd_who_port(struct cmd_machine *m, const char *arg, struct portspec *ps, struct err *e)
-{
-	struct query q;
-	long port = PORT_NONE;
-	int found;
-
-	if (portspec_parse(arg, ps, e) == 0)
-		return 0;
-	if (query_parse(arg, &q, NULL) == -1 || q.service[0] == '\0')
-		return -1;
-	if (cmd_machine_open_registry(m, e) == -1)
-		return -1;
-	if (m->st == NULL)
-		return err_set(e,
-		               "\"%s\": a service name needs the registry (`portolan update`); "
-		               "give a port number",
-		               arg);
-	if ((found = report_service_port(m->st, q.service, q.protocol, &port, e)) == -1)
-		return -1;
-	if (!found)
-		return err_set(e, "\"%s\": neither a port (1-65535) nor a service name known here",
-		               arg);
-	if (port == PORT_NONE || port < 1)
-		return err_set(e, "\"%s\": the registry gives this name no port", arg);
-	ps->port = (unsigned)port;
-	ps->protos = q.protocol[0] ? portspec_proto(q.protocol) : PROTO_DEFAULT;
-	if (ps->protos == 0)
-		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", arg,
-		               q.protocol);
-	return 0;
-}
-
-static int
-cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct portspec *ps, struct err *e)
-{
-	static const struct option opts[] = {
-	    CLI_OPTS_LONG, {"all-netns", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0}};
-	int c, rc;
-
-	/* "who -1" would otherwise read as an unknown option "-1". */
-	for (c = 1; c < argc; c++)
-		if (argv[c][0] == '-' && argv[c][1] >= '0' && argv[c][1] <= '9' &&
-		    portspec_parse(argv[c], ps, e) == -1) {
-			cli_fail(argv[0], e);
-			return -1;
-		}
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:ChN", opts, NULL)) != -1)
-		if (c == 'N')
-			m->all_netns = 1;
-		else if (cli_option(c, &m->o, cmd_who_usage, argc, argv, &rc) < 0)
-			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
-	if (argc - optind != 1) {
-		cli_usage_error(argv[0], "give one PORT or PORT/PROTO");
-		return -1;
-	}
-	if (cmd_who_port(m, argv[optind], ps, e) == -1) {
-		cli_fail(argv[0], e);
-		return -1;
-	}
-	return 0;
-}
-
-int
-cmd_who(int argc, char **argv)
-{
-	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
-	struct cmd_machine_filter f = {0};
-	struct portspec ps;
-	struct err e = {0};
-	json_t *root;
-	int rc;
-
-	if ((rc = cmd_who_parse(argc, argv, &m, &ps, &e)) != 0) {
-		cmd_machine_close(&m); /* a service name opened the registry */
-		return rc > 0 ? CLI_FOUND : CLI_USAGE;
-	}
-	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
-	struct sockets_query q = {.protos = ps.protos, .port = ps.port, .all_netns = m.all_netns};
-	if (cmd_machine_collect(&m, &q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	root = json_pack("{s:s, s:i, s:b}", "schema", "portolan.listening/1", "port", (int)ps.port,
-	                 "listening", m.ls.n > 0);
-	if (cmd_who_identity(&m, &ps, root, &e) == -1) {
-		json_decref(root);
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
-	}
-	if (m.ls.n == 0 && !m.o.json)
-		printf("nothing listens on %u%s%s\n", ps.port,
-		       ps.protos == PROTO_DEFAULT ? "" : "/",
-		       ps.protos == PROTO_DEFAULT ? "" : portspec_proto_name(ps.protos));
-	if (!m.o.json)
-		cmd_who_identity_text(&ps, root);
-	cmd_machine_print(&m, &f, root);
-	json_decref(root);
-	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
-	cmd_machine_close(&m);
-	return rc;
-}
-
-/* -------------------------------------------------------- listening */
-
-static const char cmd_listening_usage[] =
-    "usage: portolan listening [--tcp] [--udp] [--sctp] [--port PORT] [--user USER]\n"
-    "                          [--unexpected] [--sort KEY] [--all-netns] [--json]\n"
-    "                          [--db FILE] [--no-color]\n"
-    "       portolan ls ...\n"
-    "\n"
-    "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
-    "protocol, address:port, the processes holding it (command:pid,pid(user)) and\n"
-    "what the registry says the port is.  Listeners that look unexpected are flagged:\n"
-    "  !unassigned  the registry has no service on this port\n"
-    "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
-    "  !malware     the curated data lists malware using this port and protocol\n"
-    "  concern:L    the port's concern level for this protocol (low, elevated, high)\n"
-    "  !other-service=NAME  the process is named after another registered service\n"
-    "               (sshd on the http port: !other-service=ssh)\n"
-    "\n"
-    "  --tcp, --udp, --sctp  only these protocols (default: TCP and UDP)\n"
-    "  --port PORT           only this port\n"
-    "  --user USER           only listeners held by a process of USER (a login name)\n"
-    "  --unexpected          only flagged listeners\n"
-    "  --sort KEY            port (default), proto, address, pid or user\n"
-    "  --all-netns           also every other network namespace (containers,\n"
-    "                        `ip netns`); needs root.  Such listeners show their\n"
-    "                        namespace, net:[INODE]\n"
-    "  --json                machine-readable output (schema portolan.listening/1)\n"
-    "  --db FILE             registry database for the annotation\n"
-    "  --no-color            never colour the output (also: NO_COLOR=1)\n"
-    "\n"
-    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
-    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
-    "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
-
-struct cmd_listening_opts {
+struct cmd_machine_sel {
 	struct sockets_query q;
+	struct portset ports; /* the port list, when it is more than one port */
 	struct cmd_machine_filter f;
-	enum listeners_order order;
+	unsigned only; /* -t, -u, --sctp: PROTO_* bits; 0 for none given */
 	char user[64]; /* --user as the holders name it */
 };
+
+/* clang-format off */
+#define CMD_MACHINE_SEL_LONG                                            \
+	{"tcp", no_argument, NULL, 't'},                                \
+	{"udp", no_argument, NULL, 'u'},                                \
+	{"sctp", no_argument, NULL, 'S'},                               \
+	{"ipv4", no_argument, NULL, '4'},                               \
+	{"ipv6", no_argument, NULL, '6'},                               \
+	{"pid", required_argument, NULL, 'P'},                          \
+	{"user", required_argument, NULL, 'U'},                         \
+	{"all-netns", no_argument, NULL, 'N'}
+/* clang-format on */
+#define CMD_MACHINE_SEL_SHORT "tuS46P:U:N"
 
 /*
  * The login name for a user name or uid in /etc/passwd, read as a file:
@@ -450,7 +324,7 @@ struct cmd_listening_opts {
  * entry matches.
  */
 static int
-cmd_listening_passwd(const char *name, long uid, char *out, size_t len)
+cmd_machine_passwd(const char *name, long uid, char *out, size_t len)
 {
 	struct passwd pw, *res;
 	char buf[4096];
@@ -474,81 +348,410 @@ cmd_listening_passwd(const char *name, long uid, char *out, size_t len)
  * empty list: it is a typo far more often than a question.
  */
 static int
-cmd_listening_user(const char *arg, struct cmd_listening_opts *o, struct err *e)
+cmd_machine_user(const char *arg, struct cmd_machine_sel *sel, struct err *e)
 {
 	char *end;
 	long uid;
 
 	if (arg[0] >= '0' && arg[0] <= '9' && (uid = strtol(arg, &end, 10)) <= UINT32_MAX &&
 	    *end == '\0') {
-		if (cmd_listening_passwd(NULL, uid, o->user, sizeof(o->user)) == -1)
-			snprintf(o->user, sizeof(o->user), "%ld", uid);
-	} else if (cmd_listening_passwd(arg, 0, o->user, sizeof(o->user)) == -1) {
+		if (cmd_machine_passwd(NULL, uid, sel->user, sizeof(sel->user)) == -1)
+			snprintf(sel->user, sizeof(sel->user), "%ld", uid);
+	} else if (cmd_machine_passwd(arg, 0, sel->user, sizeof(sel->user)) == -1) {
 		return err_set(e, "--user: no user '%s' in /etc/passwd", arg);
 	}
-	o->f.user = o->user;
+	sel->f.user = sel->user;
+	return 0;
+}
+
+/* --pid: a process id (it need not exist: then nothing is held by it). */
+static int
+cmd_machine_pid(const char *arg, struct cmd_machine_sel *sel, struct err *e)
+{
+	char *end;
+	long pid = strtol(arg, &end, 10);
+
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || pid < 1 || pid > INT32_MAX)
+		return err_set(e, "--pid \"%s\": not a process id", arg);
+	sel->f.pid = pid;
+	return 0;
+}
+
+/* One selection option: 1 taken, 0 not one of them, -1 bad value (e filled). */
+static int
+cmd_machine_sel_opt(int c, struct cmd_machine_sel *sel, struct err *e)
+{
+	switch (c) {
+	case 't':
+		sel->only |= PROTO_TCP;
+		return 1;
+	case 'u':
+		sel->only |= PROTO_UDP;
+		return 1;
+	case 'S':
+		sel->only |= PROTO_SCTP;
+		return 1;
+	case '4':
+	case '6':
+		if (sel->q.family != 0 && sel->q.family != (c == '4' ? AF_INET : AF_INET6))
+			return err_set(e, "-4 and -6 together: give neither to see both");
+		sel->q.family = c == '4' ? AF_INET : AF_INET6;
+		return 1;
+	case 'P':
+		return cmd_machine_pid(optarg, sel, e) == -1 ? -1 : 1;
+	case 'U':
+		return cmd_machine_user(optarg, sel, e) == -1 ? -1 : 1;
+	case 'N':
+		sel->q.all_netns = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * One item of a port list that is not a number or range: a service name,
+ * as `lsof -i :ssh` takes one, stands for the port the port report would
+ * show for it (report_service_port()), which needs the registry.  A
+ * mistyped number keeps portspec's message (in e on entry).
+ */
+static int
+cmd_machine_service(struct cmd_machine *m, const char *item, struct portrange *r, struct err *e)
+{
+	struct query q;
+	long port = PORT_NONE;
+	int found;
+
+	if (query_parse(item, &q, NULL) == -1 || q.service[0] == '\0')
+		return -1;
+	if (cmd_machine_open_registry(m, e) == -1)
+		return -1;
+	if (m->st == NULL)
+		return err_set(e,
+		               "\"%s\": a service name needs the registry (`portolan update`); "
+		               "give a port number",
+		               item);
+	if ((found = report_service_port(m->st, q.service, q.protocol, &port, e)) == -1)
+		return -1;
+	if (!found)
+		return err_set(e, "\"%s\": neither a port (1-65535) nor a service name known here",
+		               item);
+	if (port == PORT_NONE || port < 1)
+		return err_set(e, "\"%s\": the registry gives this name no port", item);
+	r->lo = r->hi = (unsigned)port;
+	r->protos = q.protocol[0] ? portspec_proto(q.protocol) : PROTO_DEFAULT;
+	if (r->protos == 0)
+		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", item,
+		               q.protocol);
+	return 0;
+}
+
+/*
+ * A port list: "22", "8000-8100,ssh", "53/udp,http".  One port goes to
+ * the kernel's own filter (sockets_query.port); a list is matched after
+ * the dump.  -t/-u/--sctp narrow the items that name no protocol.
+ */
+static int
+cmd_machine_ports(struct cmd_machine *m, const char *arg, struct cmd_machine_sel *sel,
+                  struct err *e)
+{
+	char item[128];
+	const char *p = arg;
+
+	sel->ports.n = 0;
+	do {
+		struct portrange r;
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || n >= sizeof(item))
+			return err_set(e, "\"%s\": an empty or overlong item in the port list",
+			               arg);
+		snprintf(item, sizeof(item), "%.*s", (int)n, p);
+		if (portspec_parse_range(item, &r, e) == -1 &&
+		    cmd_machine_service(m, item, &r, e) == -1)
+			return -1;
+		if (sel->only && r.protos == PROTO_DEFAULT)
+			r.protos = sel->only;
+		if (portset_add(&sel->ports, &r, e) == -1)
+			return -1;
+		p += n + (p[n] == ',');
+	} while (*p);
+	sel->q.protos = portset_protos(&sel->ports);
+	if (sel->ports.n == 1 && sel->ports.v[0].lo == sel->ports.v[0].hi) {
+		sel->q.port = sel->ports.v[0].lo;
+		sel->q.ports = NULL;
+	} else {
+		sel->q.port = 0;
+		sel->q.ports = &sel->ports;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- who */
+
+static const char cmd_who_usage[] =
+    "usage: portolan who [options] PORTS\n"
+    "\n"
+    "Who listens on PORTS on this machine: every process holding the socket (pre-fork\n"
+    "workers, inherited descriptors and SO_REUSEPORT groups all count), with its user\n"
+    "and systemd unit, and what the registry says the port is.  PORTS is a port, a\n"
+    "range or a service name, each with an optional /PROTO (tcp, udp or sctp), or\n"
+    "several separated by commas: 22, 53/udp, 8000-8100,ssh.  Without a protocol TCP\n"
+    "and UDP are both checked.  A service name (ssh, http) means its port, as\n"
+    "`portolan SERVICE` shows it (the lowest, if it has several).\n"
+    "\n"
+    "  -t, --tcp, -u, --udp, --sctp  only these protocols\n"
+    "  -4, --ipv4, -6, --ipv6        only this address family (a dual-stack [::]\n"
+    "                                listener is IPv6, as in ss)\n"
+    "  --pid PID     only listeners held by this process\n"
+    "  --user USER   only listeners held by a process of USER (a login name or uid)\n"
+    "  --all-netns   also every other network namespace (containers, `ip netns`);\n"
+    "                needs root.  Such listeners show their namespace, net:[INODE]\n"
+    "  --json        machine-readable output (schema portolan.listening/1)\n"
+    "  --db FILE     registry database for the annotation (default: as `portolan\n"
+    "                lookup`)\n"
+    "  --no-color    never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is\n"
+    "IPv6-only.\n"
+    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
+    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
+    "Exit status: 0 something listens, 1 nothing does, 2 bad port, 3 internal error.\n";
+
+static int
+cmd_who_identity(struct cmd_machine *m, const struct cmd_machine_sel *sel, json_t *root,
+                 struct err *e)
+{
+	static const unsigned protos[] = {PROTO_TCP, PROTO_UDP, PROTO_SCTP};
+	json_t *reg = json_object();
+
+	for (size_t i = 0; i < 3 && m->st; i++) {
+		struct port_identity id;
+		const char *name = portspec_proto_name(protos[i]);
+
+		if ((sel->q.protos & protos[i]) == 0)
+			continue;
+		if (identity_port(m->st, (long)sel->q.port, name, &id, e) == -1) {
+			json_decref(reg);
+			return -1;
+		}
+		json_object_set_new(reg, name,
+		                    json_pack("{s:s, s:s, s:b}", "service", id.service,
+		                              "description", id.description, "assigned",
+		                              id.assigned));
+	}
+	json_object_set_new(root, "port_identity", reg);
+	return 0;
+}
+
+/* The registry's words for the port, asked before anything is printed. */
+static void
+cmd_who_identity_text(unsigned port, const json_t *root)
+{
+	const char *name;
+	json_t *id;
+
+	json_object_foreach(json_object_get(root, "port_identity"), name, id)
+	{
+		const char *svc = json_string_value(json_object_get(id, "service"));
+
+		printf("%u/%s in the registry: %s%s%s\n", port, name, svc, svc[0] ? ": " : "",
+		       json_string_value(json_object_get(id, "description")));
+	}
+}
+
+static int
+cmd_who_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_machine_sel *sel,
+              struct err *e)
+{
+	static const struct option opts[] = {
+	    CLI_OPTS_LONG, CMD_MACHINE_SEL_LONG, {NULL, 0, NULL, 0}};
+	struct portspec ps;
+	int c, rc, taken;
+
+	/* "who -1" would otherwise read as an unknown option "-1"; -4 and -6 are options. */
+	for (c = 1; c < argc; c++)
+		if (argv[c][0] == '-' && argv[c][1] >= '0' && argv[c][1] <= '9' &&
+		    strcmp(argv[c], "-4") != 0 && strcmp(argv[c], "-6") != 0 &&
+		    portspec_parse(argv[c], &ps, e) == -1) {
+			cli_fail(argv[0], e);
+			return -1;
+		}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":jd:Ch" CMD_MACHINE_SEL_SHORT, opts, NULL)) != -1) {
+		if ((taken = cmd_machine_sel_opt(c, sel, e)) == -1) {
+			cli_fail(argv[0], e);
+			return -1;
+		}
+		if (taken == 0 && cli_option(c, &m->o, cmd_who_usage, argc, argv, &rc) < 0)
+			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
+	}
+	if (argc - optind != 1) {
+		cli_usage_error(argv[0], "give one PORT, PORT/PROTO or a list of them");
+		return -1;
+	}
+	if (cmd_machine_ports(m, argv[optind], sel, e) == -1) {
+		cli_fail(argv[0], e);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_who(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
+	struct cmd_machine_sel sel = {0};
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	if ((rc = cmd_who_parse(argc, argv, &m, &sel, &e)) != 0) {
+		cmd_machine_close(&m);
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	}
+	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
+	if (cmd_machine_collect(&m, &sel.q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	root = json_pack("{s:s}", "schema", "portolan.listening/1");
+	if (sel.q.ports == NULL) /* one port: the registry's words for it, as before */
+		json_object_set_new(root, "port", json_integer(sel.q.port));
+	else
+		json_object_set_new(root, "ports", json_string(argv[argc - 1]));
+	json_object_set_new(root, "listening", json_boolean(m.ls.n > 0));
+	if (sel.q.ports == NULL && cmd_who_identity(&m, &sel, root, &e) == -1) {
+		json_decref(root);
+		cmd_machine_close(&m);
+		return cli_fail(argv[0], &e);
+	}
+	if (m.ls.n == 0 && !m.o.json && sel.q.ports == NULL) /* a name: its port, as resolved */
+		printf("nothing listens on %u%s%s\n", sel.q.port,
+		       sel.q.protos == PROTO_DEFAULT ? "" : "/",
+		       sel.q.protos == PROTO_DEFAULT ? "" : portspec_proto_name(sel.q.protos));
+	else if (m.ls.n == 0 && !m.o.json)
+		printf("nothing listens on %s\n", argv[argc - 1]);
+	if (!m.o.json)
+		cmd_who_identity_text(sel.q.port, root);
+	cmd_machine_print(&m, &sel.f, root);
+	json_decref(root);
+	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
+	cmd_machine_close(&m);
+	return rc;
+}
+
+/* -------------------------------------------------------- listening */
+
+static const char cmd_listening_usage[] =
+    "usage: portolan listening [options]\n"
+    "       portolan ls ...\n"
+    "\n"
+    "Every listening TCP socket and bound UDP socket on this machine, one per line:\n"
+    "protocol, address:port, the processes holding it (command:pid,pid(user)) and\n"
+    "what the registry says the port is.  Listeners that look unexpected are flagged:\n"
+    "  !unassigned  the registry has no service on this port\n"
+    "  !ephemeral   the port is in this machine's ephemeral (client) range\n"
+    "  !malware     the curated data lists malware using this port and protocol\n"
+    "  concern:L    the port's concern level for this protocol (low, elevated, high)\n"
+    "  !other-service=NAME  the process is named after another registered service\n"
+    "               (sshd on the http port: !other-service=ssh)\n"
+    "\n"
+    "  -t, --tcp, -u, --udp, --sctp  only these protocols (default: TCP and UDP)\n"
+    "  -4, --ipv4, -6, --ipv6        only this address family\n"
+    "  --port PORTS          only these ports: 22, 8000-8100, ssh, 53/udp, or several\n"
+    "                        separated by commas\n"
+    "  --pid PID             only listeners held by this process\n"
+    "  --user USER           only listeners held by a process of USER (a login name)\n"
+    "  --unexpected          only flagged listeners\n"
+    "  --sort KEY            port (default), proto, address, pid or user\n"
+    "  --all-netns           also every other network namespace (containers,\n"
+    "                        `ip netns`); needs root.  Such listeners show their\n"
+    "                        namespace, net:[INODE]\n"
+    "  --json                machine-readable output (schema portolan.listening/1)\n"
+    "  --format FORMAT       text (default), json (as --json) or prometheus: metrics\n"
+    "                        in the text format node_exporter's textfile collector\n"
+    "                        reads (every listener; the filters do not apply)\n"
+    "  --expect FILE         with prometheus: audit gauges and the claimed label from\n"
+    "                        an expect file (see `portolan audit`)\n"
+    "  --db FILE             registry database for the annotation\n"
+    "  --no-color            never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "*:PORT is a listener on [::] that takes IPv4 too; [::]:PORT one that is\n"
+    "IPv6-only.\n"
+    "Run as root to see processes of other users; as root a BPF iterator replaces the\n"
+    "/proc walk (PORTOLAN_NO_BPF=1 forces the walk).\n"
+    "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
+
+struct cmd_listening_opts {
+	struct cmd_machine_sel sel;
+	enum listeners_order order;
+	const char *ports;  /* --port, parsed once the options are all read */
+	int prometheus;     /* --format prometheus */
+	const char *expect; /* --expect FILE, with --format prometheus */
+};
+
+/* --format: text and json are --json's two states; prometheus is its own path. */
+static int
+cmd_listening_format(const char *arg, struct cmd_machine *m, struct cmd_listening_opts *o,
+                     struct err *e)
+{
+	if (strcmp(arg, "text") == 0 || strcmp(arg, "json") == 0)
+		m->o.json = arg[0] == 'j';
+	else if (strcmp(arg, "prometheus") == 0)
+		o->prometheus = 1;
+	else
+		return err_set(e, "--format \"%s\": expected text, json or prometheus", arg);
 	return 0;
 }
 
 static int
-cmd_listening_opt(int c, struct cmd_listening_opts *o, struct err *e)
+cmd_listening_opt(int c, struct cmd_machine *m, struct cmd_listening_opts *o, struct err *e)
 {
-	struct portspec ps;
-
 	switch (c) {
-	case 't':
-		o->q.protos |= PROTO_TCP;
-		return 0;
-	case 'u':
-		o->q.protos |= PROTO_UDP;
-		return 0;
-	case 'S':
-		o->q.protos |= PROTO_SCTP;
+	case 'F':
+		return cmd_listening_format(optarg, m, o, e);
+	case 'e':
+		o->expect = optarg;
 		return 0;
 	case 'p':
-		if (portspec_parse(optarg, &ps, e) == -1)
-			return -1;
-		o->q.port = ps.port;
-		if (ps.protos != PROTO_DEFAULT)
-			o->q.protos |= ps.protos;
+		o->ports = optarg;
 		return 0;
-	case 'U':
-		return cmd_listening_user(optarg, o, e);
 	case 'x':
-		o->f.unexpected = 1;
+		o->sel.f.unexpected = 1;
 		return 0;
 	case 's':
 		return listeners_order_parse(optarg, &o->order, e);
-	case 'N':
-		o->q.all_netns = 1;
-		return 0;
 	}
 	return err_set(e, "unknown option");
 }
 
 static int
-cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o)
+cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_listening_opts *o,
+                    const char *usage)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
-	    {"tcp", no_argument, NULL, 't'},
-	    {"udp", no_argument, NULL, 'u'},
-	    {"sctp", no_argument, NULL, 'S'},
+	    CMD_MACHINE_SEL_LONG,
 	    {"port", required_argument, NULL, 'p'},
-	    {"user", required_argument, NULL, 'U'},
 	    {"unexpected", no_argument, NULL, 'x'},
 	    {"sort", required_argument, NULL, 's'},
-	    {"all-netns", no_argument, NULL, 'N'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"expect", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct err e = {0};
 	int c, rc, shared;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":tuSp:U:xs:Njd:Ch", opts, NULL)) != -1) {
-		if ((shared = cli_option(c, &m->o, cmd_listening_usage, argc, argv, &rc)) < 0)
-			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
-		if (shared == 0 && cmd_listening_opt(c, o, &e) == -1) {
+	while ((c = getopt_long(argc, argv, ":p:xs:F:e:jd:Ch" CMD_MACHINE_SEL_SHORT, opts, NULL)) !=
+	       -1) {
+		if ((shared = cmd_machine_sel_opt(c, &o->sel, &e)) == 0)
+			shared = cli_option(c, &m->o, usage, argc, argv, &rc);
+		else if (shared == -1)
+			rc = cli_fail(argv[0], &e);
+		if (shared < 0)
+			return rc == CLI_FOUND ? 1 : -1; /* --help, or an error reported */
+		if (shared == 0 && cmd_listening_opt(c, m, o, &e) == -1) {
 			cli_fail(argv[0], &e);
 			return -1;
 		}
@@ -557,9 +760,68 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 		cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (o->q.protos == 0)
-		o->q.protos = PROTO_DEFAULT;
+	if (o->expect && !o->prometheus) {
+		cli_usage_error(argv[0], "--expect goes with --format prometheus (else: portolan "
+		                         "audit --expect)");
+		return -1;
+	}
+	o->sel.q.protos = o->sel.only ? o->sel.only : PROTO_DEFAULT;
+	if (o->ports && cmd_machine_ports(m, o->ports, &o->sel, &e) == -1) {
+		cli_fail(argv[0], &e);
+		return -1;
+	}
 	return 0;
+}
+
+/*
+ * --format prometheus: every listener as metrics (listening_prom.h), for
+ * node_exporter's textfile collector.  Written whole or not at all: the
+ * collector reads a file a cron job renames into place, and a half-written
+ * exposition would be a scrape error.
+ */
+static int
+cmd_listening_prometheus(struct cmd_machine *m, const struct cmd_listening_opts *o)
+{
+	const char *no_bpf = getenv("PORTOLAN_NO_BPF");
+	struct listening_prom_opts po = {.expect = o->expect,
+	                                 .no_bpf = no_bpf && no_bpf[0] && strcmp(no_bpf, "0") != 0};
+	struct strbuf out;
+	struct err e = {0};
+	int rc = CLI_FOUND;
+
+	strbuf_init(&out, 256u << 20);
+	if (cmd_machine_open_registry(m, &e) == -1 ||
+	    listening_prom(m->st, &m->rm, &po, &out, &e) == -1)
+		rc = cli_fail(m->cmd, &e);
+	else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		rc = cli_fail(m->cmd, &(struct err){ERR_INTERNAL, "writing the metrics failed"});
+	strbuf_free(&out);
+	cmd_machine_close(m);
+	return rc;
+}
+
+/* The listing `listening` and `connections` share: collect, sort, annotate, print. */
+static int
+cmd_listening_list(struct cmd_machine *m, const struct cmd_listening_opts *o, const char *schema)
+{
+	struct err e = {0};
+	json_t *root;
+	int rc;
+
+	m->o.color = m->o.color && !m->o.json && cli_color(stdout);
+	if ((rc = cmd_machine_collect(m, &o->sel.q, &e)) == 0) {
+		listeners_sort(&m->ls, o->order); /* before annotating: notes follow ls's order */
+		rc = cmd_machine_annotate(m, &e);
+	}
+	if (rc == -1) {
+		cmd_machine_close(m);
+		return cli_fail(m->cmd, &e);
+	}
+	root = json_pack("{s:s}", "schema", schema);
+	cmd_machine_print(m, &o->sel.f, root);
+	json_decref(root);
+	cmd_machine_close(m);
+	return CLI_FOUND;
 }
 
 int
@@ -567,27 +829,64 @@ cmd_listening(int argc, char **argv)
 {
 	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}};
 	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
-	struct err e = {0};
-	json_t *root;
 	int rc;
 
-	if ((rc = cmd_listening_parse(argc, argv, &m, &o)) != 0)
+	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_listening_usage)) != 0) {
+		cmd_machine_close(&m);
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
-	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
-	if (cmd_machine_collect(&m, &o.q, &e) == -1) {
-		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
 	}
-	listeners_sort(&m.ls, o.order);
-	if (cmd_machine_annotate(&m, &e) == -1) {
+	if (o.prometheus)
+		return cmd_listening_prometheus(&m, &o);
+	return cmd_listening_list(&m, &o, "portolan.listening/1");
+}
+
+/* ------------------------------------------------------ connections */
+
+static const char cmd_connections_usage[] =
+    "usage: portolan connections [options]\n"
+    "       portolan conns ...\n"
+    "\n"
+    "Every established TCP connection and connected UDP socket on this machine, one\n"
+    "per line: protocol, local address:port, remote address:port, the processes\n"
+    "holding it (command:pid,pid(user)) and what the registry says the remote port\n"
+    "is: \"what is this connection to 4444?\".  The set is the one `ss -tnp` and\n"
+    "`ss -unp` show (established and closing TCP states, not TIME-WAIT).  A remote\n"
+    "port is flagged !unassigned or !malware as `listening` flags its ports.\n"
+    "\n"
+    "  -t, --tcp, -u, --udp          only these protocols (default: TCP and UDP)\n"
+    "  -4, --ipv4, -6, --ipv6        only this address family\n"
+    "  --port PORTS          only connections with either end on these ports: 22,\n"
+    "                        8000-8100, ssh, 53/udp, or several separated by commas\n"
+    "  --pid PID             only connections held by this process\n"
+    "  --user USER           only connections held by a process of USER\n"
+    "  --unexpected          only flagged connections\n"
+    "  --sort KEY            port (local; default), proto, address, pid or user\n"
+    "  --all-netns           also every other network namespace; needs root\n"
+    "  --json                machine-readable output (schema portolan.connections/1)\n"
+    "  --db FILE             registry database for the annotation\n"
+    "  --no-color            never colour the output (also: NO_COLOR=1)\n"
+    "\n"
+    "Run as root to see processes of other users.\n"
+    "Exit status: 0 listed (even if empty), 2 bad option, 3 internal error.\n";
+
+int
+cmd_connections(int argc, char **argv)
+{
+	struct cmd_machine m = {.cmd = argv[0], .o = {.color = 1}, .end = LISTENING_REMOTE};
+	struct cmd_listening_opts o = {.order = LISTENERS_BY_PORT};
+	int rc;
+
+	if ((rc = cmd_listening_parse(argc, argv, &m, &o, cmd_connections_usage)) != 0) {
 		cmd_machine_close(&m);
-		return cli_fail(argv[0], &e);
+		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	}
-	root = json_pack("{s:s}", "schema", "portolan.listening/1");
-	cmd_machine_print(&m, &o.f, root);
-	json_decref(root);
-	cmd_machine_close(&m);
-	return CLI_FOUND;
+	o.sel.q.connected = 1;
+	o.sel.q.protos &= PROTO_TCP | PROTO_UDP; /* SCTP associations are not asked for */
+	if (o.sel.q.port != 0) { /* either end: the kernel's filter takes the local one only */
+		o.sel.q.port = 0;
+		o.sel.q.ports = &o.sel.ports;
+	}
+	return cmd_listening_list(&m, &o, "portolan.connections/1");
 }
 
 /* ------------------------------------------------------------ audit */

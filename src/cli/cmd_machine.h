@@ -3,6 +3,7 @@
  *
  *   portolan who PORT[/PROTO]      who listens on one port (exit 0 yes, 1 no)
  *   portolan listening (ls)        every listener, annotated and flagged
+ *   portolan connections (conns)   every connection, annotated by its remote port
  *   portolan audit --expect FILE   drift from an expected set (0 clean, 1 drift)
  *   portolan audit --snapshot      today's set in the expect-file format
  *
@@ -14,6 +15,7 @@
 
 int cmd_who(int argc, char **argv);
 int cmd_listening(int argc, char **argv);
+int cmd_connections(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 #endif

@@ -12,8 +12,19 @@
  * every thread inherits the mask and the main thread takes them with
  * sigwait() in server_wait(): a clean shutdown with no handler and no
  * global flag.
+ *
+ * --metrics-only is an exporter, not the site: one libmicrohttpd thread
+ * answering GET /metrics with this machine's listeners in Prometheus'
+ * text format (src/report/listening_prom.h), collected afresh at each
+ * scrape, and 404 for everything else.  It keeps the privileges it was
+ * started with, because seeing every process's sockets needs root; the
+ * site's database, votes and pages are not opened at all.
  */
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <getopt.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,8 +32,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
+
 #include "cli.h"
 #include "cmd.h"
+#include "report/listening_prom.h"
 #include "web/server.h"
 
 #define CMD_SERVE_PORT 6174
@@ -60,6 +74,11 @@ static const char cmd_serve_usage[] =
     "  --max-connections N connection cap (default 4096)\n"
     "  --po DIR            translation catalogs (default: the po/ beside "
     "data/)\n"
+    "  --metrics-only      serve only /metrics: this machine's listeners as\n"
+    "                      Prometheus metrics (see portolan(1)); run as root to\n"
+    "                      see every process.  The database only annotates\n"
+    "  --expect FILE       with --metrics-only: audit gauges and the claimed label\n"
+    "                      from an expect file (see `portolan audit`)\n"
     "\n"
     "Stops gracefully on SIGTERM or SIGINT (exit 0).\n"
     "Exit status: 0 stopped cleanly, 2 bad input, 3 internal error.\n";
@@ -90,6 +109,8 @@ cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned min, u
 struct cmd_serve_opts {
 	const char *listen, *votes, *po;
 	unsigned threads, rate, conns;
+	int metrics_only;   /* --metrics-only */
+	const char *expect; /* --expect FILE */
 };
 
 static int
@@ -108,13 +129,21 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	    {"vote-rate", required_argument, NULL, 'r'},
 	    {"max-connections", required_argument, NULL, 'c'},
 	    {"po", required_argument, NULL, 'p'},
+	    {"metrics-only", no_argument, NULL, 'X'},
+	    {"expect", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:Xe:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'X':
+			o->metrics_only = 1;
+			break;
+		case 'e':
+			o->expect = optarg;
+			break;
 		case 'l':
 			o->listen = optarg;
 			break;
@@ -160,10 +189,133 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 		cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		goto usage;
 	}
+	if (o->expect && !o->metrics_only) {
+		cli_usage_error(argv[0], "--expect goes with --metrics-only");
+		goto usage;
+	}
 	return 0;
 usage:
 	*rc = CLI_USAGE;
 	return -1;
+}
+
+/* ------------------------------------------------------ --metrics-only */
+
+struct cmd_serve_metrics {
+	struct store *st; /* NULL: no registry, the listeners unannotated */
+	struct range_machine rm;
+	struct listening_prom_opts po;
+	unsigned long long scrapes;
+};
+
+/* The exporter's own cost, so a fleet can see what a scrape takes. */
+static void
+cmd_serve_metrics_self(struct cmd_serve_metrics *x, struct strbuf *out)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	strbuf_appendf(out,
+	               "# HELP portolan_exporter_scrapes_total Scrapes of /metrics answered.\n"
+	               "# TYPE portolan_exporter_scrapes_total counter\n"
+	               "portolan_exporter_scrapes_total %llu\n"
+	               "# HELP portolan_exporter_cpu_seconds_total CPU time the exporter used.\n"
+	               "# TYPE portolan_exporter_cpu_seconds_total counter\n"
+	               "portolan_exporter_cpu_seconds_total %.6f\n",
+	               x->scrapes,
+	               (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	                   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+}
+
+static enum MHD_Result
+cmd_serve_metrics_answer(void *cls, struct MHD_Connection *conn, const char *url,
+                         const char *method, const char *version, const char *upload,
+                         size_t *upload_size, void **req)
+{
+	struct cmd_serve_metrics *x = cls;
+	struct MHD_Response *r;
+	struct strbuf out;
+	struct err e = {0};
+	unsigned status = MHD_HTTP_OK;
+	enum MHD_Result ret;
+
+	(void)version, (void)upload, (void)upload_size, (void)req;
+	strbuf_init(&out, 256u << 20);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		strbuf_appends(&out, "GET /metrics\n");
+	} else if (strcmp(url, "/metrics") != 0) {
+		status = MHD_HTTP_NOT_FOUND;
+		strbuf_appends(&out, "only /metrics here\n");
+	} else if (x->scrapes++, listening_prom(x->st, &x->rm, &x->po, &out, &e) == -1) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		strbuf_reset(&out);
+		strbuf_appendf(&out, "%s\n", e.msg);
+		fprintf(stderr, "portolan serve: /metrics: %s\n", e.msg);
+	} else {
+		cmd_serve_metrics_self(x, &out);
+	}
+	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
+	strbuf_free(&out);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type",
+	                        status == MHD_HTTP_OK ? "text/plain; version=0.0.4; charset=utf-8"
+	                                              : "text/plain; charset=utf-8");
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The exporter: until SIGTERM or SIGINT.  The database is optional here. */
+static int
+cmd_serve_metrics(const char *cmd, const struct server_config *cfg, const char *db,
+                  const struct cmd_serve_opts *o, sigset_t *set)
+{
+	const char *no_bpf = getenv("PORTOLAN_NO_BPF");
+	struct cmd_serve_metrics x = {
+	    .po = {.expect = o->expect, .no_bpf = no_bpf && no_bpf[0] && strcmp(no_bpf, "0") != 0}};
+	struct sockaddr_storage bound;
+	socklen_t len = sizeof(bound);
+	const union MHD_DaemonInfo *info;
+	struct MHD_Daemon *d;
+	struct err e = {0};
+	char host[64], port[8];
+	int sig;
+
+	if (!cfg->listen.loopback && !cfg->public)
+		return cli_usage_error(cmd, "--listen: not a loopback address; add --public to "
+		                            "serve the metrics there");
+	range_machine_read(&x.rm);
+	if (access(db, F_OK) == 0 && store_open(db, &x.st, &e) == -1)
+		return cli_fail(cmd, &e);      /* there but damaged: said now, not at each scrape */
+	pthread_sigmask(SIG_BLOCK, set, NULL); /* before MHD's thread exists */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	                         (cfg->listen.addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	                     0, NULL, NULL, cmd_serve_metrics_answer, &x, MHD_OPTION_SOCK_ADDR,
+	                     &cfg->listen.addr, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
+	if (d == NULL) {
+		if (x.st)
+			store_close(x.st);
+		return cli_fail(cmd, &(struct err){ERR_INTERNAL, "--metrics-only: cannot listen "
+		                                                 "there (in use, or not an address "
+		                                                 "of this machine)"});
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	if (info && getsockname(info->listen_fd, (struct sockaddr *)&bound, &len) == 0 &&
+	    getnameinfo((struct sockaddr *)&bound, len, host, sizeof(host), port, sizeof(port),
+	                NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		printf("portolan serve: metrics on http://%s%s%s:%s/metrics\n",
+		       bound.ss_family == AF_INET6 ? "[" : "", host,
+		       bound.ss_family == AF_INET6 ? "]" : "", port);
+	fflush(stdout);
+	sigdelset(set, SIGHUP); /* nothing to reopen: the store is read at each scrape */
+	sigwait(set, &sig);
+	MHD_stop_daemon(d);
+	if (x.st)
+		store_close(x.st);
+	fprintf(stderr, "portolan serve: stopped\n");
+	return CLI_FOUND;
 }
 
 int
@@ -187,6 +339,12 @@ cmd_serve(int argc, char **argv)
 	                        &cfg.listen, &e) == -1 ||
 	    cli_db_read_path(co.db, db, sizeof(db), &e) == -1)
 		return cli_fail(argv[0], &e);
+	if (o.metrics_only) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		return cmd_serve_metrics(argv[0], &cfg, db, &o, &set);
+	}
 	/* Missing, unreadable or damaged: said now, in store_open()'s words, not per request. */
 	if (store_open(db, &st, &e) == -1)
 		return cli_fail(argv[0], &e);

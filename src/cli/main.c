@@ -69,6 +69,8 @@ static const struct command commands[] = {
     {"who", cmd_who, "who listens on a port on this machine"},
     {"listening", cmd_listening, "every listener on this machine, annotated and flagged"},
     {"ls", cmd_listening, "same as listening"},
+    {"connections", cmd_connections, "every connection on this machine, by its remote port"},
+    {"conns", cmd_connections, "same as connections"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
     {"claim", cmd_claim, "the organisation's own ports, checked for collisions"},

@@ -55,6 +55,7 @@ listeners_collect(const struct sockets_query *q, const struct owners_opts *o,
 	if (owners_find(o, inodes, out->socks.n, &out->owners, e) == -1)
 		goto out;
 	out->denied = out->owners.denied;
+	out->hidepid = owners_hidepid(o ? o->proc : NULL); /* o may be NULL: defaults */
 	if (listeners_join(out, e) == -1)
 		goto out;
 	listeners_sort(out, LISTENERS_BY_PORT);

@@ -34,6 +34,7 @@ struct listener_set {
 	size_t n;
 	size_t unseen; /* listeners with no visible holder */
 	size_t denied; /* processes whose fds we could not read */
+	int hidepid;   /* /proc's hidepid= mode (owners_hidepid()): other users' processes hidden */
 	struct msock_list socks;
 	struct owner_list owners;
 };

@@ -571,3 +571,44 @@ owners_free(struct owner_list *l)
 	l->v = NULL;
 	l->n = l->cap = l->denied = 0;
 }
+
+/* The hidepid= value among a mount's super options ("rw,hidepid=invisible"). */
+static int
+owners_hidepid_opt(const char *opts)
+{
+	static const char *const names[] = {"off", "noaccess", "invisible", "", "ptraceable"};
+	const char *p = strstr(opts, "hidepid=");
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	p += strlen("hidepid=");
+	if (*p >= '0' && *p <= '4')
+		return *p - '0';
+	n = strcspn(p, ", \n");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i][0] && strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+			return (int)i;
+	return 0;
+}
+
+int
+owners_hidepid(const char *proc)
+{
+	char line[4096], where[1024];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int mode = 0;
+
+	if (f == NULL)
+		return 0;
+	/* "36 25 0:21 / /proc rw,nosuid shared:12 - proc proc rw,hidepid=invisible" */
+	while (fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - proc ");
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %1023s", where) == 1 &&
+		    strcmp(where, proc ? proc : "/proc") == 0)
+			mode = owners_hidepid_opt(sep); /* the last mount there is the one seen */
+	}
+	fclose(f);
+	return mode;
+}

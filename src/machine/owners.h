@@ -69,5 +69,12 @@ struct owners_opts {
 int owners_find(const struct owners_opts *o, const uint64_t *inodes, size_t n,
                 struct owner_list *out, struct err *e);
 void owners_free(struct owner_list *l);
+/*
+ * How procfs (proc, NULL for "/proc") hides processes, as mounted: 0 not
+ * at all, 1 hidepid=noaccess (others' directories unreadable: counted as
+ * denied), 2 hidepid=invisible (others' processes absent: nothing to
+ * count), 4 hidepid=ptraceable.  From /proc/self/mountinfo; 0 if unknown.
+ */
+int owners_hidepid(const char *proc);
 
 #endif

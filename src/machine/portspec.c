@@ -58,6 +58,20 @@ portspec_number(const char *s, size_t n, const char *whole, unsigned *out, struc
 	return err_set(e, "\"%s\": port out of range (1-65535)", whole);
 }
 
+/* The protocol after a '/', or PROTO_DEFAULT without one; -1 (e filled) for an unknown one. */
+static int
+portspec_suffix(const char *s, const char *slash, unsigned *protos, struct err *e)
+{
+	if (slash == NULL) {
+		*protos = PROTO_DEFAULT;
+		return 0;
+	}
+	if ((*protos = portspec_proto(slash + 1)) == 0)
+		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", s,
+		               slash + 1);
+	return 0;
+}
+
 int
 portspec_parse(const char *s, struct portspec *out, struct err *e)
 {
@@ -69,13 +83,54 @@ portspec_parse(const char *s, struct portspec *out, struct err *e)
 	slash = memchr(s, '/', len);
 	if (portspec_number(s, slash ? (size_t)(slash - s) : len, s, &out->port, e) == -1)
 		return -1;
-	if (slash == NULL) {
-		out->protos = PROTO_DEFAULT;
-		return 0;
-	}
-	out->protos = portspec_proto(slash + 1);
-	if (out->protos == 0)
-		return err_set(e, "\"%s\": unknown protocol \"%s\" (tcp, udp or sctp)", s,
-		               slash + 1);
+	return portspec_suffix(s, slash, &out->protos, e);
+}
+
+int
+portspec_parse_range(const char *s, struct portrange *out, struct err *e)
+{
+	size_t len = strnlen(s, PORTSPEC_MAXLEN + 1), n;
+	const char *slash, *dash;
+
+	if (len > PORTSPEC_MAXLEN)
+		return err_set(e, "\"%.*s...\": not a port", PORTSPEC_MAXLEN, s);
+	slash = memchr(s, '/', len);
+	n = slash ? (size_t)(slash - s) : len;
+	dash = memchr(s, '-', n);
+	if (portspec_number(s, dash ? (size_t)(dash - s) : n, s, &out->lo, e) == -1)
+		return -1;
+	out->hi = out->lo;
+	if (dash && portspec_number(dash + 1, n - (size_t)(dash + 1 - s), s, &out->hi, e) == -1)
+		return -1;
+	if (out->hi < out->lo)
+		return err_set(e, "\"%s\": the range ends before it starts", s);
+	return portspec_suffix(s, slash, &out->protos, e);
+}
+
+int
+portset_add(struct portset *ps, const struct portrange *r, struct err *e)
+{
+	if (ps->n == PORTSET_MAX)
+		return err_set(e, "more than %d ports or ranges in one list", PORTSET_MAX);
+	ps->v[ps->n++] = *r;
 	return 0;
+}
+
+int
+portset_has(const struct portset *ps, unsigned port, unsigned proto)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (port >= ps->v[i].lo && port <= ps->v[i].hi && (ps->v[i].protos & proto))
+			return 1;
+	return 0;
+}
+
+unsigned
+portset_protos(const struct portset *ps)
+{
+	unsigned protos = 0;
+
+	for (size_t i = 0; i < ps->n; i++)
+		protos |= ps->v[i].protos;
+	return protos;
 }

@@ -7,6 +7,12 @@
  * parser is strict on purpose: no leading '+', no white space, no hex, no
  * trailing junk, because a lenient strtol would quietly turn "80x" into 80.
  *
+ * Several ports at once ("8000-8100,53/udp", as `who` and `listening
+ * --port` take them) are a portset: the ranges a user typed, each with its
+ * protocols, tested against a socket by portset_has().  Service names in
+ * such a list need the registry, so the command resolves those and adds
+ * them as one-port ranges.
+ *
  * The result owns no memory.  Errors are ERR_INPUT and name the offending
  * text; the caller adds where it came from (argument, file:line).
  */
@@ -30,6 +36,27 @@ struct portspec {
 
 /* Parse "PORT" or "PORT/PROTO"; 0 or -1 with ERR_INPUT in e. */
 int portspec_parse(const char *s, struct portspec *out, struct err *e);
+
+struct portrange {
+	unsigned lo, hi; /* 1..65535, lo <= hi */
+	unsigned protos; /* PROTO_* bits */
+};
+
+#define PORTSET_MAX 64 /* ranges in one argument: far more than anyone types */
+
+struct portset {
+	struct portrange v[PORTSET_MAX];
+	size_t n;
+};
+
+/* Parse "PORT", "LO-HI", either with "/PROTO"; 0 or -1 with ERR_INPUT in e. */
+int portspec_parse_range(const char *s, struct portrange *out, struct err *e);
+/* Append r; -1 (ERR_INPUT) past PORTSET_MAX. */
+int portset_add(struct portset *ps, const struct portrange *r, struct err *e);
+/* Whether port/proto (one PROTO_* bit) is in the set. */
+int portset_has(const struct portset *ps, unsigned port, unsigned proto);
+/* The union of the ranges' protocols. */
+unsigned portset_protos(const struct portset *ps);
 /* Parse a protocol name ("tcp", "udp", "sctp"); returns its PROTO_* bit or 0. */
 unsigned portspec_proto(const char *name);
 /* The lower-case name of one PROTO_* bit ("tcp"), "?" for anything else. */

@@ -31,6 +31,7 @@
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
 #include <sys/stat.h>
@@ -82,6 +83,23 @@ sockets_push(struct msock_list *l, const struct msock *s, struct sockets_dump *d
 	return 0;
 }
 
+/* The attributes after the message that a struct msock keeps: INET_DIAG_SKV6ONLY. */
+static void
+sockets_attrs(const struct nlmsghdr *nlh, struct msock *s)
+{
+	size_t off = NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct inet_diag_msg)));
+	const struct rtattr *a;
+
+	while (off + sizeof(*a) <= nlh->nlmsg_len) {
+		a = (const struct rtattr *)((const char *)nlh + off);
+		if (a->rta_len < sizeof(*a) || a->rta_len > nlh->nlmsg_len - off)
+			return; /* malformed: keep what we have */
+		if (a->rta_type == INET_DIAG_SKV6ONLY && a->rta_len >= RTA_LENGTH(1))
+			s->v6only = *(const uint8_t *)RTA_DATA(a) != 0;
+		off += RTA_ALIGN(a->rta_len);
+	}
+}
+
 /* One inet_diag_msg into the list; -1 when the list cannot take it. */
 static int
 sockets_add(const struct nlmsghdr *nlh, struct sockets_dump *d)
@@ -100,6 +118,9 @@ sockets_add(const struct nlmsghdr *nlh, struct sockets_dump *d)
 	s.ifindex = m->id.idiag_if;
 	s.uid = m->idiag_uid;
 	s.inode = m->idiag_inode;
+	s.rport = ntohs(m->id.idiag_dport);
+	memcpy(s.raddr, m->id.idiag_dst, s.family == AF_INET ? 4 : 16);
+	sockets_attrs(nlh, &s);
 	return sockets_push(d->out, &s, d);
 }
 
@@ -193,10 +214,28 @@ union sockets_request {
 	           2 * sizeof(struct inet_diag_bc_op)];
 };
 
-static void
-sockets_request(union sockets_request *q, unsigned seq, int family, unsigned proto, unsigned port)
+/*
+ * The states asked for: listening TCP and SCTP, bound unconnected UDP; or,
+ * for connections, what `ss -t` and `ss -u` show by default (every state
+ * but LISTEN, CLOSE, SYN-RECV and TIME-WAIT; a connected UDP socket is
+ * ESTABLISHED).
+ */
+static uint32_t
+sockets_states(unsigned proto, int connected)
 {
-	uint32_t states = proto == PROTO_UDP ? 1u << TCP_CLOSE : 1u << TCP_LISTEN;
+	if (connected)
+		return proto == PROTO_UDP ? 1u << TCP_ESTABLISHED
+		                          : ((1u << (TCP_CLOSING + 1)) - 1) &
+		                                ~(1u << TCP_LISTEN | 1u << TCP_CLOSE |
+		                                  1u << TCP_SYN_RECV | 1u << TCP_TIME_WAIT | 1u);
+	return proto == PROTO_UDP ? 1u << TCP_CLOSE : 1u << TCP_LISTEN;
+}
+
+static void
+sockets_request(union sockets_request *q, unsigned seq, int family, unsigned proto, unsigned port,
+                int connected)
+{
+	uint32_t states = sockets_states(proto, connected);
 	struct inet_diag_bc_op *ops;
 	struct nlattr *bc;
 
@@ -262,8 +301,8 @@ sockets_recv(int fd, char *buf)
 }
 
 static int
-sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsigned port,
-             struct msock_list *out, struct err *e)
+sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto,
+             const struct sockets_query *sq, struct msock_list *out, struct err *e)
 {
 	static const struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	const char *what = family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IPv4+IPv6";
@@ -271,7 +310,7 @@ sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsign
 	ssize_t n;
 	int done = 0;
 
-	sockets_request(&q, seq, family, proto, port);
+	sockets_request(&q, seq, family, proto, sq->port, sq->connected);
 	if (sendto(fd, &q, q.nlh.nlmsg_len, 0, (const struct sockaddr *)&kernel, sizeof(kernel)) <
 	    0)
 		return err_internal(e, "sock_diag %s %s: send: %s", portspec_proto_name(proto),
@@ -294,6 +333,22 @@ sockets_dump(int fd, char *buf, unsigned seq, int family, unsigned proto, unsign
 	                    strerror(errno));
 }
 
+/* Keep out->v[first..] that q's family and port list want. */
+static void
+sockets_keep(const struct sockets_query *q, struct msock_list *out, size_t first)
+{
+	size_t k = first;
+
+	if (q->family == 0 && q->ports == NULL)
+		return;
+	for (size_t i = first; i < out->n; i++)
+		if ((q->family == 0 || out->v[i].family == q->family) &&
+		    (q->ports == NULL || portset_has(q->ports, out->v[i].port, out->v[i].proto) ||
+		     (q->connected && portset_has(q->ports, out->v[i].rport, out->v[i].proto))))
+			out->v[k++] = out->v[i];
+	out->n = k;
+}
+
 static int
 sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list *out, struct err *e)
 {
@@ -305,17 +360,21 @@ sockets_all(int fd, char *buf, const struct sockets_query *q, struct msock_list 
 	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
 		if ((q->protos & protos[i]) == 0)
 			continue;
-		if (protos[i] == PROTO_TCP) {
-			n = out->n;
-			if (sockets_dump(fd, buf, ++seq, AF_UNSPEC, PROTO_TCP, q->port, out, e) ==
-			    0)
+		n = out->n;
+		if (protos[i] == PROTO_TCP && q->family == 0) {
+			if (sockets_dump(fd, buf, ++seq, AF_UNSPEC, PROTO_TCP, q, out, e) == 0) {
+				sockets_keep(q, out, n);
 				continue;
+			}
 			out->n = n; /* a kernel without the older request: one dump per family */
 		}
-		for (size_t j = 0; j < 2; j++)
-			if (sockets_dump(fd, buf, ++seq, families[j], protos[i], q->port, out, e) ==
-			    -1)
+		for (size_t j = 0; j < 2; j++) {
+			if (q->family != 0 && q->family != families[j])
+				continue;
+			if (sockets_dump(fd, buf, ++seq, families[j], protos[i], q, out, e) == -1)
 				return -1;
+		}
+		sockets_keep(q, out, n);
 	}
 	return 0;
 }

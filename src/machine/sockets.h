@@ -15,7 +15,20 @@
  *
  * A dual-stack listener on [::] is one AF_INET6 socket and is reported
  * once, as such; v4-mapped addresses stay AF_INET6 with the ::ffff:a.b.c.d
- * address, exactly as the kernel holds them.
+ * address, exactly as the kernel holds them.  Whether an AF_INET6 socket
+ * is IPv6-only (IPV6_V6ONLY) comes with it (INET_DIAG_SKV6ONLY), so a
+ * caller can tell [::] that also takes IPv4 from [::] that does not.
+ *
+ * A port list (sockets_query.ports) is matched here after the dump: the
+ * kernel's filter takes one port cheaply, a list is no cheaper to it than
+ * to us.
+ *
+ * Connections (sockets_query.connected) are the other half of the same
+ * tables: TCP sockets in the states `ss -t` shows by default (established
+ * and closing ones, not listening, SYN-RECV or TIME-WAIT, which no process
+ * holds) and UDP sockets that connect() gave a peer.  A port list then
+ * matches either end, so "connections to 4444" and "from 4444" are one
+ * question.
  *
  * Other network namespaces have sockets of their own, which a dump in this
  * one does not see (ss(8) neither); sockets_query.all_netns asks for them.
@@ -34,15 +47,18 @@
 #include "portspec.h"
 
 struct msock {
-	unsigned proto;   /* one PROTO_* bit */
-	int family;       /* AF_INET or AF_INET6 */
-	int state;        /* kernel TCP_* state: TCP_LISTEN, or TCP_CLOSE for bound UDP */
-	unsigned port;    /* host byte order */
-	uint8_t addr[16]; /* network byte order; AF_INET uses the first 4 bytes */
-	unsigned ifindex; /* SO_BINDTODEVICE interface, 0 when none */
-	uint32_t uid;     /* the creator's uid: not necessarily the holder's */
-	uint64_t inode;   /* 0 when the socket is being torn down */
-	uint64_t netns;   /* another network namespace's inode (all_netns); 0: this one's */
+	unsigned proto;    /* one PROTO_* bit */
+	int family;        /* AF_INET or AF_INET6 */
+	int state;         /* kernel TCP_* state: TCP_LISTEN, or TCP_CLOSE for bound UDP */
+	unsigned port;     /* host byte order */
+	uint8_t addr[16];  /* network byte order; AF_INET uses the first 4 bytes */
+	unsigned ifindex;  /* SO_BINDTODEVICE interface, 0 when none */
+	uint32_t uid;      /* the creator's uid: not necessarily the holder's */
+	uint64_t inode;    /* 0 when the socket is being torn down */
+	uint64_t netns;    /* another network namespace's inode (all_netns); 0: this one's */
+	int v6only;        /* AF_INET6 with IPV6_V6ONLY: IPv6 only; 0: also IPv4 on a wildcard */
+	unsigned rport;    /* connections: the peer's port (host byte order); 0 for a listener */
+	uint8_t raddr[16]; /* connections: the peer's address, as addr */
 };
 
 struct msock_list {
@@ -51,9 +67,12 @@ struct msock_list {
 };
 
 struct sockets_query {
-	unsigned protos; /* PROTO_* bits to dump */
-	unsigned port;   /* 0: every port; else only this local port */
-	int all_netns;   /* 1: every network namespace a process is in, not only ours */
+	unsigned protos;             /* PROTO_* bits to dump */
+	unsigned port;               /* 0: every port; else only this local port */
+	int all_netns;               /* 1: every network namespace a process is in, not only ours */
+	int family;                  /* AF_INET or AF_INET6 alone; 0: both */
+	const struct portset *ports; /* NULL: every port (or port); else only these */
+	int connected;               /* 1: connections instead of listeners (see above) */
 };
 
 /*

@@ -401,9 +401,13 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		fprintf(out, "  nothing listens on this port here\n");
 	json_array_foreach(json_object_get(l, "listeners"), i, s)
 	{
-		fprintf(out, "  %-4s %s%s%s:%lld ", str(s, "proto"),
-		        strcmp(str(s, "family"), "ipv6") == 0 ? "[" : "", str(s, "address"),
-		        strcmp(str(s, "family"), "ipv6") == 0 ? "]" : "", num(s, "port"));
+		int v6 = strcmp(str(s, "family"), "ipv6") == 0;
+		/* As `portolan who` and ss write it: *:P for [::] that takes IPv4 too. */
+		int dual = v6 && strcmp(str(s, "address"), "::") == 0 &&
+		           json_is_false(json_object_get(s, "v6only"));
+
+		fprintf(out, "  %-4s %s%s%s:%lld ", str(s, "proto"), v6 && !dual ? "[" : "",
+		        dual ? "*" : str(s, "address"), v6 && !dual ? "]" : "", num(s, "port"));
 		json_array_foreach(json_object_get(s, "holders"), j, h)
 		    fprintf(out, "%s%s (pid %lld, %s)", j ? ", " : " ", str(h, "command"),
 		            num(h, "pid"), str(h, "user"));

@@ -15,8 +15,10 @@
  *             claims 16,384 ports is not evidence about each of them.
  *
  * The facts arrive as JSON in the report's shapes because the report has
- * them already; concern_port() builds the same shapes from the store for
- * a listener, with the few queries that needs.
+ * them already; concern_ports() builds the same shapes from the store for
+ * listeners, every port present at once: a statement per kind of fact for
+ * the whole set (a listing of 4,000 listeners ran 16,000 before), and
+ * concern_port() is the same call for one port.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "concern.h"
 #include "range.h"
 #include "registry/rows.h"
+#include "util/strbuf.h"
 
 #define CONCERN_NARROW 16   /* ports a claim may cover and still count in full */
 #define CONCERN_WIDE   1024 /* beyond this a claim counts for nothing */
@@ -518,44 +521,47 @@ concern_assess(const struct concern_facts *f)
 	return out;
 }
 
+/* The current row of r from column first on, as an object keyed by column name. */
+static json_t *
+concern_row(struct rows *r, int first)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(r->stmt);
+
+	for (int i = first; i < n; i++) {
+		const char *name = sqlite3_column_name(r->stmt, i);
+		const char *v = (const char *)sqlite3_column_text(r->stmt, i);
+
+		if (sqlite3_column_type(r->stmt, i) == SQLITE_INTEGER)
+			json_object_set_new(o, name,
+			                    json_integer(sqlite3_column_int64(r->stmt, i)));
+		else if (sqlite3_column_type(r->stmt, i) == SQLITE_FLOAT)
+			json_object_set_new(o, name, json_real(sqlite3_column_double(r->stmt, i)));
+		else if (strcmp(name, "sources") == 0)
+			json_object_set_new(o, name, concern_lines(v ? v : ""));
+		else
+			json_object_set_new(o, name, json_string(v ? v : ""));
+	}
+	return o;
+}
+
 /*
- * The facts for concern_port(), from the store, in the report's shapes.
+ * The facts for concern_exposure(), from the store, in the report's shapes.
  * Every step is checked: an error is never mistaken for "no more rows".
  */
 static int
-concern_rows(struct store *st, const char *sql, long lo, long hi, const char *protocol,
-             const char *table, json_t *out, struct err *e)
+concern_rows(struct store *st, const char *sql, long lo, long hi, const char *protocol, json_t *out,
+             struct err *e)
 {
 	struct rows r;
-	int n;
 
 	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
 	sqlite3_bind_int64(r.stmt, 1, lo);
 	sqlite3_bind_int64(r.stmt, 2, hi);
 	sqlite3_bind_text(r.stmt, 3, protocol, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(r.stmt, 9, table ? store_span(st, table) : PORT_MAX);
-	n = sqlite3_column_count(r.stmt);
-	while (rows_next(&r) == 1) {
-		json_t *o = json_object();
-
-		for (int i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(r.stmt, i);
-			const char *v = (const char *)sqlite3_column_text(r.stmt, i);
-
-			if (sqlite3_column_type(r.stmt, i) == SQLITE_INTEGER)
-				json_object_set_new(o, name,
-				                    json_integer(sqlite3_column_int64(r.stmt, i)));
-			else if (sqlite3_column_type(r.stmt, i) == SQLITE_FLOAT)
-				json_object_set_new(o, name,
-				                    json_real(sqlite3_column_double(r.stmt, i)));
-			else if (strcmp(name, "sources") == 0)
-				json_object_set_new(o, name, concern_lines(v ? v : ""));
-			else
-				json_object_set_new(o, name, json_string(v ? v : ""));
-		}
-		json_array_append_new(out, o);
-	}
+	while (rows_next(&r) == 1)
+		json_array_append_new(out, concern_row(&r, 0));
 	return rows_close(&r);
 }
 
@@ -571,53 +577,312 @@ concern_exposure(struct store *st, long lo, long hi, const char *protocol, struc
 	                 "SELECT port_lo, port_hi, protocols, who, level, text, sources,"
 	                 " source_id AS source FROM exposure WHERE port_lo <= ?2 AND port_hi >= "
 	                 "?1" CONCERN_PROTO_SQL " ORDER BY port_lo, id",
-	                 lo, hi, protocol ? protocol : "", NULL, out, e) == -1) {
+	                 lo, hi, protocol ? protocol : "", out, e) == -1) {
 		json_decref(out);
 		return NULL;
 	}
 	return out;
 }
 
+/* A registry row's status, as the report's records give it. */
+#define CONCERN_STATUS_SQL                                                                         \
+	"CASE WHEN service <> '' THEN 'assigned'"                                                  \
+	" WHEN description LIKE 'Unassigned%' THEN 'unassigned'"                                   \
+	" WHEN description LIKE 'Reserved%' THEN 'reserved' ELSE 'unnamed' END"
+
+/* Whether protocol ("" for any) is one of the space-separated protocols, as CONCERN_PROTO_SQL. */
+static int
+concern_has_proto(const char *protocols, const char *protocol)
+{
+	size_t n = strlen(protocol);
+
+	if (n == 0)
+		return 1;
+	for (const char *p = protocols; *p; p += strcspn(p, " "), p += *p == ' ')
+		if (strncmp(p, protocol, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * The wants as a JSON array of [port, protocol] for json_each(); NULL when
+ * out of memory.  A protocol is a lower-case name ("tcp"); anything else
+ * stands for every protocol, as "" does.
+ */
+static char *
+concern_want_list(const struct concern_want *v, size_t n)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 64u << 20);
+	strbuf_appendc(&sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		const char *p = v[i].protocol ? v[i].protocol : "";
+
+		if (strspn(p, "abcdefghijklmnopqrstuvwxyz") != strlen(p))
+			p = "";
+		strbuf_appendf(&sb, "%s[%ld,\"%s\"]", i ? "," : "", v[i].port, p);
+	}
+	if (strbuf_appendc(&sb, ']') == -1) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return sb.buf;
+}
+
+/*
+ * Append o to the facts in *slot, made on first use: most ports have no
+ * facts of most kinds, and 24,000 empty arrays for 4,000 ports cost more
+ * than the facts.  steal: o's reference is the array's.
+ */
+static void
+concern_push(json_t **slot, json_t *o, int steal)
+{
+	if (*slot == NULL)
+		*slot = json_array();
+	if (steal)
+		json_array_append_new(*slot, o);
+	else
+		json_array_append(*slot, o);
+}
+
+/*
+ * Rows of sql whose first column is the index of a want in wants (bound
+ * as ?1, the registry's widest record as ?9), appended to facts[want].
+ */
+static int
+concern_want_rows(struct store *st, const char *sql, const char *wants, json_t **facts,
+                  struct err *e)
+{
+	struct rows r;
+
+	if (rows_open(st, &r, sql, e) == -1)
+		return -1;
+	sqlite3_bind_text(r.stmt, 1, wants, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r.stmt, 9, store_span(st, "record"));
+	while (rows_next(&r) == 1)
+		concern_push(&facts[sqlite3_column_int64(r.stmt, 0)], concern_row(&r, 1), 1);
+	return rows_close(&r);
+}
+
+/*
+ * The rows of a small table (curated uses, exposure risks, the registry's
+ * ranges: hundreds of rows, some claiming thousands of ports) read once,
+ * in the order a query for one port gives them, each appended to the facts
+ * of every want it covers and counts for: columns 0-2 are port_lo, port_hi
+ * and the protocols, where "" is any protocol when empty_any (a registry
+ * row naming none), none otherwise.  With at_lo, a row starting at the
+ * want's own port goes there instead.  A range join per port would walk
+ * most of the table once per port.
+ */
+struct concern_order {
+	const struct concern_want *v;
+	size_t *by; /* indices into v, by port */
+	size_t n;
+};
+
+/* qsort_r()'s comparison of two indices into the wants (arg) by port. */
+static int
+concern_by_port(const void *a, const void *b, void *arg)
+{
+	const struct concern_want *v = arg;
+	long x = v[*(const size_t *)a].port, y = v[*(const size_t *)b].port;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first position in o->by whose port is at least port. */
+static size_t
+concern_first(const struct concern_order *o, long port)
+{
+	size_t lo = 0, hi = o->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->v[o->by[mid]].port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+concern_small_rows(struct store *st, const char *sql, const struct concern_order *o, int empty_any,
+                   json_t **facts, json_t **at_lo, struct err *e)
+{
+	struct rows r;
+
+	if (rows_open(st, &r, sql, e) == -1)
+		return -1;
+	while (rows_next(&r) == 1) {
+		long lo = (long)sqlite3_column_int64(r.stmt, 0),
+		     hi = (long)sqlite3_column_int64(r.stmt, 1);
+		const char *protocols = (const char *)sqlite3_column_text(r.stmt, 2);
+		json_t *obj = NULL;
+
+		protocols = protocols ? protocols : "";
+		for (size_t k = concern_first(o, lo); k < o->n && o->v[o->by[k]].port <= hi; k++) {
+			size_t i = o->by[k];
+			const char *want = o->v[i].protocol ? o->v[i].protocol : "";
+
+			if (!((empty_any && protocols[0] == '\0') ||
+			      concern_has_proto(protocols, want)))
+				continue;
+			if (obj == NULL)
+				obj = concern_row(&r, 0);
+			concern_push(at_lo && lo == o->v[i].port ? &at_lo[i] : &facts[i], obj, 0);
+		}
+		json_decref(obj);
+	}
+	return rows_close(&r);
+}
+
+/*
+ * What an assessment depends on, as a string, when it can be shared: the
+ * protocol, whether the port is dynamic, and which rows of the small
+ * tables (each one object, shared by every port it covers) are its facts.
+ * "" when the port has facts of its own (its registry rows, its nmap
+ * frequency) or an unauthorized-use note, which is read against the port
+ * number: then it is assessed alone.  Thousands of ephemeral ports share a
+ * handful of such keys.
+ */
+static void
+concern_memo_key(const struct concern_want *w, json_t *const facts[4], int own, char *buf,
+                 size_t len)
+{
+	const struct range_class *dyn = range_by_name("dynamic");
+	size_t used, i;
+	json_t *x;
+
+	buf[0] = '\0';
+	if (own || json_array_size(facts[2]) > 0)
+		return;
+	json_array_foreach(facts[0], i, x) if (concern_str(x, "unauthorized")[0]) return;
+	used = (size_t)snprintf(buf, len, "%s/%d", w->protocol ? w->protocol : "",
+	                        dyn && w->port >= dyn->lo);
+	for (int a = 0; a < 4; a++) {
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "|");
+		json_array_foreach(facts[a], i, x) used +=
+		    (size_t)snprintf(buf + used, used < len ? len - used : 0, "%p,", (void *)x);
+	}
+	if (used >= len)
+		buf[0] = '\0'; /* too many to name: assessed alone */
+}
+
+int
+concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
+{
+	/* Per want: records, uses, freq, exposure, own records, ranges at the port. */
+	json_t **facts = calloc(6 * n + 1, sizeof(*facts));
+	json_t **records, **uses, **freq, **exposure, **own, **ranges_at;
+	json_t *none = json_array(); /* the facts of a kind a port has none of */
+	char *wants = concern_want_list(v, n);
+	struct concern_order o = {.v = v, .by = calloc(n + 1, sizeof(size_t)), .n = n};
+	struct {
+		char key[512];
+		json_t *assessment;
+	} *memo = calloc(n + 1, sizeof(*memo));
+	size_t nmemo = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		v[i].assessment = NULL;
+	if (facts == NULL || wants == NULL || o.by == NULL || memo == NULL) {
+		err_internal(e, "out of memory");
+		goto done;
+	}
+	records = facts, uses = facts + n, freq = facts + 2 * n, exposure = facts + 3 * n;
+	own = facts + 4 * n, ranges_at = facts + 5 * n;
+	for (size_t i = 0; i < n; i++)
+		o.by[i] = i;
+	qsort_r(o.by, n, sizeof(*o.by), concern_by_port, v); /* the server sorts on many threads */
+	/*
+	 * The registry's rows in the one-port query's order (port_lo, port_hi,
+	 * id): ranges starting below the port, the port's own rows (by
+	 * equality on record_port), then ranges starting at it.  The ranges,
+	 * a few hundred rows, are read once; a BETWEEN as wide as the widest
+	 * of them walked every row in the window once per port.
+	 */
+	if (concern_small_rows(st,
+	                       "SELECT port_lo, port_hi, protocol, service, " CONCERN_STATUS_SQL
+	                       " AS status, unauthorized, source_id AS source FROM record"
+	                       " WHERE port_lo < port_hi ORDER BY port_lo, port_hi, id",
+	                       &o, 1, records, ranges_at, e) == -1 ||
+	    concern_want_rows(
+	        st,
+	        "SELECT w.key, r.port_lo, r.port_hi, r.protocol, r.service, " CONCERN_STATUS_SQL
+	        " AS status, r.unauthorized, r.source_id AS source"
+	        " FROM json_each(?1) AS w JOIN record AS r"
+	        " ON r.port_lo = w.value->>0 AND r.port_hi = w.value->>0"
+	        " WHERE w.value->>1 = '' OR r.protocol = w.value->>1 OR r.protocol = ''"
+	        " ORDER BY w.key, r.id",
+	        wants, own, e) == -1 ||
+	    concern_small_rows(st,
+	                       "SELECT port_lo, port_hi, protocols, who, category, sources,"
+	                       " source_id AS source FROM use ORDER BY port_lo, port_hi, id",
+	                       &o, 0, uses, NULL, e) == -1 ||
+	    concern_want_rows(st,
+	                      "SELECT w.key, a.protocol, a.service AS nmap_name,"
+	                      " max(a.frequency) AS open_frequency"
+	                      " FROM json_each(?1) AS w JOIN alias AS a ON a.port = w.value->>0"
+	                      " WHERE a.frequency IS NOT NULL"
+	                      " AND (w.value->>1 = '' OR a.protocol = w.value->>1)"
+	                      " GROUP BY w.key, a.protocol ORDER BY w.key, a.protocol",
+	                      wants, freq, e) == -1 ||
+	    concern_small_rows(st,
+	                       "SELECT port_lo, port_hi, protocols, who, level, text, sources,"
+	                       " source_id AS source FROM exposure ORDER BY port_lo, id",
+	                       &o, 0, exposure, NULL, e) == -1)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		json_t *mine[4], *x;
+		char key[512];
+		size_t k, j;
+
+		/* The registry's rows in order: ranges below the port, its own, ranges at it. */
+		json_array_foreach(own[i], j, x) concern_push(&records[i], x, 0);
+		json_array_foreach(ranges_at[i], j, x) concern_push(&records[i], x, 0);
+		for (int a = 0; a < 4; a++)
+			mine[a] = facts[a * n + i] ? facts[a * n + i] : none;
+		concern_memo_key(&v[i], mine, json_array_size(own[i]) > 0, key, sizeof(key));
+		for (k = 0; key[0] && k < nmemo && strcmp(memo[k].key, key) != 0; k++)
+			;
+		if (key[0] && k < nmemo) {
+			v[i].assessment = json_incref(memo[k].assessment);
+			continue;
+		}
+		struct concern_facts f = {.lo = v[i].port,
+		                          .hi = v[i].port,
+		                          .protocol = v[i].protocol ? v[i].protocol : "",
+		                          .records = mine[0],
+		                          .uses = mine[1],
+		                          .frequency = mine[2],
+		                          .exposure = mine[3]};
+
+		v[i].assessment = concern_assess(&f);
+		if (key[0] && v[i].assessment) {
+			memcpy(memo[nmemo].key, key, sizeof(key));
+			memo[nmemo++].assessment = v[i].assessment;
+		}
+	}
+	rc = 0;
+done:
+	for (size_t i = 0; facts && i < 6 * n; i++)
+		json_decref(facts[i]);
+	json_decref(none);
+	free(facts);
+	free(wants);
+	free(o.by);
+	free(memo);
+	return rc;
+}
+
 json_t *
 concern_port(struct store *st, long port, const char *protocol, struct err *e)
 {
-	const char *proto = protocol ? protocol : "";
-	struct concern_facts f = {.lo = port, .hi = port, .protocol = proto};
-	json_t *records = json_array(), *uses = json_array(), *freq = json_array(), *out = NULL;
-	json_t *exposure = concern_exposure(st, port, port, proto, e);
+	struct concern_want w = {.port = port, .protocol = protocol};
 
-	if (exposure == NULL ||
-	    concern_rows(st,
-	                 "SELECT port_lo, port_hi, protocol, service, CASE"
-	                 " WHEN service <> '' THEN 'assigned'"
-	                 " WHEN description LIKE 'Unassigned%' THEN 'unassigned'"
-	                 " WHEN description LIKE 'Reserved%' THEN 'reserved' ELSE 'unnamed' END"
-	                 " AS status, unauthorized, source_id AS source FROM record"
-	                 " WHERE port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
-	                 " AND (?3 = '' OR protocol = ?3 OR protocol = '')",
-	                 port, port, proto, "record", records, e) == -1 ||
-	    concern_rows(
-	        st,
-	        "SELECT port_lo, port_hi, protocols, who, category, sources,"
-	        " source_id AS source FROM use"
-	        " WHERE port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1" CONCERN_PROTO_SQL,
-	        port, port, proto, "use", uses, e) == -1 ||
-	    concern_rows(st,
-	                 "SELECT protocol, service AS nmap_name, max(frequency) AS open_frequency"
-	                 " FROM alias"
-	                 " WHERE port = ?1 AND frequency IS NOT NULL"
-	                 " AND (?3 = '' OR protocol = ?3) AND ?2 = ?2 GROUP BY protocol",
-	                 port, port, proto, NULL, freq, e) == -1)
-		goto done;
-	f.records = records;
-	f.uses = uses;
-	f.frequency = freq;
-	f.exposure = exposure;
-	out = concern_assess(&f);
-done:
-	json_decref(exposure);
-	json_decref(records);
-	json_decref(uses);
-	json_decref(freq);
-	return out;
+	return concern_ports(st, &w, 1, e) == -1 ? NULL : w.assessment;
 }

@@ -75,4 +75,17 @@ json_t *concern_exposure(struct store *st, long lo, long hi, const char *protoco
 /* The assessment of one port for one protocol ("" for any), every fact read from the store. */
 json_t *concern_port(struct store *st, long port, const char *protocol, struct err *e);
 
+/* One port of many for concern_ports(): port and protocol in, assessment out (caller's). */
+struct concern_want {
+	long port;
+	const char *protocol; /* "" or NULL for any */
+	json_t *assessment;   /* as concern_port() returns it */
+};
+/*
+ * concern_port() for every entry at once, each kind of fact read in one
+ * statement for all of them.  0, or -1 with e filled (no assessment is
+ * left to release then).
+ */
+int concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e);
+
 #endif

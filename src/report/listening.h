@@ -30,7 +30,8 @@
 #include "concern.h"
 #include "machine/listeners.h"
 #include "range.h"
-#include "report.h"
+#include "identity.h"
+#include "util/jsonw.h"
 
 enum listening_flag {
 	LISTENING_UNASSIGNED = 1u << 0,
@@ -53,13 +54,52 @@ struct listening_note {
 /* "unassigned", "ephemeral", "malware", "other-service" for flag bit i. */
 const char *listening_flag_name(size_t i);
 
-/* Fill n for l: 0, or -1 with e filled when the database fails. */
-int listening_annotate(struct store *st, const struct range_machine *rm, const struct listener *l,
+/*
+ * What the registry says about every port of a set of listeners, read
+ * once: the identity and the concern (concern.h) of each (port,
+ * protocol) present, and which holders' commands are registered service
+ * names.  The identity and the names are one statement each for the whole
+ * set, where a listing of 4,000 listeners used to run several per
+ * listener and spent most of its time preparing them.  st may be NULL (no
+ * registry).  NULL with e filled when the database fails or memory runs
+ * out; release with listening_index_free().
+ */
+struct listening_index;
+/*
+ * Which port of each socket is annotated: its own (a listener), or its
+ * peer's (a connection: "what is this connection to 4444?").  The
+ * machine's own facts (the ephemeral range) and the holder's name are
+ * about the local end only.
+ */
+enum listening_end { LISTENING_LOCAL, LISTENING_REMOTE };
+struct listening_index *listening_index_load(struct store *st, const struct range_machine *rm,
+                                             const struct listener *v, size_t n,
+                                             enum listening_end end, struct err *e);
+void listening_index_free(struct listening_index *ix);
+
+/*
+ * Fill n for l, one of the listeners the index was loaded for: the one
+ * place a listener is annotated.  0, or -1 with e filled when the
+ * database fails.
+ */
+int listening_annotate(struct listening_index *ix, const struct listener *l,
                        struct listening_note *n, struct err *e);
-/* One listener as JSON (schema portolan.listening/1, docs/json-schema.md). */
+/*
+ * One listener as JSON (schema portolan.listening/1, docs/json-schema.md),
+ * written to w; a connection has remote_address and remote_port too.
+ */
+void listening_write(struct jsonw *w, const struct listener *l, const struct listening_note *n);
+/* The same as a jansson value, for the port report and the web (few listeners). */
 json_t *listening_json(const struct listener *l, const struct listening_note *n);
 /* "127.0.0.1:80", "[::1]:80", "[fe80::1%eth0]:80" as ss(8) writes them. */
 void listening_endpoint(const struct msock *s, char *buf, size_t len);
+/*
+ * The concern level a listener's port has for its protocol, as a label
+ * ("none", "low", "elevated", "high"), or "" without a registry.
+ */
+const char *listening_concern_label(const struct listening_note *n);
+/* The peer's end of a connection ("10.0.0.2:4444", "[::1]:22"). */
+void listening_remote(const struct msock *s, char *buf, size_t len);
 /* The sentence about listeners nobody visible holds, "" when unseen is 0. */
 void listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len);
 

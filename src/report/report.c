@@ -1532,31 +1532,3 @@ fail:
 	json_decref(c.rep);
 	return NULL;
 }
-
-int
-report_identity(struct store *st, long port, const char *protocol, struct port_identity *out,
-                struct err *e)
-{
-	struct rows r;
-
-	memset(out, 0, sizeof(*out));
-	if (rows_open(st, &r,
-	              "SELECT service, description FROM record WHERE port_lo BETWEEN ?1 - ?9 AND ?1"
-	              " AND port_hi >= ?1"
-	              " AND (?2 = '' OR protocol IN (?2, ''))"
-	              " ORDER BY service = '', port_hi - port_lo, id LIMIT 1",
-	              e) == -1)
-		return -1;
-	sqlite3_bind_int64(r.stmt, 1, port);
-	sqlite3_bind_int64(r.stmt, 9, store_span(st, "record"));
-	sqlite3_bind_text(r.stmt, 2, protocol ? protocol : "", -1, SQLITE_STATIC);
-	if (rows_next(&r) == 1) {
-		snprintf(out->service, sizeof(out->service), "%s", col_text(&r, 0));
-		snprintf(out->description, sizeof(out->description), "%s", col_text(&r, 1));
-		out->assigned = out->service[0] != '\0';
-	} else {
-		snprintf(out->description, sizeof(out->description), "%s",
-		         port >= 49152 ? "Dynamic/private range" : "Unlisted");
-	}
-	return rows_close(&r);
-}

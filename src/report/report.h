@@ -50,15 +50,6 @@ void report_env_init(struct report_env *env);
 json_t *report_port(struct store *st, const struct query *q, const struct report_env *env,
                     struct err *e);
 
-/* The one-line identity of a port, for listings of many ports (`portolan listening`). */
-struct port_identity {
-	char service[64];      /* the registry's name, "" when unassigned */
-	char description[256]; /* the registry's description, or "Unassigned"/"Reserved" */
-	int assigned;          /* 1 when a service is registered on this port/protocol */
-};
-int report_identity(struct store *st, long port, const char *protocol, struct port_identity *out,
-                    struct err *e);
-
 /*
  * The port a service name stands for, as the port report resolves a name
  * (case-insensitively): the registry's lowest port for the name over

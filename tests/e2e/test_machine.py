@@ -131,7 +131,8 @@ def our_ports(helpers):
 
 
 def norm(addr):
-    return str(ipaddress.ip_address(addr.strip("[]").split("%")[0]))
+    addr = addr.strip("[]").split("%")[0]
+    return str(ipaddress.ip_address("::" if addr == "*" else addr))  # ss: *:P is dual-stack [::]
 
 
 def portolan_set(doc, ports):

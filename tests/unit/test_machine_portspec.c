@@ -79,12 +79,44 @@ test_proto_names(void **state)
 	assert_string_equal(portspec_proto_name(PROTO_TCP | PROTO_UDP), "?");
 }
 
+static void
+test_ranges_and_sets(void **state)
+{
+	struct portrange r;
+	struct portset ps = {0};
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(portspec_parse_range("8000-8100/udp", &r, &e), 0);
+	assert_int_equal(r.lo, 8000);
+	assert_int_equal(r.hi, 8100);
+	assert_int_equal(r.protos, PROTO_UDP);
+	assert_int_equal(portspec_parse_range("22", &r, &e), 0);
+	assert_int_equal(r.lo, 22);
+	assert_int_equal(r.hi, 22);
+	assert_int_equal(r.protos, PROTO_DEFAULT);
+	assert_int_equal(portset_add(&ps, &r, &e), 0);
+	assert_true(portset_has(&ps, 22, PROTO_UDP));
+	assert_false(portset_has(&ps, 23, PROTO_TCP));
+	assert_int_equal(portspec_parse_range("9-8", &r, &e), -1);
+	assert_non_null(strstr(e.msg, "ends before it starts"));
+	assert_int_equal(portspec_parse_range("1-65536", &r, &e), -1);
+	assert_int_equal(portspec_parse_range("0-5", &r, &e), -1);
+	assert_int_equal(portspec_parse_range("5-", &r, &e), -1);
+	assert_int_equal(portspec_parse_range("-5", &r, &e), -1);
+	assert_int_equal(portspec_parse_range("5-6/xyz", &r, &e), -1);
+	for (size_t i = ps.n; i < PORTSET_MAX; i++)
+		assert_int_equal(portset_add(&ps, &r, &e), 0);
+	assert_int_equal(portset_add(&ps, &r, &e), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid),
 	    cmocka_unit_test(test_invalid),
+	    cmocka_unit_test(test_ranges_and_sets),
 	    cmocka_unit_test(test_proto_names),
 	};
 

@@ -1,0 +1,252 @@
+/*
+ * jsonw.c - see jsonw.h.
+ *
+ * The layout follows jansson's JSON_INDENT(n): "key": value, one member
+ * or element per line, empty containers as {} and [].  Output goes
+ * through the _unlocked stdio calls and in runs (the indentation from a
+ * row of spaces, a string's plain bytes in one write): a listing writes
+ * millions of bytes, and a locked putc per byte was a third of its cost.  Depth beyond
+ * JSONW_MAX_DEPTH still writes valid JSON, only its commas are tracked at
+ * the deepest level (nothing portolan writes comes close).
+ */
+#include <string.h>
+
+#include "jsonw.h"
+#include "utf8.h"
+
+void
+jsonw_init(struct jsonw *w, FILE *f, int indent)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->indent = indent;
+}
+
+static int *
+jsonw_count(struct jsonw *w)
+{
+	return &w->count[w->depth < JSONW_MAX_DEPTH ? w->depth : JSONW_MAX_DEPTH - 1];
+}
+
+static void
+jsonw_newline(struct jsonw *w)
+{
+	static const char spaces[] =
+	    "                                                                ";
+	size_t n;
+
+	if (w->indent == 0)
+		return;
+	putc_unlocked('\n', w->f);
+	for (n = (size_t)(w->depth * w->indent); n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		fwrite_unlocked(spaces, 1, sizeof(spaces) - 1, w->f);
+	fwrite_unlocked(spaces, 1, n, w->f);
+}
+
+/* What goes before a value: nothing after a key, else a comma and a new line. */
+static void
+jsonw_before(struct jsonw *w)
+{
+	int *n = jsonw_count(w);
+
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (w->depth > 0) {
+		if ((*n)++ > 0)
+			putc_unlocked(',', w->f);
+		jsonw_newline(w);
+	}
+}
+
+static void
+jsonw_open(struct jsonw *w, int c)
+{
+	jsonw_before(w);
+	putc_unlocked(c, w->f);
+	w->depth++;
+	*jsonw_count(w) = 0;
+}
+
+static void
+jsonw_close(struct jsonw *w, int c)
+{
+	int empty = *jsonw_count(w) == 0;
+
+	w->depth--;
+	if (!empty)
+		jsonw_newline(w);
+	putc_unlocked(c, w->f);
+}
+
+void
+jsonw_begin_object(struct jsonw *w)
+{
+	jsonw_open(w, '{');
+}
+
+void
+jsonw_end_object(struct jsonw *w)
+{
+	jsonw_close(w, '}');
+}
+
+void
+jsonw_begin_array(struct jsonw *w)
+{
+	jsonw_open(w, '[');
+}
+
+void
+jsonw_end_array(struct jsonw *w)
+{
+	jsonw_close(w, ']');
+}
+
+/* The escape for byte c of a string, or NULL when it goes as it is. */
+static const char *
+jsonw_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	}
+	return NULL;
+}
+
+static void
+jsonw_quoted(struct jsonw *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), run, len;
+	const char *esc;
+
+	putc_unlocked('"', w->f);
+	while (n > 0) {
+		/* The plain ASCII run first, in one write. */
+		for (run = 0;
+		     run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\';
+		     run++)
+			;
+		fwrite_unlocked(s, 1, run, w->f);
+		s += run;
+		n -= run;
+		if (n == 0)
+			break;
+		if ((esc = jsonw_escape(*s)) != NULL) {
+			fputs_unlocked(esc, w->f);
+			len = 1;
+		} else if (*s < 0x20) {
+			fprintf(w->f, "\\u%04X", *s);
+			len = 1;
+		} else if ((len = utf8_seq_len(s, n)) == 0) {
+			fputs_unlocked("\xef\xbf\xbd", w->f); /* U+FFFD for the stray byte */
+			len = 1;
+		} else {
+			fwrite_unlocked(s, 1, len, w->f);
+		}
+		s += len;
+		n -= len;
+	}
+	putc_unlocked('"', w->f);
+}
+
+void
+jsonw_key(struct jsonw *w, const char *key)
+{
+	jsonw_before(w);
+	jsonw_quoted(w, key);
+	fputs_unlocked(w->indent ? ": " : ":", w->f);
+	w->after_key = 1;
+}
+
+void
+jsonw_string(struct jsonw *w, const char *s)
+{
+	jsonw_before(w);
+	jsonw_quoted(w, s);
+}
+
+void
+jsonw_int(struct jsonw *w, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	jsonw_before(w);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), w->f);
+}
+
+void
+jsonw_bool(struct jsonw *w, int v)
+{
+	jsonw_before(w);
+	fputs_unlocked(v ? "true" : "false", w->f);
+}
+
+void
+jsonw_null(struct jsonw *w)
+{
+	jsonw_before(w);
+	fputs_unlocked("null", w->f);
+}
+
+void
+jsonw_value(struct jsonw *w, const json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jsonw_begin_object(w);
+		json_object_foreach((json_t *)v, key, x)
+		{
+			jsonw_key(w, key);
+			jsonw_value(w, x);
+		}
+		jsonw_end_object(w);
+		break;
+	case JSON_ARRAY:
+		jsonw_begin_array(w);
+		json_array_foreach(v, i, x) jsonw_value(w, x);
+		jsonw_end_array(w);
+		break;
+	case JSON_STRING:
+		jsonw_string(w, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		jsonw_int(w, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		jsonw_before(w);
+		fprintf(w->f, "%.17g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jsonw_bool(w, json_is_true(v));
+		break;
+	default:
+		jsonw_null(w);
+		break;
+	}
+}

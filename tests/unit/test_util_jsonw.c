@@ -1,0 +1,95 @@
+/*
+ * test_util_jsonw.c - the streaming JSON writer writes what jansson's
+ * JSON_INDENT(2) and compact dumps write for the same document, byte for
+ * byte (the listings switched from one to the other without a reader
+ * noticing), and always valid UTF-8.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/jsonw.h"
+
+static const char doc[] =
+    "{\"schema\": \"x/1\", \"empty\": [], \"none\": {}, \"n\": -42, \"t\": true, \"f\": false,"
+    " \"z\": null, \"s\": \"tab\\there \\\"q\\\" back\\\\slash \\u0001 \\u00e9 /\","
+    " \"list\": [1, {\"a\": [[]], \"b\": {\"c\": \"d\"}}, \"e\"]}";
+
+/* The document written by jsonw_value() at indent, as a new string. */
+static char *
+written(const json_t *v, int indent)
+{
+	struct jsonw w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	jsonw_init(&w, f, indent);
+	jsonw_value(&w, v);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static void
+test_same_as_jansson(void **state)
+{
+	json_t *v = json_loads(doc, 0, NULL);
+	char *mine, *theirs;
+
+	(void)state;
+	assert_non_null(v);
+	mine = written(v, 2);
+	theirs = json_dumps(v, JSON_INDENT(2));
+	assert_string_equal(mine, theirs);
+	free(mine);
+	free(theirs);
+	mine = written(v, 0);
+	theirs = json_dumps(v, JSON_COMPACT);
+	assert_string_equal(mine, theirs);
+	free(mine);
+	free(theirs);
+	json_decref(v);
+}
+
+static void
+test_stray_bytes_become_replacement_characters(void **state)
+{
+	struct jsonw w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *back;
+
+	(void)state;
+	jsonw_init(&w, f, 0);
+	jsonw_begin_array(&w);
+	jsonw_string(&w, "\xffok\xc3\xa9\xc3"); /* a stray byte, é, a truncated sequence */
+	jsonw_string(&w, "\xed\xa0\x80");       /* an encoded surrogate */
+	jsonw_end_array(&w);
+	fclose(f);
+	assert_string_equal(buf,
+	                    "[\"\xef\xbf\xbdok\xc3\xa9\xef\xbf\xbd\",\"\xef\xbf\xbd\xef\xbf\xbd"
+	                    "\xef\xbf\xbd\"]");
+	back = json_loads(buf, 0, NULL);
+	assert_non_null(back);
+	json_decref(back);
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_as_jansson),
+	    cmocka_unit_test(test_stray_bytes_become_replacement_characters),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
