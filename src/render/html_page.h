@@ -67,6 +67,11 @@ struct page {
 	json_t *fn_keys; /* footnote key -> its number */
 	json_t *fn_list; /* footnotes in order: {label, url} */
 	json_t *iana_fn; /* IANA's own footnotes printed so far: anchor -> true */
+	/* Set before html_begin(): */
+	int own_search;           /* 1: the page has its own search box; none in the header */
+	const char *search_q;     /* a search page's query, kept by the language menu's links */
+	const char *desc;         /* the meta description's template (NULL: the site's) */
+	const char *desc_args[2]; /* and its arguments */
 };
 
 /* A formatted number or date, returned by value so it can be an argument. */
@@ -122,5 +127,9 @@ void html_record_table(struct page *p, const json_t *report, const json_t *recor
                        const char *caption);
 void html_sec_sources(struct page *p, const json_t *report);
 void html_port_heading(struct page *p, const json_t *o, const char *label);
+/* A registry status ("assigned", "reserved", ...), a concern level's title and CSS class. */
+const char *html_status_word(const struct page *p, const char *status);
+const char *html_concern_title(const struct page *p, const char *level);
+const char *html_concern_class(const char *level);
 
 #endif

@@ -226,7 +226,7 @@ html_concern_reason(struct page *p, const json_t *code, const char *english, str
 		html_en(p, english);
 }
 
-static const char *
+const char *
 html_concern_title(const struct page *p, const char *level)
 {
 	if (strcmp(level, "high") == 0)
@@ -238,7 +238,7 @@ html_concern_title(const struct page *p, const char *level)
 	return _(p->t, "No particular concern");
 }
 
-static const char *
+const char *
 html_concern_class(const char *level)
 {
 	if (strcmp(level, "high") == 0 || strcmp(level, "elevated") == 0 ||
@@ -1606,7 +1606,7 @@ html_glance_answer(struct page *p, const json_t *identity)
 	html_put(p, "</p>");
 }
 
-static const char *
+const char *
 html_status_word(const struct page *p, const char *status)
 {
 	if (strcmp(status, "assigned") == 0)
@@ -1819,6 +1819,14 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
 	html_port_label(report, port, sizeof(port));
+	p.desc_args[0] = port;
+	p.desc_args[1] = svc;
+	p.desc =
+	    svc != NULL && strcmp(answer, "mixed") != 0
+	        ? _(p.t, "Port %1$s (%2$s): what it is registered for, who uses it in practice, "
+	                 "and how to check what is listening on it.")
+	        : _(p.t, "Port %1$s: what it is registered for, who uses it in practice, and how "
+	                 "to check what is listening on it.");
 	if (strcmp(answer, "mixed") == 0)
 		html_begin(&p, _(p.t, "Port %1$s: no single use dominates"), 1, HTML_ARGS(port));
 	else if (strcmp(answer, "unofficial") == 0)

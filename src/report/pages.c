@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "concern.h"
 #include "pages.h"
 #include "query.h"
 #include "range.h"
@@ -29,6 +30,7 @@
 #define PAGES_SCHEMA_INDEX   "portolan.index/1"
 #define PAGES_SCHEMA_RANGE   "portolan.range/1"
 #define PAGES_SCHEMA_SERVICE "portolan.service/1"
+#define PAGES_SCHEMA_BLOCK   "portolan.block/1"
 #define PAGES_MAX_BLOCKS     64
 #define PAGES_MAX_COMMON     100
 #define PAGES_MAX_PORTS      64 /* ports listed for one service name */
@@ -204,6 +206,17 @@ done:
 	return out;
 }
 
+/* {lo, hi, name: "LO-HI"}: a block as pages link it. */
+static json_t *
+pages_block_json(long lo, long hi)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "%ld-%ld", lo, hi);
+	return json_pack("{s:I, s:I, s:s}", "lo", (json_int_t)lo, "hi", (json_int_t)hi, "name",
+	                 name);
+}
+
 json_t *
 pages_range(struct store *st, const char *name, struct err *e)
 {
@@ -235,8 +248,7 @@ pages_range(struct store *st, const char *name, struct err *e)
 		json_t *b;
 
 		pages_tally(map, lo, hi, &cnt);
-		b = json_pack("{s:I, s:I}", "lo", (json_int_t)(rc->lo + lo), "hi",
-		              (json_int_t)(rc->lo + hi));
+		b = pages_block_json(rc->lo + lo, rc->lo + hi);
 		json_object_update_new(b, pages_count_json(&cnt));
 		json_array_append_new(blocks, b);
 	}
@@ -247,6 +259,115 @@ pages_range(struct store *st, const char *name, struct err *e)
 	json_object_set_new(out, "block_width", json_integer(width));
 	json_object_set_new(out, "totals", pages_count_json(&cnt));
 	json_object_set_new(out, "blocks", blocks);
+	return out;
+}
+
+int
+pages_block_parse(const char *name, long *lo, long *hi)
+{
+	char *end;
+
+	if (name == NULL || name[0] < '0' || name[0] > '9')
+		return -1;
+	*lo = strtol(name, &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	*hi = strtol(end + 1, &end, 10);
+	if (*end != '\0' || *lo < 0 || *hi > PORT_MAX || *lo > *hi || *hi - *lo >= PAGES_BLOCK_MAX)
+		return -1;
+	return 0;
+}
+
+/*
+ * Each port's registry name and description in lo..hi (ports[] indexed
+ * from lo, filled in): a row with a service name wins over one without,
+ * the lowest name over a higher one.
+ */
+static int
+pages_block_names(struct store *st, long lo, long hi, json_t *ports, struct err *e)
+{
+	static const char sql[] = "SELECT port_lo, port_hi, service, description FROM record"
+	                          " WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1"
+	                          " ORDER BY service = '', service";
+	struct rows r;
+	sqlite3_stmt *stmt; /* r's, to bind and read */
+	long a, b, p;
+
+	if (rows_open(st, &r, sql, e) == -1)
+		return -1;
+	stmt = r.stmt;
+	sqlite3_bind_int64(stmt, 1, lo);
+	sqlite3_bind_int64(stmt, 2, hi);
+	sqlite3_bind_int64(stmt, 3, store_span(st, "record"));
+	while (rows_next(&r) == 1) {
+		const char *svc = (const char *)sqlite3_column_text(stmt, 2);
+		const char *desc = (const char *)sqlite3_column_text(stmt, 3);
+
+		a = (long)sqlite3_column_int64(stmt, 0);
+		b = (long)sqlite3_column_int64(stmt, 1);
+		for (p = a < lo ? lo : a; p <= b && p <= hi; p++) {
+			json_t *o = json_array_get(ports, (size_t)(p - lo));
+
+			if (json_string_length(json_object_get(o, "description")) > 0)
+				continue; /* a better row came first */
+			json_object_set_new(o, "service", json_string(svc ? svc : ""));
+			json_object_set_new(o, "description", json_string(desc ? desc : ""));
+		}
+	}
+	return rows_close(&r);
+}
+
+json_t *
+pages_block(struct store *st, const char *name, struct err *e)
+{
+	static const char *const status[] = {"unassigned", "reserved", "assigned"};
+	unsigned char *map;
+	json_t *ports, *out = NULL, *c;
+	struct pages_count cnt;
+	long lo, hi, p;
+
+	if (pages_block_parse(name, &lo, &hi) == -1) {
+		err_set(e, "range: \"%s\" is no block LO-HI of at most %d ports", name ? name : "",
+		        PAGES_BLOCK_MAX);
+		return NULL;
+	}
+	if ((map = calloc((size_t)(hi - lo + 1), 1)) == NULL) {
+		err_internal(e, "pages: out of memory");
+		return NULL;
+	}
+	ports = json_array();
+	for (p = lo; p <= hi; p++)
+		json_array_append_new(ports, json_pack("{s:I, s:s, s:s}", "port", (json_int_t)p,
+		                                       "service", "", "description", ""));
+	if (pages_map(st, lo, hi, map, e) == -1 || pages_block_names(st, lo, hi, ports, e) == -1)
+		goto done;
+	for (p = lo; p <= hi; p++) {
+		json_t *o = json_array_get(ports, (size_t)(p - lo));
+
+		if ((c = concern_port(st, p, "", e)) == NULL)
+			goto done;
+		json_object_set_new(o, "status", json_string(status[map[p - lo]]));
+		json_object_set(o, "concern", json_object_get(c, "level"));
+		json_decref(c);
+	}
+	pages_tally(map, 0, hi - lo, &cnt);
+	out = json_pack("{s:s, s:I, s:I, s:o, s:o, s:O}", "schema", PAGES_SCHEMA_BLOCK, "lo",
+	                (json_int_t)lo, "hi", (json_int_t)hi, "class",
+	                pages_class_json(range_classify(lo)), "totals", pages_count_json(&cnt),
+	                "ports", ports);
+	/* The blocks of the same width on either side, cut at 0 and PORT_MAX. */
+	if (out != NULL && lo > 0)
+		json_object_set_new(
+		    out, "prev",
+		    pages_block_json(lo - (hi - lo + 1) < 0 ? 0 : lo - (hi - lo + 1), lo - 1));
+	if (out != NULL && hi < PORT_MAX)
+		json_object_set_new(out, "next",
+		                    pages_block_json(hi + 1, hi + (hi - lo + 1) > PORT_MAX
+		                                                 ? PORT_MAX
+		                                                 : hi + (hi - lo + 1)));
+done:
+	free(map);
+	json_decref(ports);
 	return out;
 }
 
