@@ -500,6 +500,36 @@ test_port_checks_and_related(void **state)
 	json_decref(rep);
 }
 
+/*
+ * Korean chooses a particle by the sound before it (3516은, 3106는 would be
+ * wrong); the catalog words sentences so that no "은(는)" fallback is left.
+ */
+static void
+test_korean_particles(void **state)
+{
+	static const char *const ports[] = {"3516", "3126", "3106"};
+	static const char *const fallbacks[] = {"(\xeb\x8a\x94)", "(\xea\xb0\x80)",
+	                                        "(\xeb\xa5\xbc)", "(\xec\x9d\xb4)"};
+	struct fixture *f = *state;
+	const struct i18n *ko = i18n_get(f->langs, "ko");
+	json_t *rep;
+	size_t i, j;
+
+	if (!f->have_db || ko == NULL)
+		skip();
+	f->c.t = ko;
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		strbuf_reset(&f->out);
+		rep = report_for(f, ports[i]);
+		assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+		for (j = 0; j < sizeof(fallbacks) / sizeof(fallbacks[0]); j++)
+			assert_lacks(f->out.buf, fallbacks[j]);
+		json_decref(rep);
+	}
+	/* "3106번 포트는": after 포트, which ends in a vowel, the particle is always 는. */
+	assert_has(f->out.buf, "3106\xeb\xb2\x88 \xed\x8f\xac\xed\x8a\xb8");
+}
+
 static void
 test_port_80_frequency_localized(void **state)
 {
@@ -812,6 +842,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_port_korean, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_80_frequency_localized, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_checks_and_related, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_korean_particles, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_31337_concern_translated, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_range_meaning_matches_report, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_hostile_codes, each, each_done),
