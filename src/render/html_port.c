@@ -745,9 +745,9 @@ enum rec_col {
 	REC_DESCRIPTION,
 	REC_ASSIGNEE,
 	REC_CONTACT,
-	REC_REGISTERED,
 	REC_ALWAYS, /* the first optional column */
-	REC_MODIFIED = REC_ALWAYS,
+	REC_REGISTERED = REC_ALWAYS,
+	REC_MODIFIED,
 	REC_REFERENCES,
 	REC_NOTES,
 	REC_UNAUTHORIZED,
@@ -762,6 +762,8 @@ html_rec_has(const json_t *r, enum rec_col col)
 	case REC_CONTACT: /* the contact is worth a column only where it is not the assignee */
 		return json_array_size(json_object_get(r, "contact")) > 0 &&
 		       !json_equal(json_object_get(r, "contact"), json_object_get(r, "assignee"));
+	case REC_REGISTERED:
+		return html_str(r, "registered")[0] != '\0';
 	case REC_MODIFIED:
 		return html_str(r, "modified")[0] != '\0';
 	case REC_REFERENCES:
@@ -811,7 +813,8 @@ html_record_row(struct page *p, const json_t *report, const json_t *g, const cha
 			html_person_cell(p, json_object_get(r, "contact"));
 		html_put(p, "</td>");
 	}
-	html_td_date(p, cols[REC_REGISTERED], html_str(r, "registered"));
+	if (show[REC_REGISTERED])
+		html_td_date(p, cols[REC_REGISTERED], html_str(r, "registered"));
 	if (show[REC_MODIFIED])
 		html_td_date(p, cols[REC_MODIFIED], html_str(r, "modified"));
 	if (show[REC_REFERENCES]) {
