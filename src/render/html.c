@@ -627,6 +627,30 @@ html_end(struct page *p)
 	html_put(p, "</p></footer>\n</body></html>\n");
 }
 
+/*
+ * Home > a range class's page (range: its name, or NULL for none) > this
+ * page, named by the template here filled with label.
+ */
+void
+html_breadcrumb(struct page *p, const char *range, const char *here, const char *label)
+{
+	html_put(p, "<nav class=\"crumbs\" aria-label=\"");
+	html_esc(p, _(p->t, "Breadcrumb"));
+	html_put(p, "\"><ol><li>");
+	html_href(p, NULL, NULL);
+	html_esc(p, _(p->t, "Home"));
+	html_put(p, "</a></li>");
+	if (range != NULL) {
+		html_put(p, "<li>");
+		html_href(p, "range", range);
+		html_esc(p, html_range_title(p, range));
+		html_put(p, "</a></li>");
+	}
+	html_put(p, "<li aria-current=\"page\">");
+	HTML_SAY(p, here, label);
+	html_put(p, "</li></ol></nav>");
+}
+
 /* <section aria-labelledby="id-h"><h2 id="id-h">heading</h2> */
 void
 html_section(struct page *p, const char *id, const char *heading)

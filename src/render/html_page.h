@@ -111,6 +111,7 @@ const char *html_self_path(const struct page *p);
 void html_begin(struct page *p, const char *title, size_t argc, const char *const *argv);
 void html_end(struct page *p);
 void html_section(struct page *p, const char *id, const char *heading);
+void html_breadcrumb(struct page *p, const char *range, const char *here, const char *label);
 int html_page_init(struct page *p, struct strbuf *out, const struct html_ctx *c);
 int html_page_done(struct page *p);
 

@@ -393,17 +393,8 @@ html_block(struct strbuf *out, const json_t *block, const struct html_ctx *c)
 	snprintf(label, sizeof(label), "%lld\xe2\x80\x93%lld", html_int(block, "lo", 0),
 	         html_int(block, "hi", 0));
 	html_begin(&p, _(p.t, "Ports %1$s"), 1, HTML_ARGS(label));
-	html_put(&p, "<nav class=\"crumbs\" aria-label=\"");
-	html_esc(&p, _(p.t, "Breadcrumb"));
-	html_put(&p, "\"><ol><li>");
-	html_href(&p, NULL, NULL);
-	html_esc(&p, _(p.t, "Home"));
-	html_put(&p, "</a></li><li>");
-	html_href(&p, "range", html_str(cls, "name"));
-	html_esc(&p, html_range_title(&p, html_str(cls, "name")));
-	html_put(&p, "</a></li><li aria-current=\"page\">");
-	HTML_SAY(&p, _(p.t, "Ports %1$s"), label);
-	html_put(&p, "</li></ol></nav><h1>");
+	html_breadcrumb(&p, html_str(cls, "name"), _(p.t, "Ports %1$s"), label);
+	html_put(&p, "<h1>");
 	HTML_SAY(&p, _(p.t, "Ports %1$s"), label);
 	html_put(&p, "</h1><p class=\"lead\">");
 	HTML_SAY(&p, _(p.t, "%1$s assigned, %2$s unassigned, %3$s reserved."),

@@ -1748,21 +1748,11 @@ html_crumbs(struct page *p, const json_t *report, const char *port)
 	const json_t *cls =
 	    json_array_get(json_object_get(json_object_get(report, "range"), "classes"), 0);
 
-	html_put(p, "<nav class=\"crumbs\" aria-label=\"");
-	html_esc(p, _(p->t, "Breadcrumb"));
-	html_put(p, "\"><ol><li>");
-	html_href(p, NULL, NULL);
-	html_esc(p, _(p->t, "Home"));
-	html_put(p, "</a></li>");
-	if (cls != NULL) {
-		html_put(p, "<li>");
-		html_href(p, "range", html_str(cls, "name"));
-		html_esc(p, html_range_title(p, html_str(cls, "name")));
-		html_put(p, "</a></li>");
-	}
-	html_put(p, "<li aria-current=\"page\">");
-	html_port_heading(p, report, port);
-	html_put(p, "</li></ol></nav>");
+	html_breadcrumb(p, cls != NULL ? html_str(cls, "name") : NULL,
+	                html_int(report, "port_hi", -1) > html_int(report, "port_lo", -1)
+	                    ? _(p->t, "Ports %1$s")
+	                    : _(p->t, "Port %1$s"),
+	                port);
 }
 
 /* A short list of the sections below, each present one linked by its id. */

@@ -42,13 +42,34 @@ struct pages_count {
 	long long assigned, unassigned, reserved;
 };
 
-/* Mark lo..hi in map (indexed from lo) from every registry row that overlaps it. */
+/*
+ * Each port's registry name and description into names[p - lo] (objects
+ * with "service" and "description"): a row with a service name wins over
+ * one without, the first named row over later ones.
+ */
+static void
+pages_name(json_t *names, long i, const char *svc, const char *desc)
+{
+	json_t *o = json_array_get(names, (size_t)i);
+
+	if (json_string_length(json_object_get(o, "description")) > 0 &&
+	    (svc[0] == '\0' || json_string_length(json_object_get(o, "service")) > 0))
+		return;
+	json_object_set_new(o, "service", json_string(svc));
+	json_object_set_new(o, "description", json_string(desc));
+}
+
+/*
+ * Mark lo..hi in map (indexed from lo) from every registry row that
+ * overlaps it; with names (an array of lo..hi's port objects), also each
+ * port's name (pages_name()).
+ */
 static int
-pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
+pages_map(struct store *st, long lo, long hi, unsigned char *map, json_t *names, struct err *e)
 {
 	static const char sql[] =
-	    "SELECT port_lo, port_hi, service <> '', description LIKE 'Reserved%' FROM record"
-	    " WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1";
+	    "SELECT port_lo, port_hi, service <> '', description LIKE 'Reserved%', service,"
+	    " description FROM record WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1";
 	struct rows r;
 	sqlite3_stmt *stmt; /* r's, to bind and read */
 	long a, b, p;
@@ -66,9 +87,14 @@ pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
 		v = sqlite3_column_int(stmt, 2)   ? PORT_ASSIGNED
 		    : sqlite3_column_int(stmt, 3) ? PORT_RESERVED
 		                                  : PORT_FREE;
-		for (p = a < lo ? lo : a; p <= b && p <= hi; p++)
+		for (p = a < lo ? lo : a; p <= b && p <= hi; p++) {
 			if (map[p - lo] < v)
 				map[p - lo] = (unsigned char)v;
+			if (names != NULL)
+				pages_name(names, p - lo,
+				           (const char *)sqlite3_column_text(stmt, 4),
+				           (const char *)sqlite3_column_text(stmt, 5));
+		}
 	}
 	return rows_close(&r);
 }
@@ -183,7 +209,7 @@ pages_index(struct store *st, int most_common, struct err *e)
 	}
 	if (most_common < 0 || most_common > PAGES_MAX_COMMON)
 		most_common = PAGES_MAX_COMMON;
-	if (pages_map(st, 0, PORT_MAX, map, e) == -1 ||
+	if (pages_map(st, 0, PORT_MAX, map, NULL, e) == -1 ||
 	    (common = pages_common(st, most_common, e)) == NULL)
 		goto done;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -238,7 +264,7 @@ pages_range(struct store *st, const char *name, struct err *e)
 		err_internal(e, "pages: out of memory");
 		return NULL;
 	}
-	if (pages_map(st, rc->lo, rc->hi, map, e) == -1) {
+	if (pages_map(st, rc->lo, rc->hi, map, NULL, e) == -1) {
 		free(map);
 		return NULL;
 	}
@@ -278,45 +304,6 @@ pages_block_parse(const char *name, long *lo, long *hi)
 	return 0;
 }
 
-/*
- * Each port's registry name and description in lo..hi (ports[] indexed
- * from lo, filled in): a row with a service name wins over one without,
- * the lowest name over a higher one.
- */
-static int
-pages_block_names(struct store *st, long lo, long hi, json_t *ports, struct err *e)
-{
-	static const char sql[] = "SELECT port_lo, port_hi, service, description FROM record"
-	                          " WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1"
-	                          " ORDER BY service = '', service";
-	struct rows r;
-	sqlite3_stmt *stmt; /* r's, to bind and read */
-	long a, b, p;
-
-	if (rows_open(st, &r, sql, e) == -1)
-		return -1;
-	stmt = r.stmt;
-	sqlite3_bind_int64(stmt, 1, lo);
-	sqlite3_bind_int64(stmt, 2, hi);
-	sqlite3_bind_int64(stmt, 3, store_span(st, "record"));
-	while (rows_next(&r) == 1) {
-		const char *svc = (const char *)sqlite3_column_text(stmt, 2);
-		const char *desc = (const char *)sqlite3_column_text(stmt, 3);
-
-		a = (long)sqlite3_column_int64(stmt, 0);
-		b = (long)sqlite3_column_int64(stmt, 1);
-		for (p = a < lo ? lo : a; p <= b && p <= hi; p++) {
-			json_t *o = json_array_get(ports, (size_t)(p - lo));
-
-			if (json_string_length(json_object_get(o, "description")) > 0)
-				continue; /* a better row came first */
-			json_object_set_new(o, "service", json_string(svc ? svc : ""));
-			json_object_set_new(o, "description", json_string(desc ? desc : ""));
-		}
-	}
-	return rows_close(&r);
-}
-
 json_t *
 pages_block(struct store *st, const char *name, struct err *e)
 {
@@ -339,7 +326,7 @@ pages_block(struct store *st, const char *name, struct err *e)
 	for (p = lo; p <= hi; p++)
 		json_array_append_new(ports, json_pack("{s:I, s:s, s:s}", "port", (json_int_t)p,
 		                                       "service", "", "description", ""));
-	if (pages_map(st, lo, hi, map, e) == -1 || pages_block_names(st, lo, hi, ports, e) == -1)
+	if (pages_map(st, lo, hi, map, ports, e) == -1)
 		goto done;
 	for (p = lo; p <= hi; p++) {
 		json_t *o = json_array_get(ports, (size_t)(p - lo));
