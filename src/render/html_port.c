@@ -1006,6 +1006,19 @@ html_uses(struct page *p, const json_t *report)
 	html_put(p, "</ul>");
 }
 
+/* 1 when every protocol is found open as often: one line says it for all. */
+static int
+html_same_frequency(const json_t *per)
+{
+	const json_t *x, *first = json_array_get(per, 0);
+	size_t i;
+
+	json_array_foreach(
+	    per, i, x) if (strcmp(html_str(x, "class"), html_str(first, "class")) != 0 ||
+	                   html_int(x, "one_in", 0) != html_int(first, "one_in", 0)) return 0;
+	return 1;
+}
+
 static void
 html_sec_common(struct page *p, const json_t *report)
 {
@@ -1025,13 +1038,16 @@ html_sec_common(struct page *p, const json_t *report)
 		html_esc(
 		    p, _(p->t, "How often it is found open, according to nmap's Internet scans:"));
 		html_put(p, "</p><ul>");
-		if (json_array_size(per) == 0) {
+		if (json_array_size(per) == 0 || html_same_frequency(per)) {
 			html_put(p, "<li>");
 			html_frequency(p, freq);
+			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
 			html_put(p, "</li>");
 		}
 		json_array_foreach(per, i, x)
 		{
+			if (html_same_frequency(per))
+				break;
 			html_put(p, "<li>");
 			HTML_SAY_HTML(
 			    p, _(p->t, "%1$s: %2$s"),
@@ -1288,12 +1304,13 @@ html_join_names(const json_t *list, const char *key, char *buf, size_t len, size
 	json_decref(seen);
 }
 
+/* A question, folded: the questions fit a screen, and each answer is one click away. */
 static void
 html_faq_q(struct page *p, const char *q, const char *port)
 {
-	html_put(p, "<dt>");
+	html_put(p, "<details><summary>");
 	HTML_SAY(p, q, port);
-	html_put(p, "</dt><dd>");
+	html_put(p, "</summary><p>");
 }
 
 static void
@@ -1326,7 +1343,7 @@ html_faq_safe(struct page *p, const json_t *report, const char *port, const char
 		html_put(p, " ");
 		html_esc(p, _(p->t, "Scanners probe it, so expect unsolicited connections."));
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1348,7 +1365,7 @@ html_faq_uses(struct page *p, const json_t *report, const char *port, const char
 		html_put(p, " ");
 		HTML_SAY(p, _(p->t, "Also known to use it: %1$s."), who);
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1364,7 +1381,7 @@ html_faq_proto(struct page *p, const json_t *report, const char *port)
 	else
 		html_esc(p, _(p->t, "The registry names no protocol for it; any program may use it "
 		                    "with either."));
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1395,7 +1412,7 @@ html_faq_own(struct page *p, const json_t *report, const char *port, const char 
 		html_put(p, " ");
 		html_esc(p, _(p->t, "Listening on it needs privilege."));
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1404,13 +1421,13 @@ html_sec_faq(struct page *p, const json_t *report, const char *port)
 	const char *status = html_str(json_object_get(report, "identity"), "status");
 
 	html_section(p, "faq", _(p->t, "Questions and answers"));
-	html_put(p, "<dl class=\"faq\">");
+	html_put(p, "<div class=\"faq\">");
 	html_faq_safe(p, report, port, status);
 	html_faq_uses(p, report, port, status);
 	html_faq_proto(p, report, port);
 	if (json_is_object(json_object_get(report, "range")))
 		html_faq_own(p, report, port, status);
-	html_put(p, "</dl></section>");
+	html_put(p, "</div></section>");
 }
 
 /* Every footnote cited above, plus the report's sources nobody cited inline. */
