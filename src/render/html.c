@@ -454,10 +454,8 @@ html_self_url(struct page *p, const struct i18n *t)
 			html_put(p, "?q=");
 			html_urlenc(p, p->search_q);
 		}
-		if (t != NULL) { /* NULL: the page that follows Accept-Language */
-			html_put(p, p->search_q != NULL ? "&amp;lang=" : "?lang=");
-			html_urlenc(p, i18n_code(t));
-		}
+		html_put(p, p->search_q != NULL ? "&amp;lang=" : "?lang=");
+		html_urlenc(p, i18n_code(t));
 		return;
 	}
 	if (html_site_url(p->out, site->root, t, site->self) == -1)
@@ -511,9 +509,12 @@ html_asset_url(struct page *p, const char *name)
  */
 /*
  * A served page does the same from the server's base URL (--base-url, or
- * the address it listens on): the page with its ?lang= is canonical, each
- * language an alternate, and the page without ?lang= (which follows
- * Accept-Language) the x-default.
+ * the address it listens on): the page with its ?lang= is canonical and
+ * each language an alternate.  No x-default: the page without ?lang=
+ * follows Accept-Language, so it is no one language's page, and naming it
+ * an alternate would make its canonical (the ?lang= page of the language
+ * it was answered in) point away from an alternate, which search engines
+ * (and Lighthouse) refuse.
  */
 static void
 html_served_head(struct page *p)
@@ -527,11 +528,11 @@ html_served_head(struct page *p)
 	html_escn(p, base, len - (len > 0 && base[len - 1] == '/'));
 	html_self_url(p, p->t);
 	html_put(p, "\">");
-	for (i = 0; n > 1 && i <= n; i++) {
-		const struct i18n *l = i < n ? i18n_at(p->c->langs, i) : NULL;
+	for (i = 0; n > 1 && i < n; i++) {
+		const struct i18n *l = i18n_at(p->c->langs, i);
 
 		html_put(p, "<link rel=\"alternate\" hreflang=\"");
-		html_esc(p, l != NULL ? i18n_code(l) : "x-default");
+		html_esc(p, i18n_code(l));
 		html_put(p, "\" href=\"");
 		html_escn(p, base, len - (len > 0 && base[len - 1] == '/'));
 		html_self_url(p, l);

@@ -89,8 +89,8 @@ def test_head_has_description_canonical_and_hreflang(site):
     assert "3516" in html.unescape(desc)
     assert f'<link rel="canonical" href="{base}/port/3516?lang=ko">' in head
     assert f'<link rel="alternate" hreflang="en" href="{base}/port/3516?lang=en">' in head
-    assert f'<link rel="alternate" hreflang="x-default" href="{base}/port/3516">' in head
-    assert len(re.findall(r'rel="alternate" hreflang=', head)) == 13  # 12 languages + default
+    assert "x-default" not in head  # /port/3516 alone follows Accept-Language
+    assert len(re.findall(r'rel="alternate" hreflang=', head)) == 12
 
 
 def test_base_url_names_the_public_address(full_db, tmp_path):
