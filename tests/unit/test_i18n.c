@@ -426,7 +426,7 @@ test_pick(void **state)
 
 	assert_string_equal(picked(set, NULL, NULL), "en");
 	assert_string_equal(picked(set, "ko", "de"), "ko");
-	assert_string_equal(picked(set, "xx", "de"), "de");    /* an unknown ?lang= falls through */
+	assert_string_equal(picked(set, "xx", "de"), "de"); /* an unknown ?lang= falls through */
 	/* ?lang= is read as Accept-Language is: pt-BR is Portuguese either way. */
 	assert_string_equal(picked(set, "ko-KR", NULL), "ko");
 	assert_string_equal(picked(set, "pt-BR", "en"), "pt");
