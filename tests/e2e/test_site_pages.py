@@ -106,3 +106,9 @@ def test_favicon(site):
     status, h, body = site.get("/favicon.ico")
     assert status == 200 and h["content-type"].startswith("image/svg+xml")
     assert body.startswith(b"<svg") or b"<svg" in body[:200]
+
+
+def test_a_block_page_takes_a_vote(site):
+    status, h, _ = site.vote("/range/3072-3135", "happy")
+    assert status == 303 and h["location"].startswith("/range/3072-3135?voted=1")
+    assert site.vote("/range/3072-9999", "happy")[0] == 400  # no such block
