@@ -75,6 +75,9 @@ PYTEST  ?= /usr/bin/python3 -m pytest
 .PHONY: all check unit e2e fuzz fuzz-smoke clean format install uninstall
 all: $(BUILD)/portolan $(BUILD)/portolan-serve
 
+# The directory itself is a prerequisite (a removed asset changes its time);
+# the empty rule stops make from "building" it from src/web/assets.c.
+src/web/assets: ;
 $(ASSETS_C): $(ASSETS) $(wildcard src/web/assets) scripts/embed-assets.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-assets.sh $(ASSETS) > $@.tmp

@@ -19,7 +19,7 @@ packages=(
 	libcmocka-dev python3 python3-pytest openssl
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
 	prometheus
-	gettext chromium fonts-noto-cjk fonts-noto-color-emoji
+	gettext chromium fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core
 	debhelper dpkg-dev fakeroot lintian systemd
 )
 missing=()

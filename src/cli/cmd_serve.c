@@ -46,7 +46,7 @@ static const char cmd_serve_usage[] =
     "[--votes FILE]\n"
     "                      [--show-machine | --hide-machine] [--threads N]\n"
     "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
-    "                      [--po DIR] [--store URL]\n"
+    "                      [--po DIR] [--base-url URL] [--store URL]\n"
     "\n"
     "Serve the site: a page per port, search, the ranges, services, the JSON "
     "API\n"
@@ -74,6 +74,8 @@ static const char cmd_serve_usage[] =
     "  --max-connections N connection cap (default 4096)\n"
     "  --po DIR            translation catalogs (default: the po/ beside "
     "data/)\n"
+    "  --base-url URL      the site's public address, for pages' canonical\n"
+    "                      links (default: the address it listens on)\n"
     "  --metrics-only      serve only /metrics: this machine's listeners as\n"
     "                      Prometheus metrics (see portolan(1)); run as root to\n"
     "                      see every process.  The database only annotates\n"
@@ -129,6 +131,7 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	    {"vote-rate", required_argument, NULL, 'r'},
 	    {"max-connections", required_argument, NULL, 'c'},
 	    {"po", required_argument, NULL, 'p'},
+	    {"base-url", required_argument, NULL, 'b'},
 	    {"metrics-only", no_argument, NULL, 'X'},
 	    {"expect", required_argument, NULL, 'e'},
 	    {NULL, 0, NULL, 0},
@@ -136,7 +139,7 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:Xe:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:b:Xe:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'X':
 			o->metrics_only = 1;
@@ -164,6 +167,18 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 			break;
 		case 'p':
 			o->po = optarg;
+			break;
+		case 'b':
+			/* An absolute http(s) URL of printable ASCII: it is written into every
+			 * page. */
+			if ((strncmp(optarg, "http://", 7) != 0 &&
+			     strncmp(optarg, "https://", 8) != 0) ||
+			    strlen(optarg) > 400 || strpbrk(optarg, " \"'<>\\?#") != NULL) {
+				cli_usage_error(argv[0],
+				                "--base-url: give an http:// or https:// URL");
+				goto usage;
+			}
+			cfg->base_url = optarg;
 			break;
 		case 't':
 			if (cmd_serve_count(argv[0], "--threads", optarg, 1, SERVER_MAX_THREADS,

@@ -449,7 +449,12 @@ html_self_url(struct page *p, const struct i18n *t)
 
 	if (site == NULL) {
 		html_esc(p, html_self_path(p));
-		html_put(p, "?lang=");
+		if (p->search_q !=
+		    NULL) { /* a search page in another language is the same search */
+			html_put(p, "?q=");
+			html_urlenc(p, p->search_q);
+		}
+		html_put(p, p->search_q != NULL ? "&amp;lang=" : "?lang=");
 		html_urlenc(p, i18n_code(t));
 		return;
 	}
@@ -502,12 +507,49 @@ html_asset_url(struct page *p, const char *name)
  * for the first, the language of the export's root.  Absolute URLs, as
  * both require.  The sitemap (export.c) lists the same URLs.
  */
+/*
+ * A served page does the same from the server's base URL (--base-url, or
+ * the address it listens on): the page with its ?lang= is canonical and
+ * each language an alternate.  No x-default: the page without ?lang=
+ * follows Accept-Language, so it is no one language's page, and naming it
+ * an alternate would make its canonical (the ?lang= page of the language
+ * it was answered in) point away from an alternate, which search engines
+ * (and Lighthouse) refuse.
+ */
+static void
+html_served_head(struct page *p)
+{
+	const char *base = p->c->base;
+	size_t i, n = p->c->langs ? i18n_count(p->c->langs) : 0;
+	size_t len = strlen(base);
+
+	/* base ends in '/' and the path starts with one: write it once. */
+	html_put(p, "<link rel=\"canonical\" href=\"");
+	html_escn(p, base, len - (len > 0 && base[len - 1] == '/'));
+	html_self_url(p, p->t);
+	html_put(p, "\">");
+	for (i = 0; n > 1 && i < n; i++) {
+		const struct i18n *l = i18n_at(p->c->langs, i);
+
+		html_put(p, "<link rel=\"alternate\" hreflang=\"");
+		html_esc(p, i18n_code(l));
+		html_put(p, "\" href=\"");
+		html_escn(p, base, len - (len > 0 && base[len - 1] == '/'));
+		html_self_url(p, l);
+		html_put(p, "\">");
+	}
+}
+
 static void
 html_site_head(struct page *p)
 {
 	const struct html_site *site = p->c->site;
 	size_t i;
 
+	if (site == NULL && p->c->base != NULL) {
+		html_served_head(p);
+		return;
+	}
 	if (site == NULL || site->base == NULL)
 		return;
 	html_put(p, "<link rel=\"canonical\" href=\"");
@@ -536,7 +578,14 @@ html_begin(struct page *p, const char *title, size_t argc, const char *const *ar
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	            "<title>");
 	html_say(p, title, 0, argv, argc);
-	html_put(p, " \xe2\x80\x93 portolan</title><link rel=\"stylesheet\" href=\"");
+	html_put(p, " \xe2\x80\x93 portolan</title><meta name=\"description\" content=\"");
+	if (p->desc != NULL)
+		html_say(p, p->desc, 0, p->desc_args, 2);
+	else
+		html_esc(p,
+		         _(p->t, "What a port number is registered for, who uses it in practice, "
+		                 "and how to see what is listening on it."));
+	html_put(p, "\"><link rel=\"stylesheet\" href=\"");
 	html_asset_url(p, "style.css");
 	html_put(p, "\"><link rel=\"icon\" href=\"");
 	html_asset_url(p, "icon.svg");
@@ -551,7 +600,8 @@ html_begin(struct page *p, const char *title, size_t argc, const char *const *ar
 	html_put(p, "\"><img src=\"");
 	html_asset_url(p, "icon.svg");
 	html_put(p, "\" alt=\"\" width=\"28\" height=\"28\"><span>portolan</span></a>");
-	html_search_form(p, "", "q-top");
+	if (!p->own_search) /* one search box a page */
+		html_search_form(p, "", "q-top");
 	html_lang_menu(p);
 	html_put(p, "</div></header>\n<main id=\"main\">");
 }
@@ -576,6 +626,30 @@ html_end(struct page *p)
 		html_put(p, "</a>");
 	}
 	html_put(p, "</p></footer>\n</body></html>\n");
+}
+
+/*
+ * Home > a range class's page (range: its name, or NULL for none) > this
+ * page, named by the template here filled with label.
+ */
+void
+html_breadcrumb(struct page *p, const char *range, const char *here, const char *label)
+{
+	html_put(p, "<nav class=\"crumbs\" aria-label=\"");
+	html_esc(p, _(p->t, "Breadcrumb"));
+	html_put(p, "\"><ol><li>");
+	html_href(p, NULL, NULL);
+	html_esc(p, _(p->t, "Home"));
+	html_put(p, "</a></li>");
+	if (range != NULL) {
+		html_put(p, "<li>");
+		html_href(p, "range", range);
+		html_esc(p, html_range_title(p, range));
+		html_put(p, "</a></li>");
+	}
+	html_put(p, "<li aria-current=\"page\">");
+	HTML_SAY(p, here, label);
+	html_put(p, "</li></ol></nav>");
 }
 
 /* <section aria-labelledby="id-h"><h2 id="id-h">heading</h2> */

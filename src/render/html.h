@@ -48,12 +48,15 @@ struct html_ctx {
 	int voted;                    /* 1: this client just voted here: show the thanks */
 	int show_machine;             /* 1: render report["listening"] ("on this machine now") */
 	const struct html_site *site; /* a static export's page; NULL when served */
+	const char *base;             /* served: the site's absolute URL ending in '/', or NULL */
 };
 
 int html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c);
 int html_index(struct strbuf *out, const json_t *index, const struct html_ctx *c);
 int html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c);
 int html_range(struct strbuf *out, const json_t *range, const struct html_ctx *c);
+/* A block of a range (pages.h: pages_block()): every port with its name, status and concern. */
+int html_block(struct strbuf *out, const json_t *block, const struct html_ctx *c);
 int html_service(struct strbuf *out, const json_t *service, const struct html_ctx *c);
 /* /claims: the organisation's claims ({"claims": [...]}, src/web/claimcache.h), read-only. */
 int html_claims(struct strbuf *out, const json_t *all, const struct html_ctx *c);

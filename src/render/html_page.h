@@ -67,6 +67,11 @@ struct page {
 	json_t *fn_keys; /* footnote key -> its number */
 	json_t *fn_list; /* footnotes in order: {label, url} */
 	json_t *iana_fn; /* IANA's own footnotes printed so far: anchor -> true */
+	/* Set before html_begin(): */
+	int own_search;           /* 1: the page has its own search box; none in the header */
+	const char *search_q;     /* a search page's query, kept by the language menu's links */
+	const char *desc;         /* the meta description's template (NULL: the site's) */
+	const char *desc_args[2]; /* and its arguments */
 };
 
 /* A formatted number or date, returned by value so it can be an argument. */
@@ -106,6 +111,7 @@ const char *html_self_path(const struct page *p);
 void html_begin(struct page *p, const char *title, size_t argc, const char *const *argv);
 void html_end(struct page *p);
 void html_section(struct page *p, const char *id, const char *heading);
+void html_breadcrumb(struct page *p, const char *range, const char *here, const char *label);
 int html_page_init(struct page *p, struct strbuf *out, const struct html_ctx *c);
 int html_page_done(struct page *p);
 
@@ -125,5 +131,9 @@ void html_record_table(struct page *p, const json_t *report, const json_t *recor
                        const char *caption);
 void html_sec_sources(struct page *p, const json_t *report);
 void html_port_heading(struct page *p, const json_t *o, const char *label);
+/* A registry status ("assigned", "reserved", ...), a concern level's title and CSS class. */
+const char *html_status_word(const struct page *p, const char *status);
+const char *html_concern_title(const struct page *p, const char *level);
+const char *html_concern_class(const char *level);
 
 #endif

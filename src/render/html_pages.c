@@ -102,6 +102,7 @@ html_index(struct strbuf *out, const json_t *index, const struct html_ctx *c)
 
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
+	p.own_search = 1;
 	html_begin(&p, _(p.t, "Every TCP and UDP port, explained"), 0, NULL);
 	html_put(&p, "<div class=\"hero\"><h1>");
 	html_esc(&p, _(p.t, "Every TCP and UDP port, explained"));
@@ -191,6 +192,8 @@ html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c)
 
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
+	p.own_search = 1;
+	p.search_q = q;
 	html_begin(&p, _(p.t, "Search: %1$s"), 1, HTML_ARGS(q));
 	html_put(&p, "<h1>");
 	HTML_SAY(&p, _(p.t, "Search results for \xe2\x80\x9c%1$s\xe2\x80\x9d"), q);
@@ -234,25 +237,49 @@ html_search(struct strbuf *out, const json_t *result, const struct html_ctx *c)
 }
 
 /*
+ * A link to a block's page (/range/LO-HI).  A static export has no block
+ * pages (a page per block and language would outweigh the site), so there
+ * the label stands alone.
+ */
+static int
+html_block_href(struct page *p, const json_t *b, const char *attrs)
+{
+	if (p->c->site != NULL)
+		return 0;
+	html_put(p, "<a href=\"");
+	html_url(p, "range", html_str(b, "name"));
+	html_put(p, "\"");
+	html_put(p, attrs);
+	html_put(p, ">");
+	return 1;
+}
+
+/*
  * The range's crowding as an inline SVG bar chart, one stacked bar per
- * block (assigned at the bottom, then reserved, unassigned on top).  The
- * colours come from style.css classes, so the strict CSP needs no inline
- * style; the table after it carries the same numbers for screen readers.
+ * block (assigned at the bottom, then reserved, unassigned on top), each
+ * bar a link to its block's list of ports.  The axes are HTML around the
+ * SVG, so their text keeps its size at any width: the share of a block's
+ * ports up the side, port numbers at five block boundaries along the
+ * bottom.  The colours come from style.css classes, so the strict CSP
+ * needs no inline style.  The table after it carries the same numbers and
+ * the same links for keyboards and screen readers, so the SVG is hidden
+ * from them and its links are out of the tab order.
  */
 static void
 html_range_chart(struct page *p, const json_t *range)
 {
 	const json_t *blocks = json_object_get(range, "blocks"), *b;
-	size_t n = json_array_size(blocks), i;
+	size_t n = json_array_size(blocks), i, k;
 	const int height = 160, width = 640;
 	double bw = n ? (double)width / (double)n : 0;
 
+	html_put(p, "<figure class=\"chart\"><div class=\"plot\"><div class=\"yaxis\" "
+	            "aria-hidden=\"true\"><span>100%</span><span>50%</span><span>0%</span></div>");
 	html_putf(p,
-	          "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" "
-	          "aria-labelledby=\"chart-t\" preserveAspectRatio=\"none\"><title id=\"chart-t\">",
-	          width, height + 2);
-	html_esc(p, _(p->t, "Assigned and unassigned ports per block"));
-	html_put(p, "</title>");
+	          "<svg viewBox=\"0 0 %d %d\" aria-hidden=\"true\" focusable=\"false\" "
+	          "preserveAspectRatio=\"none\"><line class=\"grid\" x1=\"0\" y1=\"%d\" "
+	          "x2=\"%d\" y2=\"%d\"/>",
+	          width, height, height / 2, width, height / 2);
 	json_array_foreach(blocks, i, b)
 	{
 		long long lo = html_int(b, "lo", 0), hi = html_int(b, "hi", 0);
@@ -260,6 +287,7 @@ html_range_chart(struct page *p, const json_t *range)
 		double ha = height * (double)html_int(b, "assigned", 0) / total;
 		double hr = height * (double)html_int(b, "reserved", 0) / total;
 		double x = bw * (double)i;
+		int link = html_block_href(p, b, " tabindex=\"-1\"");
 
 		html_putf(p, "<rect class=\"u\" x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\"/>",
 		          x, bw - 1, height);
@@ -269,13 +297,26 @@ html_range_chart(struct page *p, const json_t *range)
 		html_putf(
 		    p, "<rect class=\"a\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
 		    x, height - ha, bw - 1, ha);
+		if (link)
+			html_put(p, "</a>");
 	}
-	html_put(p, "</svg><figcaption><span class=\"key a\"></span>");
+	html_put(p, "<line class=\"grid\" x1=\"0\" y1=\"160\" x2=\"640\" y2=\"160\"/></svg>"
+	            "</div><div class=\"xaxis\" aria-hidden=\"true\">");
+	/* Port numbers where blocks 0, n/4, n/2 and 3n/4 start, and where the last ends. */
+	for (k = 0; n > 0 && k <= 4; k++) {
+		b = json_array_get(blocks, k < 4 ? k * n / 4 : n - 1);
+		html_putf(p, "<span>%s</span>",
+		          html_portnum(html_int(b, k < 4 ? "lo" : "hi", 0)).s);
+	}
+	html_put(p, "</div><figcaption><span class=\"key a\"></span>");
 	html_esc(p, _(p->t, "assigned"));
 	html_put(p, " <span class=\"key r\"></span>");
 	html_esc(p, _(p->t, "reserved"));
 	html_put(p, " <span class=\"key u\"></span>");
 	html_esc(p, _(p->t, "unassigned"));
+	html_put(p, "<br>");
+	html_esc(p, _(p->t, "Up: the share of a block's ports. Along: port numbers. Choose a bar "
+	                    "to list its ports."));
 	html_put(p, "</figcaption></figure>");
 }
 
@@ -284,6 +325,7 @@ html_range_table(struct page *p, const json_t *range)
 {
 	const json_t *b;
 	size_t i;
+	int link;
 
 	html_put(p, "<details class=\"numbers\"><summary>");
 	html_esc(p, _(p->t, "The same numbers as a table"));
@@ -300,10 +342,10 @@ html_range_table(struct page *p, const json_t *range)
 	{
 		html_put(p, "<tr>");
 		html_td(p, _(p->t, "Ports"));
-		html_port_href(p, html_int(b, "lo", 0));
+		link = html_block_href(p, b, "");
 		HTML_SAY(p, _(p->t, "%1$s to %2$s"), html_portnum(html_int(b, "lo", 0)).s,
 		         html_portnum(html_int(b, "hi", 0)).s);
-		html_put(p, "</a></td>");
+		html_put(p, link ? "</a></td>" : "</td>");
 		html_td_text(p, _(p->t, "Assigned"), html_number(p, html_int(b, "assigned", 0)).s);
 		html_td_text(p, _(p->t, "Reserved"), html_number(p, html_int(b, "reserved", 0)).s);
 		html_td_text(p, _(p->t, "Unassigned"),
@@ -311,6 +353,94 @@ html_range_table(struct page *p, const json_t *range)
 		html_put(p, "</tr>");
 	}
 	html_put(p, "</tbody></table></div></details>");
+}
+
+/* The neighbouring blocks, "← 3008 to 3071 · 3136 to 3199 →". */
+static void
+html_block_nav(struct page *p, const json_t *block)
+{
+	static const char *const keys[] = {"prev", "next"};
+	const json_t *b;
+	size_t i;
+
+	html_put(p, "<nav class=\"blocks\" aria-label=\"");
+	html_esc(p, _(p->t, "Neighbouring blocks"));
+	html_put(p, "\"><ul>");
+	for (i = 0; i < 2; i++) {
+		if ((b = json_object_get(block, keys[i])) == NULL)
+			continue;
+		html_putf(p, "<li class=\"%s\">", keys[i]);
+		html_block_href(p, b, i == 0 ? " rel=\"prev\"" : " rel=\"next\"");
+		HTML_SAY(p, _(p->t, "%1$s to %2$s"), html_portnum(html_int(b, "lo", 0)).s,
+		         html_portnum(html_int(b, "hi", 0)).s);
+		html_put(p, "</a></li>");
+	}
+	html_put(p, "</ul></nav>");
+}
+
+int
+html_block(struct strbuf *out, const json_t *block, const struct html_ctx *c)
+{
+	const json_t *cls = json_object_get(block, "class"),
+	             *tot = json_object_get(block, "totals");
+	const json_t *x;
+	char label[64];
+	struct page p;
+	size_t i;
+
+	if (html_page_init(&p, out, c) == -1)
+		return -1;
+	snprintf(label, sizeof(label), "%lld\xe2\x80\x93%lld", html_int(block, "lo", 0),
+	         html_int(block, "hi", 0));
+	html_begin(&p, _(p.t, "Ports %1$s"), 1, HTML_ARGS(label));
+	html_breadcrumb(&p, html_str(cls, "name"), _(p.t, "Ports %1$s"), label);
+	html_put(&p, "<h1>");
+	HTML_SAY(&p, _(p.t, "Ports %1$s"), label);
+	html_put(&p, "</h1><p class=\"lead\">");
+	HTML_SAY(&p, _(p.t, "%1$s assigned, %2$s unassigned, %3$s reserved."),
+	         html_number(&p, html_int(tot, "assigned", 0)).s,
+	         html_number(&p, html_int(tot, "unassigned", 0)).s,
+	         html_number(&p, html_int(tot, "reserved", 0)).s);
+	html_put(&p, "</p>");
+	html_block_nav(&p, block);
+	html_put(&p,
+	         "<div class=\"table-wrap\"><table class=\"block\"><thead><tr><th scope=\"col\">");
+	html_esc(&p, _(p.t, "Port"));
+	html_put(&p, "</th><th scope=\"col\">");
+	html_esc(&p, _(p.t, "Name"));
+	html_put(&p, "</th><th scope=\"col\">");
+	html_esc(&p, _(p.t, "Status"));
+	html_put(&p, "</th><th scope=\"col\">");
+	html_esc(&p, _(p.t, "Concern"));
+	html_put(&p, "</th></tr></thead><tbody>");
+	json_array_foreach(json_object_get(block, "ports"), i, x)
+	{
+		const char *status = html_str(x, "status"), *level = html_str(x, "concern");
+
+		html_putf(&p, "<tr class=\"%s\"><td>",
+		          strcmp(status, "assigned") == 0 ? "on" : "off");
+		html_port_href(&p, html_int(x, "port", 0));
+		html_putf(&p, "%lld</a></td><td>", html_int(x, "port", 0));
+		if (html_str(x, "service")[0]) {
+			html_esc(&p, html_str(x, "service"));
+			if (html_str(x, "description")[0]) {
+				html_put(&p, " <span class=\"meta\">");
+				html_esc(&p, html_str(x, "description"));
+				html_put(&p, "</span>");
+			}
+		}
+		html_put(&p, "</td><td>");
+		html_esc(&p, html_status_word(&p, status));
+		/* "No particular concern" on hundreds of rows would hide the few that matter. */
+		html_putf(&p, "</td><td class=\"level-%s\">", html_concern_class(level));
+		if (strcmp(html_concern_class(level), "none") != 0)
+			html_esc(&p, html_concern_title(&p, level));
+		html_put(&p, "</td></tr>");
+	}
+	html_put(&p, "</tbody></table></div>");
+	html_block_nav(&p, block);
+	html_end(&p);
+	return html_page_done(&p);
 }
 
 int

@@ -226,7 +226,7 @@ html_concern_reason(struct page *p, const json_t *code, const char *english, str
 		html_en(p, english);
 }
 
-static const char *
+const char *
 html_concern_title(const struct page *p, const char *level)
 {
 	if (strcmp(level, "high") == 0)
@@ -238,7 +238,7 @@ html_concern_title(const struct page *p, const char *level)
 	return _(p->t, "No particular concern");
 }
 
-static const char *
+const char *
 html_concern_class(const char *level)
 {
 	if (strcmp(level, "high") == 0 || strcmp(level, "elevated") == 0 ||
@@ -278,7 +278,7 @@ html_list_add(char *buf, size_t len, size_t *k, const char *item)
 
 /* A JSON array of strings (or a "tcp udp"/"tcp,udp" string) as "TCP, UDP". */
 static void
-html_protocols(const json_t *v, char *buf, size_t len)
+html_protocol_list(const json_t *v, char *buf, size_t len)
 {
 	char tmp[128], *tok, *save = NULL;
 	const json_t *x;
@@ -293,6 +293,42 @@ html_protocols(const json_t *v, char *buf, size_t len)
 		json_array_foreach(v, i, x) html_list_add(buf, len, &k, json_string_value(x));
 	}
 	html_upper(buf, buf, len);
+}
+
+/*
+ * The same as a sentence's list, "TCP and UDP": the last ", " becomes the
+ * language's own "and" (a template, so word order is the translator's).
+ */
+static void
+html_protocols(const struct page *p, const json_t *v, char *buf, size_t len)
+{
+	/* TRANSLATORS: the end of a list: "TCP and UDP", "A, B and C". */
+	const char *tmpl = _(p->t, "%1$s and %2$s"), *s;
+	char list[128], *last;
+	size_t k = 0;
+
+	html_protocol_list(v, list, sizeof(list));
+	if ((last = strrchr(list, ',')) == NULL || last[1] != ' ') {
+		snprintf(buf, len, "%s", list);
+		return;
+	}
+	*last = '\0';
+	buf[0] = '\0';
+	for (s = tmpl; *s && k + 1 < len; s++) {
+		const char *arg = strncmp(s, "%1$s", 4) == 0   ? list
+		                  : strncmp(s, "%2$s", 4) == 0 ? last + 2
+		                                               : NULL;
+		int n;
+
+		if (arg == NULL) {
+			buf[k++] = *s;
+			buf[k] = '\0';
+			continue;
+		}
+		n = snprintf(buf + k, len - k, "%s", arg);
+		k += n > 0 && (size_t)n < len - k ? (size_t)n : len - k - 1;
+		s += 3;
+	}
 }
 
 /* Names of a record's people ("Scott Guthery, Example Org") as text. */
@@ -311,6 +347,13 @@ html_people_text(const json_t *people, char *buf, size_t len)
 	}
 }
 
+/* 1 when an ISO date names a day ("2021-10-01"), not only a month or a year. */
+static int
+html_has_day(const char *iso)
+{
+	return strlen(iso) >= 10;
+}
+
 /* ---- the port page, section by section ---- */
 
 /* The first record named service, for who registered it and when. */
@@ -327,7 +370,8 @@ html_first_record(const json_t *report, const char *service)
 
 /* "TCP, UDP" for every record under service. */
 static void
-html_service_protocols(const json_t *report, const char *service, char *buf, size_t len)
+html_service_protocols(const struct page *p, const json_t *report, const char *service, char *buf,
+                       size_t len)
 {
 	json_t *protos = json_array();
 	const json_t *r;
@@ -337,7 +381,7 @@ html_service_protocols(const json_t *report, const char *service, char *buf, siz
 	                   r) if (strcmp(html_str(r, "service"), service) == 0 &&
 	                          html_str(r, "protocol")[0])
 	    json_array_append_new(protos, json_string(html_str(r, "protocol")));
-	html_protocols(protos, buf, len);
+	html_protocols(p, protos, buf, len);
 	json_decref(protos);
 }
 
@@ -346,6 +390,7 @@ html_what_assigned(struct page *p, const json_t *report, const char *port)
 {
 	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
 	const json_t *v, *rec;
+	const char *reg, *mod;
 	char protos[128], people[512];
 	size_t i;
 
@@ -355,25 +400,35 @@ html_what_assigned(struct page *p, const json_t *report, const char *port)
 
 		if (svc == NULL || (rec = html_first_record(report, svc)) == NULL)
 			continue;
-		html_service_protocols(report, svc, protos, sizeof(protos));
+		html_service_protocols(p, report, svc, protos, sizeof(protos));
 		html_people_text(json_object_get(rec, "assignee"), people, sizeof(people));
 		html_put(p, "<p class=\"lead\">");
 		HTML_SAY(p, _(p->t, "Port %1$s is registered to %2$s (%3$s) for %4$s."), port, svc,
 		         html_str(rec, "description"), protos[0] ? protos : _(p->t, "no protocol"));
 		html_cite_source(p, report, html_int(rec, "source", -1));
 		html_put(p, "</p><p>");
-		if (people[0] && html_str(rec, "registered")[0])
-			HTML_SAY(p, _(p->t, "%1$s registered it in %2$s."), people,
-			         html_date(p, html_str(rec, "registered")).s);
+		reg = html_str(rec, "registered");
+		mod = html_str(rec, "modified");
+		/* A whole date is "on" a day; a month or a year alone is "in" it. */
+		if (people[0] && reg[0])
+			HTML_SAY(p,
+			         html_has_day(reg) ? _(p->t, "%1$s registered it on %2$s.")
+			                           : _(p->t, "%1$s registered it in %2$s."),
+			         people, html_date(p, reg).s);
 		else if (people[0])
 			HTML_SAY(p, _(p->t, "It was registered by %1$s."), people);
-		else if (html_str(rec, "registered")[0])
-			HTML_SAY(p, _(p->t, "It was registered in %1$s."),
-			         html_date(p, html_str(rec, "registered")).s);
-		if (html_str(rec, "modified")[0]) {
+		else if (reg[0])
+			HTML_SAY(p,
+			         html_has_day(reg) ? _(p->t, "It was registered on %1$s.")
+			                           : _(p->t, "It was registered in %1$s."),
+			         html_date(p, reg).s);
+		if (mod[0]) {
 			html_put(p, " ");
-			HTML_SAY(p, _(p->t, "The record was last changed in %1$s."),
-			         html_date(p, html_str(rec, "modified")).s);
+			HTML_SAY(p,
+			         html_has_day(mod)
+			             ? _(p->t, "The record was last changed on %1$s.")
+			             : _(p->t, "The record was last changed in %1$s."),
+			         html_date(p, mod).s);
 		}
 		html_put(p, "</p>");
 	}
@@ -383,7 +438,7 @@ html_what_assigned(struct page *p, const json_t *report, const char *port)
 static void
 html_what_unassigned(struct page *p, const json_t *report, const char *port, const char *status)
 {
-	const json_t *r, *h;
+	const json_t *r;
 	size_t i;
 	const char *modified = "";
 
@@ -411,16 +466,6 @@ html_what_unassigned(struct page *p, const json_t *report, const char *port, con
 		         html_date(p, modified).s);
 		html_put(p, "</p>");
 	}
-	json_array_foreach(json_object_get(report, "history"), i, h)
-	{
-		html_put(p, "<p>");
-		if (html_str(h, "former")[0])
-			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
-		html_put(p, " ");
-		html_en(p, html_str(h, "text"));
-		html_cite_urls(p, json_object_get(h, "sources"));
-		html_put(p, "</p>");
-	}
 	json_array_foreach(json_object_get(report, "other_names"), i, r)
 	{
 		if (json_is_true(json_object_get(r, "in_registry")))
@@ -433,17 +478,75 @@ html_what_unassigned(struct page *p, const json_t *report, const char *port, con
 	}
 }
 
+/* The curated editorial note, in English until it is translated. */
+static void
+html_note(struct page *p, const json_t *note)
+{
+	if (!json_is_object(note))
+		return;
+	html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
+	                            : "<article class=\"note\"><h3>");
+	html_esc(p, html_str(note, "title"));
+	html_put(p, "</h3>");
+	if (markdown_html(p->out, html_str(note, "markdown")) == -1)
+		p->fail = 1;
+	html_put(p, "<p class=\"cite\" lang=\"");
+	html_esc(p, i18n_code(p->t));
+	html_put(p, "\">");
+	html_esc(p, _(p->t, "Sources:"));
+	html_cite_urls(p, json_object_get(note, "sources"));
+	html_put(p, "</p></article>");
+}
+
+/*
+ * The explanation: our line on the most likely answer (identity.headline),
+ * the registration in sentences, then the editorial note.
+ */
 static void
 html_sec_what(struct page *p, const json_t *report, const char *port)
 {
-	const char *status = html_str(json_object_get(report, "identity"), "status");
+	const json_t *identity = json_object_get(report, "identity");
+	const json_t *h = json_object_get(identity, "headline");
+	const char *status = html_str(identity, "status");
 
 	html_section(p, "what", _(p->t, "What this port is"));
+	if (json_is_object(h) && html_str(h, "text")[0]) {
+		html_put(p, "<p class=\"lead\">");
+		html_en(p, html_str(h, "text"));
+		html_cite_urls(p, json_object_get(h, "sources"));
+		html_put(p, "</p>");
+	}
 	if (strcmp(status, "assigned") == 0)
 		html_what_assigned(p, report, port);
 	else
 		html_what_unassigned(p, report, port, status);
+	html_note(p, json_object_get(report, "note"));
 	html_put(p, "</section>");
+}
+
+/* What the curated data knows of the port's past (report.history). */
+static void
+html_sec_history(struct page *p, const json_t *report)
+{
+	const json_t *history = json_object_get(report, "history"), *h;
+	size_t i;
+
+	if (json_array_size(history) == 0)
+		return;
+	html_section(p, "history", _(p->t, "History"));
+	html_put(p, "<ul class=\"history\">");
+	json_array_foreach(history, i, h)
+	{
+		html_put(p, "<li>");
+		if (html_str(h, "former")[0]) {
+			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
+			html_put(p, " ");
+		}
+		html_en(p, html_str(h, "text"));
+		html_cite_urls(p, json_object_get(h, "sources"));
+		html_put(p, "</li>");
+	}
+	html_put(p, "</ul></section>");
 }
 
 static void
@@ -642,20 +745,25 @@ enum rec_col {
 	REC_DESCRIPTION,
 	REC_ASSIGNEE,
 	REC_CONTACT,
-	REC_REGISTERED,
 	REC_ALWAYS, /* the first optional column */
-	REC_MODIFIED = REC_ALWAYS,
+	REC_REGISTERED = REC_ALWAYS,
+	REC_MODIFIED,
 	REC_REFERENCES,
 	REC_NOTES,
 	REC_UNAUTHORIZED,
 	REC_NCOLS
 };
 
-/* 1 when record r has something to show in optional column col. */
+/* 1 when record r has something to show in column col (the port, contact and optional ones). */
 static int
 html_rec_has(const json_t *r, enum rec_col col)
 {
 	switch (col) {
+	case REC_CONTACT: /* the contact is worth a column only where it is not the assignee */
+		return json_array_size(json_object_get(r, "contact")) > 0 &&
+		       !json_equal(json_object_get(r, "contact"), json_object_get(r, "assignee"));
+	case REC_REGISTERED:
+		return html_str(r, "registered")[0] != '\0';
 	case REC_MODIFIED:
 		return html_str(r, "modified")[0] != '\0';
 	case REC_REFERENCES:
@@ -669,17 +777,21 @@ html_rec_has(const json_t *r, enum rec_col col)
 	}
 }
 
-/* One row; only the columns in show[]. */
+/* One row (a group of records that differ only in protocol); only the columns in show[]. */
 static void
-html_record_row(struct page *p, const json_t *report, const json_t *r, const char *const *cols,
+html_record_row(struct page *p, const json_t *report, const json_t *g, const char *const *cols,
                 const int *show)
 {
+	const json_t *r = json_object_get(g, "record");
 	char buf[64], port[48];
 
 	html_port_label(r, port, sizeof(port));
 	html_put(p, "<tr>");
-	html_td_text(p, cols[REC_PORT], json_is_integer(json_object_get(r, "port_lo")) ? port : "");
-	html_td_text(p, cols[REC_PROTOCOL], html_upper(html_str(r, "protocol"), buf, sizeof(buf)));
+	if (show[REC_PORT])
+		html_td_text(p, cols[REC_PORT],
+		             json_is_integer(json_object_get(r, "port_lo")) ? port : "");
+	html_protocol_list(json_object_get(g, "protocols"), buf, sizeof(buf));
+	html_td_text(p, cols[REC_PROTOCOL], buf);
 	html_td(p, cols[REC_NAME]);
 	if (html_str(r, "service")[0]) {
 		html_service_href(p, html_str(r, "service"));
@@ -695,10 +807,14 @@ html_record_row(struct page *p, const json_t *report, const json_t *r, const cha
 	html_td(p, cols[REC_ASSIGNEE]);
 	html_person_cell(p, json_object_get(r, "assignee"));
 	html_put(p, "</td>");
-	html_td(p, cols[REC_CONTACT]);
-	html_person_cell(p, json_object_get(r, "contact"));
-	html_put(p, "</td>");
-	html_td_date(p, cols[REC_REGISTERED], html_str(r, "registered"));
+	if (show[REC_CONTACT]) {
+		html_td(p, cols[REC_CONTACT]);
+		if (html_rec_has(r, REC_CONTACT))
+			html_person_cell(p, json_object_get(r, "contact"));
+		html_put(p, "</td>");
+	}
+	if (show[REC_REGISTERED])
+		html_td_date(p, cols[REC_REGISTERED], html_str(r, "registered"));
 	if (show[REC_MODIFIED])
 		html_td_date(p, cols[REC_MODIFIED], html_str(r, "modified"));
 	if (show[REC_REFERENCES]) {
@@ -713,11 +829,57 @@ html_record_row(struct page *p, const json_t *report, const json_t *r, const cha
 	html_put(p, "</tr>");
 }
 
+/* r without what may differ between rows that are one entry: its protocol and its line. */
+static json_t *
+html_record_key(const json_t *r)
+{
+	json_t *k = json_deep_copy(r);
+
+	json_object_del(k, "protocol");
+	json_object_del(k, "line");
+	return k;
+}
+
 /*
- * The registry rows as a table.  Each cell names its column (data-label)
- * for the phone layout, and optional columns empty in every row are left
- * out: most ports have no notes, references or unauthorized-use report,
- * and four empty columns would squeeze the ones that matter.
+ * The registry's TCP and UDP rows for one service are usually the same
+ * entry twice: rows that differ only in protocol become one group
+ * {record, protocols}.  IANA writes such rows next to each other, so each
+ * row is compared with the group before it only.
+ */
+static json_t *
+html_record_groups(const json_t *records)
+{
+	json_t *groups = json_array(), *prev = NULL, *key = NULL, *k, *g;
+	const json_t *r, *proto;
+	size_t i;
+
+	json_array_foreach(records, i, r)
+	{
+		proto =
+		    json_object_get(r, "protocol") ? json_object_get(r, "protocol") : json_null();
+		k = html_record_key(r);
+		if (prev != NULL && json_equal(key, k)) {
+			json_array_append(json_object_get(prev, "protocols"), (json_t *)proto);
+			json_decref(k);
+			continue;
+		}
+		g = json_pack("{s:O, s:[O]}", "record", r, "protocols", proto);
+		json_array_append_new(groups, g);
+		prev = g;
+		json_decref(key);
+		key = k;
+	}
+	json_decref(key);
+	return groups;
+}
+
+/*
+ * The registry rows as a compact table: one row per distinct entry,
+ * protocols merged where the rows are otherwise identical.  Each cell
+ * names its column (data-label) for the phone layout.  Columns empty in
+ * every row are left out: the port where every row has the page's one
+ * port, the contact where it is always the assignee, and the optional
+ * ones most ports lack (notes, references, unauthorized use).
  */
 void
 html_record_table(struct page *p, const json_t *report, const json_t *records, const char *caption)
@@ -727,14 +889,24 @@ html_record_table(struct page *p, const json_t *report, const json_t *records, c
 	    _(p->t, "Description"), _(p->t, "Assignee"),        _(p->t, "Contact"),
 	    _(p->t, "Registered"),  _(p->t, "Modified"),        _(p->t, "References"),
 	    _(p->t, "Notes"),       _(p->t, "Unauthorized use")};
+	json_t *groups = html_record_groups(records);
+	const json_t *r, *g, *first = json_object_get(json_array_get(groups, 0), "record");
 	int show[REC_NCOLS];
-	const json_t *r;
 	size_t i, k;
 
 	for (k = 0; k < REC_NCOLS; k++) {
-		show[k] = k < REC_ALWAYS;
-		json_array_foreach(records, i, r) if (!show[k] && html_rec_has(r, (enum rec_col)k))
-		    show[k] = 1;
+		show[k] = k < REC_ALWAYS && k != REC_PORT && k != REC_CONTACT;
+		json_array_foreach(groups, i, g)
+		{
+			r = json_object_get(g, "record");
+			if (k == REC_PORT)
+				show[k] |= !json_equal(json_object_get(r, "port_lo"),
+				                       json_object_get(first, "port_lo")) ||
+				           !json_equal(json_object_get(r, "port_hi"),
+				                       json_object_get(first, "port_hi"));
+			else if (!show[k])
+				show[k] = html_rec_has(r, (enum rec_col)k);
+		}
 	}
 	html_put(p, "<div class=\"table-wrap\"><table class=\"records\"><caption>");
 	html_esc(p, caption);
@@ -747,9 +919,10 @@ html_record_table(struct page *p, const json_t *report, const json_t *records, c
 		html_put(p, "</th>");
 	}
 	html_put(p, "</tr></thead><tbody>");
-	json_array_foreach(records, i, r) html_record_row(p, report, r, cols, show);
+	json_array_foreach(groups, i, g) html_record_row(p, report, g, cols, show);
 	html_put(p, "</tbody></table></div>");
 	html_iana_footnotes(p, records);
+	json_decref(groups);
 }
 
 static void
@@ -764,8 +937,9 @@ html_sec_record(struct page *p, const json_t *report, const char *port)
 		html_put(p, "</p>");
 	} else {
 		html_record_table(p, report, records,
-		                  _(p->t, "Every row of IANA's registry for this port, as IANA "
-		                          "wrote it."));
+		                  _(p->t,
+		                    "IANA's registry entries for this port, as IANA wrote "
+		                    "them; rows that differ only in protocol are shown once."));
 	}
 	if (json_is_true(json_object_get(report, "truncated"))) {
 		html_put(p, "<p class=\"warn\">");
@@ -788,80 +962,22 @@ html_source_of_kind(const json_t *report, const char *kind)
 	return -1;
 }
 
+/* The unofficial uses, a part of what actually happens on the port. */
 static void
-html_sec_common(struct page *p, const json_t *report)
-{
-	const json_t *freq = json_object_get(report, "frequency"), *x;
-	const json_t *note = json_object_get(report, "note");
-	struct strbuf proto, words;
-	char buf[32];
-	size_t i;
-
-	strbuf_init(&proto, HTML_FRAGMENT_LIMIT);
-	strbuf_init(&words, HTML_FRAGMENT_LIMIT);
-
-	html_section(p, "common", _(p->t, "What actually happens on it"));
-	if (json_is_object(freq)) {
-		const json_t *per = json_object_get(freq, "per_protocol");
-
-		html_put(p, "<p class=\"lead\">");
-		html_esc(
-		    p, _(p->t, "How often it is found open, according to nmap's Internet scans:"));
-		html_put(p, "</p><ul>");
-		if (json_array_size(per) == 0) {
-			html_put(p, "<li>");
-			html_frequency(p, freq);
-			html_put(p, "</li>");
-		}
-		json_array_foreach(per, i, x)
-		{
-			html_put(p, "<li>");
-			HTML_SAY_HTML(
-			    p, _(p->t, "%1$s: %2$s"),
-			    html_fragment(p, &proto,
-			                  html_upper(html_str(x, "protocol"), buf, sizeof(buf)), 0),
-			    html_frequency_fragment(p, &words, x));
-			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
-			html_put(p, "</li>");
-		}
-		html_put(p, "</ul>");
-	}
-	if (json_is_object(note)) {
-		html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
-		                            : "<article class=\"note\"><h3>");
-		html_esc(p, html_str(note, "title"));
-		html_put(p, "</h3>");
-		if (markdown_html(p->out, html_str(note, "markdown")) == -1)
-			p->fail = 1;
-		html_put(p, "<p class=\"cite\" lang=\"");
-		html_esc(p, i18n_code(p->t));
-		html_put(p, "\">");
-		html_esc(p, _(p->t, "Sources:"));
-		html_cite_urls(p, json_object_get(note, "sources"));
-		html_put(p, "</p></article>");
-	} else if (!json_is_object(freq)) {
-		html_put(p, "<p>");
-		html_esc(p, _(p->t, "We have no observations for this port."));
-		html_put(p, "</p>");
-	}
-	html_put(p, "</section>");
-	strbuf_free(&proto);
-	strbuf_free(&words);
-}
-
-static void
-html_sec_uses(struct page *p, const json_t *report)
+html_uses(struct page *p, const json_t *report)
 {
 	const json_t *uses = json_object_get(report, "uses"), *u;
 	char protos[64], range[64];
 	size_t i;
 
-	html_section(p, "uses", _(p->t, "Known unofficial uses"));
+	html_put(p, "<h3 id=\"uses\">");
+	html_esc(p, _(p->t, "Known unofficial uses"));
+	html_put(p, "</h3>");
 	if (json_array_size(uses) == 0) {
 		html_put(p, "<p>");
 		html_esc(p, _(p->t, "We know of no software that uses this port outside its "
 		                    "registration."));
-		html_put(p, "</p></section>");
+		html_put(p, "</p>");
 		return;
 	}
 	html_put(p, "<ul class=\"uses\">");
@@ -869,7 +985,7 @@ html_sec_uses(struct page *p, const json_t *report)
 	{
 		const char *cat = html_str(u, "category");
 
-		html_protocols(json_object_get(u, "protocols"), protos, sizeof(protos));
+		html_protocols(p, json_object_get(u, "protocols"), protos, sizeof(protos));
 		html_port_label(u, range, sizeof(range));
 		html_putf(p,
 		          "<li class=\"use\"><p class=\"use-head\"><span class=\"badge cat-%s\">",
@@ -887,7 +1003,71 @@ html_sec_uses(struct page *p, const json_t *report)
 		html_cite_urls(p, json_object_get(u, "sources"));
 		html_put(p, "</p></li>");
 	}
-	html_put(p, "</ul></section>");
+	html_put(p, "</ul>");
+}
+
+/* 1 when every protocol is found open as often: one line says it for all. */
+static int
+html_same_frequency(const json_t *per)
+{
+	const json_t *x, *first = json_array_get(per, 0);
+	size_t i;
+
+	json_array_foreach(
+	    per, i, x) if (strcmp(html_str(x, "class"), html_str(first, "class")) != 0 ||
+	                   html_int(x, "one_in", 0) != html_int(first, "one_in", 0)) return 0;
+	return 1;
+}
+
+static void
+html_sec_common(struct page *p, const json_t *report)
+{
+	const json_t *freq = json_object_get(report, "frequency"), *x;
+	struct strbuf proto, words;
+	char buf[32];
+	size_t i;
+
+	strbuf_init(&proto, HTML_FRAGMENT_LIMIT);
+	strbuf_init(&words, HTML_FRAGMENT_LIMIT);
+
+	html_section(p, "common", _(p->t, "What actually happens on it"));
+	if (json_is_object(freq)) {
+		const json_t *per = json_object_get(freq, "per_protocol");
+
+		html_put(p, "<p class=\"lead\">");
+		html_esc(
+		    p, _(p->t, "How often it is found open, according to nmap's Internet scans:"));
+		html_put(p, "</p><ul>");
+		if (json_array_size(per) == 0 || html_same_frequency(per)) {
+			html_put(p, "<li>");
+			html_frequency(p, freq);
+			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
+			html_put(p, "</li>");
+		}
+		json_array_foreach(per, i, x)
+		{
+			if (html_same_frequency(per))
+				break;
+			html_put(p, "<li>");
+			HTML_SAY_HTML(
+			    p, _(p->t, "%1$s: %2$s"),
+			    html_fragment(p, &proto,
+			                  html_upper(html_str(x, "protocol"), buf, sizeof(buf)), 0),
+			    html_frequency_fragment(p, &words, x));
+			html_cite_source(p, report, html_source_of_kind(report, "nmap-services"));
+			html_put(p, "</li>");
+		}
+		html_put(p, "</ul>");
+	}
+	if (!json_is_object(freq)) {
+		html_put(p, "<p>");
+		html_esc(p, _(p->t, "We have no observations for this port."));
+		html_put(p, "</p>");
+	}
+	html_uses(p, report);
+	html_put(p, "</section>");
+	strbuf_free(&proto);
+	strbuf_free(&words);
 }
 
 /* One command in a code block, with a copy button that vote.js reveals. */
@@ -908,11 +1088,38 @@ html_command(struct page *p, const char *label, const char *cmd, int n)
 	html_put(p, "</button></div>");
 }
 
+/* 1 when the registry or a known use puts the port on UDP (then the checks cover UDP too). */
+static int
+html_udp_known(const json_t *report)
+{
+	const json_t *x, *u;
+	char list[128];
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(report, "identity"), "protocols"), i,
+	                   x) if (strcmp(json_string_value(x) ? json_string_value(x) : "", "udp") ==
+	                          0) return 1;
+	json_array_foreach(json_object_get(report, "uses"), i, u)
+	{
+		html_protocol_list(json_object_get(u, "protocols"), list, sizeof(list));
+		if (strstr(list, "UDP"))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Commands that name exactly this port: ss filters on the source port
+ * itself, and findstr matches ":N " with its trailing space, so neither
+ * reports 6391 for 639 or :2222 for :22.  TCP is always checked (anything
+ * may listen there); UDP too when the registry or a known use says UDP.
+ */
 static void
 html_sec_check(struct page *p, const json_t *report)
 {
 	long long port = html_int(report, "port_lo", -1);
-	char cmd[128];
+	int udp = html_udp_known(report);
+	char cmd[160];
 
 	if (port < 0)
 		return;
@@ -920,65 +1127,69 @@ html_sec_check(struct page *p, const json_t *report)
 	html_put(p, "<div class=\"os\"><h3>");
 	html_esc(p, _(p->t, "Linux and macOS"));
 	html_put(p, "</h3>");
-	snprintf(cmd, sizeof(cmd), "ss -tlnp | grep %lld", port);
-	html_command(p, _(p->t, "Listening TCP sockets and their processes (Linux):"), cmd, 1);
-	snprintf(cmd, sizeof(cmd), "lsof -i :%lld", port);
+	snprintf(cmd, sizeof(cmd), "ss -H%slpn 'sport = :%lld'", udp ? "tu" : "t", port);
+	html_command(p,
+	             udp ? _(p->t, "Listening TCP and UDP sockets on the port, with their "
+	                           "processes (Linux):")
+	                 : _(p->t, "Listening TCP sockets on the port, with their processes "
+	                           "(Linux):"),
+	             cmd, 1);
+	snprintf(cmd, sizeof(cmd), "lsof -nP -i :%lld", port);
 	html_command(p, _(p->t, "Every process using the port (Linux and macOS):"), cmd, 2);
 	html_put(p, "</div><div class=\"os\"><h3>");
 	html_esc(p, _(p->t, "Windows"));
 	html_put(p, "</h3>");
-	snprintf(cmd, sizeof(cmd), "netstat -ano | findstr :%lld", port);
+	snprintf(cmd, sizeof(cmd), "netstat -ano | findstr /R /C:\":%lld \"", port);
 	html_command(p, _(p->t, "Connections on the port, with the process id in the last column:"),
 	             cmd, 3);
+	if (udp)
+		snprintf(cmd, sizeof(cmd),
+		         "Get-NetTCPConnection -LocalPort %lld\nGet-NetUDPEndpoint -LocalPort %lld",
+		         port, port);
+	else
+		snprintf(cmd, sizeof(cmd), "Get-NetTCPConnection -LocalPort %lld", port);
+	html_command(p, _(p->t, "The same in PowerShell:"), cmd, 4);
 	html_command(p, _(p->t, "Then name the process (PowerShell), with that id:"),
-	             "Get-Process -Id <PID>", 4);
+	             "Get-Process -Id <PID>", 5);
 	html_put(p, "</div></section>");
 }
 
-/* report["listening"]: a list of listeners, or an object holding one under "listeners". */
-static void
-html_sec_machine(struct page *p, const json_t *report, const char *port)
+/* report["listening"]'s listeners: a list, or an object holding one under "listeners". */
+static const json_t *
+html_listeners(const struct page *p, const json_t *report)
 {
-	const json_t *l = json_object_get(report, "listening"), *x, *h;
-	char proto[16], num[32];
-	size_t i, j;
+	const json_t *l = json_object_get(report, "listening");
 
 	if (!p->c->show_machine || l == NULL)
-		return;
+		return NULL;
 	if (json_is_object(l))
 		l = json_object_get(l, "listeners");
-	if (!json_is_array(l))
-		return;
-	html_section(p, "machine", _(p->t, "On this machine now"));
-	if (json_array_size(l) == 0) {
-		html_put(p, "<p>");
-		HTML_SAY(p, _(p->t, "Nothing is listening on port %1$s on this machine."), port);
-		html_put(p, "</p></section>");
-		return;
-	}
-	html_put(p, "<ul class=\"listeners\">");
-	json_array_foreach(l, i, x)
-	{
-		const json_t *holders = json_object_get(x, "holders");
+	return json_is_array(l) ? l : NULL;
+}
 
-		html_put(p, "<li><code>");
-		html_esc(p, html_upper(html_str(x, "proto"), proto, sizeof(proto)));
-		html_put(p, " ");
-		html_esc(p, html_str(x, "address"));
-		html_putf(p, ":%lld</code> ", html_int(x, "port", 0));
-		if (json_array_size(holders) == 0)
-			html_esc(p, _(p->t, "no process we can see holds it"));
-		json_array_foreach(holders, j, h)
-		{
-			snprintf(num, sizeof(num), "%lld", html_int(h, "pid", 0));
-			if (j > 0)
-				html_put(p, "; ");
-			HTML_SAY(p, _(p->t, "%1$s (PID %2$s, user %3$s)"), html_str(h, "command"),
-			         num, html_str(h, "user"));
-		}
-		html_put(p, "</li>");
+/* "TCP 0.0.0.0:22 sshd (PID 812, user root)" */
+static void
+html_listener(struct page *p, const json_t *x)
+{
+	const json_t *holders = json_object_get(x, "holders"), *h;
+	char proto[16], num[32];
+	size_t j;
+
+	html_put(p, "<code>");
+	html_esc(p, html_upper(html_str(x, "proto"), proto, sizeof(proto)));
+	html_put(p, " ");
+	html_esc(p, html_str(x, "address"));
+	html_putf(p, ":%lld</code> ", html_int(x, "port", 0));
+	if (json_array_size(holders) == 0)
+		html_esc(p, _(p->t, "no process we can see holds it"));
+	json_array_foreach(holders, j, h)
+	{
+		snprintf(num, sizeof(num), "%lld", html_int(h, "pid", 0));
+		if (j > 0)
+			html_put(p, "; ");
+		HTML_SAY(p, _(p->t, "%1$s (PID %2$s, user %3$s)"), html_str(h, "command"), num,
+		         html_str(h, "user"));
 	}
-	html_put(p, "</ul></section>");
 }
 
 /* Whether one of the concern's reasons has this code. */
@@ -1093,12 +1304,13 @@ html_join_names(const json_t *list, const char *key, char *buf, size_t len, size
 	json_decref(seen);
 }
 
+/* A question, folded: the questions fit a screen, and each answer is one click away. */
 static void
 html_faq_q(struct page *p, const char *q, const char *port)
 {
-	html_put(p, "<dt>");
+	html_put(p, "<details><summary>");
 	HTML_SAY(p, q, port);
-	html_put(p, "</dt><dd>");
+	html_put(p, "</summary><p>");
 }
 
 static void
@@ -1131,7 +1343,7 @@ html_faq_safe(struct page *p, const json_t *report, const char *port, const char
 		html_put(p, " ");
 		html_esc(p, _(p->t, "Scanners probe it, so expect unsolicited connections."));
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1153,7 +1365,7 @@ html_faq_uses(struct page *p, const json_t *report, const char *port, const char
 		html_put(p, " ");
 		HTML_SAY(p, _(p->t, "Also known to use it: %1$s."), who);
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1161,7 +1373,7 @@ html_faq_proto(struct page *p, const json_t *report, const char *port)
 {
 	char protos[128];
 
-	html_protocols(json_object_get(json_object_get(report, "identity"), "protocols"), protos,
+	html_protocols(p, json_object_get(json_object_get(report, "identity"), "protocols"), protos,
 	               sizeof(protos));
 	html_faq_q(p, _(p->t, "Is port %1$s TCP or UDP?"), port);
 	if (protos[0])
@@ -1169,7 +1381,7 @@ html_faq_proto(struct page *p, const json_t *report, const char *port)
 	else
 		html_esc(p, _(p->t, "The registry names no protocol for it; any program may use it "
 		                    "with either."));
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1200,7 +1412,7 @@ html_faq_own(struct page *p, const json_t *report, const char *port, const char 
 		html_put(p, " ");
 		html_esc(p, _(p->t, "Listening on it needs privilege."));
 	}
-	html_put(p, "</dd>");
+	html_put(p, "</p></details>");
 }
 
 static void
@@ -1209,13 +1421,13 @@ html_sec_faq(struct page *p, const json_t *report, const char *port)
 	const char *status = html_str(json_object_get(report, "identity"), "status");
 
 	html_section(p, "faq", _(p->t, "Questions and answers"));
-	html_put(p, "<dl class=\"faq\">");
+	html_put(p, "<div class=\"faq\">");
 	html_faq_safe(p, report, port, status);
 	html_faq_uses(p, report, port, status);
 	html_faq_proto(p, report, port);
 	if (json_is_object(json_object_get(report, "range")))
 		html_faq_own(p, report, port, status);
-	html_put(p, "</dl></section>");
+	html_put(p, "</div></section>");
 }
 
 /* Every footnote cited above, plus the report's sources nobody cited inline. */
@@ -1288,36 +1500,49 @@ html_vote(struct page *p)
 	            "</section>");
 }
 
+/* A port link in the related list, unless the list has that port already (seen). */
 static void
-html_port_link_item(struct page *p, long long port, const char *text)
+html_port_link_item(struct page *p, json_t *seen, long long port, const char *text)
 {
+	char key[24];
+
+	snprintf(key, sizeof(key), "%lld", port);
+	if (json_object_get(seen, key) != NULL)
+		return;
+	json_object_set_new(seen, key, json_true());
 	html_put(p, "<li>");
 	html_port_href(p, port);
 	html_esc(p, text);
 	html_put(p, "</a></li>");
 }
 
+/*
+ * Neighbours, siblings (same assignee or name family), the service's
+ * other ports and its service pages; each port once, a sibling's fuller
+ * label winning over a bare neighbour's number.
+ */
 static void
 html_sec_related(struct page *p, const json_t *report)
 {
 	long long lo = html_int(report, "port_lo", -1), hi = html_int(report, "port_hi", -1);
 	const json_t *names = json_object_get(json_object_get(report, "identity"), "services");
 	const json_t *x;
-	char label[256];
+	json_t *seen = json_object();
+	char key[24];
 	size_t i;
 
 	html_put(p, "<nav id=\"related\" class=\"related\" aria-labelledby=\"related-h\">"
 	            "<h2 id=\"related-h\">");
 	html_esc(p, _(p->t, "Related ports"));
 	html_put(p, "</h2><ul>");
-	if (lo > 0)
-		html_port_link_item(p, lo - 1, html_portnum(lo - 1).s);
-	if (hi >= 0 && hi < 65535) {
-		snprintf(label, sizeof(label), "%s", html_portnum(hi + 1).s);
-		html_port_link_item(p, hi + 1, label);
-	}
+	snprintf(key, sizeof(key), "%lld", lo);
+	json_object_set_new(seen, key, json_true()); /* this page */
 	json_array_foreach(json_object_get(report, "siblings"), i, x)
 	{
+		snprintf(key, sizeof(key), "%lld", html_int(x, "port", 0));
+		if (json_object_get(seen, key) != NULL)
+			continue;
+		json_object_set_new(seen, key, json_true());
 		html_put(p, "<li>");
 		html_port_href(p, html_int(x, "port", 0));
 		HTML_SAY(p, _(p->t, "%1$s (%2$s)"), html_portnum(html_int(x, "port", 0)).s,
@@ -1328,13 +1553,12 @@ html_sec_related(struct page *p, const json_t *report)
 		                : _(p->t, "same name family"));
 		html_put(p, "</span></a></li>");
 	}
-	json_array_foreach(json_object_get(report, "service_ports"), i, x)
-	{
-		if (html_int(x, "port_lo", -1) == lo)
-			continue;
-		html_port_link_item(p, html_int(x, "port_lo", 0),
-		                    html_portnum(html_int(x, "port_lo", 0)).s);
-	}
+	if (lo > 0)
+		html_port_link_item(p, seen, lo - 1, html_portnum(lo - 1).s);
+	if (hi >= 0 && hi < 65535)
+		html_port_link_item(p, seen, hi + 1, html_portnum(hi + 1).s);
+	json_array_foreach(json_object_get(report, "service_ports"), i, x) html_port_link_item(
+	    p, seen, html_int(x, "port_lo", 0), html_portnum(html_int(x, "port_lo", 0)).s);
 	json_array_foreach(names, i, x)
 	{
 		if (!json_is_string(x))
@@ -1345,6 +1569,7 @@ html_sec_related(struct page *p, const json_t *report)
 		html_put(p, "</a></li>");
 	}
 	html_put(p, "</ul></nav>");
+	json_decref(seen);
 }
 
 /* IANA's registration beside an answer that is not IANA's service (identity.headline.iana). */
@@ -1364,18 +1589,28 @@ html_headline_iana(struct page *p, const json_t *iana)
 }
 
 /*
- * The summary under the title: what you will most likely find (the
- * curated identity.headline), IANA's registration beside it when the
- * answer is not IANA's service, then our line on it with its sources.
+ * The answer at the top of the summary: what you will most likely find
+ * (the curated identity.headline), IANA's registration beside it when the
+ * answer is not IANA's service; without a headline, the registry's
+ * description of the first service.
  */
 static void
-html_sec_headline(struct page *p, const json_t *h)
+html_glance_answer(struct page *p, const json_t *identity)
 {
+	const json_t *h = json_object_get(identity, "headline");
 	const char *answer = html_str(h, "answer");
+	const char *desc =
+	    json_string_value(json_array_get(json_object_get(identity, "descriptions"), 0));
 
-	if (!json_is_object(h))
+	if (!json_is_object(h)) {
+		if (desc != NULL && desc[0]) {
+			html_put(p, "<p class=\"answer\">");
+			html_esc(p, desc);
+			html_put(p, "</p>");
+		}
 		return;
-	html_put(p, "<p class=\"lead headline\">");
+	}
+	html_put(p, "<p class=\"answer\">");
 	if (strcmp(answer, "official") == 0) {
 		HTML_SAY(p, _(p->t, "Most likely: %1$s (%2$s), the service IANA registers here."),
 		         html_str(h, "name"), html_str(h, "description"));
@@ -1388,10 +1623,184 @@ html_sec_headline(struct page *p, const json_t *h)
 		html_put(p, " ");
 		html_headline_iana(p, json_object_get(h, "iana"));
 	}
-	html_put(p, "</p><p>");
-	html_en(p, html_str(h, "text"));
-	html_cite_urls(p, json_object_get(h, "sources"));
 	html_put(p, "</p>");
+}
+
+const char *
+html_status_word(const struct page *p, const char *status)
+{
+	if (strcmp(status, "assigned") == 0)
+		return _(p->t, "assigned");
+	if (strcmp(status, "reserved") == 0)
+		return _(p->t, "reserved");
+	if (strcmp(status, "unassigned") == 0)
+		return _(p->t, "unassigned");
+	if (strcmp(status, "unnamed") == 0)
+		return _(p->t, "listed without a service name");
+	return _(p->t, "in no registry");
+}
+
+/* <div><dt>term</dt><dd class="cls"> */
+static void
+html_glance_term(struct page *p, const char *term, const char *cls)
+{
+	html_put(p, strcmp(cls, "wide machine") == 0 ? "<div id=\"machine\"><dt>" : "<div><dt>");
+	html_esc(p, term);
+	html_putf(p, "</dt><dd class=\"%s\">", cls);
+}
+
+/* The first registration date of the first service, and its last change. */
+static void
+html_glance_dates(struct page *p, const json_t *report)
+{
+	const json_t *identity = json_object_get(report, "identity");
+	const char *svc =
+	    json_string_value(json_array_get(json_object_get(identity, "services"), 0));
+	const json_t *rec = svc ? html_first_record(report, svc) : NULL;
+	const char *dates[] = {html_str(rec, "registered"), html_str(rec, "modified")};
+	const char *terms[] = {_(p->t, "Registered"), _(p->t, "Modified")};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (!dates[i][0])
+			continue;
+		html_glance_term(p, terms[i], "date");
+		html_put(p, "<time datetime=\"");
+		html_esc(p, dates[i]);
+		html_put(p, "\">");
+		html_esc(p, html_date(p, dates[i]).s);
+		html_put(p, "</time></dd></div>");
+	}
+}
+
+/* The concern level and its first (main) reason. */
+static void
+html_glance_concern(struct page *p, const json_t *report)
+{
+	const json_t *concern = json_object_get(report, "concern");
+	const json_t *code = json_array_get(json_object_get(concern, "codes"), 0);
+	const char *level = html_str(concern, "level");
+	struct strbuf a, b;
+
+	html_glance_term(p, _(p->t, "Concern"), "wide");
+	html_putf(p, "<a class=\"level level-%s\" href=\"#concern\">", html_concern_class(level));
+	html_esc(p, html_concern_title(p, level));
+	html_put(p, "</a>");
+	if (code != NULL) {
+		strbuf_init(&a, HTML_FRAGMENT_LIMIT);
+		strbuf_init(&b, HTML_FRAGMENT_LIMIT);
+		html_put(p, "<span class=\"reason\">");
+		html_concern_reason(
+		    p, code,
+		    json_string_value(json_array_get(json_object_get(concern, "reasons"), 0)), &a,
+		    &b);
+		html_put(p, "</span>");
+		strbuf_free(&a);
+		strbuf_free(&b);
+	}
+	html_put(p, "</dd></div>");
+}
+
+/* Who listens here now, when the page may show this machine. */
+static void
+html_glance_machine(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *l = html_listeners(p, report), *x;
+	size_t i;
+
+	if (l == NULL)
+		return;
+	html_glance_term(p, _(p->t, "On this machine now"), "wide machine");
+	if (json_array_size(l) == 0)
+		HTML_SAY(p, _(p->t, "Nothing is listening on port %1$s on this machine."), port);
+	json_array_foreach(l, i, x)
+	{
+		if (i > 0)
+			html_put(p, "<br>");
+		html_listener(p, x);
+	}
+	html_put(p, "</dd></div>");
+}
+
+/*
+ * The answer at a glance, before anything else: the most likely use,
+ * status, protocols, dates, how common, the concern with its main reason
+ * and who listens here now.  Every value is one the sections below
+ * explain; the summary only gathers them.
+ */
+static void
+html_sec_glance(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *identity = json_object_get(report, "identity");
+	const json_t *freq = json_object_get(report, "frequency");
+	char protos[128];
+
+	html_put(p, "<div class=\"glance\">");
+	html_glance_answer(p, identity);
+	html_put(p, "<dl>");
+	html_glance_term(p, _(p->t, "Status"), "cap");
+	html_esc(p, html_status_word(p, html_str(identity, "status")));
+	html_put(p, "</dd></div>");
+	html_protocols(p, json_object_get(identity, "protocols"), protos, sizeof(protos));
+	if (protos[0]) {
+		html_glance_term(p, _(p->t, "Protocol"), "proto");
+		html_esc(p, protos);
+		html_put(p, "</dd></div>");
+	}
+	html_glance_dates(p, report);
+	if (json_is_object(freq)) {
+		html_glance_term(p, _(p->t, "How common"), "cap wide");
+		html_frequency(p, freq);
+		html_put(p, "</dd></div>");
+	}
+	html_glance_concern(p, report);
+	html_glance_machine(p, report, port);
+	html_put(p, "</dl></div>");
+}
+
+/* Home > the port's range > this port. */
+static void
+html_crumbs(struct page *p, const json_t *report, const char *port)
+{
+	const json_t *cls =
+	    json_array_get(json_object_get(json_object_get(report, "range"), "classes"), 0);
+
+	html_breadcrumb(p, cls != NULL ? html_str(cls, "name") : NULL,
+	                html_int(report, "port_hi", -1) > html_int(report, "port_lo", -1)
+	                    ? _(p->t, "Ports %1$s")
+	                    : _(p->t, "Port %1$s"),
+	                port);
+}
+
+/* A short list of the sections below, each present one linked by its id. */
+static void
+html_toc(struct page *p, const json_t *report)
+{
+	const char *ids[] = {"what",  "record",  "uses", "history",
+	                     "check", "concern", "faq",  "sources"};
+	const char *names[] = {_(p->t, "What this port is"),
+	                       _(p->t, "The registry record"),
+	                       _(p->t, "Known unofficial uses"),
+	                       _(p->t, "History"),
+	                       _(p->t, "How to check what is listening"),
+	                       _(p->t, "Why it matters"),
+	                       _(p->t, "Questions and answers"),
+	                       _(p->t, "Sources")};
+	size_t i;
+
+	html_put(p, "<nav class=\"toc\" aria-labelledby=\"toc-h\"><h2 id=\"toc-h\" class=\"vh\">");
+	html_esc(p, _(p->t, "Contents"));
+	html_put(p, "</h2><ol>");
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		if ((strcmp(ids[i], "history") == 0 &&
+		     json_array_size(json_object_get(report, "history")) == 0) ||
+		    (strcmp(ids[i], "check") == 0 && html_int(report, "port_lo", -1) < 0))
+			continue;
+		html_putf(p, "<li><a href=\"#%s\">", ids[i]);
+		html_esc(p, names[i]);
+		html_put(p, "</a></li>");
+	}
+	html_put(p, "</ol></nav>");
 }
 
 /* "Port 3516", or "Ports 6000–6063" for a range. */
@@ -1420,6 +1829,14 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 	if (html_page_init(&p, out, c) == -1)
 		return -1;
 	html_port_label(report, port, sizeof(port));
+	p.desc_args[0] = port;
+	p.desc_args[1] = svc;
+	p.desc =
+	    svc != NULL && strcmp(answer, "mixed") != 0
+	        ? _(p.t, "Port %1$s (%2$s): what it is registered for, who uses it in practice, "
+	                 "and how to check what is listening on it.")
+	        : _(p.t, "Port %1$s: what it is registered for, who uses it in practice, and how "
+	                 "to check what is listening on it.");
 	if (strcmp(answer, "mixed") == 0)
 		html_begin(&p, _(p.t, "Port %1$s: no single use dominates"), 1, HTML_ARGS(port));
 	else if (strcmp(answer, "unofficial") == 0)
@@ -1428,7 +1845,9 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 		html_begin(&p, _(p.t, "Port %1$s: %2$s"), 2, HTML_ARGS(port, svc));
 	else
 		html_begin(&p, _(p.t, "Port %1$s"), 1, HTML_ARGS(port));
-	html_put(&p, "<article class=\"port\"><h1>");
+	html_put(&p, "<article class=\"port\">");
+	html_crumbs(&p, report, port);
+	html_put(&p, "<h1>");
 	html_port_heading(&p, report, port);
 	if (svc != NULL) {
 		html_put(&p, " <span class=\"svc\">");
@@ -1436,21 +1855,21 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 		html_put(&p, "</span>");
 	}
 	html_put(&p, "</h1>");
-	html_sec_headline(&p, h);
+	html_sec_glance(&p, report, port);
+	html_toc(&p, report);
 	html_sec_what(&p, report, port);
-	html_sec_range(&p, report, port);
 	html_sec_record(&p, report, port);
+	html_sec_range(&p, report, port);
 	html_sec_common(&p, report);
-	html_sec_uses(&p, report);
+	html_sec_history(&p, report);
 	html_sec_check(&p, report);
-	html_sec_machine(&p, report, port);
 	html_sec_claims(&p, report);
 	html_sec_concern(&p, report, port);
 	html_sec_faq(&p, report, port);
 	html_sec_sources(&p, report);
-	html_vote(&p);
 	html_put(&p, "</article>");
 	html_sec_related(&p, report);
+	html_vote(&p);
 	html_end(&p);
 	return html_page_done(&p);
 }

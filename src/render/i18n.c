@@ -492,7 +492,9 @@ i18n_pick(const struct i18n_set *set, const char *lang_param, const char *accept
 {
 	const struct i18n *t;
 
-	if (lang_param != NULL && (t = i18n_get(set, lang_param)) != NULL)
+	/* ?lang=pt-BR means what Accept-Language: pt-BR means: Portuguese. */
+	if (lang_param != NULL &&
+	    ((t = i18n_get(set, lang_param)) != NULL || (t = negotiate(set, lang_param)) != NULL))
 		return t;
 	if (accept_language != NULL && (t = negotiate(set, accept_language)) != NULL)
 		return t;

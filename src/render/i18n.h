@@ -30,7 +30,11 @@ struct i18n_set; /* every loaded language, English first */
 int i18n_load(const char *podir, struct i18n_set **out, struct err *e);
 void i18n_free(struct i18n_set *set);
 
-/* The language for a request: a valid ?lang= wins, then Accept-Language q-values, then English. */
+/*
+ * The language for a request: ?lang= wins when it names a language here,
+ * read as Accept-Language is ("pt-BR" is Portuguese), then Accept-Language
+ * q-values, then English.
+ */
 const struct i18n *i18n_pick(const struct i18n_set *set, const char *lang_param,
                              const char *accept_language);
 /* Exactly this code ("ko", "pt", "zh"), or NULL. */

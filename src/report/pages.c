@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "concern.h"
 #include "pages.h"
 #include "query.h"
 #include "range.h"
@@ -29,6 +30,7 @@
 #define PAGES_SCHEMA_INDEX   "portolan.index/1"
 #define PAGES_SCHEMA_RANGE   "portolan.range/1"
 #define PAGES_SCHEMA_SERVICE "portolan.service/1"
+#define PAGES_SCHEMA_BLOCK   "portolan.block/1"
 #define PAGES_MAX_BLOCKS     64
 #define PAGES_MAX_COMMON     100
 #define PAGES_MAX_PORTS      64 /* ports listed for one service name */
@@ -40,13 +42,34 @@ struct pages_count {
 	long long assigned, unassigned, reserved;
 };
 
-/* Mark lo..hi in map (indexed from lo) from every registry row that overlaps it. */
+/*
+ * Each port's registry name and description into names[p - lo] (objects
+ * with "service" and "description"): a row with a service name wins over
+ * one without, the first named row over later ones.
+ */
+static void
+pages_name(json_t *names, long i, const char *svc, const char *desc)
+{
+	json_t *o = json_array_get(names, (size_t)i);
+
+	if (json_string_length(json_object_get(o, "description")) > 0 &&
+	    (svc[0] == '\0' || json_string_length(json_object_get(o, "service")) > 0))
+		return;
+	json_object_set_new(o, "service", json_string(svc));
+	json_object_set_new(o, "description", json_string(desc));
+}
+
+/*
+ * Mark lo..hi in map (indexed from lo) from every registry row that
+ * overlaps it; with names (an array of lo..hi's port objects), also each
+ * port's name (pages_name()).
+ */
 static int
-pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
+pages_map(struct store *st, long lo, long hi, unsigned char *map, json_t *names, struct err *e)
 {
 	static const char sql[] =
-	    "SELECT port_lo, port_hi, service <> '', description LIKE 'Reserved%' FROM record"
-	    " WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1";
+	    "SELECT port_lo, port_hi, service <> '', description LIKE 'Reserved%', service,"
+	    " description FROM record WHERE port_lo BETWEEN ?1 - ?3 AND ?2 AND port_hi >= ?1";
 	struct rows r;
 	sqlite3_stmt *stmt; /* r's, to bind and read */
 	long a, b, p;
@@ -64,9 +87,14 @@ pages_map(struct store *st, long lo, long hi, unsigned char *map, struct err *e)
 		v = sqlite3_column_int(stmt, 2)   ? PORT_ASSIGNED
 		    : sqlite3_column_int(stmt, 3) ? PORT_RESERVED
 		                                  : PORT_FREE;
-		for (p = a < lo ? lo : a; p <= b && p <= hi; p++)
+		for (p = a < lo ? lo : a; p <= b && p <= hi; p++) {
 			if (map[p - lo] < v)
 				map[p - lo] = (unsigned char)v;
+			if (names != NULL)
+				pages_name(names, p - lo,
+				           (const char *)sqlite3_column_text(stmt, 4),
+				           (const char *)sqlite3_column_text(stmt, 5));
+		}
 	}
 	return rows_close(&r);
 }
@@ -181,7 +209,7 @@ pages_index(struct store *st, int most_common, struct err *e)
 	}
 	if (most_common < 0 || most_common > PAGES_MAX_COMMON)
 		most_common = PAGES_MAX_COMMON;
-	if (pages_map(st, 0, PORT_MAX, map, e) == -1 ||
+	if (pages_map(st, 0, PORT_MAX, map, NULL, e) == -1 ||
 	    (common = pages_common(st, most_common, e)) == NULL)
 		goto done;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -202,6 +230,17 @@ done:
 	json_decref(ranges);
 	json_decref(common);
 	return out;
+}
+
+/* {lo, hi, name: "LO-HI"}: a block as pages link it. */
+static json_t *
+pages_block_json(long lo, long hi)
+{
+	char name[48];
+
+	snprintf(name, sizeof(name), "%ld-%ld", lo, hi);
+	return json_pack("{s:I, s:I, s:s}", "lo", (json_int_t)lo, "hi", (json_int_t)hi, "name",
+	                 name);
 }
 
 json_t *
@@ -225,7 +264,7 @@ pages_range(struct store *st, const char *name, struct err *e)
 		err_internal(e, "pages: out of memory");
 		return NULL;
 	}
-	if (pages_map(st, rc->lo, rc->hi, map, e) == -1) {
+	if (pages_map(st, rc->lo, rc->hi, map, NULL, e) == -1) {
 		free(map);
 		return NULL;
 	}
@@ -235,8 +274,7 @@ pages_range(struct store *st, const char *name, struct err *e)
 		json_t *b;
 
 		pages_tally(map, lo, hi, &cnt);
-		b = json_pack("{s:I, s:I}", "lo", (json_int_t)(rc->lo + lo), "hi",
-		              (json_int_t)(rc->lo + hi));
+		b = pages_block_json(rc->lo + lo, rc->lo + hi);
 		json_object_update_new(b, pages_count_json(&cnt));
 		json_array_append_new(blocks, b);
 	}
@@ -247,6 +285,76 @@ pages_range(struct store *st, const char *name, struct err *e)
 	json_object_set_new(out, "block_width", json_integer(width));
 	json_object_set_new(out, "totals", pages_count_json(&cnt));
 	json_object_set_new(out, "blocks", blocks);
+	return out;
+}
+
+int
+pages_block_parse(const char *name, long *lo, long *hi)
+{
+	char *end;
+
+	if (name == NULL || name[0] < '0' || name[0] > '9')
+		return -1;
+	*lo = strtol(name, &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return -1;
+	*hi = strtol(end + 1, &end, 10);
+	if (*end != '\0' || *lo < 0 || *hi > PORT_MAX || *lo > *hi || *hi - *lo >= PAGES_BLOCK_MAX)
+		return -1;
+	return 0;
+}
+
+json_t *
+pages_block(struct store *st, const char *name, struct err *e)
+{
+	static const char *const status[] = {"unassigned", "reserved", "assigned"};
+	unsigned char *map;
+	json_t *ports, *out = NULL, *c;
+	struct pages_count cnt;
+	long lo, hi, p;
+
+	if (pages_block_parse(name, &lo, &hi) == -1) {
+		err_set(e, "range: \"%s\" is no block LO-HI of at most %d ports", name ? name : "",
+		        PAGES_BLOCK_MAX);
+		return NULL;
+	}
+	if ((map = calloc((size_t)(hi - lo + 1), 1)) == NULL) {
+		err_internal(e, "pages: out of memory");
+		return NULL;
+	}
+	ports = json_array();
+	for (p = lo; p <= hi; p++)
+		json_array_append_new(ports, json_pack("{s:I, s:s, s:s}", "port", (json_int_t)p,
+		                                       "service", "", "description", ""));
+	if (pages_map(st, lo, hi, map, ports, e) == -1)
+		goto done;
+	for (p = lo; p <= hi; p++) {
+		json_t *o = json_array_get(ports, (size_t)(p - lo));
+
+		if ((c = concern_port(st, p, "", e)) == NULL)
+			goto done;
+		json_object_set_new(o, "status", json_string(status[map[p - lo]]));
+		json_object_set(o, "concern", json_object_get(c, "level"));
+		json_decref(c);
+	}
+	pages_tally(map, 0, hi - lo, &cnt);
+	out = json_pack("{s:s, s:I, s:I, s:o, s:o, s:O}", "schema", PAGES_SCHEMA_BLOCK, "lo",
+	                (json_int_t)lo, "hi", (json_int_t)hi, "class",
+	                pages_class_json(range_classify(lo)), "totals", pages_count_json(&cnt),
+	                "ports", ports);
+	/* The blocks of the same width on either side, cut at 0 and PORT_MAX. */
+	if (out != NULL && lo > 0)
+		json_object_set_new(
+		    out, "prev",
+		    pages_block_json(lo - (hi - lo + 1) < 0 ? 0 : lo - (hi - lo + 1), lo - 1));
+	if (out != NULL && hi < PORT_MAX)
+		json_object_set_new(out, "next",
+		                    pages_block_json(hi + 1, hi + (hi - lo + 1) > PORT_MAX
+		                                                 ? PORT_MAX
+		                                                 : hi + (hi - lo + 1)));
+done:
+	free(map);
+	json_decref(ports);
 	return out;
 }
 

@@ -24,10 +24,32 @@ json_t *pages_index(struct store *st, int most_common, struct err *e);
 /*
  * "portolan.range/1" for "well-known", "registered" or "dynamic": the class
  * (name, IANA's term, bounds, meaning) and how crowded it is, in blocks of
- * equal width (64 blocks at most): per block lo, hi, assigned, unassigned,
- * reserved port counts (a port counts once, assigned if any protocol is).
+ * equal width (64 blocks at most): per block lo, hi, name ("LO-HI", its
+ * pages_block() page), assigned, unassigned, reserved port counts (a port
+ * counts once, assigned if any protocol is).
  */
 json_t *pages_range(struct store *st, const char *name, struct err *e);
+
+/*
+ * A block of ports named "LO-HI" (as the range chart links them): 0 with
+ * *lo and *hi set when name is two port numbers, lo <= hi, at most
+ * PAGES_BLOCK_MAX ports; -1 otherwise.  The web's router and its vote
+ * check use it, so both agree on which blocks exist.
+ */
+#define PAGES_BLOCK_MAX 1024
+int pages_block_parse(const char *name, long *lo, long *hi);
+
+/*
+ * "portolan.block/1" for the block named "LO-HI": its bounds, the range
+ * class its first port is in (as pages_range() describes it), totals as
+ * pages_range()'s, and every port of it: {port, service (the registry's
+ * name, "" if none), description, status ("assigned", "reserved",
+ * "unassigned"; a port counts as in pages_range()), concern (the port's
+ * level, concern.h, every protocol)}, and the blocks of the same width
+ * before and after it, {lo, hi, name} ("prev", "next"; absent at either
+ * end).  ERR_INPUT for a name that is no block.
+ */
+json_t *pages_block(struct store *st, const char *name, struct err *e);
 
 /*
  * "portolan.service/1": every registry row under a service name (exact,

@@ -18,6 +18,9 @@ assets_cmp(const void *key, const void *elem)
 const struct asset *
 assets_find(const char *path)
 {
+	/* Browsers ask for /favicon.ico whatever a page links: the site's icon answers. */
+	if (strcmp(path, "/favicon.ico") == 0)
+		path = "/assets/icon.svg";
 	return bsearch(path, assets_table, assets_table_len, sizeof(assets_table[0]), assets_cmp);
 }
 

@@ -24,7 +24,7 @@ struct asset {
 	const char *etag; /* strong validator from the SHA-256, with its quotes */
 };
 
-/* The asset served at path ("/assets/site.css"), or NULL. */
+/* The asset served at path ("/assets/site.css"; "/favicon.ico" is the icon), or NULL. */
 const struct asset *assets_find(const char *path);
 /* How many assets there are, and the i-th in path order (for /metrics and tests). */
 size_t assets_count(void);

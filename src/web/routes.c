@@ -83,7 +83,7 @@ routes_match(const char *path)
 		return ROUTE_HEALTHZ;
 	if (strcmp(path, "/metrics") == 0)
 		return ROUTE_METRICS;
-	if (routes_prefix(path, "/assets/", &rest))
+	if (routes_prefix(path, "/assets/", &rest) || strcmp(path, "/favicon.ico") == 0)
 		return ROUTE_ASSET;
 	if (strcmp(path, "/vote") == 0 || strcmp(path, "/feedback") == 0)
 		return ROUTE_VOTE;
@@ -143,6 +143,7 @@ routes_html_ctx(const struct routes_env *env, const struct route_request *rq, st
 	    .path = rq->path,
 	    .voted = voted != NULL && strcmp(voted, "1") == 0,
 	    .show_machine = env->show_machine,
+	    .base = env->base_url,
 	};
 }
 
@@ -375,14 +376,17 @@ routes_page(const struct routes_env *env, struct store *st, const struct route_r
 	struct query q;
 	struct err e = {0};
 	json_t *obj = NULL;
-	const char *arg;
-	int rc = -1;
+	const char *arg = NULL;
+	long lo, hi;
+	int rc = -1, block = 0;
 
 	if (r == ROUTE_INDEX) {
 		obj = pages_index(st, ROUTES_MOST_COMMON, &e);
 	} else if (r == ROUTE_RANGE) {
 		arg = rq->path + strlen("/range/");
-		obj = pages_range(st, arg, &e);
+		/* /range/3072-3135: one block of the chart, every port listed */
+		block = pages_block_parse(arg, &lo, &hi) == 0;
+		obj = block ? pages_block(st, arg, &e) : pages_range(st, arg, &e);
 	} else {
 		arg = rq->path + strlen("/service/");
 		/* The command line's rule for a service name, and nothing after it. */
@@ -401,7 +405,7 @@ routes_page(const struct routes_env *env, struct store *st, const struct route_r
 	if (r == ROUTE_INDEX)
 		rc = html_index(&rp->body, obj, &c);
 	else if (r == ROUTE_RANGE)
-		rc = html_range(&rp->body, obj, &c);
+		rc = block ? html_block(&rp->body, obj, &c) : html_range(&rp->body, obj, &c);
 	else
 		rc = html_service(&rp->body, obj, &c);
 	routes_done(env, rq, rc, rp);
@@ -473,6 +477,7 @@ routes_votable(const char *page)
 {
 	struct query q;
 	const char *arg;
+	long lo, hi;
 
 	switch (routes_match(page)) {
 	case ROUTE_INDEX:
@@ -481,7 +486,8 @@ routes_votable(const char *page)
 	case ROUTE_PORT:
 		return routes_port_arg(page + strlen("/port/"), &q) == 0;
 	case ROUTE_RANGE:
-		return range_by_name(page + strlen("/range/")) != NULL;
+		return range_by_name(page + strlen("/range/")) != NULL ||
+		       pages_block_parse(page + strlen("/range/"), &lo, &hi) == 0;
 	case ROUTE_SERVICE:
 		arg = page + strlen("/service/");
 		return query_parse(arg, &q, NULL) == 0 && q.service[0] && !q.protocol[0];

@@ -75,7 +75,8 @@ struct route_reply {
 struct routes_env {
 	const struct i18n_set *langs;
 	const struct report_env *report;
-	int show_machine; /* "on this machine now" on port pages and in the API */
+	int show_machine;     /* "on this machine now" on port pages and in the API */
+	const char *base_url; /* absolute URL of "/", for canonical links; NULL: none */
 	/* The organisation's claims (claimcache.h); NULL: the server has no claims store. */
 	struct claimcache *claims;
 };

@@ -134,6 +134,7 @@ struct server {
 	struct server_shard *shards; /* cfg.threads of them */
 	size_t nshards;
 	int listen_fd;        /* the one listening socket; every shard accepts from it */
+	char base_url[512];   /* cfg.base_url ending in '/', or the bound address: env.base_url */
 	atomic_int accepting; /* 0 once shutdown begins: no shard accepts any more */
 	atomic_int stopping;
 	unsigned port;
@@ -1376,6 +1377,13 @@ server_listen(struct server *srv, struct err *e)
 	if ((srv->listen_fd = server_socket(srv, e)) == -1)
 		return -1;
 	srv->port = server_bound_port(srv->listen_fd);
+	/* Pages name their canonical URL: the public one if given, else where we listen. */
+	if (srv->cfg.base_url != NULL)
+		snprintf(srv->base_url, sizeof(srv->base_url), "%.500s%s", srv->cfg.base_url,
+		         strchr(srv->cfg.base_url, '\0')[-1] == '/' ? "" : "/");
+	else
+		server_url(srv, srv->base_url, sizeof(srv->base_url));
+	srv->env.base_url = srv->base_url;
 	atomic_store(&srv->accepting, 1);
 	for (i = 0; i < srv->nshards; i++)
 		if (server_shard_start(srv, &srv->shards[i], per > 0 ? per : 1, e) == -1)

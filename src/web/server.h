@@ -62,6 +62,8 @@ struct server_config {
 	unsigned threads;     /* shards (daemon + thread each) and store pool size */
 	unsigned vote_rate;   /* votes a minute per client; 0: unlimited */
 	unsigned connections; /* connection cap */
+	const char
+	    *base_url; /* the site's public URL for canonical links; NULL: the bound address */
 	void (*log)(void *arg, const char *msg);
 	void *log_arg;
 };

@@ -71,9 +71,9 @@ async function checkSections(page, lang) {
 		const h = page.getByRole('heading', { level: 2, name, exact: true });
 		assert.equal(await h.count(), 1, `section "${name}"`);
 	}
-	/* The commands of "how to check" have the port filled in. */
-	await page.getByText('ss -tlnp | grep 3516').first().waitFor();
-	await page.getByText('netstat -ano | findstr :3516').first().waitFor();
+	/* The commands of "how to check" name exactly this port, on TCP and UDP. */
+	await page.getByText("ss -Htulpn 'sport = :3516'").first().waitFor();
+	await page.getByText('netstat -ano | findstr /R /C:":3516 "').first().waitFor();
 }
 
 async function voteAndThank(page, lang, answer) {

@@ -148,8 +148,8 @@ count(const char *hay, const char *needle)
 static void
 check_port_sections(const char *page)
 {
-	static const char *const ids[] = {"what",  "range",   "record", "common",  "uses",
-	                                  "check", "concern", "faq",    "sources", "vote"};
+	static const char *const ids[] = {"what",    "record", "range",   "common", "check",
+	                                  "concern", "faq",    "sources", "vote"};
 	const char *at = page;
 	char want[64];
 	size_t i;
@@ -189,11 +189,26 @@ test_port_3516(void **state)
 	assert_has(p, "Scott Guthery registered it in May 2002.");
 	assert_has(p, "<a href=\"mailto:sguthery@mobile-mind.com\">Scott Guthery</a>");
 	assert_has(p, "Registered ports");
-	assert_has(p, "ss -tlnp | grep 3516");
-	assert_has(p, "lsof -i :3516");
-	assert_has(p, "netstat -ano | findstr :3516");
+	/* The summary comes first, before the breadcrumb's page and the first section. */
+	assert_true(strstr(p, "class=\"glance\"") < strstr(p, "id=\"what\""));
+	assert_true(strstr(p, "<nav class=\"crumbs\"") < strstr(p, "class=\"glance\""));
+	assert_has(p, "<dt>Protocol</dt><dd class=\"proto\">TCP and UDP</dd>");
+	assert_has(p, ">No particular concern</a>");
+	assert_has(p, "<nav class=\"toc\"");
+	/* The registry's TCP and UDP rows are one entry: one row, no contact column (the
+	 * contact is the assignee), no port column (every row is this port). */
+	assert_int_equal(count(p, "<td data-label=\"Protocol\">"), 1);
+	assert_has(p, "<td data-label=\"Protocol\">TCP, UDP</td>");
+	assert_lacks(p, ">Contact</th>");
+	assert_lacks(p, ">Port</th>");
+	/* Commands that name exactly this port, TCP and UDP (the registry says both). */
+	assert_has(p, "ss -Htulpn &#39;sport = :3516&#39;");
+	assert_has(p, "lsof -nP -i :3516");
+	assert_has(p, "netstat -ano | findstr /R /C:&quot;:3516 &quot;");
+	assert_has(p, "Get-NetTCPConnection -LocalPort 3516\nGet-NetUDPEndpoint -LocalPort 3516");
 	assert_has(p, "Get-Process -Id &lt;PID&gt;");
-	assert_int_equal(count(p, "class=\"copy\""), 4);
+	assert_lacks(p, "grep 3516");
+	assert_int_equal(count(p, "class=\"copy\""), 5);
 	/* The note's Markdown became HTML. */
 	assert_has(p, "<strong>How likely you are to meet it:</strong>");
 	/* An English page marks nothing as English. */
@@ -209,14 +224,15 @@ test_port_3516(void **state)
 	assert_has(p, "value=\"meh\"");
 	assert_has(p, "value=\"happy\"");
 	assert_has(p, "Was this page helpful?");
-	/* Neighbours and the same service's other ports. */
+	/* Neighbours and the same service's other ports; related ports before the vote. */
+	assert_true(strstr(p, "id=\"related\"") < strstr(p, "id=\"vote\""));
 	assert_has(p, "href=\"/port/3515?lang=en\"");
 	assert_has(p, "href=\"/port/3517?lang=en\"");
 	assert_has(p, "href=\"/port/4116?lang=en\"");
 	assert_has(p, "href=\"/service/smartcard-port?lang=en\"");
 	/* FAQ from the data. */
 	assert_has(p, "Is port 3516 TCP or UDP?");
-	assert_has(p, "The registry lists it for TCP, UDP.");
+	assert_has(p, "The registry lists it for TCP and UDP.");
 	/* Not asked for: no machine section. */
 	assert_lacks(p, "id=\"machine\"");
 	json_decref(rep);
@@ -242,6 +258,9 @@ test_port_3126_unassigned(void **state)
 	assert_has(p, "Rainbow Six Vegas");
 	assert_has(p, "UDP, ports 3074\xe2\x80\x93"
 	              "3174");
+	/* Only a known use says UDP, and the checks cover it. */
+	assert_has(p, "ss -Htulpn &#39;sport = :3126&#39;");
+	assert_has(p, "Get-NetUDPEndpoint -LocalPort 3126");
 	assert_has(p, "class=\"concern concern-none\"");
 	assert_has(p, "Yes, privately: it is unassigned.");
 	json_decref(rep);
@@ -322,7 +341,7 @@ test_hostile_report_escaped(void **state)
 	assert_lacks(p, "href=\"javascript");
 	assert_lacks(p, "\"'&<");
 	assert_has(p, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;");
-	/* The machine section rendered the hostile listener, escaped. */
+	/* The summary rendered the hostile listener, escaped. */
 	assert_has(p, "id=\"machine\"");
 	/* A path that is not a plain path is not echoed into the form. */
 	assert_has(p, "name=\"page\" value=\"/\"");
@@ -456,6 +475,61 @@ expected_frequency(const struct i18n *t, const json_t *x, char *buf, size_t len)
  * templates are the same sentences); a Korean page for 80 says it in
  * Korean, number included, and no English frequency sentence is left.
  */
+/* A TCP-only port is checked on TCP alone; 3106's neighbour 3105 is also its sibling: once. */
+static void
+test_port_checks_and_related(void **state)
+{
+	struct fixture *f = *state;
+	json_t *rep;
+
+	if (!f->have_db)
+		skip();
+	rep = report_for(f, "2376");
+	f->c.path = "/port/2376";
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	assert_has(f->out.buf, "ss -Htlpn &#39;sport = :2376&#39;");
+	assert_has(f->out.buf, "Get-NetTCPConnection -LocalPort 2376");
+	assert_lacks(f->out.buf, "Get-NetUDPEndpoint");
+	json_decref(rep);
+	strbuf_reset(&f->out);
+	rep = report_for(f, "3106");
+	f->c.path = "/port/3106";
+	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	assert_int_equal(count(f->out.buf, "href=\"/port/3105?lang=en\""), 1);
+	assert_has(f->out.buf, "href=\"/port/3107?lang=en\"");
+	json_decref(rep);
+}
+
+/*
+ * Korean chooses a particle by the sound before it (3516은, 3106는 would be
+ * wrong); the catalog words sentences so that no "은(는)" fallback is left.
+ */
+static void
+test_korean_particles(void **state)
+{
+	static const char *const ports[] = {"3516", "3126", "3106"};
+	static const char *const fallbacks[] = {"(\xeb\x8a\x94)", "(\xea\xb0\x80)",
+	                                        "(\xeb\xa5\xbc)", "(\xec\x9d\xb4)"};
+	struct fixture *f = *state;
+	const struct i18n *ko = i18n_get(f->langs, "ko");
+	json_t *rep;
+	size_t i, j;
+
+	if (!f->have_db || ko == NULL)
+		skip();
+	f->c.t = ko;
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		strbuf_reset(&f->out);
+		rep = report_for(f, ports[i]);
+		assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+		for (j = 0; j < sizeof(fallbacks) / sizeof(fallbacks[0]); j++)
+			assert_lacks(f->out.buf, fallbacks[j]);
+		json_decref(rep);
+	}
+	/* "3106번 포트는": after 포트, which ends in a vowel, the particle is always 는. */
+	assert_has(f->out.buf, "3106\xeb\xb2\x88 \xed\x8f\xac\xed\x8a\xb8");
+}
+
 static void
 test_port_80_frequency_localized(void **state)
 {
@@ -767,6 +841,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_language_menu, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_korean, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_80_frequency_localized, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_port_checks_and_related, each, each_done),
+	    cmocka_unit_test_setup_teardown(test_korean_particles, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_port_31337_concern_translated, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_range_meaning_matches_report, each, each_done),
 	    cmocka_unit_test_setup_teardown(test_hostile_codes, each, each_done),

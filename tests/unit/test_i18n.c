@@ -426,8 +426,11 @@ test_pick(void **state)
 
 	assert_string_equal(picked(set, NULL, NULL), "en");
 	assert_string_equal(picked(set, "ko", "de"), "ko");
-	assert_string_equal(picked(set, "xx", "de"), "de");    /* an unknown ?lang= falls through */
-	assert_string_equal(picked(set, "ko-KR", NULL), "en"); /* ?lang= is exact */
+	assert_string_equal(picked(set, "xx", "de"), "de"); /* an unknown ?lang= falls through */
+	/* ?lang= is read as Accept-Language is: pt-BR is Portuguese either way. */
+	assert_string_equal(picked(set, "ko-KR", NULL), "ko");
+	assert_string_equal(picked(set, "pt-BR", "en"), "pt");
+	assert_string_equal(picked(set, "zh-TW", "de"), "de");
 	assert_string_equal(picked(set, NULL, "ko"), "ko");
 	assert_string_equal(picked(set, NULL, "ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7"), "ko");
 	assert_string_equal(picked(set, NULL, "pt-BR"), "pt");
