@@ -7,11 +7,21 @@
 #   make                 build/portolan
 #   make check           unit tests (cmocka) + end-to-end tests (pytest)
 #   make SAN=1 check     the same under ASan+UBSan, in build-san/
+#   make TSAN=1          ThreadSanitizer build, in build-tsan/
 #   make fuzz            libFuzzer targets in build-fuzz/ (clang)
 #   make install         PREFIX (/usr/local) and DESTDIR, as usual; `make uninstall`
 
 SAN     ?= 0
-ifeq ($(SAN),1)
+TSAN    ?= 0
+ifeq ($(TSAN),1)
+# ThreadSanitizer, for the server's threads (tests/e2e/test_web_abuse.py
+# runs a concurrent load against this build when it exists).
+BUILD   ?= build-tsan
+CC      := clang
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
+SANDEFS  = -DPORTOLAN_LEAK_CHECK
+OPT     ?= -O1 -g
+else ifeq ($(SAN),1)
 BUILD   ?= build-san
 CC      := clang
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -104,7 +114,7 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # executables.
 STATIC_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
 	      $(shell pkg-config --libs nettle) -lz -ldl -lpthread -lm
-ifeq ($(SAN),1)
+ifneq ($(SAN)$(TSAN),00)
 CLI_LINK    = $(STATIC_LIBS)
 else
 CLI_LINK    = -static-pie -lsqlite3 -ljansson -lexpat -lunistring $(shell pkg-config --libs nettle) \
@@ -179,7 +189,7 @@ format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-san build-fuzz build-install
+	rm -rf build build-san build-tsan build-fuzz build-install
 
 # `make install` builds a copy of its own in INSTALL_BUILD, compiled to find
 # its data and catalogs under PREFIX/share/portolan and portolan-serve

@@ -768,15 +768,22 @@ server_get(struct server_call *c)
 }
 
 /* Runs on the votes writer thread once the vote's batch is committed (or failed). */
+/*
+ * Everything of rq's is read before MHD_resume_connection(): from then on
+ * the shard's thread may answer, close the connection and free rq before
+ * this thread runs again.
+ */
 static void
 server_vote_done(void *arg, int ok)
 {
 	struct request *rq = arg;
+	struct server_shard *sh = rq->shard;
+	struct MHD_Connection *conn = rq->conn;
 
 	atomic_store(&rq->vote_ok, ok);
 	rq->state = REQ_VOTED;
-	MHD_resume_connection(rq->conn);
-	server_shard_wake(rq->shard); /* MHD does not wake an externally driven loop */
+	MHD_resume_connection(conn);
+	server_shard_wake(sh); /* MHD does not wake an externally driven loop */
 }
 
 static void
