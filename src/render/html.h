@@ -48,6 +48,7 @@ struct html_ctx {
 	int voted;                    /* 1: this client just voted here: show the thanks */
 	int show_machine;             /* 1: render report["listening"] ("on this machine now") */
 	const struct html_site *site; /* a static export's page; NULL when served */
+	const char *vote_token;       /* the vote form's token (votes.h), or NULL */
 };
 
 int html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c);

@@ -27,6 +27,7 @@
 #include "report/pages.h"
 #include "report/query.h"
 #include "report/search.h"
+#include "canon.h"
 #include "routes.h"
 
 #define ROUTES_HTML_HITS 50
@@ -138,6 +139,7 @@ routes_html_ctx(const struct routes_env *env, const struct route_request *rq, st
 	    .path = rq->path,
 	    .voted = voted != NULL && strcmp(voted, "1") == 0,
 	    .show_machine = env->show_machine,
+	    .vote_token = rq->vote_token,
 	};
 }
 
@@ -424,44 +426,24 @@ routes_get(const struct routes_env *env, struct store *st, const struct route_re
 	}
 }
 
-/* A page one can vote on: a path routes_get() answers with a page. */
-static int
-routes_votable(const char *page)
-{
-	struct query q;
-	const char *arg;
-
-	switch (routes_match(page)) {
-	case ROUTE_INDEX:
-	case ROUTE_SEARCH:
-		return 1;
-	case ROUTE_PORT:
-		return routes_port_arg(page + strlen("/port/"), &q) == 0;
-	case ROUTE_RANGE:
-		return range_by_name(page + strlen("/range/")) != NULL;
-	case ROUTE_SERVICE:
-		arg = page + strlen("/service/");
-		return query_parse(arg, &q, NULL) == 0 && q.service[0] && !q.protocol[0];
-	default:
-		return 0;
-	}
-}
-
 int
 routes_vote_parse(const struct routes_env *env, const char *body, size_t len, struct vote *vt,
                   struct err *e)
 {
 	const struct i18n *t;
 	struct params ps;
-	const char *page, *answer, *lang;
+	const char *page, *answer, *lang, *token;
 
 	if (params_parse(&ps, "vote", body, len, e) == -1)
 		return -1;
 	if ((page = params_get(&ps, "page")) == NULL ||
 	    (answer = params_get(&ps, "answer")) == NULL)
 		return err_set(e, "vote: the fields page and answer are required");
-	if (strlen(page) >= sizeof(vt->page) || !routes_votable(page))
+	/* Aliases (/port/022, /service/SSH) are one page: stored under one name. */
+	if (canon_page(page, vt->page, sizeof(vt->page)) == -1)
 		return err_set(e, "vote: field 'page': not a page of this site");
+	if ((token = params_get(&ps, "token")) != NULL)
+		snprintf(vt->token, sizeof(vt->token), "%s", token);
 	if (votes_answer_parse(answer, &vt->answer) == -1)
 		return err_set(e, "vote: field 'answer': must be sad, meh or happy");
 	if ((lang = params_get(&ps, "lang")) == NULL || lang[0] == '\0')
@@ -469,7 +451,6 @@ routes_vote_parse(const struct routes_env *env, const char *body, size_t len, st
 	t = i18n_pick(env->langs, lang, NULL);
 	if (strcasecmp(i18n_code(t), lang) != 0 && i18n_get(env->langs, lang) == NULL)
 		return err_set(e, "vote: field 'lang': no language '%.16s' here", lang);
-	snprintf(vt->page, sizeof(vt->page), "%s", page);
 	snprintf(vt->lang, sizeof(vt->lang), "%s", i18n_code(t));
 	return 0;
 }

@@ -54,6 +54,7 @@ struct route_request {
 	const struct params *query;
 	const struct i18n *lang; /* i18n_pick() of ?lang= and Accept-Language */
 	int want_json;           /* Accept: application/json (the vote's fetch) */
+	const char *vote_token;  /* votes_token() of this page, for its vote form; or NULL */
 };
 
 struct route_reply {

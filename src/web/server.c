@@ -50,6 +50,7 @@
 
 #include "assets.h"
 #include "cache.h"
+#include "canon.h"
 #include "headers.h"
 #include "metrics.h"
 #include "params.h"
@@ -552,6 +553,8 @@ struct server_call {
 	struct request *rq;
 	struct route_request r;
 	struct params query;
+	char day[24];                    /* days since 1970: pages carry the day's vote token */
+	char token[VOTES_TOKEN_LEN + 1]; /* this page's, when it has a vote form */
 	char path[SERVER_URI_MAX + 1];
 	const char *lang_code;
 	int gzip;
@@ -703,8 +706,8 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 {
 	static const char *const free_options[] = {"count", "near", "range"};
 	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
-	const char *parts[7] = {c->lang_code, c->path, q ? q : "", voted ? voted : ""};
-	size_t n = 4, i;
+	const char *parts[8] = {c->lang_code, c->path, q ? q : "", voted ? voted : "", c->day};
+	size_t n = 5, i;
 
 	if (c->rq->route == ROUTE_API_FREE) /* the parameters that answer depends on */
 		for (i = 0; i < 3; i++) {
@@ -713,6 +716,17 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 			parts[n++] = v ? v : "";
 		}
 	return server_cache_key(key, len, 'P', parts, n);
+}
+
+/* The token of the vote form on this page, if it is a page one votes on; -1 otherwise. */
+static int
+server_vote_token(struct server_call *c, time_t now)
+{
+	char page[CANON_MAX];
+
+	if (c->rq->route != ROUTE_PORT || canon_page(c->path, page, sizeof(page)) == -1)
+		return -1;
+	return votes_token(c->rq->srv->votes, page, now, c->token);
 }
 
 static enum MHD_Result
@@ -731,6 +745,7 @@ server_get(struct server_call *c)
 		return server_asset(c);
 	if (c->rq->route == ROUTE_METRICS)
 		return server_metrics(c);
+	snprintf(c->day, sizeof(c->day), "%ld", (long)(now / 86400));
 	keyed = server_page_key(c, key, sizeof(key)) == 0;
 	if (keyed && (status = cache_queue(&srv->cache, key, c->gzip, c->inm, now, c->rq->conn,
 	                                   &ret)) != 0) {
@@ -745,6 +760,8 @@ server_get(struct server_call *c)
 	 * empties the cache while it holds every store, so no page rendered
 	 * from the old database can be cached after it.
 	 */
+	if (server_vote_token(c, now) == 0)
+		c->r.vote_token = c->token;
 	st = server_pool_get(&srv->pool);
 	routes_get(&srv->env, st, &c->r, &rp);
 	if (!rp.cacheable || rp.status != 200) {
@@ -786,21 +803,41 @@ server_vote_done(void *arg, int ok)
 	server_shard_wake(sh); /* MHD does not wake an externally driven loop */
 }
 
-static void
-server_client_key(struct request *rq, unsigned char out[VOTES_CLIENT_LEN])
+static const struct sockaddr *
+server_client_addr(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
-	/* The address without the port: one client, whatever connection it uses. */
-	if (sa != NULL && sa->sa_family == AF_INET)
-		votes_client(rq->srv->votes, &((const struct sockaddr_in *)sa)->sin_addr, 4, out);
-	else if (sa != NULL && sa->sa_family == AF_INET6)
-		votes_client(rq->srv->votes, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16,
-		             out);
-	else
-		votes_client(rq->srv->votes, "", 0, out);
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/*
+ * Whether a vote comes from a page of this site, by what the browser
+ * says: Sec-Fetch-Site (sent by every current browser) must be
+ * same-origin, and Origin, when sent, must name the host the request was
+ * sent to.  1: same site; 0: another site (refused); -1: neither header
+ * (an old browser, or no browser), and the form's token decides.
+ */
+static int
+server_vote_origin(struct MHD_Connection *conn)
+{
+	const char *site = server_header(conn, "Sec-Fetch-Site");
+	const char *origin = server_header(conn, "Origin");
+	const char *host = server_header(conn, "Host");
+
+	if (site != NULL && strcmp(site, "same-origin") != 0)
+		return 0;
+	if (origin != NULL) {
+		if (strncmp(origin, "http://", 7) == 0)
+			origin += 7;
+		else if (strncmp(origin, "https://", 8) == 0)
+			origin += 8;
+		else
+			return 0; /* "null" (a sandboxed or file: page), or worse */
+		return host != NULL && strcasecmp(origin, host) == 0;
+	}
+	return site != NULL ? 1 : -1;
 }
 
 static enum MHD_Result
@@ -809,6 +846,8 @@ server_vote(struct server_call *c)
 	struct request *rq = c->rq;
 	struct server *srv = rq->srv;
 	struct err e = {0};
+	time_t now = time(NULL);
+	int origin;
 
 	if (rq->body_seen > SERVER_BODY_LIMIT) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
@@ -819,12 +858,22 @@ server_vote(struct server_call *c)
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
 		return server_error(c, 400, e.msg);
 	}
-	server_client_key(rq, rq->vote.client);
-	if (!votes_allow(srv->votes, rq->vote.client, time(NULL))) {
+	origin = server_vote_origin(rq->conn);
+	if (origin == 0 ||
+	    (origin == -1 && !votes_token_ok(srv->votes, rq->vote.page, rq->vote.token, now))) {
+		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_CROSS_SITE);
+		return server_error(c, 403,
+		                    origin == 0 ? "vote: votes from other sites are refused"
+		                                : "vote: the form's token is missing or expired; "
+		                                  "reload the page and vote again");
+	}
+	if (votes_client(srv->votes, server_client_addr(rq->conn), now, rq->vote.client) == -1)
+		return server_error(c, 503, "vote: votes cannot be stored now");
+	if (!votes_allow(srv->votes, rq->vote.client, now)) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_RATE);
 		return server_error(c, 429, "vote: too many votes from this address; try later");
 	}
-	votes_day(time(NULL), rq->vote.day);
+	votes_day(now, rq->vote.day);
 	rq->state = REQ_VOTING;
 	MHD_suspend_connection(rq->conn);
 	if (votes_submit(srv->votes, &rq->vote, server_vote_done, rq, &e) == -1)

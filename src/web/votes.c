@@ -10,24 +10,36 @@
  * fsyncs a second acknowledge thousands of votes.  A failed commit fails
  * the whole batch (each handler answers 500), never acknowledges it.
  *
- * The rate limit is a fixed table of token buckets indexed by the client
- * key's first bytes.  Two clients that share a slot share a bucket, which
- * can only make the limit stricter for them; the table's size bounds the
- * memory whatever the number of clients, and the keys are salted, so no
- * one can aim at another client's slot.
+ * The rate limit is a table of token buckets, one per client key, found
+ * by the key's first bytes and then compared whole (linear probing over a
+ * short window): two clients never share a bucket.  A full bucket (the
+ * client has been quiet long enough to refill it) is as good as none, so
+ * it is reused first; when a window holds only partly spent buckets, the
+ * least recently used goes.  That can let a client whose bucket was
+ * evicted vote again early, but only once VOTES_PROBE busy clients share
+ * its window - thousands voting at once - and the keys are salted, so no
+ * one can aim at another client's window.  The table's size bounds the
+ * memory whatever the number of clients.
+ *
+ * Salts: the writer's connection serves them too, under db_lock, which
+ * the writer holds while it commits; a salt is read or made once a day.
  */
+#include <sys/random.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <nettle/hmac.h>
 #include <sqlite3.h>
 
 #include "votes.h"
 
-#define VOTES_RATE_SLOTS 4096
+#define VOTES_RATE_SLOTS 4096 /* a power of two */
+#define VOTES_PROBE      16
+#define VOTES_SALT_LEN   32
 
 struct votes_item {
 	struct votes_item *next;
@@ -39,14 +51,23 @@ struct votes_item {
 struct votes_bucket {
 	unsigned char client[VOTES_CLIENT_LEN];
 	double tokens;
-	time_t last;
+	time_t last; /* 0: free */
+};
+
+/* A day's salt, as read from (or added to) the salt table. */
+struct votes_salt {
+	long day; /* days since 1970; -1: none */
+	unsigned char salt[VOTES_SALT_LEN];
 };
 
 struct votes {
 	sqlite3 *db;
 	sqlite3_stmt *insert;
-	unsigned char salt[32];
 	unsigned rate;
+
+	pthread_mutex_t db_lock;    /* db, between the writer and the salts */
+	pthread_mutex_t salt_lock;  /* the two below */
+	struct votes_salt salts[2]; /* today's and yesterday's, as last read */
 
 	pthread_t writer;
 	pthread_mutex_t lock; /* guards everything below */
@@ -67,7 +88,8 @@ static const char votes_schema[] =
     " page TEXT NOT NULL, lang TEXT NOT NULL,"
     " answer TEXT NOT NULL CHECK (answer IN ('sad', 'meh', 'happy')),"
     " day TEXT NOT NULL, client BLOB NOT NULL,"
-    " UNIQUE (page, client, day));";
+    " UNIQUE (page, client, day));"
+    "CREATE TABLE IF NOT EXISTS salt(day TEXT PRIMARY KEY, salt BLOB NOT NULL);";
 
 int
 votes_answer_parse(const char *s, enum vote_answer *out)
@@ -97,17 +119,204 @@ votes_day(time_t t, char day[11])
 	strftime(day, 11, "%Y-%m-%d", &tm);
 }
 
-void
-votes_client(const struct votes *v, const void *addr, size_t len,
-             unsigned char out[VOTES_CLIENT_LEN])
+/* Days since 1970 as "YYYY-MM-DD". */
+static void
+votes_day_name(long day, char out[11])
+{
+	votes_day((time_t)day * 86400, out);
+}
+
+/*
+ * Read day's salt from the table, adding a random one if there is none
+ * (INSERT OR IGNORE: two servers on one file agree on the first), and
+ * forget salts older than the day before.  Caller holds salt_lock.
+ */
+static int
+votes_salt_load(struct votes *v, long day, struct votes_salt *out)
+{
+	unsigned char fresh[VOTES_SALT_LEN];
+	char name[11], old[11];
+	sqlite3_stmt *s = NULL;
+	int ok = 0;
+
+	if (getrandom(fresh, sizeof(fresh), 0) != (ssize_t)sizeof(fresh))
+		return -1;
+	votes_day_name(day, name);
+	votes_day_name(day - 1, old);
+	pthread_mutex_lock(&v->db_lock);
+	if (sqlite3_exec(v->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO salt (day, salt) VALUES (?, ?)", -1,
+	                       &s, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, fresh, sizeof(fresh), SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM salt WHERE day < ?", -1, &s, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, old, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(v->db, "SELECT salt FROM salt WHERE day = ?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW || sqlite3_column_bytes(s, 0) != VOTES_SALT_LEN)
+		goto rollback;
+	memcpy(out->salt, sqlite3_column_blob(s, 0), VOTES_SALT_LEN);
+	out->day = day;
+	sqlite3_finalize(s);
+	s = NULL;
+	ok = sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok)
+		out->day = -1;
+rollback:
+	sqlite3_finalize(s);
+	if (!ok)
+		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	pthread_mutex_unlock(&v->db_lock);
+	explicit_bzero(fresh, sizeof(fresh));
+	return ok ? 0 : -1;
+}
+
+/*
+ * The salt of day (today or yesterday) into out.  Yesterday's is only
+ * read, never made: a token of a day without a salt is simply refused.
+ */
+static int
+votes_salt(struct votes *v, long day, unsigned char out[VOTES_SALT_LEN])
+{
+	struct votes_salt *today = &v->salts[0], *prev = &v->salts[1];
+	int rc = 0;
+
+	pthread_mutex_lock(&v->salt_lock);
+	if (day > today->day) { /* a new day: its salt, and the one before kept */
+		struct votes_salt fresh;
+
+		if (votes_salt_load(v, day, &fresh) == -1) {
+			rc = -1;
+		} else {
+			*prev = today->day == day - 1 ? *today : (struct votes_salt){.day = -1};
+			*today = fresh;
+		}
+	}
+	if (rc == 0 && day == today->day)
+		memcpy(out, today->salt, VOTES_SALT_LEN);
+	else if (rc == 0 && day == prev->day)
+		memcpy(out, prev->salt, VOTES_SALT_LEN);
+	else
+		rc = -1;
+	pthread_mutex_unlock(&v->salt_lock);
+	return rc;
+}
+
+static void
+votes_hmac(const unsigned char salt[VOTES_SALT_LEN], const void *a, size_t alen, const void *b,
+           size_t blen, uint8_t digest[SHA256_DIGEST_SIZE])
 {
 	struct hmac_sha256_ctx h;
-	uint8_t digest[SHA256_DIGEST_SIZE];
 
-	hmac_sha256_set_key(&h, sizeof(v->salt), v->salt);
-	hmac_sha256_update(&h, len, addr);
-	hmac_sha256_digest(&h, sizeof(digest), digest);
+	hmac_sha256_set_key(&h, VOTES_SALT_LEN, salt);
+	hmac_sha256_update(&h, alen, a);
+	hmac_sha256_update(&h, blen, b);
+	hmac_sha256_digest(&h, SHA256_DIGEST_SIZE, digest);
+}
+
+int
+votes_client(struct votes *v, const struct sockaddr *sa, time_t now,
+             unsigned char out[VOTES_CLIENT_LEN])
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned char salt[VOTES_SALT_LEN], addr[9] = {0};
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	const unsigned char *a6;
+
+	/* A family byte, then the address: 4 bytes of IPv4 or the 8 of an IPv6 /64. */
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		addr[0] = 4;
+		memcpy(addr + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		a6 = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		addr[0] = memcmp(a6, mapped, sizeof(mapped)) == 0 ? 4 : 6;
+		memcpy(addr + 1, addr[0] == 4 ? a6 + 12 : a6, addr[0] == 4 ? 4 : 8);
+	}
+	if (votes_salt(v, (long)(now / 86400), salt) == -1)
+		return -1;
+	votes_hmac(salt, "client", 7, addr, sizeof(addr), digest);
 	memcpy(out, digest, VOTES_CLIENT_LEN);
+	explicit_bzero(salt, sizeof(salt));
+	return 0;
+}
+
+static int
+votes_token_of(struct votes *v, const char *page, long day, char out[VOTES_TOKEN_LEN + 1])
+{
+	unsigned char salt[VOTES_SALT_LEN];
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	int i;
+
+	if (votes_salt(v, day, salt) == -1)
+		return -1;
+	votes_hmac(salt, "token", 6, page, strlen(page), digest);
+	explicit_bzero(salt, sizeof(salt));
+	for (i = 0; i < VOTES_TOKEN_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	return 0;
+}
+
+int
+votes_token(struct votes *v, const char *page, time_t now, char out[VOTES_TOKEN_LEN + 1])
+{
+	return votes_token_of(v, page, (long)(now / 86400), out);
+}
+
+int
+votes_token_ok(struct votes *v, const char *page, const char *token, time_t now)
+{
+	char want[VOTES_TOKEN_LEN + 1];
+	long day = (long)(now / 86400), d;
+	int ok = 0;
+
+	if (strlen(token) != VOTES_TOKEN_LEN)
+		return 0;
+	for (d = day; d >= day - 1 && !ok; d--)
+		ok = votes_token_of(v, page, d, want) == 0 &&
+		     memcmp(want, token, VOTES_TOKEN_LEN) == 0;
+	return ok;
+}
+
+/*
+ * The client's bucket; else a free one, a full one (its client quiet for
+ * a minute: nothing to remember) or the least recently used, made its.
+ * Under lock.
+ */
+static struct votes_bucket *
+votes_bucket(struct votes *v, const unsigned char client[VOTES_CLIENT_LEN], time_t now)
+{
+	size_t home = (client[0] | client[1] << 8 | (size_t)client[2] << 16), i;
+	struct votes_bucket *b, *free_b = NULL, *full = NULL, *lru = NULL;
+
+	for (i = 0; i < VOTES_PROBE; i++) {
+		b = &v->buckets[(home + i) & (VOTES_RATE_SLOTS - 1)];
+		if (b->last == 0) {
+			free_b = free_b != NULL ? free_b : b;
+		} else if (memcmp(b->client, client, VOTES_CLIENT_LEN) == 0) {
+			return b;
+		} else if (now - b->last >= 60) {
+			full = full != NULL ? full : b;
+		} else if (lru == NULL || b->last < lru->last) {
+			lru = b;
+		}
+	}
+	b = free_b != NULL ? free_b : full != NULL ? full : lru;
+	memcpy(b->client, client, VOTES_CLIENT_LEN);
+	b->tokens = v->rate;
+	b->last = now;
+	return b;
 }
 
 int
@@ -120,12 +329,7 @@ votes_allow(struct votes *v, const unsigned char client[VOTES_CLIENT_LEN], time_
 	if (v->rate == 0)
 		return 1;
 	pthread_mutex_lock(&v->lock);
-	b = &v->buckets[(client[0] | client[1] << 8) % VOTES_RATE_SLOTS];
-	if (memcmp(b->client, client, VOTES_CLIENT_LEN) != 0 || b->last == 0) {
-		memcpy(b->client, client, VOTES_CLIENT_LEN);
-		b->tokens = burst;
-		b->last = now;
-	}
+	b = votes_bucket(v, client, now);
 	if (now > b->last) {
 		b->tokens += (double)(now - b->last) * v->rate / 60.0;
 		if (b->tokens > burst)
@@ -198,7 +402,9 @@ votes_writer(void *arg)
 		v->pending = 0;
 		pthread_mutex_unlock(&v->lock);
 
+		pthread_mutex_lock(&v->db_lock);
 		ok = votes_commit_batch(v, batch);
+		pthread_mutex_unlock(&v->db_lock);
 		if (ok) {
 			pthread_mutex_lock(&v->lock);
 			v->committed += n;
@@ -230,9 +436,21 @@ votes_db_open(struct votes *v, const char *path, struct err *e)
 	return 0;
 }
 
+static void
+votes_free(struct votes *v)
+{
+	pthread_cond_destroy(&v->wake);
+	pthread_mutex_destroy(&v->salt_lock);
+	pthread_mutex_destroy(&v->db_lock);
+	pthread_mutex_destroy(&v->lock);
+	explicit_bzero(v->salts, sizeof(v->salts));
+	free(v);
+}
+
 int
 votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 {
+	unsigned char today[VOTES_SALT_LEN];
 	struct votes *v;
 
 	*out = NULL;
@@ -240,14 +458,20 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 		return err_internal(e, "votes: out of memory");
 	v->rate = cfg->rate_per_minute;
 	v->tail = &v->head;
+	v->salts[0].day = v->salts[1].day = -1;
 	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->db_lock, NULL);
+	pthread_mutex_init(&v->salt_lock, NULL);
 	pthread_cond_init(&v->wake, NULL);
-	if (getrandom(v->salt, sizeof(v->salt), 0) != (ssize_t)sizeof(v->salt)) {
-		err_internal(e, "votes: no random salt from getrandom()");
-		goto fail;
-	}
 	if (votes_db_open(v, cfg->path, e) == -1)
 		goto fail;
+	/* Today's salt now, so a database that cannot keep one fails at start. */
+	if (votes_salt(v, (long)(time(NULL) / 86400), today) == -1) {
+		err_internal(e, "%s: cannot keep the day's salt: %s", cfg->path,
+		             sqlite3_errmsg(v->db));
+		goto fail;
+	}
+	explicit_bzero(today, sizeof(today));
 	if (pthread_create(&v->writer, NULL, votes_writer, v) != 0) {
 		err_internal(e, "votes: cannot start the writer thread");
 		goto fail;
@@ -257,9 +481,7 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 fail:
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
-	pthread_cond_destroy(&v->wake);
-	pthread_mutex_destroy(&v->lock);
-	free(v);
+	votes_free(v);
 	return -1;
 }
 
@@ -284,10 +506,7 @@ votes_close(struct votes *v)
 	votes_drain(v);
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
-	pthread_cond_destroy(&v->wake);
-	pthread_mutex_destroy(&v->lock);
-	explicit_bzero(v->salt, sizeof(v->salt));
-	free(v);
+	votes_free(v);
 }
 
 int

@@ -60,9 +60,18 @@ class Server:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
-    def vote(self, page, answer, lang="en", headers=None):
-        body = urllib.parse.urlencode({"page": page, "answer": answer, "lang": lang})
-        h = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+    def origin(self):
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def vote(self, page, answer, lang="en", headers=None, fields=None):
+        """A vote as a browser on this site sends it (Origin: this server), unless headers
+        say otherwise."""
+        body = urllib.parse.urlencode({"page": page, "answer": answer, "lang": lang,
+                                       **(fields or {})})
+        h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin(),
+             **(headers or {})}
+        h = {k: v for k, v in h.items() if v is not None}
         return self.request("POST", "/vote", body=body, headers=h)
 
     def stop(self, timeout=30):
