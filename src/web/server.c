@@ -1097,7 +1097,6 @@ static int
 server_drop_privileges(struct server *srv, struct err *e)
 {
 	const char *name = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
-	char side[4096];
 	struct passwd *pw;
 
 	if (geteuid() != 0) {
@@ -1105,15 +1104,9 @@ server_drop_privileges(struct server *srv, struct err *e)
 			return err_set(e, "--user %s: only root can change user", name);
 		return 0;
 	}
+	/* votes_open() gave the votes files to this user already (server_open()). */
 	if ((pw = getpwnam(name)) == NULL)
 		return err_set(e, "--user %s: no such user", name);
-	/* The votes files were created as root; the writer must keep writing them. */
-	if (chown(srv->cfg.votes, pw->pw_uid, pw->pw_gid) == -1)
-		return err_internal(e, "%s: chown: %s", srv->cfg.votes, strerror(errno));
-	snprintf(side, sizeof(side), "%s-wal", srv->cfg.votes);
-	(void)chown(side, pw->pw_uid, pw->pw_gid);
-	snprintf(side, sizeof(side), "%s-shm", srv->cfg.votes);
-	(void)chown(side, pw->pw_uid, pw->pw_gid);
 	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
 		return err_internal(e, "cannot become %s: %s", name, strerror(errno));
 	if (setuid(0) == 0)
@@ -1126,7 +1119,17 @@ static int
 server_open(struct server *srv, struct err *e)
 {
 	struct votes_config vc = {.path = srv->cfg.votes, .rate_per_minute = srv->cfg.vote_rate};
+	const char *user = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
+	struct passwd *pw;
 
+	/* As root, the votes files are made the user's the server becomes (by descriptor). */
+	if (geteuid() == 0) {
+		if ((pw = getpwnam(user)) == NULL)
+			return err_set(e, "--user %s: no such user", user);
+		vc.chown = 1;
+		vc.owner = pw->pw_uid;
+		vc.group = pw->pw_gid;
+	}
 	if (i18n_load(srv->cfg.podir, &srv->langs, e) == -1)
 		return -1;
 	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads, e) == -1)

@@ -25,12 +25,16 @@
  * the writer holds while it commits; a salt is read or made once a day.
  */
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nettle/hmac.h>
 #include <sqlite3.h>
@@ -418,11 +422,105 @@ votes_writer(void *arg)
 	}
 }
 
+/*
+ * Open path (creating it when absent and create is 1) without following a
+ * symbolic link, check it is a regular file and, with give, give it to
+ * the server's user by its descriptor: no name is looked up twice, so a
+ * link swapped in meanwhile changes nothing.  An absent file that need not
+ * exist (a -wal or -shm) is 0.
+ */
 static int
-votes_db_open(struct votes *v, const char *path, struct err *e)
+votes_file(const struct votes_config *cfg, const char *path, int create, int give, struct err *e)
 {
-	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	struct stat st;
+	int fd = -1;
+
+	if (create)
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd == -1 && (!create || errno == EEXIST))
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && !create)
+		return 0;
+	if (fd == -1 && errno == ELOOP)
+		return err_set(
+		    e, "%s: a symbolic link; the votes database must be a file of its own", path);
+	if (fd == -1)
+		return err_internal(e, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s: not a regular file", path);
+	}
+	if (give && cfg->chown && fchown(fd, cfg->owner, cfg->group) == -1) {
+		err_internal(e, "%s: chown: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Every table of the file is the votes' own: never add ours to another
+ * database (or give it away).  A connection of its own, closed before
+ * anything else touches the files.
+ */
+static int
+votes_db_is_ours(const char *path, struct err *e)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_ERROR;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                       " AND name NOT IN ('vote', 'salt') LIMIT 1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		err_set(e, "%s: not a votes database (%s)", path, sqlite3_errmsg(db));
+	else if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		err_set(e, "%s: not a votes database (it has a table '%.40s')", path,
+		        (const char *)sqlite3_column_text(s, 0));
+	else if (rc != SQLITE_DONE)
+		err_set(e, "%s: not a votes database (%s)", path, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The -wal and -shm beside the file, checked like it; a server started as
+ * root makes them (empty: SQLite takes them so) and gives them away now,
+ * because once SQLite holds the files no descriptor of ours may be closed
+ * on them: closing any descriptor drops the process's POSIX locks on the
+ * file, SQLite's included.
+ */
+static int
+votes_side_files(const struct votes_config *cfg, int give, struct err *e)
+{
+	char side[4200];
+
+	snprintf(side, sizeof(side), "%s-wal", cfg->path);
+	if (votes_file(cfg, side, give && cfg->chown, give, e) == -1)
+		return -1;
+	snprintf(side, sizeof(side), "%s-shm", cfg->path);
+	return votes_file(cfg, side, give && cfg->chown, give, e);
+}
+
+static int
+votes_db_open(struct votes *v, const struct votes_config *cfg, struct err *e)
+{
+	const char *path = cfg->path;
+
+	if (strcmp(path, ":memory:") != 0 &&
+	    (votes_file(cfg, path, 1, 0, e) == -1 || votes_side_files(cfg, 0, e) == -1 ||
+	     votes_db_is_ours(path, e) == -1 || votes_file(cfg, path, 0, 1, e) == -1 ||
+	     votes_side_files(cfg, 1, e) == -1))
+		return -1;
+	/* NOFOLLOW: SQLite itself refuses a link put in place since. */
+	if (sqlite3_open_v2(path, &v->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK)
 		return err_internal(e, "%s: %s", path, sqlite3_errmsg(v->db));
 	sqlite3_busy_timeout(v->db, VOTES_BUSY_MS);
 	if (sqlite3_exec(v->db, votes_schema, NULL, NULL, NULL) != SQLITE_OK ||
@@ -463,7 +561,7 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 	pthread_mutex_init(&v->db_lock, NULL);
 	pthread_mutex_init(&v->salt_lock, NULL);
 	pthread_cond_init(&v->wake, NULL);
-	if (votes_db_open(v, cfg->path, e) == -1)
+	if (votes_db_open(v, cfg, e) == -1)
 		goto fail;
 	/* Today's salt now, so a database that cannot keep one fails at start. */
 	if (votes_salt(v, (long)(time(NULL) / 86400), today) == -1) {

@@ -41,6 +41,7 @@
 #define PORTOLAN_VOTES_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -68,6 +69,9 @@ struct vote {
 struct votes_config {
 	const char *path;
 	unsigned rate_per_minute; /* writes per client key; 0: no limit (benchmarks) */
+	int chown;                /* 1: give the files to owner:group (a server started as root) */
+	uid_t owner;
+	gid_t group;
 };
 
 /* Called once per vote on the writer thread: ok is 1 when committed durably. */
@@ -75,7 +79,14 @@ typedef void (*votes_done_fn)(void *arg, int ok);
 
 struct votes;
 
-/* Open or create the votes database and start the writer thread. */
+/*
+ * Open or create the votes database and start the writer thread.  The
+ * file, its -wal and its -shm are opened without following a symbolic
+ * link (a server started as root would otherwise write, or give away,
+ * whatever the link names), must be regular files, and an existing file
+ * must hold no table but the votes' own: -1 with ERR_INPUT otherwise.
+ * With cfg->chown each is given to owner:group by its descriptor.
+ */
 int votes_open(const struct votes_config *cfg, struct votes **out, struct err *e);
 /*
  * Refuse new votes, commit everything queued (calling its callbacks) and

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import run
+from conftest import ROOT, run
 from test_web import JSON_ACCEPT, Server, serve, votes_in  # noqa: F401 (serve: a fixture)
 
 TODAY = time.strftime("%Y-%m-%d", time.gmtime())
@@ -99,3 +99,74 @@ def test_feedback_lists_canonical_pages_only(serve):
     p = run("feedback", "--votes", s.votes, "--json", check=0)
     rows = __import__("json").loads(p.stdout)["tallies"]
     assert [(r["page"], r["votes"]) for r in rows] == [("/port/22", 1)]
+
+
+# ---- no path trusted as root ----------------------------------------------------------------
+
+def serve_fails(full_db, votes, *extra):
+    with pytest.raises(AssertionError) as failed:
+        Server(full_db, votes, *extra)
+    return str(failed.value)
+
+
+def test_a_symlinked_votes_file_is_refused(full_db, tmp_path):
+    target = tmp_path / "elsewhere.db"
+    link = tmp_path / "v.votes"
+    link.symlink_to(target)
+    said = serve_fails(full_db, link)
+    assert "symbolic link" in said
+    assert not target.exists()
+
+
+def test_another_database_is_not_taken_for_votes(full_db, tmp_path):
+    other = tmp_path / "precious.db"
+    db = sqlite3.connect(str(other))
+    db.execute("CREATE TABLE secrets(x)")
+    db.commit()
+    db.close()
+    before = other.stat()
+    said = serve_fails(full_db, other)
+    assert "not a votes database" in said
+    db = sqlite3.connect(str(other))
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    db.close()
+    assert tables == ["secrets"]
+    assert (other.stat().st_uid, other.stat().st_gid) == (before.st_uid, before.st_gid)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: what root gives away")
+def test_root_gives_away_no_file_through_a_link(full_db, tmp_path):
+    votes = tmp_path / "v.votes"
+    s = Server(full_db, votes)  # as root: the files become nobody's
+    assert s.vote("/port/22", "sad")[0] == 303
+    s.stop()
+    assert votes.stat().st_uid != 0
+    victim = tmp_path / "victim"
+    victim.write_text("root's\n")
+    os.chmod(victim, 0o600)
+    for side in ["-wal", "-shm"]:
+        p = tmp_path / ("v.votes" + side)
+        if p.exists():
+            p.unlink()
+        p.symlink_to(victim)
+        said = serve_fails(full_db, votes)
+        assert "symbolic link" in said, said
+        assert victim.stat().st_uid == 0 and victim.read_text() == "root's\n"
+        p.unlink()
+
+
+def test_update_refuses_a_symlinked_lock_or_database(tmp_path):
+    xml = ROOT / "data/iana/service-names-port-numbers.xml"
+    victim = tmp_path / "victim"
+    db = tmp_path / "p.db"
+    (tmp_path / "p.db.lock").symlink_to(victim)
+    p = run("update", "--from", xml, "--db", db)
+    assert p.returncode != 0 and "symbolic link" in p.stderr
+    assert not victim.exists() and not db.exists()
+    (tmp_path / "p.db.lock").unlink()
+    real = tmp_path / "real.db"
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    p = run("update", "--from", xml, "--db", link)
+    assert p.returncode != 0 and "symbolic link" in p.stderr
+    assert not real.exists() and link.is_symlink()
