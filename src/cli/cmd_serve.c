@@ -30,7 +30,8 @@
 static const char cmd_serve_usage[] =
     "usage: portolan serve [--listen ADDR:PORT] [--public] [--db FILE] "
     "[--votes FILE]\n"
-    "                      [--show-machine | --hide-machine] [--threads N]\n"
+    "                      [--show-machine | --hide-machine] [--trust-proxy]\n"
+    "                      [--threads N]\n"
     "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
     "                      [--po DIR]\n"
     "\n"
@@ -45,9 +46,11 @@ static const char cmd_serve_usage[] =
     "  --db FILE           the database to serve (read-only)\n"
     "  --votes FILE        where votes are kept (default: the database's path\n"
     "                      + .votes)\n"
-    "  --show-machine      show who listens on this machine (default: only on\n"
-    "                      loopback)\n"
+    "  --show-machine      show who listens on this machine to everyone (default:\n"
+    "                      to clients on this machine, and not through a proxy)\n"
     "  --hide-machine      never show it\n"
+    "  --trust-proxy       a proxy on this machine forwards requests: show it when\n"
+    "                      the client it names (Forwarded, X-Forwarded-For) is local\n"
     "  --threads N         worker threads (default: the number of CPUs)\n"
     "  --user NAME         started as root: become NAME after binding (default\n"
     "                      nobody)\n"
@@ -99,6 +102,7 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	    {"votes", required_argument, NULL, 'v'},
 	    {"show-machine", no_argument, NULL, 'm'},
 	    {"hide-machine", no_argument, NULL, 'M'},
+	    {"trust-proxy", no_argument, NULL, 'T'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"vote-rate", required_argument, NULL, 'r'},
@@ -109,7 +113,7 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMTt:u:r:c:p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			o->listen = optarg;
@@ -125,6 +129,9 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 			break;
 		case 'M':
 			cfg->show_machine = 0;
+			break;
+		case 'T':
+			cfg->trust_proxy = 1;
 			break;
 		case 'u':
 			cfg->user = optarg;

@@ -124,8 +124,10 @@ struct request {
 
 struct server {
 	struct server_config cfg;
-	struct routes_env env;
+	struct routes_env env;        /* for a client shown this machine (server_show_machine()) */
+	struct routes_env env_public; /* for anyone else */
 	struct report_env renv;
+	struct report_env renv_public; /* Linux's defaults, not this machine's settings */
 	struct i18n_set *langs;
 	struct votes *votes;
 	struct metrics metrics;
@@ -551,6 +553,7 @@ server_decode_path(const char *s, size_t n, char *out, size_t outlen)
 
 struct server_call {
 	struct request *rq;
+	const struct routes_env *env; /* shows this machine or not: server_show_machine() */
 	struct route_request r;
 	struct params query;
 	char day[24];                    /* days since 1970: pages carry the day's vote token */
@@ -568,7 +571,7 @@ server_error(struct server_call *c, int status, const char *detail)
 	enum MHD_Result ret;
 
 	routes_reply_init(&rp);
-	routes_error(&c->rq->srv->env, &c->r, status, detail, &rp);
+	routes_error(c->env, &c->r, status, detail, &rp);
 	ret = server_send(c->rq, &rp, c->lang_code);
 	routes_reply_free(&rp);
 	return ret;
@@ -578,6 +581,88 @@ static const char *
 server_header(struct MHD_Connection *conn, const char *name)
 {
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static const struct sockaddr *
+server_client_addr(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/*
+ * The last address of a Forwarded (for=) or X-Forwarded-For list: the one
+ * the proxy in front of us saw, hence the only one it vouches for.  1
+ * when it is a loopback address, 0 otherwise (and for anything unparsed).
+ */
+static int
+server_forwarded_loopback(const char *list, int forwarded)
+{
+	const char *last = strrchr(list, ','), *p = last != NULL ? last + 1 : list;
+	char addr[INET6_ADDRSTRLEN + 8], *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t n;
+
+	p += strspn(p, " \t");
+	if (forwarded) { /* for=1.2.3.4, for="[::1]:8080", among other pairs */
+		const char *f = strcasestr(p, "for=");
+
+		if (f == NULL)
+			return 0;
+		p = f + 4 + (f[4] == '"');
+	}
+	if (*p == '[')
+		p++;
+	n = strcspn(p, forwarded ? "]\";, \t" : "], \t");
+	if (n == 0 || n >= sizeof(addr))
+		return 0;
+	memcpy(addr, p, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	if ((colon = strchr(addr, ':')) != NULL) /* "127.0.0.1:5555" */
+		*colon = '\0';
+	return inet_pton(AF_INET, addr, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/*
+ * Whether this request may see who listens on this machine (--show-machine
+ * and --hide-machine aside): only a client on this machine, by the
+ * client's address, never by where the server listens.  A loopback client
+ * whose request was forwarded (Forwarded, X-Forwarded-For, X-Real-IP or
+ * Via) is a reverse proxy on this host speaking for someone: hidden,
+ * unless --trust-proxy and the address the proxy saw is loopback too.
+ */
+static int
+server_show_machine(struct request *rq)
+{
+	const struct server *srv = rq->srv;
+	const struct sockaddr *sa;
+	struct sockaddr_storage ss;
+	const char *fwd, *xff;
+
+	if (srv->cfg.show_machine != -1)
+		return srv->cfg.show_machine;
+	if ((sa = server_client_addr(rq->conn)) == NULL)
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa,
+	       sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                 : sizeof(struct sockaddr_in));
+	if (!server_is_loopback(&ss))
+		return 0;
+	fwd = server_header(rq->conn, "Forwarded");
+	xff = server_header(rq->conn, "X-Forwarded-For");
+	if (fwd == NULL && xff == NULL && server_header(rq->conn, "X-Real-IP") == NULL &&
+	    server_header(rq->conn, "Via") == NULL)
+		return 1;
+	if (!srv->cfg.trust_proxy)
+		return 0;
+	return fwd != NULL ? server_forwarded_loopback(fwd, 1)
+	                   : xff != NULL && server_forwarded_loopback(xff, 0);
 }
 
 /* Parse the raw target into c; -1 (after queueing a 400) when it is malformed. */
@@ -592,6 +677,7 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 
 	memset(&c->r, 0, sizeof(c->r));
 	c->rq = rq;
+	c->env = &srv->env_public;
 	c->r.method = method;
 	c->r.query = &c->query;
 	c->query.n = 0;
@@ -694,7 +780,7 @@ server_metrics(struct server_call *c)
 		conns[i] = atomic_load(&srv->shards[i].connections);
 	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1 ||
 	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1)
-		routes_error(&srv->env, &c->r, 500, NULL, &rp);
+		routes_error(c->env, &c->r, 500, NULL, &rp);
 	ret = server_send(c->rq, &rp, NULL);
 	routes_reply_free(&rp);
 	return ret;
@@ -706,8 +792,9 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 {
 	static const char *const free_options[] = {"count", "near", "range"};
 	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
-	const char *parts[8] = {c->lang_code, c->path, q ? q : "", voted ? voted : "", c->day};
-	size_t n = 5, i;
+	const char *parts[9] = {c->lang_code,       c->path, q ? q : "",
+	                        voted ? voted : "", c->day,  c->env->show_machine ? "m" : ""};
+	size_t n = 6, i;
 
 	if (c->rq->route == ROUTE_API_FREE) /* the parameters that answer depends on */
 		for (i = 0; i < 3; i++) {
@@ -746,6 +833,8 @@ server_get(struct server_call *c)
 	if (c->rq->route == ROUTE_METRICS)
 		return server_metrics(c);
 	snprintf(c->day, sizeof(c->day), "%ld", (long)(now / 86400));
+	if (server_show_machine(c->rq))
+		c->env = &srv->env;
 	keyed = server_page_key(c, key, sizeof(key)) == 0;
 	if (keyed && (status = cache_queue(&srv->cache, key, c->gzip, c->inm, now, c->rq->conn,
 	                                   &ret)) != 0) {
@@ -763,7 +852,7 @@ server_get(struct server_call *c)
 	if (server_vote_token(c, now) == 0)
 		c->r.vote_token = c->token;
 	st = server_pool_get(&srv->pool);
-	routes_get(&srv->env, st, &c->r, &rp);
+	routes_get(c->env, st, &c->r, &rp);
 	if (!rp.cacheable || rp.status != 200) {
 		ret = server_send(c->rq, &rp, c->lang_code);
 	} else if (server_page(&p, 200, rp.body.buf, rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
@@ -801,15 +890,6 @@ server_vote_done(void *arg, int ok)
 	rq->state = REQ_VOTED;
 	MHD_resume_connection(conn);
 	server_shard_wake(sh); /* MHD does not wake an externally driven loop */
-}
-
-static const struct sockaddr *
-server_client_addr(struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	return ci != NULL ? ci->client_addr : NULL;
 }
 
 /*
@@ -854,7 +934,7 @@ server_vote(struct server_call *c)
 		return server_error(c, 413, "vote: the body is limited to 1024 bytes");
 	}
 	memset(&rq->vote, 0, sizeof(rq->vote));
-	if (routes_vote_parse(&srv->env, rq->body, rq->body_len, &rq->vote, &e) == -1) {
+	if (routes_vote_parse(c->env, rq->body, rq->body_len, &rq->vote, &e) == -1) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
 		return server_error(c, 400, e.msg);
 	}
@@ -892,7 +972,7 @@ server_vote_answer(struct server_call *c)
 	if (!ok)
 		metrics_vote_rejected(&rq->srv->metrics, METRICS_VOTE_FAILED);
 	routes_reply_init(&rp);
-	routes_vote_reply(&rq->srv->env, &c->r, &rq->vote, ok, &rp);
+	routes_vote_reply(c->env, &c->r, &rq->vote, ok, &rp);
 	ret = server_send(rq, &rp, c->lang_code);
 	routes_reply_free(&rp);
 	return ret;
@@ -1140,13 +1220,14 @@ server_open(struct server *srv, struct err *e)
 		return -1;
 	metrics_init(&srv->metrics);
 	report_env_init(&srv->renv);
-	srv->env.langs = srv->langs;
+	srv->renv_public = srv->renv;
+	range_machine_defaults(&srv->renv_public.machine);
+	srv->env.langs = srv->env_public.langs = srv->langs;
 	srv->env.report = &srv->renv;
-	srv->env.show_machine =
-	    srv->cfg.show_machine == -1 ? srv->cfg.listen.loopback : srv->cfg.show_machine;
+	srv->env.show_machine = 1;
 	/* Visitors from elsewhere learn Linux's defaults, not this server's settings. */
-	if (!srv->env.show_machine)
-		range_machine_defaults(&srv->renv.machine);
+	srv->env_public.report = &srv->renv_public;
+	srv->env_public.show_machine = 0;
 	return 0;
 }
 

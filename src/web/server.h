@@ -52,14 +52,15 @@ struct server_listen {
 
 struct server_config {
 	struct server_listen listen;
-	int public;           /* 1: a non-loopback address was asked for on purpose */
-	int show_machine;     /* -1: when loopback (default); 0 never; 1 always */
-	const char *db;       /* the registry database (read-only) */
-	const char *votes;    /* the votes database */
-	const char *podir;    /* the .po catalogs */
-	const char *user;     /* NULL: "nobody"; used only when started as root */
-	unsigned threads;     /* shards (daemon + thread each) and store pool size */
-	unsigned vote_rate;   /* votes a minute per client; 0: unlimited */
+	int public;         /* 1: a non-loopback address was asked for on purpose */
+	int show_machine;   /* -1: to loopback clients (default); 0 never; 1 always */
+	int trust_proxy;    /* 1: a loopback client's Forwarded/X-Forwarded-For names the client */
+	const char *db;     /* the registry database (read-only) */
+	const char *votes;  /* the votes database */
+	const char *podir;  /* the .po catalogs */
+	const char *user;   /* NULL: "nobody"; used only when started as root */
+	unsigned threads;   /* shards (daemon + thread each) and store pool size */
+	unsigned vote_rate; /* votes a minute per client; 0: unlimited */
 	unsigned connections; /* connection cap */
 	void (*log)(void *arg, const char *msg);
 	void *log_arg;

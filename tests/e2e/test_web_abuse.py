@@ -7,7 +7,7 @@ a ThreadSanitizer build under load when one is built.
 Everything runs on loopback; an "attacker" and a "measurer" are told apart by source
 address (127.0.0.2 and 127.0.0.1: Linux routes all of 127/8 to lo).
 """
-import html
+import json
 import os
 import re
 import sqlite3
@@ -39,7 +39,7 @@ def test_cross_site_votes_are_refused(serve):
                     {"Origin": None}]:  # neither header, no token: an old browser's forged form
         status, _, body = s.vote("/port/22", "sad", headers={**headers, **JSON_ACCEPT})
         assert status == 403, headers
-        assert "vote" in __import__("json").loads(body)["error"]
+        assert "vote" in json.loads(body)["error"]
     assert votes_in(s.votes) == []
     # The same site: by Origin, by Sec-Fetch-Site, or (neither) by the page's token.
     assert s.vote("/port/22", "sad")[0] == 303
@@ -97,7 +97,7 @@ def test_feedback_lists_canonical_pages_only(serve):
     db.commit()
     db.close()
     p = run("feedback", "--votes", s.votes, "--json", check=0)
-    rows = __import__("json").loads(p.stdout)["tallies"]
+    rows = json.loads(p.stdout)["tallies"]
     assert [(r["page"], r["votes"]) for r in rows] == [("/port/22", 1)]
 
 
@@ -170,3 +170,44 @@ def test_update_refuses_a_symlinked_lock_or_database(tmp_path):
     p = run("update", "--from", xml, "--db", link)
     assert p.returncode != 0 and "symbolic link" in p.stderr
     assert not real.exists() and link.is_symlink()
+
+
+# ---- this machine's listeners, by client --------------------------------------------------------
+
+def listeners_shown(s, headers=None):
+    rep = json.loads(s.get(f"/api/v1/ports/{s.port}", headers=headers)[2])
+    page = s.get(f"/port/{s.port}", headers=headers)[2].decode()
+    shown = "listening" in rep
+    assert shown == (str(s.proc.pid) in page), "the page and the API disagree"
+    return shown
+
+
+@pytest.mark.parametrize("header", [{"X-Forwarded-For": "203.0.113.5"},
+                                    {"Forwarded": "for=203.0.113.5;proto=https"},
+                                    {"X-Real-IP": "203.0.113.5"},
+                                    {"Via": "1.1 proxy"}])
+def test_a_proxied_client_does_not_see_this_machine(serve, header):
+    """Behind a reverse proxy on the same host every client is loopback: what the proxy
+    forwards must not show this machine's processes to someone elsewhere."""
+    s = serve()
+    assert listeners_shown(s)
+    assert not listeners_shown(s, header)
+    assert listeners_shown(s)  # and the cache did not mix the two
+
+
+def test_trust_proxy_shows_a_forwarded_local_client(serve):
+    s = serve("--trust-proxy")
+    assert listeners_shown(s, {"X-Forwarded-For": "203.0.113.5, 127.0.0.1"})
+    assert listeners_shown(s, {"Forwarded": 'for="[::1]:4711"'})
+    assert not listeners_shown(s, {"X-Forwarded-For": "127.0.0.1, 203.0.113.5"})
+    assert not listeners_shown(s, {"Forwarded": "for=198.51.100.1"})
+    assert not listeners_shown(s, {"X-Forwarded-For": "bogus"})
+
+
+def test_a_public_listener_shows_local_clients_this_machine(full_db, tmp_path):
+    s = Server(full_db, tmp_path / "v.votes", "--public", "--listen", "0.0.0.0:0")
+    try:
+        s.host = "127.0.0.1"
+        assert listeners_shown(s)  # by the client's address, not the listen address
+    finally:
+        s.kill()
