@@ -28,6 +28,7 @@
 #include "report/query.h"
 #include "report/search.h"
 #include "canon.h"
+#include "public.h"
 #include "routes.h"
 
 #define ROUTES_HTML_HITS 50
@@ -143,6 +144,32 @@ routes_html_ctx(const struct routes_env *env, const struct route_request *rq, st
 	};
 }
 
+/* What an API error says when the caller has nothing more particular: never null. */
+static const char *
+routes_status_text(int status)
+{
+	switch (status) {
+	case 400:
+		return "bad request";
+	case 403:
+		return "forbidden";
+	case 404:
+		return "not found: no such page, port or service here";
+	case 405:
+		return "method not allowed";
+	case 413:
+		return "request body too large";
+	case 414:
+		return "request target too long";
+	case 429:
+		return "too many requests; try later";
+	case 503:
+		return "unavailable for now; try later";
+	default:
+		return "internal error";
+	}
+}
+
 void
 routes_error(const struct routes_env *env, const struct route_request *rq, int status,
              const char *detail, struct route_reply *rp)
@@ -159,7 +186,8 @@ routes_error(const struct routes_env *env, const struct route_request *rq, int s
 		rp->allow = routes_match(rq->path) == ROUTE_VOTE ? "POST" : "GET, HEAD";
 	if (routes_is_api(rq->path) || rq->want_json) {
 		rp->type = routes_json;
-		o = json_pack("{s:b, s:i, s:s?}", "ok", 0, "status", status, "error", detail);
+		o = json_pack("{s:b, s:i, s:s}", "ok", 0, "status", status, "error",
+		              detail != NULL ? detail : routes_status_text(status));
 		if (o != NULL && (s = json_dumps(o, 0)) != NULL) {
 			strbuf_appends(&rp->body, s);
 			free(s);
@@ -265,6 +293,7 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
+	public_report(rep);
 	if (api) {
 		routes_json_body(env, rq, rep, rp);
 	} else {
@@ -300,6 +329,7 @@ routes_search(const struct routes_env *env, struct store *st, const struct route
 		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
 		return;
 	}
+	public_report(res);
 	if (api) {
 		routes_json_body(env, rq, res, rp);
 	} else {
@@ -340,6 +370,7 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
 		return;
 	}
+	public_report(res);
 	routes_json_body(env, rq, res, rp);
 	json_decref(res);
 	if (q.machine && rp->status == 200) {
@@ -379,6 +410,7 @@ routes_page(const struct routes_env *env, struct store *st, const struct route_r
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
+	public_report(obj);
 	routes_html_ctx(env, rq, &c);
 	if (r == ROUTE_INDEX)
 		rc = html_index(&rp->body, obj, &c);

@@ -60,8 +60,13 @@
 #include "util/hex.h"
 #include "votes.h"
 
-#define SERVER_URI_MAX     4096
-#define SERVER_BODY_DRAIN  (64 * 1024) /* read (and drop) this much of a too-big body before 413 */
+#define SERVER_URI_MAX 4096
+/*
+ * Read (and drop) this much of a too-big body, so its 413 arrives whole:
+ * refused before it is read, a body still being sent makes the close a
+ * reset that takes the answer with it.  Beyond this, 413 and close.
+ */
+#define SERVER_BODY_DRAIN  (1024 * 1024)
 #define SERVER_CACHE_SLOTS 2048
 #define SERVER_CACHE_BODY  (512 * 1024) /* larger pages are not cached */
 #define SERVER_TIMEOUT     15           /* seconds of client silence */
@@ -115,6 +120,7 @@ struct request {
 	int status;   /* the status queued; 0 until then */
 	int recorded; /* counted in the metrics */
 	int uri_too_long;
+	char lang_hint[16]; /* ?lang= of a target too long or malformed to parse */
 	size_t body_len, body_seen;
 	atomic_int vote_ok;
 	char uri[SERVER_URI_MAX + 1];
@@ -516,6 +522,14 @@ server_send(struct request *rq, const struct route_reply *rp, const char *lang)
 		MHD_add_response_header(r, "Allow", rp->allow);
 	if (rp->location[0] != '\0')
 		MHD_add_response_header(r, "Location", rp->location);
+	if (rp->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%u", rp->retry_after);
+		MHD_add_response_header(r, "Retry-After", secs);
+	}
+	if (rp->close) /* MHD then closes after sending it */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	rq->status = rp->status;
 	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
 	MHD_destroy_response(r);
@@ -564,17 +578,29 @@ struct server_call {
 	const char *inm;
 };
 
+/* An error page; close: and the connection after it (the request cannot be trusted). */
 static enum MHD_Result
-server_error(struct server_call *c, int status, const char *detail)
+server_error_close(struct server_call *c, int status, const char *detail, int close)
 {
 	struct route_reply rp;
 	enum MHD_Result ret;
 
 	routes_reply_init(&rp);
 	routes_error(c->env, &c->r, status, detail, &rp);
+	rp.close = close;
+	if (status == 429) /* when the vote's bucket holds one again */
+		rp.retry_after = (60 + c->rq->srv->cfg.vote_rate - 1) / c->rq->srv->cfg.vote_rate;
+	else if (status == 503)
+		rp.retry_after = 5;
 	ret = server_send(c->rq, &rp, c->lang_code);
 	routes_reply_free(&rp);
 	return ret;
+}
+
+static enum MHD_Result
+server_error(struct server_call *c, int status, const char *detail)
+{
+	return server_error_close(c, status, detail, 0);
 }
 
 static const char *
@@ -665,14 +691,77 @@ server_show_machine(struct request *rq)
 	                   : xff != NULL && server_forwarded_loopback(xff, 0);
 }
 
+/*
+ * The framing of a request, checked before any handler sees it, because
+ * libmicrohttpd 0.9.75 is lenient where a lenient server can be made to
+ * read one request as another (request smuggling behind a proxy): it takes
+ * the first of two differing Content-Lengths and runs the rest of the
+ * body as a new request, keeps a connection open that sends both
+ * Content-Length and Transfer-Encoding, and waits out the timeout on an
+ * encoding it does not know.  So: one Content-Length at most, never with
+ * a Transfer-Encoding, and "chunked" as the only encoding.  (A
+ * Content-Length that is not a number MHD refuses itself, before any
+ * handler, with its own page.)
+ */
+struct server_framing {
+	int cl, te;
+	const char *why;
+};
+
+static enum MHD_Result
+server_framing_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct server_framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0 && f->cl++ > 0)
+		f->why = "conflicting Content-Length headers";
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0 &&
+	         (f->te++ > 0 || strcasecmp(value, "chunked") != 0))
+		f->why = "a Transfer-Encoding other than one chunked";
+	if (f->cl > 0 && f->te > 0)
+		f->why = "Content-Length with Transfer-Encoding";
+	return f->why == NULL ? MHD_YES : MHD_NO;
+}
+
+/* NULL when the request's framing is sound; else why it is a 400. */
+static const char *
+server_framing(struct MHD_Connection *conn)
+{
+	struct server_framing f = {0};
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, server_framing_header, &f);
+	return f.why;
+}
+
+/*
+ * ?lang= read from a raw target that could not be parsed (a malformed or
+ * too long query), so even that error page speaks the reader's language.
+ */
+static void
+server_lang_hint(const char *uri, char *out, size_t len)
+{
+	const char *q = strchr(uri, '?'), *p;
+	size_t n;
+
+	out[0] = '\0';
+	for (p = q; p != NULL; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, "lang=", 5) == 0) {
+			n = strspn(p + 6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_");
+			snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p + 6);
+			return;
+		}
+}
+
 /* Parse the raw target into c; -1 (after queueing a 400) when it is malformed. */
 static int
 server_call_init(struct server_call *c, struct request *rq, const char *method)
 {
 	struct server *srv = rq->srv;
-	const char *q = strchr(rq->uri, '?'), *accept;
+	const char *q = strchr(rq->uri, '?'), *accept, *lang;
 	size_t plen = q != NULL ? (size_t)(q - rq->uri) : strlen(rq->uri);
 	struct err e; /* only msg, and only when bad */
+	const char *why;
 	int bad = 0;
 
 	memset(&c->r, 0, sizeof(c->r));
@@ -686,13 +775,20 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 		strcpy(c->path, "/");
 		snprintf(e.msg, sizeof(e.msg), "request target: bad path");
 		bad = 1;
+	} else if (q != NULL && strlen(q + 1) > PARAMS_MAX_INPUT) {
+		rq->uri_too_long = 1; /* a 414 like a long path, not a 400 */
+		server_lang_hint(rq->uri, rq->lang_hint, sizeof(rq->lang_hint));
 	} else if (q != NULL && params_parse(&c->query, "query", q + 1, strlen(q + 1), &e) == -1) {
 		c->query.n = 0;
 		bad = 1;
+		server_lang_hint(rq->uri, rq->lang_hint, sizeof(rq->lang_hint));
 	}
 	rq->route = routes_match(c->path);
-	c->r.lang = i18n_pick(srv->langs, params_get(&c->query, "lang"),
-	                      server_header(rq->conn, "Accept-Language"));
+	if (bad || rq->uri_too_long)
+		lang = rq->lang_hint;
+	else
+		lang = params_get(&c->query, "lang");
+	c->r.lang = i18n_pick(srv->langs, lang, server_header(rq->conn, "Accept-Language"));
 	c->lang_code = i18n_code(c->r.lang);
 	accept = server_header(rq->conn, "Accept");
 	c->r.want_json = accept != NULL && strstr(accept, "application/json") != NULL;
@@ -700,6 +796,8 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 	c->inm = server_header(rq->conn, "If-None-Match");
 	if (rq->uri_too_long)
 		return server_error(c, 414, "request target too long"), -1;
+	if (rq->state == REQ_NEW && (why = server_framing(rq->conn)) != NULL)
+		return server_error_close(c, 400, why, 1), -1;
 	if (bad)
 		return server_error(c, 400, e.msg), -1;
 	return 0;
@@ -1043,7 +1141,8 @@ server_handle(struct request *rq, const char *method, const char *upload, size_t
 	}
 	if (rq->state == REQ_VOTING) /* resumed before the writer finished: impossible, but safe */
 		return MHD_YES;
-	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+	    server_framing(rq->conn) == NULL) {
 		/* Parsed once, on the next call, when the request is complete. */
 		rq->state = REQ_GET;
 		return MHD_YES;
@@ -1145,9 +1244,11 @@ server_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	rq->route = ROUTE_OTHER;
 	rq->body_len = rq->body_seen = 0;
 	rq->uri_too_long = n > SERVER_URI_MAX;
-	if (rq->uri_too_long)
+	rq->lang_hint[0] = '\0';
+	if (rq->uri_too_long) {
+		server_lang_hint(uri, rq->lang_hint, sizeof(rq->lang_hint));
 		memcpy(rq->uri, "/", 2);
-	else
+	} else
 		memcpy(rq->uri, uri, n + 1);
 	rq->active = 1;
 	atomic_fetch_add(&rq->shard->inflight, 1);

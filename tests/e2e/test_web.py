@@ -154,7 +154,7 @@ def test_api_port_is_the_lookup_report(serve, full_db):
     def without_volatile(rep):
         for volatile in ("listening", "sources", "snapshot"):
             rep.pop(volatile, None)
-        return rep
+        return json.loads(json.dumps(rep).replace(json.dumps(str(ROOT / "data"))[1:-1], "data"))
 
     cli = without_volatile(report("3516", full_db))
     assert without_volatile(json.loads(serve().get("/api/v1/ports/3516")[2])) == cli

@@ -10,6 +10,7 @@ address (127.0.0.2 and 127.0.0.1: Linux routes all of 127/8 to lo).
 import json
 import os
 import re
+import socket
 import sqlite3
 import time
 
@@ -211,3 +212,136 @@ def test_a_public_listener_shows_local_clients_this_machine(full_db, tmp_path):
         assert listeners_shown(s)  # by the client's address, not the listen address
     finally:
         s.kill()
+
+
+# ---- strict HTTP -------------------------------------------------------------------------------
+
+def raw(s, data, timeout=5.0, body=b""):
+    """Send bytes, read until the server closes (or timeout): (answer bytes, closed)."""
+    c = socket.create_connection((s.host, s.port), timeout=timeout)
+    out, closed = b"", False
+    try:
+        c.sendall(data)
+        if body:
+            try:
+                c.sendall(body)
+            except OSError:
+                pass
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            out += chunk
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed = True
+    finally:
+        c.close()
+    return out, closed
+
+
+def statuses(answer):
+    return [int(m) for m in re.findall(rb"^HTTP/1\.1 (\d{3}) ", answer, re.M)]
+
+
+@pytest.mark.parametrize("head", [
+    # Two differing lengths: the rest of the body must not run as a second request.
+    b"POST /vote HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 44\r\n\r\n"
+    b"page=GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n",
+    b"POST /vote HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"0\r\n\r\n",
+    b"POST /vote HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+], ids=["two-lengths", "two-lengths-get", "length-and-chunked", "gzip", "gzip-chunked-get"])
+def test_ambiguous_framing_is_400_and_close(serve, head):
+    s = serve()
+    start = time.monotonic()
+    answer, closed = raw(s, head)
+    assert statuses(answer) == [400] and closed, answer[:200]
+    assert b"connection: close" in answer.lower()
+    assert time.monotonic() - start < 2
+
+
+def chunked(n):
+    return b"%x\r\n" % n + b"a" * n + b"\r\n0\r\n\r\n"
+
+
+@pytest.mark.parametrize("head,body", [
+    (b"Content-Length: 2000\r\n", b"a" * 2000),
+    (b"Content-Length: 100000\r\n", b"a" * 100000),
+    (b"Transfer-Encoding: chunked\r\n", chunked(2000)),
+    (b"Transfer-Encoding: chunked\r\n", chunked(100000)),
+    (b"Content-Length: 50000000\r\n", b"a" * 1000),  # refused before it is sent
+], ids=["2k", "100k", "chunked-2k", "chunked-100k", "50M"])
+def test_every_oversized_body_gets_one_413(serve, head, body):
+    s = serve()
+    answer, _ = raw(s, b"POST /vote HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n" + head +
+                    b"\r\n", body=body, timeout=3)
+    assert statuses(answer) == [413], answer[:300]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]
+
+
+def test_long_targets_are_414_in_the_readers_language(serve):
+    s = serve()
+    for n in [2100, 4000, 4100, 8000]:
+        status, _, body = s.get("/search?lang=ko&q=" + "a" * n)
+        assert status == 414, n
+        assert b'<html lang="ko"' in body
+    status, _, body = s.get("/" + "a" * 5000 + "?lang=de")
+    assert status == 414 and b'<html lang="de"' in body
+    status, _, body = s.get("/search?q=%zz&lang=ko")
+    assert status == 400 and b'<html lang="ko"' in body
+    status, _, body = s.get("/api/v1/search?q=" + "a" * 3000)
+    assert status == 414 and json.loads(body)["error"]
+
+
+def test_429_says_when_to_retry(serve):
+    s = serve("--vote-rate", "2")
+    assert [s.vote(f"/port/{p}", "meh")[0] for p in (1, 2)] == [303, 303]
+    status, h, _ = s.vote("/port/3", "meh")
+    assert status == 429 and h["retry-after"] == "30"
+
+
+def test_api_errors_say_what_went_wrong(serve):
+    s = serve()
+    for path, status in [("/api/v1/ports/99999", 404), ("/api/v1/nothing", 404),
+                         ("/api/v1/ports/abc", 404)]:
+        got, _, body = s.get(path)
+        assert got == status
+        err = json.loads(body)["error"]
+        assert isinstance(err, str) and err, path
+    got, _, body = s.request("DELETE", "/api/v1/ports/22")
+    assert got == 405 and json.loads(body)["error"]
+
+
+def test_no_server_path_in_any_answer(serve):
+    s = serve()
+    data = str(ROOT / "data")
+    for path in ["/api/v1/ports/22", "/api/v1/ports/3306", "/api/v1/search?q=ssh",
+                 "/api/v1/free?near=8080", "/port/22", "/port/3306", "/service/ssh",
+                 "/range/dynamic", "/", "/search?q=ssh"]:
+        status, _, body = s.get(path)
+        text = body.decode()
+        assert status == 200, path
+        assert data not in text and "/usr/share/" not in text, path
+    sources = json.loads(s.get("/api/v1/ports/22")[2])["sources"]
+    by_kind = {src["kind"]: src for src in sources}
+    assert by_kind["iana-xml"]["location"].startswith("https://www.iana.org/")
+    assert all(src.get("location", "https://").startswith("https://") for src in sources)
+    assert all(src["name"] and src["as_of"] for src in sources)
+
+
+@pytest.mark.parametrize("status,lang,path,method,body", [
+    (403, "ko", "/vote?lang=ko", "POST", "page=/port/22&answer=sad"),
+    (405, "fr", "/port/22?lang=fr", "DELETE", None),
+])
+def test_error_pages_speak_the_readers_language(serve, status, lang, path, method, body):
+    s = serve()
+    h = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+    got, _, page = s.request(method, path, body=body, headers=h)
+    assert got == status
+    assert f'<html lang="{lang}"'.encode() in page
+    assert b"Something went wrong" not in page
