@@ -30,7 +30,7 @@ _portolan()
 	audit)
 		COMPREPLY=($(compgen -W "--expect --snapshot --all-netns --json --db --help" -- "$cur")) ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --po --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --max-per-address --po --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)

@@ -33,6 +33,7 @@ static const char cmd_serve_usage[] =
     "                      [--show-machine | --hide-machine] [--trust-proxy]\n"
     "                      [--threads N]\n"
     "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
+    "                      [--max-per-address N]\n"
     "                      [--po DIR]\n"
     "\n"
     "Serve the site: a page per port, search, the ranges, services, the JSON "
@@ -57,6 +58,8 @@ static const char cmd_serve_usage[] =
     "  --vote-rate N       votes a minute per client address (default 30; 0: no\n"
     "                      limit)\n"
     "  --max-connections N connection cap (default 4096)\n"
+    "  --max-per-address N connections from one address, IPv6 by /64 (default\n"
+    "                      an eighth of --max-connections)\n"
     "  --po DIR            translation catalogs (default: the po/ beside "
     "data/)\n"
     "\n"
@@ -88,7 +91,7 @@ cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned min, u
 
 struct cmd_serve_opts {
 	const char *listen, *votes, *po;
-	unsigned threads, rate, conns;
+	unsigned threads, rate, conns, per_address;
 };
 
 static int
@@ -107,13 +110,14 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	    {"user", required_argument, NULL, 'u'},
 	    {"vote-rate", required_argument, NULL, 'r'},
 	    {"max-connections", required_argument, NULL, 'c'},
+	    {"max-per-address", required_argument, NULL, 'a'},
 	    {"po", required_argument, NULL, 'p'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMTt:u:r:c:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMTt:u:r:c:a:p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			o->listen = optarg;
@@ -152,6 +156,11 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 		case 'c':
 			if (cmd_serve_count(argv[0], "--max-connections", optarg, 1, 65536,
 			                    &o->conns) == -1)
+				goto usage;
+			break;
+		case 'a':
+			if (cmd_serve_count(argv[0], "--max-per-address", optarg, 1, 65536,
+			                    &o->per_address) == -1)
 				goto usage;
 			break;
 		default:
@@ -202,6 +211,7 @@ cmd_serve(int argc, char **argv)
 	cfg.threads = o.threads;
 	cfg.vote_rate = o.rate;
 	cfg.connections = o.conns;
+	cfg.per_address = o.per_address;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

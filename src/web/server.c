@@ -22,6 +22,7 @@
  * already suspended.
  */
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -36,6 +37,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@
 #include "assets.h"
 #include "cache.h"
 #include "canon.h"
+#include "conns.h"
 #include "headers.h"
 #include "metrics.h"
 #include "params.h"
@@ -70,6 +73,7 @@
 #define SERVER_CACHE_SLOTS 2048
 #define SERVER_CACHE_BODY  (512 * 1024) /* larger pages are not cached */
 #define SERVER_TIMEOUT     15           /* seconds of client silence */
+#define SERVER_HEAD_MS     10000        /* for a whole request head, from going idle (conns.h) */
 /*
  * Per connection, and so the bound on a request's headers.  MHD keeps the
  * request's headers in this pool, parses a Cookie header into a copy of
@@ -101,7 +105,9 @@ struct server_pool {
 
 struct server_shard;
 
-enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED };
+enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED, REQ_SLOW, REQ_SLOW_DONE };
+
+struct server_job;
 
 /*
  * One per connection; reset for each request on it.  The scalars come
@@ -113,6 +119,10 @@ struct request {
 	struct server *srv;
 	struct server_shard *shard; /* whose loop must run after a resume */
 	struct MHD_Connection *conn;
+	struct conns_link idle; /* in shard->idle while waiting for a request head */
+	unsigned addr_slot;     /* its address's counter (conns.h) */
+	int fd;
+	int shed; /* shut down by us: never idle again */
 	enum request_state state;
 	int active; /* between the URI callback and completion */
 	struct timespec start;
@@ -123,13 +133,35 @@ struct request {
 	char lang_hint[16]; /* ?lang= of a target too long or malformed to parse */
 	size_t body_len, body_seen;
 	atomic_int vote_ok;
+	struct server_job *job; /* a search on the slow pool, from REQ_SLOW to its answer */
 	char uri[SERVER_URI_MAX + 1];
 	char body[SERVER_BODY_LIMIT];
 	struct vote vote;
 };
 
+/*
+ * The slow pool: searches, which cost up to a hundred milliseconds where a
+ * page costs a few microseconds, run on threads of their own while their
+ * connections are suspended (like a vote), so no shard's thread, and no
+ * cheap request queued behind it, waits for one.  The queue is bounded:
+ * beyond it a search gets 503 and Retry-After.
+ */
+#define SERVER_SLOW_QUEUE 64
+#define SERVER_SLOW_MAX   8
+
+struct server_slow {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct server_job *head, **tail;
+	size_t queued;
+	int stopping;
+	pthread_t threads[SERVER_SLOW_MAX];
+	size_t nthreads;
+};
+
 struct server {
 	struct server_config cfg;
+	struct server_slow slow;
 	struct routes_env env;        /* for a client shown this machine (server_show_machine()) */
 	struct routes_env env_public; /* for anyone else */
 	struct report_env renv;
@@ -141,8 +173,10 @@ struct server {
 	struct server_pool pool;
 	struct server_shard *shards; /* cfg.threads of them */
 	size_t nshards;
-	int listen_fd;        /* the one listening socket; every shard accepts from it */
-	atomic_int accepting; /* 0 once shutdown begins: no shard accepts any more */
+	int listen_fd;             /* the one listening socket; every shard accepts from it */
+	atomic_int accepting;      /* 0 once shutdown begins: no shard accepts any more */
+	struct conns_addrs *addrs; /* connections per address */
+	struct conns_log drops;
 	atomic_int stopping;
 	unsigned port;
 };
@@ -150,6 +184,7 @@ struct server {
 /* A connection accepted by one shard for another, until that shard's loop takes it. */
 struct server_handoff {
 	int fd;
+	unsigned slot; /* conns_addr_slot() */
 	socklen_t len;
 	struct sockaddr_storage addr;
 };
@@ -177,10 +212,14 @@ struct server_shard {
 	/* Connections handed to this shard and not yet closed; read by every
 	 * shard that accepts, written by them and by this shard's closes. */
 	_Alignas(64) atomic_int connections;
-	pthread_mutex_t lock; /* the queue */
+	struct conns_idle idle; /* this thread's idle connections, oldest first */
+	long long summary_at;   /* shard 0: when drops were last summed up */
+	pthread_mutex_t lock;   /* the queue */
 	size_t nqueued;
 	struct server_handoff queue[SERVER_HANDOFF_MAX];
 };
+
+static long long server_now_ms(void);
 
 /* ---- logging ---------------------------------------------------------------------------- */
 
@@ -205,8 +244,9 @@ server_mhd_log(void *cls, const char *fmt, va_list ap)
 	char msg[512];
 	size_t n;
 
-	if (srv->cfg.log == NULL)
-		return;
+	if (srv->cfg.log == NULL ||
+	    !conns_log_allow((struct conns_log *)&srv->drops, server_now_ms()))
+		return; /* one client's flood must not become a flood of lines */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && msg[n - 1] == '\n')
@@ -579,6 +619,17 @@ struct server_call {
 };
 
 /* An error page; close: and the connection after it (the request cannot be trusted). */
+/* A search handed to the slow pool: its own copy of the call, and the reply. */
+struct server_job {
+	struct server_job *next;
+	struct request *rq;
+	struct server_call c;
+	char key[CACHE_MAX_KEY];
+	int keyed, cached;
+	time_t now;
+	struct route_reply rp;
+};
+
 static enum MHD_Result
 server_error_close(struct server_call *c, int status, const char *detail, int close)
 {
@@ -903,6 +954,165 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 	return server_cache_key(key, len, 'P', parts, n);
 }
 
+/* Runs on a slow-pool thread: render, cache (holding the store, as server_get() does). */
+static void
+server_slow_run(struct server *srv, struct server_job *j)
+{
+	struct cache_page p;
+	struct store *st = server_pool_get(&srv->pool);
+
+	routes_get(j->c.env, st, &j->c.r, &j->rp);
+	if (j->rp.cacheable && j->rp.status == 200 && j->keyed &&
+	    j->rp.body.len <= SERVER_CACHE_BODY &&
+	    server_page(&p, 200, j->rp.body.buf, j->rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
+	                j->rp.type, j->rp.cache, j->c.lang_code) == 0) {
+		if (j->rp.live)
+			p.expires = j->now + ROUTES_LIVE_TTL;
+		cache_put(&srv->cache, j->key, &p);
+		j->cached = 1;
+	}
+	server_pool_put(&srv->pool, st);
+}
+
+/* As server_vote_done(): nothing of rq's is read once it is resumed. */
+static void
+server_slow_done(struct request *rq)
+{
+	struct server_shard *sh = rq->shard;
+	struct MHD_Connection *conn = rq->conn;
+
+	rq->state = REQ_SLOW_DONE;
+	MHD_resume_connection(conn);
+	server_shard_wake(sh);
+}
+
+static void *
+server_slow_loop(void *arg)
+{
+	struct server *srv = arg;
+	struct server_slow *q = &srv->slow;
+	struct server_job *j;
+
+	/*
+	 * Below the shards in the scheduler's eyes: on a machine with few
+	 * CPUs a search must not delay a shard's thread waking for a cheap
+	 * request (nice 10; lowering one's own priority needs no privilege).
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) == -1)
+		server_log(srv, "a search thread keeps its priority: %s", strerror(errno));
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (q->head == NULL && !q->stopping)
+			pthread_cond_wait(&q->wake, &q->lock);
+		if ((j = q->head) == NULL) { /* stopping, and nothing left */
+			pthread_mutex_unlock(&q->lock);
+			return NULL;
+		}
+		if ((q->head = j->next) == NULL)
+			q->tail = &q->head;
+		q->queued--;
+		pthread_mutex_unlock(&q->lock);
+		server_slow_run(srv, j);
+		server_slow_done(j->rq);
+	}
+}
+
+/* Queue c's search on the slow pool, its connection suspended; -1 when the queue is full. */
+static int
+server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now)
+{
+	struct server_slow *q = &c->rq->srv->slow;
+	struct server_job *j;
+
+	if (q->nthreads == 0 || (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	j->rq = c->rq;
+	j->c = *c;
+	j->c.r.path = j->c.path; /* the copy's own buffers */
+	j->c.r.query = &j->c.query;
+	j->c.r.method = "GET";
+	j->c.r.vote_token = NULL;
+	j->keyed = keyed;
+	snprintf(j->key, sizeof(j->key), "%s", keyed ? key : "");
+	j->now = now;
+	routes_reply_init(&j->rp);
+	pthread_mutex_lock(&q->lock);
+	if (q->queued >= SERVER_SLOW_QUEUE || q->stopping) {
+		pthread_mutex_unlock(&q->lock);
+		routes_reply_free(&j->rp);
+		free(j);
+		return -1;
+	}
+	c->rq->job = j;
+	c->rq->state = REQ_SLOW;
+	MHD_suspend_connection(c->rq->conn); /* before the queue: a thread may finish first */
+	*q->tail = j;
+	q->tail = &j->next;
+	q->queued++;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+/* The answer of a search the pool ran: from the cache it went into, else its reply. */
+static enum MHD_Result
+server_slow_answer(struct server_call *c)
+{
+	struct request *rq = c->rq;
+	struct server_job *j = rq->job;
+	enum MHD_Result ret;
+	int status;
+
+	if (j->cached && (status = cache_queue(&rq->srv->cache, j->key, c->gzip, c->inm, j->now,
+	                                       rq->conn, &ret)) != 0)
+		rq->status = status;
+	else
+		ret = server_send(rq, &j->rp, c->lang_code);
+	rq->job = NULL;
+	routes_reply_free(&j->rp);
+	free(j);
+	return ret;
+}
+
+static size_t
+server_slow_threads(const struct server *srv)
+{
+	size_t n = srv->cfg.threads / 2 > 0 ? srv->cfg.threads / 2 : 1;
+
+	return n < SERVER_SLOW_MAX ? n : SERVER_SLOW_MAX;
+}
+
+static int
+server_slow_start(struct server *srv, struct err *e)
+{
+	struct server_slow *q = &srv->slow;
+	size_t n = server_slow_threads(srv);
+
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	q->tail = &q->head;
+	for (; q->nthreads < n && q->nthreads < SERVER_SLOW_MAX; q->nthreads++)
+		if (pthread_create(&q->threads[q->nthreads], NULL, server_slow_loop, srv) != 0)
+			return err_internal(e, "cannot start a search thread");
+	return 0;
+}
+
+/* Finish what is queued (resuming each connection) and stop the threads; idempotent. */
+static void
+server_slow_stop(struct server *srv)
+{
+	struct server_slow *q = &srv->slow;
+
+	if (q->tail == NULL)
+		return; /* never started */
+	pthread_mutex_lock(&q->lock);
+	q->stopping = 1;
+	pthread_cond_broadcast(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	while (q->nthreads > 0)
+		pthread_join(q->threads[--q->nthreads], NULL);
+}
+
 /* The token of the vote form on this page, if it is a page one votes on; -1 otherwise. */
 static int
 server_vote_token(struct server_call *c, time_t now)
@@ -947,6 +1157,11 @@ server_get(struct server_call *c)
 	 * empties the cache while it holds every store, so no page rendered
 	 * from the old database can be cached after it.
 	 */
+	if (c->rq->route == ROUTE_SEARCH || c->rq->route == ROUTE_API_SEARCH) {
+		if (server_slow_submit(c, key, keyed, now) == 0)
+			return MHD_YES; /* answered by server_slow_answer() */
+		return server_error(c, 503, "search: too many searches at once; try again");
+	}
 	if (server_vote_token(c, now) == 0)
 		c->r.vote_token = c->token;
 	st = server_pool_get(&srv->pool);
@@ -1139,7 +1354,8 @@ server_handle(struct request *rq, const char *method, const char *upload, size_t
 		}
 		return MHD_YES;
 	}
-	if (rq->state == REQ_VOTING) /* resumed before the writer finished: impossible, but safe */
+	if (rq->state == REQ_VOTING ||
+	    rq->state == REQ_SLOW) /* resumed early: impossible, but safe */
 		return MHD_YES;
 	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
 	    server_framing(rq->conn) == NULL) {
@@ -1158,6 +1374,8 @@ server_handle(struct request *rq, const char *method, const char *upload, size_t
 		return server_vote(&c);
 	case REQ_VOTED:
 		return server_vote_answer(&c);
+	case REQ_SLOW_DONE:
+		return server_slow_answer(&c);
 	default:
 		return MHD_NO;
 	}
@@ -1197,6 +1415,8 @@ server_answer(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return MHD_NO;
 	ret = server_handle(rq, method, upload, upload_size);
 	server_record(rq);
+	if (rq->status != 0 || rq->state == REQ_VOTING || rq->state == REQ_SLOW) /* not idle */
+		conns_idle_remove(&rq->shard->idle, &rq->idle);
 	return ret;
 }
 
@@ -1209,17 +1429,34 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	struct server *srv = cls;
 	struct request *rq = *socket_context;
 
+	const union MHD_ConnectionInfo *ci;
+
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		if ((rq = calloc(1, sizeof(*rq))) != NULL) {
 			rq->srv = srv;
 			rq->conn = conn;
 			rq->shard = server_shard_of(srv, conn);
+			rq->addr_slot = conns_addr_slot(srv->addrs, server_client_addr(conn));
+			ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+			rq->fd = ci != NULL ? ci->connect_fd : -1;
+			if (rq->fd >= 0) /* idle until its first request head is in */
+				conns_idle_add(&rq->shard->idle, &rq->idle, server_now_ms());
 		}
 		*socket_context = rq;
 		return;
 	}
+	if (rq != NULL) {
+		conns_idle_remove(&rq->shard->idle, &rq->idle);
+		conns_addr_put(srv->addrs, rq->addr_slot);
+	} else {
+		conns_addr_put(srv->addrs, conns_addr_slot(srv->addrs, server_client_addr(conn)));
+	}
 	if (rq != NULL && rq->active) /* never completed: a client gone mid-request */
 		atomic_fetch_sub(&rq->shard->inflight, 1);
+	if (rq != NULL && rq->job != NULL) { /* answered never (the daemon stops) */
+		routes_reply_free(&rq->job->rp);
+		free(rq->job);
+	}
 	atomic_fetch_sub(&(rq != NULL ? rq->shard : server_shard_of(srv, conn))->connections, 1);
 	free(rq);
 	*socket_context = NULL;
@@ -1269,6 +1506,8 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	rq->active = 0;
 	atomic_fetch_sub(&rq->shard->inflight, 1);
+	if (!rq->shed && rq->fd >= 0) /* kept alive: the next head has its own deadline */
+		conns_idle_add(&rq->shard->idle, &rq->idle, server_now_ms());
 }
 
 /* ---- life cycle -------------------------------------------------------------------------- */
@@ -1313,12 +1552,19 @@ server_open(struct server *srv, struct err *e)
 	}
 	if (i18n_load(srv->cfg.podir, &srv->langs, e) == -1)
 		return -1;
-	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads, e) == -1)
+	/* A store for each shard and each search thread: no shard waits behind a search. */
+	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads + server_slow_threads(srv),
+	                     e) == -1)
 		return -1;
 	if (votes_open(&vc, &srv->votes, e) == -1)
 		return -1;
 	if (cache_init(&srv->cache, SERVER_CACHE_SLOTS, e) == -1)
 		return -1;
+	if ((srv->addrs = malloc(sizeof(*srv->addrs))) == NULL ||
+	    conns_addrs_init(srv->addrs, srv->cfg.per_address > 0
+	                                     ? srv->cfg.per_address
+	                                     : srv->cfg.connections / 8 + 1) == -1)
+		return err_internal(e, "serve: cannot set up the connection table");
 	metrics_init(&srv->metrics);
 	report_env_init(&srv->renv);
 	srv->renv_public = srv->renv;
@@ -1349,7 +1595,7 @@ server_socket(struct server *srv, struct err *e)
 	    (ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, (const struct sockaddr *)ss, srv->cfg.listen.len) == -1 ||
-	    listen(fd, 1024) == -1) {
+	    listen(fd, SOMAXCONN) == -1) {
 		err_set(e, "cannot listen on port %u: %s",
 		        ntohs(ss->ss_family == AF_INET6
 		                  ? ((const struct sockaddr_in6 *)ss)->sin6_port
@@ -1378,8 +1624,10 @@ server_bound_port(int fd)
 static void
 server_take(struct server_shard *sh, struct server_handoff *h)
 {
-	if (MHD_add_connection(sh->daemon, h->fd, (struct sockaddr *)&h->addr, h->len) != MHD_YES)
+	if (MHD_add_connection(sh->daemon, h->fd, (struct sockaddr *)&h->addr, h->len) != MHD_YES) {
 		atomic_fetch_sub(&sh->connections, 1);
+		conns_addr_put(sh->srv->addrs, h->slot);
+	}
 }
 
 /* The connections other shards accepted for this one. */
@@ -1432,6 +1680,60 @@ server_hand_off(struct server_shard *to, const struct server_handoff *h)
 	return queued;
 }
 
+/* Shut the oldest idle connection of this thread down (MHD then closes it); 0 if none. */
+static int
+server_shed_oldest(struct server_shard *sh, enum conns_drop why)
+{
+	struct conns_link *l = sh->idle.head;
+	struct request *rq;
+
+	if (l == NULL)
+		return 0;
+	rq = (struct request *)(void *)((char *)l - offsetof(struct request, idle));
+	conns_idle_remove(&sh->idle, l);
+	rq->shed = 1;
+	shutdown(rq->fd, SHUT_RDWR);
+	conns_drop(&sh->srv->drops, why);
+	return 1;
+}
+
+/* Idle connections past their head deadline, oldest first; ms until the next is due (-1: none). */
+static int
+server_shed_late(struct server_shard *sh, long long now)
+{
+	while (sh->idle.head != NULL && now - sh->idle.head->since >= SERVER_HEAD_MS)
+		server_shed_oldest(sh, CONNS_DROP_DEADLINE);
+	return sh->idle.head == NULL ? -1 : (int)(sh->idle.head->since + SERVER_HEAD_MS - now);
+}
+
+/*
+ * Whether a new connection may stay: its address under the cap, and room
+ * in the table, made by shedding this thread's oldest idle connection
+ * when it is full.  Closes h->fd when not.
+ */
+static int
+server_admit(struct server_shard *sh, struct server_handoff *h)
+{
+	struct server *srv = sh->srv;
+	enum conns_drop why = CONNS_DROP_FULL;
+	unsigned total = 0;
+	size_t i;
+
+	h->slot = conns_addr_slot(srv->addrs, (const struct sockaddr *)&h->addr);
+	if (!conns_addr_take(srv->addrs, h->slot)) {
+		why = CONNS_DROP_ADDRESS;
+	} else {
+		for (i = 0; i < srv->nshards; i++)
+			total += (unsigned)atomic_load(&srv->shards[i].connections);
+		if (total < srv->cfg.connections || server_shed_oldest(sh, CONNS_DROP_SHED))
+			return 1;
+		conns_addr_put(srv->addrs, h->slot);
+	}
+	conns_drop(&srv->drops, why);
+	close(h->fd);
+	return 0;
+}
+
 /*
  * Accept what is waiting (a few at a time, so one thread's burst does not
  * starve its own connections) and give each to the least busy shard.
@@ -1448,7 +1750,8 @@ server_accept(struct server_shard *sh)
 	struct server_shard *to;
 	int n;
 
-	for (n = 0; n < 16; n++) {
+	/* Refusals (server_admit()) are cheap and do not count: a flood of them drains at once. */
+	for (n = 0; n < 16;) {
 		h.len = sizeof(h.addr);
 		h.fd = accept4(srv->listen_fd, (struct sockaddr *)&h.addr, &h.len,
 		               SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1460,6 +1763,9 @@ server_accept(struct server_shard *sh)
 			           strerror(errno));
 			return -1;
 		}
+		if (!server_admit(sh, &h))
+			continue;
+		n++;
 		to = server_least_busy(sh);
 		atomic_fetch_add(&to->connections, 1);
 		if (to != sh && !server_hand_off(to, &h)) {
@@ -1480,6 +1786,26 @@ server_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Once an interval, from one thread: what was dropped, in one line. */
+static void
+server_summary(struct server_shard *sh, long long now, int *ms)
+{
+	char line[400];
+	int due;
+
+	if (sh->summary_at == 0)
+		sh->summary_at = now;
+	if (now - sh->summary_at >= CONNS_LOG_INTERVAL) {
+		sh->summary_at = now;
+		conns_log_summary(&sh->srv->drops, line, sizeof(line));
+		if (line[0] != '\0')
+			server_log(sh->srv, "%s", line);
+	}
+	due = (int)(sh->summary_at + CONNS_LOG_INTERVAL - now);
+	if (*ms == -1 || due < *ms)
+		*ms = due;
 }
 
 /*
@@ -1521,12 +1847,17 @@ server_shard_loop(void *arg)
 	MHD_UNSIGNED_LONG_LONG timeout;
 	long long paused_until = 0, now;
 	uint64_t n;
-	int ms;
+	int ms, due;
 
 	while (!atomic_load(&srv->stopping)) {
 		ms = -1;
 		if (MHD_get_timeout(sh->daemon, &timeout) == MHD_YES)
 			ms = timeout > INT_MAX ? INT_MAX : (int)timeout;
+		now = server_now_ms();
+		if ((due = server_shed_late(sh, now)) >= 0 && (ms == -1 || due < ms))
+			ms = due;
+		if (sh == &srv->shards[0])
+			server_summary(sh, now, &ms);
 		pfd[2].fd = atomic_load(&srv->accepting) ? sh->accept_fd : -1;
 		if (paused_until != 0 && (now = server_now_ms()) < paused_until) {
 			pfd[2].fd = -1;
@@ -1612,8 +1943,10 @@ server_listen(struct server *srv, struct err *e)
 		return -1;
 	srv->port = server_bound_port(srv->listen_fd);
 	atomic_store(&srv->accepting, 1);
+	/* Room above the share, for connections let in while the shed ones close. */
+	per = (per > 0 ? per : 1) + per / 4 + 16;
 	for (i = 0; i < srv->nshards; i++)
-		if (server_shard_start(srv, &srv->shards[i], per > 0 ? per : 1, e) == -1)
+		if (server_shard_start(srv, &srv->shards[i], per, e) == -1)
 			return -1;
 	return 0;
 }
@@ -1677,8 +2010,8 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 	srv->cfg = *cfg;
 	if (srv->cfg.threads == 0 || srv->cfg.threads > SERVER_MAX_THREADS)
 		srv->cfg.threads = 2;
-	if (server_open(srv, e) == -1 || server_listen(srv, e) == -1 ||
-	    server_drop_privileges(srv, e) == -1) {
+	if (server_open(srv, e) == -1 || server_slow_start(srv, e) == -1 ||
+	    server_listen(srv, e) == -1 || server_drop_privileges(srv, e) == -1) {
 		server_free(srv);
 		return -1;
 	}
@@ -1778,6 +2111,7 @@ server_wait(struct server *srv, const sigset_t *set)
 	 * Votes arriving after this are refused with 503.
 	 */
 	votes_drain(srv->votes);
+	server_slow_stop(srv); /* likewise for searches */
 	server_drain(srv, &deadline);
 	if (server_inflight(srv) > 0)
 		server_log(srv, "%d requests still open after %d s; closing them",
@@ -1793,9 +2127,11 @@ server_free(struct server *srv)
 	if (srv == NULL)
 		return;
 	votes_drain(srv->votes); /* resumes suspended votes while MHD still runs */
+	server_slow_stop(srv);
 	server_stop_loops(srv);
 	server_stop_daemons(srv);
 	free(srv->shards);
+	free(srv->addrs);
 	votes_close(srv->votes);
 	cache_free(&srv->cache);
 	if (srv->pool.free != NULL)

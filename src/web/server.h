@@ -62,6 +62,7 @@ struct server_config {
 	unsigned threads;   /* shards (daemon + thread each) and store pool size */
 	unsigned vote_rate; /* votes a minute per client; 0: unlimited */
 	unsigned connections; /* connection cap */
+	unsigned per_address; /* connections from one address (IPv6: /64); 0: connections / 8 */
 	void (*log)(void *arg, const char *msg);
 	void *log_arg;
 };
