@@ -58,7 +58,7 @@ struct server_config {
 	const char *db;     /* the registry database (read-only) */
 	const char *votes;  /* the votes database */
 	const char *podir;  /* the .po catalogs */
-	const char *user;   /* NULL: "nobody"; used only when started as root */
+	const char *user;   /* NULL: "nobody"; used only when started as root; "": stay (tests) */
 	unsigned threads;   /* shards (daemon + thread each) and store pool size */
 	unsigned vote_rate; /* votes a minute per client; 0: unlimited */
 	unsigned connections; /* connection cap */
