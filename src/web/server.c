@@ -1030,6 +1030,10 @@ server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now
 	j->c = *c;
 	j->c.r.path = j->c.path; /* the copy's own buffers */
 	j->c.r.query = &j->c.query;
+	for (size_t i = 0; i < j->c.query.n; i++) { /* the fields point into the buffer copied */
+		j->c.query.v[i].name = j->c.query.buf + (c->query.v[i].name - c->query.buf);
+		j->c.query.v[i].value = j->c.query.buf + (c->query.v[i].value - c->query.buf);
+	}
 	j->c.r.method = "GET";
 	j->c.r.vote_token = NULL;
 	j->keyed = keyed;
@@ -1045,6 +1049,7 @@ server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now
 	}
 	c->rq->job = j;
 	c->rq->state = REQ_SLOW;
+	conns_idle_remove(&c->rq->shard->idle, &c->rq->idle); /* the request is in */
 	MHD_suspend_connection(c->rq->conn); /* before the queue: a thread may finish first */
 	*q->tail = j;
 	q->tail = &j->next;
@@ -1268,6 +1273,7 @@ server_vote(struct server_call *c)
 	}
 	votes_day(now, rq->vote.day);
 	rq->state = REQ_VOTING;
+	conns_idle_remove(&rq->shard->idle, &rq->idle); /* the request is in */
 	MHD_suspend_connection(rq->conn);
 	if (votes_submit(srv->votes, &rq->vote, server_vote_done, rq, &e) == -1)
 		server_vote_done(rq, 0); /* resumes; answered 503 below */
@@ -1415,7 +1421,9 @@ server_answer(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return MHD_NO;
 	ret = server_handle(rq, method, upload, upload_size);
 	server_record(rq);
-	if (rq->status != 0 || rq->state == REQ_VOTING || rq->state == REQ_SLOW) /* not idle */
+	/* Answered: not idle.  (A suspended one left the list before suspending: its state is
+	 * the other thread's to write now.) */
+	if (rq->status != 0)
 		conns_idle_remove(&rq->shard->idle, &rq->idle);
 	return ret;
 }

@@ -9,7 +9,9 @@ address (127.0.0.2 and 127.0.0.1: Linux routes all of 127/8 to lo).
 """
 import json
 import os
+import pathlib
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -441,3 +443,69 @@ def test_when_full_the_oldest_idle_connection_makes_room(serve):
     assert closed(idle[0]) and not closed(idle[-1])
     for c in idle:
         c.close()
+
+
+# ---- threads under ThreadSanitizer --------------------------------------------------------------
+
+TSAN_BIN = ROOT / "build-tsan" / "portolan"
+
+
+def tsan_load(s, stop, errors):
+    """Pages (cached and not), the API, searches, votes (some on connections closed right
+    after, the use-after-free's case) from this thread until stop is set."""
+    i = 0
+    while not stop.is_set():
+        i += 1
+        try:
+            for path in ["/port/22", f"/port/{i % 3000}", f"/api/v1/ports/{i % 700}",
+                         f"/search?q=ss{chr(97 + i % 26)}", "/healthz", "/range/dynamic"]:
+                s.get(path)
+            c = socket.create_connection((s.host, s.port), timeout=10)
+            body = f"page=/port/{i % 5000}&answer=happy&lang=en".encode()
+            c.sendall(b"POST /vote HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: same-origin\r\n"
+                      b"Accept: application/json\r\nConnection: close\r\n"
+                      b"Content-Type: application/x-www-form-urlencoded\r\n"
+                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            c.recv(4096)
+            c.close()
+        except OSError as exc:
+            errors.append(repr(exc))
+
+
+@pytest.mark.skipif(not TSAN_BIN.exists(), reason="no ThreadSanitizer build (make TSAN=1)")
+def test_threads_are_clean_under_thread_sanitizer(full_db, monkeypatch):
+    import shutil
+    import tempfile
+    import test_web
+    import threading
+    monkeypatch.setattr(test_web, "BIN", str(TSAN_BIN))
+    monkeypatch.setenv("TSAN_OPTIONS", "halt_on_error=0 report_signal_unsafe=0 "
+                                       "second_deadlock_stack=1")
+    # Started as root the server becomes nobody, who must be able to reopen the database.
+    here = pathlib.Path(tempfile.mkdtemp(prefix="portolan-tsan-"))
+    here.chmod(0o755)
+    db = here / "portolan.db"
+    shutil.copy(full_db, db)
+    db.chmod(0o644)
+    s = Server(db, here / "v.votes", "--threads", "2", "--vote-rate", "0")
+    stop, errors = threading.Event(), []
+    ts = [threading.Thread(target=tsan_load, args=(s, stop, errors)) for _ in range(6)]
+    try:
+        for t in ts:
+            t.start()
+        for _ in range(6):  # reloads while every thread queries
+            time.sleep(1.5)
+            s.proc.send_signal(signal.SIGHUP)
+        stop.set()
+        for t in ts:
+            t.join()
+        rc, err = s.stop(timeout=120)
+    finally:
+        stop.set()
+        s.kill()
+    shutil.rmtree(here, ignore_errors=True)
+    if "ThreadSanitizer" in err:
+        (ROOT / "build-tsan" / "last-report.txt").write_text(err)
+    assert "ThreadSanitizer" not in err, "see build-tsan/last-report.txt\n" + err[:3000]
+    assert err.count("reload: serving") == 6
+    assert rc == 0 and not errors, errors[:3]
