@@ -63,6 +63,13 @@ client_key(struct votes *v, const char *addr, time_t now, unsigned char out[VOTE
 	return votes_client(v, (struct sockaddr *)&in6, now, out);
 }
 
+/* A time early today: what follows adds seconds, not days (salts exist from today on). */
+static time_t
+today(void)
+{
+	return time(NULL) / 86400 * 86400 + 1000;
+}
+
 static void
 vote_make(struct votes *v, struct vote *vt, const char *page, const char *client,
           enum vote_answer a)
@@ -139,7 +146,7 @@ test_rate_limit_and_answers(void **state)
 	char day[11];
 
 	(void)state;
-	t0 = time(NULL) / 86400 * 86400 + 1000; /* today, with room for the 20 s below */
+	t0 = today();
 	assert_int_equal(votes_open(&cfg, &v, &e), 0);
 	assert_int_equal(client_key(v, "1.2.3.4", t0, a), 0);
 	assert_int_equal(client_key(v, "1.2.3.5", t0, b), 0);
@@ -178,7 +185,7 @@ test_buckets_are_not_shared(void **state)
 	int i, na = 0, nb = 0;
 
 	(void)state;
-	t0 = time(NULL) / 86400 * 86400 + 1000; /* today, with room for the 20 s below */
+	t0 = today();
 	assert_int_equal(votes_open(&cfg, &v, &e), 0);
 	assert_int_equal(client_key(v, "10.0.0.1", t0, a), 0);
 	for (i = 2;; i++) { /* a second address in the same old slot: about 4096 tries */
@@ -206,7 +213,7 @@ test_ipv6_by_64_and_ipv4_mapped(void **state)
 	struct err e = {0};
 
 	(void)state;
-	t0 = time(NULL) / 86400 * 86400 + 1000; /* today, with room for the 20 s below */
+	t0 = today();
 	assert_int_equal(votes_open(&cfg, &v, &e), 0);
 	assert_int_equal(client_key(v, "2001:db8:1:2::1", t0, a), 0);
 	assert_int_equal(client_key(v, "2001:db8:1:2:ffff:1:2:3", t0, b), 0);
