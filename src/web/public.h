@@ -4,8 +4,9 @@
  * The report names each source by the file it was imported from and each
  * curated fact by its file: right for `portolan lookup` on one's own
  * machine, but a server would show visitors its own paths (the data
- * directory, /usr/share/nmap/nmap-services).  Before the server renders or
- * serves a report, public_report() names a source by what it is (name,
+ * directory, /usr/share/nmap/nmap-services), and so would a published
+ * export.  Before the server or the export renders or serves a report,
+ * public_report() names a source by what it is (name,
  * kind), its public URL and its date instead, and a curated fact by its
  * path inside the data directory ("data/notes/22.md"), as in portolan's
  * own repository.  In place, on any object of the report layer (report,
