@@ -913,6 +913,25 @@ server_asset(struct server_call *c)
 	return ret;
 }
 
+/* Connections dropped (conns.h), by reason, as counters. */
+static int
+server_metrics_drops(struct server *srv, struct strbuf *out)
+{
+	static const char *const why[CONNS_DROP_COUNT] = {"per_address_cap", "head_deadline",
+	                                                  "shed_idle", "full"};
+	int i;
+
+	strbuf_appends(out, "# HELP portolan_connections_dropped_total Connections closed or "
+	                    "refused to keep the server fair, by reason.\n"
+	                    "# TYPE portolan_connections_dropped_total counter\n");
+	for (i = 0; i < CONNS_DROP_COUNT; i++)
+		if (strbuf_appendf(out, "portolan_connections_dropped_total{reason=\"%s\"} %llu\n",
+		                   why[i],
+		                   (unsigned long long)atomic_load(&srv->drops.drops[i])) == -1)
+			return -1;
+	return 0;
+}
+
 static enum MHD_Result
 server_metrics(struct server_call *c)
 {
@@ -928,7 +947,8 @@ server_metrics(struct server_call *c)
 	for (i = 0; i < srv->nshards; i++)
 		conns[i] = atomic_load(&srv->shards[i].connections);
 	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1 ||
-	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1)
+	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1 ||
+	    server_metrics_drops(srv, &rp.body) == -1)
 		routes_error(c->env, &c->r, 500, NULL, &rp);
 	ret = server_send(c->rq, &rp, NULL);
 	routes_reply_free(&rp);

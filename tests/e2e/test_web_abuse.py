@@ -443,6 +443,8 @@ def test_when_full_the_oldest_idle_connection_makes_room(serve):
     assert closed(idle[0]) and not closed(idle[-1])
     for c in idle:
         c.close()
+    metrics = s.get("/metrics")[2].decode()
+    assert 'portolan_connections_dropped_total{reason="shed_idle"} 1\n' in metrics
 
 
 # ---- threads under ThreadSanitizer --------------------------------------------------------------
