@@ -1232,30 +1232,34 @@ server_vote_done(void *arg, int ok)
 
 /*
  * Whether a vote comes from a page of this site, by what the browser
- * says: Sec-Fetch-Site (sent by every current browser) must be
- * same-origin, and Origin, when sent, must name the host the request was
- * sent to.  1: same site; 0: another site (refused); -1: neither header
- * (an old browser, or no browser), and the form's token decides.
+ * says.  Sec-Fetch-Site, which every current browser sends and no page
+ * can forge, decides when present: same-origin or refused.  Without it,
+ * Origin must name the host the request was sent to (behind a proxy
+ * trusted with --trust-proxy, the X-Forwarded-Host it names, as a proxy
+ * usually rewrites Host).  1: this site; 0: another (refused); -1:
+ * neither header (an old browser, or no browser), and the form's token
+ * decides.
  */
 static int
-server_vote_origin(struct MHD_Connection *conn)
+server_vote_origin(const struct server *srv, struct MHD_Connection *conn)
 {
 	const char *site = server_header(conn, "Sec-Fetch-Site");
 	const char *origin = server_header(conn, "Origin");
-	const char *host = server_header(conn, "Host");
+	const char *host = server_header(conn, "Host"), *fwd;
 
-	if (site != NULL && strcmp(site, "same-origin") != 0)
-		return 0;
-	if (origin != NULL) {
-		if (strncmp(origin, "http://", 7) == 0)
-			origin += 7;
-		else if (strncmp(origin, "https://", 8) == 0)
-			origin += 8;
-		else
-			return 0; /* "null" (a sandboxed or file: page), or worse */
-		return host != NULL && strcasecmp(origin, host) == 0;
-	}
-	return site != NULL ? 1 : -1;
+	if (site != NULL)
+		return strcmp(site, "same-origin") == 0;
+	if (origin == NULL)
+		return -1;
+	if (strncmp(origin, "http://", 7) == 0)
+		origin += 7;
+	else if (strncmp(origin, "https://", 8) == 0)
+		origin += 8;
+	else
+		return 0; /* "null" (a sandboxed or file: page), or worse */
+	if (srv->cfg.trust_proxy && (fwd = server_header(conn, "X-Forwarded-Host")) != NULL)
+		host = fwd;
+	return host != NULL && strcasecmp(origin, host) == 0;
 }
 
 static enum MHD_Result
@@ -1276,7 +1280,7 @@ server_vote(struct server_call *c)
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
 		return server_error(c, 400, e.msg);
 	}
-	origin = server_vote_origin(rq->conn);
+	origin = server_vote_origin(srv, rq->conn);
 	if (origin == 0 ||
 	    (origin == -1 && !votes_token_ok(srv->votes, rq->vote.page, rq->vote.token, now))) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_CROSS_SITE);

@@ -50,13 +50,17 @@ def test_cross_site_votes_are_refused(serve):
     assert s.vote("/port/22", "sad")[0] == 303
     assert s.vote("/port/80", "sad", headers={"Origin": None,
                                               "Sec-Fetch-Site": "same-origin"})[0] == 303
+    # A browser's Sec-Fetch-Site decides, whatever Host a proxy in front passed on.
+    assert s.vote("/port/81", "sad", headers={"Origin": "https://portolan.example",
+                                              "Sec-Fetch-Site": "same-origin"})[0] == 303
     token = page_token(s, "/port/3516")
     assert s.vote("/port/3516", "meh", headers={"Origin": None},
                   fields={"token": token})[0] == 303
     # A token is one page's: it does not vote on another.
     assert s.vote("/port/3517", "meh", headers={"Origin": None},
                   fields={"token": token})[0] == 403
-    assert sorted(p for p, _, _, _ in votes_in(s.votes)) == ["/port/22", "/port/3516", "/port/80"]
+    assert sorted(p for p, _, _, _ in votes_in(s.votes)) == ["/port/22", "/port/3516",
+                                                             "/port/80", "/port/81"]
 
 
 def test_page_aliases_are_one_page(serve):
@@ -202,6 +206,11 @@ def test_a_proxied_client_does_not_see_this_machine(serve, header):
 
 def test_trust_proxy_shows_a_forwarded_local_client(serve):
     s = serve("--trust-proxy")
+    # and a vote whose Origin is the public name the proxy forwards counts
+    assert s.vote("/port/22", "sad", headers={"Origin": "https://portolan.example",
+                                              "X-Forwarded-Host": "portolan.example"})[0] == 303
+    assert s.vote("/port/22", "sad", headers={"Origin": "https://evil.example",
+                                              "X-Forwarded-Host": "portolan.example"})[0] == 403
     assert listeners_shown(s, {"X-Forwarded-For": "203.0.113.5, 127.0.0.1"})
     assert listeners_shown(s, {"Forwarded": 'for="[::1]:4711"'})
     assert not listeners_shown(s, {"X-Forwarded-For": "127.0.0.1, 203.0.113.5"})
