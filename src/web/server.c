@@ -1037,6 +1037,17 @@ server_slow_loop(void *arg)
 	}
 }
 
+/* p, a string of from's, as the same string of to, a copy of from (a "" of no buffer stays). */
+static const char *
+server_rebase(const char *p, const struct params *from, const struct params *to)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)from->buf;
+
+	if (a < lo || a >= lo + sizeof(from->buf))
+		return p;
+	return to->buf + (a - lo);
+}
+
 /* Queue c's search on the slow pool, its connection suspended; -1 when the queue is full. */
 static int
 server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now)
@@ -1051,8 +1062,8 @@ server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now
 	j->c.r.path = j->c.path; /* the copy's own buffers */
 	j->c.r.query = &j->c.query;
 	for (size_t i = 0; i < j->c.query.n; i++) { /* the fields point into the buffer copied */
-		j->c.query.v[i].name = j->c.query.buf + (c->query.v[i].name - c->query.buf);
-		j->c.query.v[i].value = j->c.query.buf + (c->query.v[i].value - c->query.buf);
+		j->c.query.v[i].name = server_rebase(c->query.v[i].name, &c->query, &j->c.query);
+		j->c.query.v[i].value = server_rebase(c->query.v[i].value, &c->query, &j->c.query);
 	}
 	j->c.r.method = "GET";
 	j->c.r.vote_token = NULL;
