@@ -18,6 +18,7 @@ echo "== format (clang-format, .clang-format)"
 clang-format --dry-run --Werror $(find src tests -name '*.[ch]')
 
 echo "== normal build"
+make -j"$(nproc)" TSAN=1 all # the server under ThreadSanitizer, for make e2e (test_web_abuse.py)
 make -j"$(nproc)" all
 make unit
 make e2e
