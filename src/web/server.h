@@ -11,9 +11,11 @@
  * rather than poll mode: about 15% less CPU a request under load
  * (bench/web).  Each worker borrows one of a small pool of read-only stores
  * for the duration of a request, since SQLite handles are not shared
- * between threads.  Limits: connection timeout, per-connection memory
- * (which also bounds the request header), a connection cap, and 1 KB of
- * request body.  Every answer carries a strict Content-Security-Policy,
+ * between threads; searches, the one costly kind of request, run on
+ * threads of their own (server.c).  Limits: connection timeout,
+ * per-connection memory (which also bounds the request header), a
+ * connection cap, a cap per client address and a deadline for each
+ * request head (conns.h), strict framing, and 1 KB of request body.  Every answer carries a strict Content-Security-Policy,
  * nosniff, a Referrer-Policy and a Cache-Control; pages and assets have
  * ETags (304 on If-None-Match) and gzip when the client accepts it.
  *
