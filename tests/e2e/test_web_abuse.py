@@ -459,6 +459,52 @@ def test_when_full_the_oldest_idle_connection_makes_room(serve):
     assert 'portolan_connections_dropped_total{reason="shed_idle"} 1\n' in metrics
 
 
+# ---- threads -------------------------------------------------------------------------------------
+
+def test_a_resumed_vote_is_not_read_after_its_thread_freed_it(serve, tmp_path, monkeypatch):
+    """The vote writer resumed a suspended connection and then read the request again, which
+    the connection's thread may by then have answered, closed and freed.  A shim makes the
+    writer sleep right after resuming, while other requests keep that thread (one) busy, so
+    the read, if any, is of freed memory: ASan's report in a sanitizer build, a wake-up of
+    garbage ("cannot wake a server thread") or worse in a normal one."""
+    import threading
+    shim = tmp_path / "resume_delay.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-O1", "-o", str(shim),
+                    str(ROOT / "tests/e2e/resume_delay.c"), "-ldl"], check=True)
+    monkeypatch.setenv("LD_PRELOAD", str(shim))
+    s = serve("--threads", "1", "--vote-rate", "0")
+    monkeypatch.delenv("LD_PRELOAD")
+    stop = threading.Event()
+
+    def busy():
+        while not stop.is_set():
+            try:
+                s.get("/healthz")
+            except OSError:
+                time.sleep(0.05)
+
+    t = threading.Thread(target=busy)
+    t.start()
+    answers = []
+    try:
+        for i in range(5):
+            try:
+                answers.append(statuses(raw(
+                    s, b"POST /vote HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: same-origin\r\n"
+                       b"Connection: close\r\nContent-Length: 24\r\n\r\n"
+                       b"page=/port/%d&answer=sad" % (10 + i))[0]))
+            except OSError as exc:  # the server is gone
+                answers.append(repr(exc))
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        t.join()
+    s.proc.send_signal(signal.SIGTERM)
+    _, err = s.proc.communicate(timeout=30)
+    assert "AddressSanitizer" not in err and "cannot wake" not in err, err[-3000:]
+    assert answers == [[303]] * 5 and s.proc.returncode == 0
+
+
 # ---- threads under ThreadSanitizer --------------------------------------------------------------
 
 TSAN_BIN = ROOT / "build-tsan" / "portolan"
