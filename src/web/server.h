@@ -15,9 +15,10 @@
  * threads of their own (server.c).  Limits: connection timeout,
  * per-connection memory (which also bounds the request header), a
  * connection cap, a cap per client address and a deadline for each
- * request head (conns.h), strict framing, and 1 KB of request body.  Every answer carries a strict Content-Security-Policy,
- * nosniff, a Referrer-Policy and a Cache-Control; pages and assets have
- * ETags (304 on If-None-Match) and gzip when the client accepts it.
+ * request head (conns.h), strict framing, and 1 KB of request body.
+ * Every answer carries a strict Content-Security-Policy, nosniff, a
+ * Referrer-Policy and a Cache-Control; pages and assets have ETags (304
+ * on If-None-Match) and gzip when the client accepts it.
  *
  * Lifecycle: server_start() opens everything, binds, and drops root
  * privileges (to "nobody" or cfg->user) once bound; server_wait() blocks
