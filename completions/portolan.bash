@@ -32,7 +32,7 @@ _portolan()
 	audit)
 		COMPREPLY=($(compgen -W "--expect --snapshot --all-netns --json --db --help" -- "$cur")) ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --max-per-address --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
