@@ -7,13 +7,23 @@
 #   make                 build/portolan
 #   make check           unit tests (cmocka) + end-to-end tests (pytest)
 #   make SAN=1 check     the same under ASan+UBSan, in build-san/
+#   make TSAN=1          ThreadSanitizer build, in build-tsan/
 #   make fuzz            libFuzzer targets in build-fuzz/ (clang)
 #   make install         PREFIX (/usr/local) and DESTDIR, as usual; `make uninstall`
 #   make STATIC=0        both binaries linked against the system's shared
 #                        libraries, as Debian policy wants (debian/rules)
 
 SAN     ?= 0
-ifeq ($(SAN),1)
+TSAN    ?= 0
+ifeq ($(TSAN),1)
+# ThreadSanitizer, for the server's threads (tests/e2e/test_web_abuse.py
+# runs a concurrent load against this build when it exists).
+BUILD   ?= build-tsan
+CC      := clang
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
+SANDEFS  = -DPORTOLAN_LEAK_CHECK
+OPT     ?= -O1 -g
+else ifeq ($(SAN),1)
 BUILD   ?= build-san
 CC      := clang
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -132,7 +142,7 @@ else
 LINK_LIBS = -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lexpat -lunistring -Wl,-Bdynamic \
 	      $(shell pkg-config --libs nettle) -lz -ldl -lpthread -lm
 endif
-ifeq ($(SAN)$(STATIC),01)
+ifeq ($(SAN)$(TSAN)$(STATIC),001)
 CLI_LINK    = -static-pie -lsqlite3 -ljansson -lexpat -lunistring $(shell pkg-config --libs nettle) \
 	      -lz -lpthread -lm
 else
@@ -208,7 +218,7 @@ format:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-san build-fuzz build-install build-deb
+	rm -rf build build-san build-tsan build-fuzz build-install build-deb
 
 # `make install` builds a copy of its own in INSTALL_BUILD, compiled to find
 # its data and catalogs under PREFIX/share/portolan and portolan-serve

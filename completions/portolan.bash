@@ -38,7 +38,7 @@ _portolan()
 			COMPREPLY=($(compgen -W "--owner --contact --hosts --note --force --suggest --near --range --replace --json --db --store --help" -- "$cur"))
 		fi ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --store --show-machine --hide-machine --threads --user --vote-rate --max-connections --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --store --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --max-per-address --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)

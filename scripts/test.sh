@@ -36,6 +36,7 @@ echo "== format (clang-format, .clang-format)"
 clang-format --dry-run --Werror $(find src tests -name '*.[ch]')
 
 echo "== normal build"
+make -j"$(nproc)" TSAN=1 all # the server under ThreadSanitizer, for make e2e (test_web_abuse.py)
 make -j"$(nproc)" all
 make unit 2>&1 | tee "$res/unit.cmocka.log"
 make e2e PYTEST="$(pytest_to e2e)"

@@ -44,8 +44,10 @@
 static const char cmd_serve_usage[] =
     "usage: portolan serve [--listen ADDR:PORT] [--public] [--db FILE] "
     "[--votes FILE]\n"
-    "                      [--show-machine | --hide-machine] [--threads N]\n"
+    "                      [--show-machine | --hide-machine] [--trust-proxy]\n"
+    "                      [--threads N]\n"
     "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
+    "                      [--max-per-address N]\n"
     "                      [--po DIR] [--base-url URL] [--store URL]\n"
     "\n"
     "Serve the site: a page per port, search, the ranges, services, the JSON "
@@ -60,18 +62,22 @@ static const char cmd_serve_usage[] =
     "  --votes FILE        where votes are kept (default: the database's path\n"
     "                      + .votes)\n"
     "  --store URL         the organisation's claims, shown at /claims and on port\n"
-    "                      pages (read-only; postgresql://... shares them among\n"
-    "                      servers; default $PORTOLAN_STORE, else the database's\n"
-    "                      path + .claims)\n"
-    "  --show-machine      show who listens on this machine (default: only on\n"
-    "                      loopback)\n"
+    "                      pages (read-only), and with postgresql://... the votes\n"
+    "                      too, shared by every server on it; default\n"
+    "                      $PORTOLAN_STORE, else the database's path + .claims\n"
+    "  --show-machine      show who listens on this machine to everyone (default:\n"
+    "                      to clients on this machine, and not through a proxy)\n"
     "  --hide-machine      never show it\n"
+    "  --trust-proxy       a proxy on this machine forwards requests: show it when\n"
+    "                      the client it names (Forwarded, X-Forwarded-For) is local\n"
     "  --threads N         worker threads (default: the number of CPUs)\n"
     "  --user NAME         started as root: become NAME after binding (default\n"
     "                      nobody)\n"
     "  --vote-rate N       votes a minute per client address (default 30; 0: no\n"
     "                      limit)\n"
     "  --max-connections N connection cap (default 4096)\n"
+    "  --max-per-address N connections from one address, IPv6 by /64 (default\n"
+    "                      an eighth of --max-connections)\n"
     "  --po DIR            translation catalogs (default: the po/ beside "
     "data/)\n"
     "  --base-url URL      the site's public address, for pages' canonical\n"
@@ -110,7 +116,7 @@ cmd_serve_count(const char *cmd, const char *opt, const char *s, unsigned min, u
 
 struct cmd_serve_opts {
 	const char *listen, *votes, *po;
-	unsigned threads, rate, conns;
+	unsigned threads, rate, conns, per_address;
 	int metrics_only;   /* --metrics-only */
 	const char *expect; /* --expect FILE */
 };
@@ -126,10 +132,12 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	    {"votes", required_argument, NULL, 'v'},
 	    {"show-machine", no_argument, NULL, 'm'},
 	    {"hide-machine", no_argument, NULL, 'M'},
+	    {"trust-proxy", no_argument, NULL, 'T'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"user", required_argument, NULL, 'u'},
 	    {"vote-rate", required_argument, NULL, 'r'},
 	    {"max-connections", required_argument, NULL, 'c'},
+	    {"max-per-address", required_argument, NULL, 'a'},
 	    {"po", required_argument, NULL, 'p'},
 	    {"base-url", required_argument, NULL, 'b'},
 	    {"metrics-only", no_argument, NULL, 'X'},
@@ -139,7 +147,7 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMt:u:r:c:p:b:Xe:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:Chl:Pv:mMTt:u:r:c:a:p:b:Xe:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'X':
 			o->metrics_only = 1;
@@ -161,6 +169,9 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 			break;
 		case 'M':
 			cfg->show_machine = 0;
+			break;
+		case 'T':
+			cfg->trust_proxy = 1;
 			break;
 		case 'u':
 			cfg->user = optarg;
@@ -193,6 +204,11 @@ cmd_serve_parse(int argc, char **argv, struct cmd_serve_opts *o, struct server_c
 		case 'c':
 			if (cmd_serve_count(argv[0], "--max-connections", optarg, 1, 65536,
 			                    &o->conns) == -1)
+				goto usage;
+			break;
+		case 'a':
+			if (cmd_serve_count(argv[0], "--max-per-address", optarg, 1, 65536,
+			                    &o->per_address) == -1)
 				goto usage;
 			break;
 		default:
@@ -376,6 +392,7 @@ cmd_serve(int argc, char **argv)
 	cfg.threads = o.threads;
 	cfg.vote_rate = o.rate;
 	cfg.connections = o.conns;
+	cfg.per_address = o.per_address;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -312,12 +312,25 @@ store_uri(const char *path, char *buf, size_t len)
  * only replaced by rename (update.c).
  */
 static void
-store_configure(void)
+store_configure_once(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	sqlite3_config(SQLITE_CONFIG_MMAP_SIZE, (sqlite3_int64)STORE_MMAP_BYTES,
 	               (sqlite3_int64)STORE_MMAP_BYTES);
+}
+
+/*
+ * Once per process: sqlite3_config() is not thread-safe (SQLite says so),
+ * and the server opens stores on a reload (SIGHUP) while its other
+ * threads query.
+ */
+static void
+store_configure(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, store_configure_once);
 }
 
 /*

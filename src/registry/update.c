@@ -614,6 +614,7 @@ update_run(const struct update_plan *plan, struct update_result *res, struct err
 	char tmp[PATH_MAX], lock[PATH_MAX];
 	struct store *st = NULL;
 	struct update_size live;
+	struct stat lst;
 	int lockfd, rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -621,8 +622,18 @@ update_run(const struct update_plan *plan, struct update_result *res, struct err
 		return -1;
 	snprintf(lock, sizeof(lock), "%s.lock", plan->db_path);
 	snprintf(tmp, sizeof(tmp), "%s.new", plan->db_path);
-	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
-		return err_set(e, "%s: %s", lock, strerror(errno));
+	/*
+	 * Run as root, following a link would create or truncate whatever it
+	 * names; the database itself would be replaced by a file, not written
+	 * through the link, which is never what was meant.
+	 */
+	if (lstat(plan->db_path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		return err_set(e, "%s: a symbolic link; give the real path of the database",
+		               plan->db_path);
+	if ((lockfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) == -1)
+		return err_set(e, "%s: %s", lock,
+		               errno == ELOOP ? "a symbolic link; refusing to follow it"
+		                              : strerror(errno));
 	if (flock(lockfd, LOCK_EX | LOCK_NB) == -1) {
 		close(lockfd);
 		return err_set(e, "%s: another update is running", plan->db_path);

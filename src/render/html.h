@@ -49,6 +49,7 @@ struct html_ctx {
 	int show_machine;             /* 1: render report["listening"] ("on this machine now") */
 	const struct html_site *site; /* a static export's page; NULL when served */
 	const char *base;             /* served: the site's absolute URL ending in '/', or NULL */
+	const char *vote_token;       /* the vote form's token (votes.h), or NULL */
 };
 
 int html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c);

@@ -564,12 +564,25 @@ html_error(struct strbuf *out, int status, const struct html_ctx *c)
 		title = _(p.t, "Method not allowed");
 		why = _(p.t, "This address does not accept that kind of request.");
 		break;
+	case 403:
+		title = _(p.t, "Vote not accepted");
+		why = _(p.t, "Votes are taken only from this site's own pages. Reload the page and "
+		             "vote again.");
+		break;
 	case 413:
 		title = _(p.t, "Request too large");
 		why = _(p.t, "The request carried more data than this site accepts.");
 		break;
+	case 414:
+		title = _(p.t, "Address too long");
+		why = _(p.t, "The address asked for is longer than this site accepts.");
+		break;
 	case 429:
 		title = _(p.t, "Too many requests");
+		why = _(p.t, "Please wait a moment and try again.");
+		break;
+	case 503:
+		title = _(p.t, "Unavailable for now");
 		why = _(p.t, "Please wait a moment and try again.");
 		break;
 	default:

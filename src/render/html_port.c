@@ -1488,6 +1488,11 @@ html_vote(struct page *p)
 	html_put(p, "\"><input type=\"hidden\" name=\"lang\" value=\"");
 	html_esc(p, i18n_code(p->t));
 	html_put(p, "\">");
+	if (p->c->vote_token != NULL) { /* proves the form is this site's (votes.h) */
+		html_put(p, "<input type=\"hidden\" name=\"token\" value=\"");
+		html_esc(p, p->c->vote_token);
+		html_put(p, "\">");
+	}
 	for (i = 0; i < 3; i++) {
 		html_putf(p, "<button type=\"submit\" name=\"answer\" value=\"%s\" title=\"",
 		          values[i]);

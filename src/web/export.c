@@ -33,6 +33,7 @@
 
 #include "assets.h"
 #include "export.h"
+#include "public.h"
 #include "registry/store.h"
 #include "render/html.h"
 #include "render/i18n.h"
@@ -335,6 +336,7 @@ export_ports(struct export_worker *w)
 			err_prefix(&w->e, "port %ld", port);
 			return -1;
 		}
+		public_report(rep); /* published: no path of the exporting machine's */
 		snprintf(rel, sizeof(rel), "api/v1/ports/%ld.json", port);
 		rc = export_json(w, rel, rep);
 		if (rc == 0)
@@ -368,6 +370,8 @@ export_services(struct export_worker *w)
 			if (json_object_set_new(w->missing, name, json_true()) == -1)
 				return err_internal(&w->e, "out of memory");
 		}
+		if (obj != NULL)
+			public_report(obj);
 		rc = export_all_langs(w, "service", name, obj,
 		                      obj ? html_service : export_render_404);
 		json_decref(obj);
@@ -459,6 +463,7 @@ export_index_and_ranges(struct export_worker *w)
 
 	if ((obj = pages_index(w->st, ROUTES_MOST_COMMON, &w->e)) == NULL)
 		return -1;
+	public_report(obj);
 	rc = export_all_langs(w, NULL, NULL, obj, html_index);
 	if (rc == 0)
 		rc = export_root_page(w, "index.html", "", obj, html_index);
@@ -466,6 +471,7 @@ export_index_and_ranges(struct export_worker *w)
 	for (i = 0; rc == 0 && i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		if ((obj = pages_range(w->st, ranges[i], &w->e)) == NULL)
 			return -1;
+		public_report(obj);
 		rc = export_all_langs(w, "range", ranges[i], obj, html_range);
 		json_decref(obj);
 	}

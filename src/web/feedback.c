@@ -7,10 +7,30 @@
  * writer's thread and queue nor the HMAC behind its client keys: nettle's
  * start-up CPU probing alone cost every lookup 0.2 ms (bench/lookup).
  */
+#include <string.h>
+
 #include <sqlite3.h>
 
+#include "canon.h"
 #include "feedback.h"
 #include "votes.h"
+
+/*
+ * SQL canonical(page): 1 when page is a page's one name (canon.h).  Rows
+ * under an alias - /port/022, /service/SSH - come from servers before
+ * votes were stored canonically; they would count one client's vote on
+ * one page once per spelling, so the tallies leave them out.
+ */
+static void
+feedback_canonical(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *page = (const char *)sqlite3_value_text(argv[0]);
+	char canon[CANON_MAX];
+
+	(void)argc;
+	sqlite3_result_int(ctx, page != NULL && canon_page(page, canon, sizeof(canon)) == 0 &&
+	                            strcmp(canon, page) == 0);
+}
 
 static json_t *
 feedback_row(sqlite3_stmt *s)
@@ -30,7 +50,7 @@ feedback_tally(const char *path, size_t worst, struct err *e)
 	static const char sql[] =
 	    "SELECT page, lang, sum(answer = 'sad'), sum(answer = 'meh'), sum(answer = 'happy'),"
 	    " count(*), (sum(answer = 'happy') - sum(answer = 'sad')) * 1.0 / count(*) AS score"
-	    " FROM vote GROUP BY page, lang"
+	    " FROM vote WHERE canonical(page) GROUP BY page, lang"
 	    " ORDER BY score, count(*) DESC, page, lang LIMIT ?";
 	sqlite3 *db = NULL;
 	sqlite3_stmt *s = NULL;
@@ -44,7 +64,9 @@ feedback_tally(const char *path, size_t worst, struct err *e)
 		goto done;
 	}
 	sqlite3_busy_timeout(db, VOTES_BUSY_MS);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_create_function(db, "canonical", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            feedback_canonical, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		err_internal(e, "%s: %s", path, sqlite3_errmsg(db));
 		goto done;
 	}

@@ -15,7 +15,7 @@
 #include "util/err.h"
 
 /*
- * Tallies per page and language from the votes file at path, least helpful
+ * Tallies per canonical page (canon.h) and language from the votes file at path, least helpful
  * first (score = (happy - sad) / votes, ascending; more votes first on a
  * tie); at most worst rows (0: all).  A new "portolan.feedback/1" object:
  * {"schema", "votes" (in the rows listed), "tallies": [{page, lang, sad, meh,

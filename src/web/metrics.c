@@ -16,7 +16,8 @@ static const unsigned long long metrics_le_us[METRICS_BUCKETS] = {
     500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
 static const char *const metrics_le[METRICS_BUCKETS] = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "1"};
-static const char *const metrics_rejects[3] = {"malformed", "rate_limited", "not_committed"};
+static const char *const metrics_rejects[4] = {"malformed", "rate_limited", "not_committed",
+                                               "cross_site"};
 
 void
 metrics_init(struct metrics *m)
@@ -140,7 +141,7 @@ metrics_render(struct metrics *m, unsigned long long votes_committed, struct str
 	               "# HELP portolan_votes_rejected_total Votes refused, by reason.\n"
 	               "# TYPE portolan_votes_rejected_total counter\n",
 	               votes_committed);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		strbuf_appendf(out, "portolan_votes_rejected_total{reason=\"%s\"} %llu\n",
 		               metrics_rejects[i], metrics_get(&m->votes_rejected[i]));
 	return strbuf_appendf(out,

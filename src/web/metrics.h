@@ -23,11 +23,16 @@ struct metrics {
 	atomic_ullong requests[ROUTE_COUNT][METRICS_STATUSES];
 	atomic_ullong buckets[ROUTE_COUNT][METRICS_BUCKETS + 1];
 	atomic_ullong micros[ROUTE_COUNT]; /* sum of durations, microseconds */
-	atomic_ullong votes_rejected[3];   /* malformed, rate-limited, not committed */
+	atomic_ullong votes_rejected[4];   /* malformed, rate-limited, not committed, cross-site */
 	atomic_ullong cache_hits, cache_misses;
 };
 
-enum metrics_reject { METRICS_VOTE_MALFORMED, METRICS_VOTE_RATE, METRICS_VOTE_FAILED };
+enum metrics_reject {
+	METRICS_VOTE_MALFORMED,
+	METRICS_VOTE_RATE,
+	METRICS_VOTE_FAILED,
+	METRICS_VOTE_CROSS_SITE
+};
 
 void metrics_init(struct metrics *m);
 /* One answered request: its route, status and duration in microseconds. */

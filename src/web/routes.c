@@ -27,7 +27,9 @@
 #include "report/pages.h"
 #include "report/query.h"
 #include "report/search.h"
+#include "canon.h"
 #include "claimcache.h"
+#include "public.h"
 #include "routes.h"
 
 #define ROUTES_HTML_HITS 50
@@ -144,7 +146,34 @@ routes_html_ctx(const struct routes_env *env, const struct route_request *rq, st
 	    .voted = voted != NULL && strcmp(voted, "1") == 0,
 	    .show_machine = env->show_machine,
 	    .base = env->base_url,
+	    .vote_token = rq->vote_token,
 	};
+}
+
+/* What an API error says when the caller has nothing more particular: never null. */
+static const char *
+routes_status_text(int status)
+{
+	switch (status) {
+	case 400:
+		return "bad request";
+	case 403:
+		return "forbidden";
+	case 404:
+		return "not found: no such page, port or service here";
+	case 405:
+		return "method not allowed";
+	case 413:
+		return "request body too large";
+	case 414:
+		return "request target too long";
+	case 429:
+		return "too many requests; try later";
+	case 503:
+		return "unavailable for now; try later";
+	default:
+		return "internal error";
+	}
 }
 
 void
@@ -163,7 +192,8 @@ routes_error(const struct routes_env *env, const struct route_request *rq, int s
 		rp->allow = routes_match(rq->path) == ROUTE_VOTE ? "POST" : "GET, HEAD";
 	if (routes_is_api(rq->path) || rq->want_json) {
 		rp->type = routes_json;
-		o = json_pack("{s:b, s:i, s:s?}", "ok", 0, "status", status, "error", detail);
+		o = json_pack("{s:b, s:i, s:s}", "ok", 0, "status", status, "error",
+		              detail != NULL ? detail : routes_status_text(status));
 		if (o != NULL && (s = json_dumps(o, 0)) != NULL) {
 			strbuf_appends(&rp->body, s);
 			free(s);
@@ -274,6 +304,7 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
+	public_report(rep);
 	if (api) {
 		routes_json_body(env, rq, rep, rp);
 	} else {
@@ -314,6 +345,7 @@ routes_search(const struct routes_env *env, struct store *st, const struct route
 		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
 		return;
 	}
+	public_report(res);
 	if (api) {
 		routes_json_body(env, rq, res, rp);
 	} else {
@@ -359,6 +391,7 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
 		return;
 	}
+	public_report(res);
 	routes_json_body(env, rq, res, rp);
 	json_decref(res);
 	if ((q.machine || claimed) && rp->status == 200) {
@@ -401,6 +434,7 @@ routes_page(const struct routes_env *env, struct store *st, const struct route_r
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
+	public_report(obj);
 	routes_html_ctx(env, rq, &c);
 	if (r == ROUTE_INDEX)
 		rc = html_index(&rp->body, obj, &c);
@@ -471,46 +505,24 @@ routes_get(const struct routes_env *env, struct store *st, const struct route_re
 	}
 }
 
-/* A page one can vote on: a path routes_get() answers with a page. */
-static int
-routes_votable(const char *page)
-{
-	struct query q;
-	const char *arg;
-	long lo, hi;
-
-	switch (routes_match(page)) {
-	case ROUTE_INDEX:
-	case ROUTE_SEARCH:
-		return 1;
-	case ROUTE_PORT:
-		return routes_port_arg(page + strlen("/port/"), &q) == 0;
-	case ROUTE_RANGE:
-		return range_by_name(page + strlen("/range/")) != NULL ||
-		       pages_block_parse(page + strlen("/range/"), &lo, &hi) == 0;
-	case ROUTE_SERVICE:
-		arg = page + strlen("/service/");
-		return query_parse(arg, &q, NULL) == 0 && q.service[0] && !q.protocol[0];
-	default:
-		return 0;
-	}
-}
-
 int
 routes_vote_parse(const struct routes_env *env, const char *body, size_t len, struct vote *vt,
                   struct err *e)
 {
 	const struct i18n *t;
 	struct params ps;
-	const char *page, *answer, *lang;
+	const char *page, *answer, *lang, *token;
 
 	if (params_parse(&ps, "vote", body, len, e) == -1)
 		return -1;
 	if ((page = params_get(&ps, "page")) == NULL ||
 	    (answer = params_get(&ps, "answer")) == NULL)
 		return err_set(e, "vote: the fields page and answer are required");
-	if (strlen(page) >= sizeof(vt->page) || !routes_votable(page))
+	/* Aliases (/port/022, /service/SSH) are one page: stored under one name. */
+	if (canon_page(page, vt->page, sizeof(vt->page)) == -1)
 		return err_set(e, "vote: field 'page': not a page of this site");
+	if ((token = params_get(&ps, "token")) != NULL)
+		snprintf(vt->token, sizeof(vt->token), "%s", token);
 	if (votes_answer_parse(answer, &vt->answer) == -1)
 		return err_set(e, "vote: field 'answer': must be sad, meh or happy");
 	if ((lang = params_get(&ps, "lang")) == NULL || lang[0] == '\0')
@@ -518,7 +530,6 @@ routes_vote_parse(const struct routes_env *env, const char *body, size_t len, st
 	t = i18n_pick(env->langs, lang, NULL);
 	if (strcasecmp(i18n_code(t), lang) != 0 && i18n_get(env->langs, lang) == NULL)
 		return err_set(e, "vote: field 'lang': no language '%.16s' here", lang);
-	snprintf(vt->page, sizeof(vt->page), "%s", page);
 	snprintf(vt->lang, sizeof(vt->lang), "%s", i18n_code(t));
 	return 0;
 }

@@ -56,16 +56,19 @@ struct route_request {
 	const struct params *query;
 	const struct i18n *lang; /* i18n_pick() of ?lang= and Accept-Language */
 	int want_json;           /* Accept: application/json (the vote's fetch) */
+	const char *vote_token;  /* votes_token() of this page, for its vote form; or NULL */
 };
 
 struct route_reply {
 	int status;
-	const char *type;   /* Content-Type */
-	const char *cache;  /* Cache-Control */
-	const char *allow;  /* Allow, for 405; NULL otherwise */
-	char location[256]; /* for 303; "" otherwise */
-	int cacheable;      /* 1: the same request gives the same bytes (server may cache) */
-	int live;           /* 1: the body shows this machine now, true for ROUTES_LIVE_TTL s */
+	const char *type;     /* Content-Type */
+	const char *cache;    /* Cache-Control */
+	const char *allow;    /* Allow, for 405; NULL otherwise */
+	char location[256];   /* for 303; "" otherwise */
+	int cacheable;        /* 1: the same request gives the same bytes (server may cache) */
+	int live;             /* 1: the body shows this machine now, true for ROUTES_LIVE_TTL s */
+	unsigned retry_after; /* seconds, for a 429 or 503; 0: no Retry-After */
+	int close;            /* 1: close the connection after this answer (Connection: close) */
 	struct strbuf body;
 };
 

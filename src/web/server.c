@@ -22,6 +22,7 @@
  * already suspended.
  */
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -36,6 +37,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,8 @@
 
 #include "assets.h"
 #include "cache.h"
+#include "canon.h"
+#include "conns.h"
 #include "headers.h"
 #include "metrics.h"
 #include "params.h"
@@ -60,11 +64,17 @@
 #include "util/hex.h"
 #include "votes.h"
 
-#define SERVER_URI_MAX     4096
-#define SERVER_BODY_DRAIN  (64 * 1024) /* read (and drop) this much of a too-big body before 413 */
+#define SERVER_URI_MAX 4096
+/*
+ * Read (and drop) this much of a too-big body, so its 413 arrives whole:
+ * refused before it is read, a body still being sent makes the close a
+ * reset that takes the answer with it.  Beyond this, 413 and close.
+ */
+#define SERVER_BODY_DRAIN  (1024 * 1024)
 #define SERVER_CACHE_SLOTS 2048
 #define SERVER_CACHE_BODY  (512 * 1024) /* larger pages are not cached */
 #define SERVER_TIMEOUT     15           /* seconds of client silence */
+#define SERVER_HEAD_MS     10000        /* for a whole request head, from going idle (conns.h) */
 /*
  * Per connection, and so the bound on a request's headers.  MHD keeps the
  * request's headers in this pool, parses a Cookie header into a copy of
@@ -96,7 +106,9 @@ struct server_pool {
 
 struct server_shard;
 
-enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED };
+enum request_state { REQ_NEW, REQ_GET, REQ_BODY, REQ_VOTING, REQ_VOTED, REQ_SLOW, REQ_SLOW_DONE };
+
+struct server_job;
 
 /*
  * One per connection; reset for each request on it.  The scalars come
@@ -108,6 +120,10 @@ struct request {
 	struct server *srv;
 	struct server_shard *shard; /* whose loop must run after a resume */
 	struct MHD_Connection *conn;
+	struct conns_link idle; /* in shard->idle while waiting for a request head */
+	unsigned addr_slot;     /* its address's counter (conns.h) */
+	int fd;
+	int shed; /* shut down by us: never idle again */
 	enum request_state state;
 	int active; /* between the URI callback and completion */
 	struct timespec start;
@@ -115,17 +131,42 @@ struct request {
 	int status;   /* the status queued; 0 until then */
 	int recorded; /* counted in the metrics */
 	int uri_too_long;
+	char lang_hint[16]; /* ?lang= of a target too long or malformed to parse */
 	size_t body_len, body_seen;
 	atomic_int vote_ok;
+	struct server_job *job; /* a search on the slow pool, from REQ_SLOW to its answer */
 	char uri[SERVER_URI_MAX + 1];
 	char body[SERVER_BODY_LIMIT];
 	struct vote vote;
 };
 
+/*
+ * The slow pool: searches, which cost up to a hundred milliseconds where a
+ * page costs a few microseconds, run on threads of their own while their
+ * connections are suspended (like a vote), so no shard's thread, and no
+ * cheap request queued behind it, waits for one.  The queue is bounded:
+ * beyond it a search gets 503 and Retry-After.
+ */
+#define SERVER_SLOW_QUEUE 64
+#define SERVER_SLOW_MAX   8
+
+struct server_slow {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct server_job *head, **tail;
+	size_t queued;
+	int stopping;
+	pthread_t threads[SERVER_SLOW_MAX];
+	size_t nthreads;
+};
+
 struct server {
 	struct server_config cfg;
-	struct routes_env env;
+	struct server_slow slow;
+	struct routes_env env;        /* for a client shown this machine (server_show_machine()) */
+	struct routes_env env_public; /* for anyone else */
 	struct report_env renv;
+	struct report_env renv_public; /* Linux's defaults, not this machine's settings */
 	struct i18n_set *langs;
 	struct votes *votes;
 	struct metrics metrics;
@@ -133,9 +174,11 @@ struct server {
 	struct server_pool pool;
 	struct server_shard *shards; /* cfg.threads of them */
 	size_t nshards;
-	int listen_fd;        /* the one listening socket; every shard accepts from it */
-	char base_url[512];   /* cfg.base_url ending in '/', or the bound address: env.base_url */
-	atomic_int accepting; /* 0 once shutdown begins: no shard accepts any more */
+	int listen_fd;             /* the one listening socket; every shard accepts from it */
+	char base_url[512];        /* cfg.base_url ending in '/', or the bound address */
+	atomic_int accepting;      /* 0 once shutdown begins: no shard accepts any more */
+	struct conns_addrs *addrs; /* connections per address */
+	struct conns_log drops;
 	atomic_int stopping;
 	unsigned port;
 };
@@ -143,6 +186,7 @@ struct server {
 /* A connection accepted by one shard for another, until that shard's loop takes it. */
 struct server_handoff {
 	int fd;
+	unsigned slot; /* conns_addr_slot() */
 	socklen_t len;
 	struct sockaddr_storage addr;
 };
@@ -170,10 +214,14 @@ struct server_shard {
 	/* Connections handed to this shard and not yet closed; read by every
 	 * shard that accepts, written by them and by this shard's closes. */
 	_Alignas(64) atomic_int connections;
-	pthread_mutex_t lock; /* the queue */
+	struct conns_idle idle; /* this thread's idle connections, oldest first */
+	long long summary_at;   /* shard 0: when drops were last summed up */
+	pthread_mutex_t lock;   /* the queue */
 	size_t nqueued;
 	struct server_handoff queue[SERVER_HANDOFF_MAX];
 };
+
+static long long server_now_ms(void);
 
 /* ---- logging ---------------------------------------------------------------------------- */
 
@@ -198,8 +246,9 @@ server_mhd_log(void *cls, const char *fmt, va_list ap)
 	char msg[512];
 	size_t n;
 
-	if (srv->cfg.log == NULL)
-		return;
+	if (srv->cfg.log == NULL ||
+	    !conns_log_allow((struct conns_log *)&srv->drops, server_now_ms()))
+		return; /* one client's flood must not become a flood of lines */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && msg[n - 1] == '\n')
@@ -515,6 +564,14 @@ server_send(struct request *rq, const struct route_reply *rp, const char *lang)
 		MHD_add_response_header(r, "Allow", rp->allow);
 	if (rp->location[0] != '\0')
 		MHD_add_response_header(r, "Location", rp->location);
+	if (rp->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%u", rp->retry_after);
+		MHD_add_response_header(r, "Retry-After", secs);
+	}
+	if (rp->close) /* MHD then closes after sending it */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	rq->status = rp->status;
 	ret = MHD_queue_response(rq->conn, (unsigned)rp->status, r);
 	MHD_destroy_response(r);
@@ -552,25 +609,51 @@ server_decode_path(const char *s, size_t n, char *out, size_t outlen)
 
 struct server_call {
 	struct request *rq;
+	const struct routes_env *env; /* shows this machine or not: server_show_machine() */
 	struct route_request r;
 	struct params query;
+	char day[24];                    /* days since 1970: pages carry the day's vote token */
+	char token[VOTES_TOKEN_LEN + 1]; /* this page's, when it has a vote form */
 	char path[SERVER_URI_MAX + 1];
 	const char *lang_code;
 	int gzip;
 	const char *inm;
 };
 
+/* An error page; close: and the connection after it (the request cannot be trusted). */
+/* A search handed to the slow pool: its own copy of the call, and the reply. */
+struct server_job {
+	struct server_job *next;
+	struct request *rq;
+	struct server_call c;
+	char key[CACHE_MAX_KEY];
+	int keyed, cached;
+	time_t now;
+	struct route_reply rp;
+};
+
 static enum MHD_Result
-server_error(struct server_call *c, int status, const char *detail)
+server_error_close(struct server_call *c, int status, const char *detail, int close)
 {
 	struct route_reply rp;
 	enum MHD_Result ret;
 
 	routes_reply_init(&rp);
-	routes_error(&c->rq->srv->env, &c->r, status, detail, &rp);
+	routes_error(c->env, &c->r, status, detail, &rp);
+	rp.close = close;
+	if (status == 429) /* when the vote's bucket holds one again */
+		rp.retry_after = (60 + c->rq->srv->cfg.vote_rate - 1) / c->rq->srv->cfg.vote_rate;
+	else if (status == 503)
+		rp.retry_after = 5;
 	ret = server_send(c->rq, &rp, c->lang_code);
 	routes_reply_free(&rp);
 	return ret;
+}
+
+static enum MHD_Result
+server_error(struct server_call *c, int status, const char *detail)
+{
+	return server_error_close(c, status, detail, 0);
 }
 
 static const char *
@@ -579,18 +662,164 @@ server_header(struct MHD_Connection *conn, const char *name)
 	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+static const struct sockaddr *
+server_client_addr(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return ci != NULL ? ci->client_addr : NULL;
+}
+
+/*
+ * The last address of a Forwarded (for=) or X-Forwarded-For list: the one
+ * the proxy in front of us saw, hence the only one it vouches for.  1
+ * when it is a loopback address, 0 otherwise (and for anything unparsed).
+ */
+static int
+server_forwarded_loopback(const char *list, int forwarded)
+{
+	const char *last = strrchr(list, ','), *p = last != NULL ? last + 1 : list;
+	char addr[INET6_ADDRSTRLEN + 8], *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t n;
+
+	p += strspn(p, " \t");
+	if (forwarded) { /* for=1.2.3.4, for="[::1]:8080", among other pairs */
+		const char *f = strcasestr(p, "for=");
+
+		if (f == NULL)
+			return 0;
+		p = f + 4 + (f[4] == '"');
+	}
+	if (*p == '[')
+		p++;
+	n = strcspn(p, forwarded ? "]\";, \t" : "], \t");
+	if (n == 0 || n >= sizeof(addr))
+		return 0;
+	memcpy(addr, p, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	if ((colon = strchr(addr, ':')) != NULL) /* "127.0.0.1:5555" */
+		*colon = '\0';
+	return inet_pton(AF_INET, addr, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/*
+ * Whether this request may see who listens on this machine (--show-machine
+ * and --hide-machine aside): only a client on this machine, by the
+ * client's address, never by where the server listens.  A loopback client
+ * whose request was forwarded (Forwarded, X-Forwarded-For, X-Real-IP or
+ * Via) is a reverse proxy on this host speaking for someone: hidden,
+ * unless --trust-proxy and the address the proxy saw is loopback too.
+ */
+static int
+server_show_machine(struct request *rq)
+{
+	const struct server *srv = rq->srv;
+	const struct sockaddr *sa;
+	struct sockaddr_storage ss;
+	const char *fwd, *xff;
+
+	if (srv->cfg.show_machine != -1)
+		return srv->cfg.show_machine;
+	if ((sa = server_client_addr(rq->conn)) == NULL)
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, sa,
+	       sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                 : sizeof(struct sockaddr_in));
+	if (!server_is_loopback(&ss))
+		return 0;
+	fwd = server_header(rq->conn, "Forwarded");
+	xff = server_header(rq->conn, "X-Forwarded-For");
+	if (fwd == NULL && xff == NULL && server_header(rq->conn, "X-Real-IP") == NULL &&
+	    server_header(rq->conn, "Via") == NULL)
+		return 1;
+	if (!srv->cfg.trust_proxy)
+		return 0;
+	return fwd != NULL ? server_forwarded_loopback(fwd, 1)
+	                   : xff != NULL && server_forwarded_loopback(xff, 0);
+}
+
+/*
+ * The framing of a request, checked before any handler sees it, because
+ * libmicrohttpd 0.9.75 is lenient where a lenient server can be made to
+ * read one request as another (request smuggling behind a proxy): it takes
+ * the first of two differing Content-Lengths and runs the rest of the
+ * body as a new request, keeps a connection open that sends both
+ * Content-Length and Transfer-Encoding, and waits out the timeout on an
+ * encoding it does not know.  So: one Content-Length at most, never with
+ * a Transfer-Encoding, and "chunked" as the only encoding.  (A
+ * Content-Length that is not a number MHD refuses itself, before any
+ * handler, with its own page.)
+ */
+struct server_framing {
+	int cl, te;
+	const char *why;
+};
+
+static enum MHD_Result
+server_framing_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct server_framing *f = cls;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0 && f->cl++ > 0)
+		f->why = "conflicting Content-Length headers";
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0 &&
+	         (f->te++ > 0 || strcasecmp(value, "chunked") != 0))
+		f->why = "a Transfer-Encoding other than one chunked";
+	if (f->cl > 0 && f->te > 0)
+		f->why = "Content-Length with Transfer-Encoding";
+	return f->why == NULL ? MHD_YES : MHD_NO;
+}
+
+/* NULL when the request's framing is sound; else why it is a 400. */
+static const char *
+server_framing(struct MHD_Connection *conn)
+{
+	struct server_framing f = {0};
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, server_framing_header, &f);
+	return f.why;
+}
+
+/*
+ * ?lang= read from a raw target that could not be parsed (a malformed or
+ * too long query), so even that error page speaks the reader's language.
+ */
+static void
+server_lang_hint(const char *uri, char *out, size_t len)
+{
+	const char *q = strchr(uri, '?'), *p;
+	size_t n;
+
+	out[0] = '\0';
+	for (p = q; p != NULL; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, "lang=", 5) == 0) {
+			n = strspn(p + 6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_");
+			snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p + 6);
+			return;
+		}
+}
+
 /* Parse the raw target into c; -1 (after queueing a 400) when it is malformed. */
 static int
 server_call_init(struct server_call *c, struct request *rq, const char *method)
 {
 	struct server *srv = rq->srv;
-	const char *q = strchr(rq->uri, '?'), *accept;
+	const char *q = strchr(rq->uri, '?'), *accept, *lang;
 	size_t plen = q != NULL ? (size_t)(q - rq->uri) : strlen(rq->uri);
 	struct err e; /* only msg, and only when bad */
+	const char *why;
 	int bad = 0;
 
 	memset(&c->r, 0, sizeof(c->r));
 	c->rq = rq;
+	c->env = &srv->env_public;
 	c->r.method = method;
 	c->r.query = &c->query;
 	c->query.n = 0;
@@ -599,13 +828,20 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 		strcpy(c->path, "/");
 		snprintf(e.msg, sizeof(e.msg), "request target: bad path");
 		bad = 1;
+	} else if (q != NULL && strlen(q + 1) > PARAMS_MAX_INPUT) {
+		rq->uri_too_long = 1; /* a 414 like a long path, not a 400 */
+		server_lang_hint(rq->uri, rq->lang_hint, sizeof(rq->lang_hint));
 	} else if (q != NULL && params_parse(&c->query, "query", q + 1, strlen(q + 1), &e) == -1) {
 		c->query.n = 0;
 		bad = 1;
+		server_lang_hint(rq->uri, rq->lang_hint, sizeof(rq->lang_hint));
 	}
 	rq->route = routes_match(c->path);
-	c->r.lang = i18n_pick(srv->langs, params_get(&c->query, "lang"),
-	                      server_header(rq->conn, "Accept-Language"));
+	if (bad || rq->uri_too_long)
+		lang = rq->lang_hint;
+	else
+		lang = params_get(&c->query, "lang");
+	c->r.lang = i18n_pick(srv->langs, lang, server_header(rq->conn, "Accept-Language"));
 	c->lang_code = i18n_code(c->r.lang);
 	accept = server_header(rq->conn, "Accept");
 	c->r.want_json = accept != NULL && strstr(accept, "application/json") != NULL;
@@ -613,6 +849,8 @@ server_call_init(struct server_call *c, struct request *rq, const char *method)
 	c->inm = server_header(rq->conn, "If-None-Match");
 	if (rq->uri_too_long)
 		return server_error(c, 414, "request target too long"), -1;
+	if (rq->state == REQ_NEW && (why = server_framing(rq->conn)) != NULL)
+		return server_error_close(c, 400, why, 1), -1;
 	if (bad)
 		return server_error(c, 400, e.msg), -1;
 	return 0;
@@ -677,6 +915,25 @@ server_asset(struct server_call *c)
 	return ret;
 }
 
+/* Connections dropped (conns.h), by reason, as counters. */
+static int
+server_metrics_drops(struct server *srv, struct strbuf *out)
+{
+	static const char *const why[CONNS_DROP_COUNT] = {"per_address_cap", "head_deadline",
+	                                                  "shed_idle", "full"};
+	int i;
+
+	strbuf_appends(out, "# HELP portolan_connections_dropped_total Connections closed or "
+	                    "refused to keep the server fair, by reason.\n"
+	                    "# TYPE portolan_connections_dropped_total counter\n");
+	for (i = 0; i < CONNS_DROP_COUNT; i++)
+		if (strbuf_appendf(out, "portolan_connections_dropped_total{reason=\"%s\"} %llu\n",
+		                   why[i],
+		                   (unsigned long long)atomic_load(&srv->drops.drops[i])) == -1)
+			return -1;
+	return 0;
+}
+
 static enum MHD_Result
 server_metrics(struct server_call *c)
 {
@@ -692,8 +949,9 @@ server_metrics(struct server_call *c)
 	for (i = 0; i < srv->nshards; i++)
 		conns[i] = atomic_load(&srv->shards[i].connections);
 	if (metrics_render(&srv->metrics, votes_committed(srv->votes), &rp.body) == -1 ||
-	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1)
-		routes_error(&srv->env, &c->r, 500, NULL, &rp);
+	    metrics_render_connections(conns, srv->nshards, &rp.body) == -1 ||
+	    server_metrics_drops(srv, &rp.body) == -1)
+		routes_error(c->env, &c->r, 500, NULL, &rp);
 	ret = server_send(c->rq, &rp, NULL);
 	routes_reply_free(&rp);
 	return ret;
@@ -705,8 +963,9 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 {
 	static const char *const free_options[] = {"count", "near", "range"};
 	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
-	const char *parts[7] = {c->lang_code, c->path, q ? q : "", voted ? voted : ""};
-	size_t n = 4, i;
+	const char *parts[9] = {c->lang_code,       c->path, q ? q : "",
+	                        voted ? voted : "", c->day,  c->env->show_machine ? "m" : ""};
+	size_t n = 6, i;
 
 	if (c->rq->route == ROUTE_API_FREE) /* the parameters that answer depends on */
 		for (i = 0; i < 3; i++) {
@@ -715,6 +974,192 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 			parts[n++] = v ? v : "";
 		}
 	return server_cache_key(key, len, 'P', parts, n);
+}
+
+/* Runs on a slow-pool thread: render, cache (holding the store, as server_get() does). */
+static void
+server_slow_run(struct server *srv, struct server_job *j)
+{
+	struct cache_page p;
+	struct store *st = server_pool_get(&srv->pool);
+
+	routes_get(j->c.env, st, &j->c.r, &j->rp);
+	if (j->rp.cacheable && j->rp.status == 200 && j->keyed &&
+	    j->rp.body.len <= SERVER_CACHE_BODY &&
+	    server_page(&p, 200, j->rp.body.buf, j->rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
+	                j->rp.type, j->rp.cache, j->c.lang_code) == 0) {
+		if (j->rp.live)
+			p.expires = j->now + ROUTES_LIVE_TTL;
+		cache_put(&srv->cache, j->key, &p);
+		j->cached = 1;
+	}
+	server_pool_put(&srv->pool, st);
+}
+
+/* As server_vote_done(): nothing of rq's is read once it is resumed. */
+static void
+server_slow_done(struct request *rq)
+{
+	struct server_shard *sh = rq->shard;
+	struct MHD_Connection *conn = rq->conn;
+
+	rq->state = REQ_SLOW_DONE;
+	MHD_resume_connection(conn);
+	server_shard_wake(sh);
+}
+
+static void *
+server_slow_loop(void *arg)
+{
+	struct server *srv = arg;
+	struct server_slow *q = &srv->slow;
+	struct server_job *j;
+
+	/*
+	 * Below the shards in the scheduler's eyes: on a machine with few
+	 * CPUs a search must not delay a shard's thread waking for a cheap
+	 * request (nice 10; lowering one's own priority needs no privilege).
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) == -1)
+		server_log(srv, "a search thread keeps its priority: %s", strerror(errno));
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (q->head == NULL && !q->stopping)
+			pthread_cond_wait(&q->wake, &q->lock);
+		if ((j = q->head) == NULL) { /* stopping, and nothing left */
+			pthread_mutex_unlock(&q->lock);
+			return NULL;
+		}
+		if ((q->head = j->next) == NULL)
+			q->tail = &q->head;
+		q->queued--;
+		pthread_mutex_unlock(&q->lock);
+		server_slow_run(srv, j);
+		server_slow_done(j->rq);
+	}
+}
+
+/* p, a string of from's, as the same string of to, a copy of from (a "" of no buffer stays). */
+static const char *
+server_rebase(const char *p, const struct params *from, const struct params *to)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)from->buf;
+
+	if (a < lo || a >= lo + sizeof(from->buf))
+		return p;
+	return to->buf + (a - lo);
+}
+
+/* Queue c's search on the slow pool, its connection suspended; -1 when the queue is full. */
+static int
+server_slow_submit(struct server_call *c, const char *key, int keyed, time_t now)
+{
+	struct server_slow *q = &c->rq->srv->slow;
+	struct server_job *j;
+
+	if (q->nthreads == 0 || (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	j->rq = c->rq;
+	j->c = *c;
+	j->c.r.path = j->c.path; /* the copy's own buffers */
+	j->c.r.query = &j->c.query;
+	for (size_t i = 0; i < j->c.query.n; i++) { /* the fields point into the buffer copied */
+		j->c.query.v[i].name = server_rebase(c->query.v[i].name, &c->query, &j->c.query);
+		j->c.query.v[i].value = server_rebase(c->query.v[i].value, &c->query, &j->c.query);
+	}
+	j->c.r.method = "GET";
+	j->c.r.vote_token = NULL;
+	j->keyed = keyed;
+	snprintf(j->key, sizeof(j->key), "%s", keyed ? key : "");
+	j->now = now;
+	routes_reply_init(&j->rp);
+	pthread_mutex_lock(&q->lock);
+	if (q->queued >= SERVER_SLOW_QUEUE || q->stopping) {
+		pthread_mutex_unlock(&q->lock);
+		routes_reply_free(&j->rp);
+		free(j);
+		return -1;
+	}
+	c->rq->job = j;
+	c->rq->state = REQ_SLOW;
+	conns_idle_remove(&c->rq->shard->idle, &c->rq->idle); /* the request is in */
+	MHD_suspend_connection(c->rq->conn); /* before the queue: a thread may finish first */
+	*q->tail = j;
+	q->tail = &j->next;
+	q->queued++;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+/* The answer of a search the pool ran: from the cache it went into, else its reply. */
+static enum MHD_Result
+server_slow_answer(struct server_call *c)
+{
+	struct request *rq = c->rq;
+	struct server_job *j = rq->job;
+	enum MHD_Result ret;
+	int status;
+
+	if (j->cached && (status = cache_queue(&rq->srv->cache, j->key, c->gzip, c->inm, j->now,
+	                                       rq->conn, &ret)) != 0)
+		rq->status = status;
+	else
+		ret = server_send(rq, &j->rp, c->lang_code);
+	rq->job = NULL;
+	routes_reply_free(&j->rp);
+	free(j);
+	return ret;
+}
+
+static size_t
+server_slow_threads(const struct server *srv)
+{
+	size_t n = srv->cfg.threads / 2 > 0 ? srv->cfg.threads / 2 : 1;
+
+	return n < SERVER_SLOW_MAX ? n : SERVER_SLOW_MAX;
+}
+
+static int
+server_slow_start(struct server *srv, struct err *e)
+{
+	struct server_slow *q = &srv->slow;
+	size_t n = server_slow_threads(srv);
+
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	q->tail = &q->head;
+	for (; q->nthreads < n && q->nthreads < SERVER_SLOW_MAX; q->nthreads++)
+		if (pthread_create(&q->threads[q->nthreads], NULL, server_slow_loop, srv) != 0)
+			return err_internal(e, "cannot start a search thread");
+	return 0;
+}
+
+/* Finish what is queued (resuming each connection) and stop the threads; idempotent. */
+static void
+server_slow_stop(struct server *srv)
+{
+	struct server_slow *q = &srv->slow;
+
+	if (q->tail == NULL)
+		return; /* never started */
+	pthread_mutex_lock(&q->lock);
+	q->stopping = 1;
+	pthread_cond_broadcast(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	while (q->nthreads > 0)
+		pthread_join(q->threads[--q->nthreads], NULL);
+}
+
+/* The token of the vote form on this page, if it is a page one votes on; -1 otherwise. */
+static int
+server_vote_token(struct server_call *c, time_t now)
+{
+	char page[CANON_MAX];
+
+	if (c->rq->route != ROUTE_PORT || canon_page(c->path, page, sizeof(page)) == -1)
+		return -1;
+	return votes_token(c->rq->srv->votes, page, now, c->token);
 }
 
 static enum MHD_Result
@@ -733,6 +1178,9 @@ server_get(struct server_call *c)
 		return server_asset(c);
 	if (c->rq->route == ROUTE_METRICS)
 		return server_metrics(c);
+	snprintf(c->day, sizeof(c->day), "%ld", (long)(now / 86400));
+	if (server_show_machine(c->rq))
+		c->env = &srv->env;
 	keyed = server_page_key(c, key, sizeof(key)) == 0;
 	if (keyed && (status = cache_queue(&srv->cache, key, c->gzip, c->inm, now, c->rq->conn,
 	                                   &ret)) != 0) {
@@ -747,8 +1195,15 @@ server_get(struct server_call *c)
 	 * empties the cache while it holds every store, so no page rendered
 	 * from the old database can be cached after it.
 	 */
+	if (c->rq->route == ROUTE_SEARCH || c->rq->route == ROUTE_API_SEARCH) {
+		if (server_slow_submit(c, key, keyed, now) == 0)
+			return MHD_YES; /* answered by server_slow_answer() */
+		return server_error(c, 503, "search: too many searches at once; try again");
+	}
+	if (server_vote_token(c, now) == 0)
+		c->r.vote_token = c->token;
 	st = server_pool_get(&srv->pool);
-	routes_get(&srv->env, st, &c->r, &rp);
+	routes_get(c->env, st, &c->r, &rp);
 	if (!rp.cacheable || rp.status != 200) {
 		ret = server_send(c->rq, &rp, c->lang_code);
 	} else if (server_page(&p, 200, rp.body.buf, rp.body.len, MHD_RESPMEM_MUST_COPY, NULL,
@@ -770,32 +1225,54 @@ server_get(struct server_call *c)
 }
 
 /* Runs on the votes writer thread once the vote's batch is committed (or failed). */
+/*
+ * Everything of rq's is read before MHD_resume_connection(): from then on
+ * the shard's thread may answer, close the connection and free rq before
+ * this thread runs again.
+ */
 static void
 server_vote_done(void *arg, int ok)
 {
 	struct request *rq = arg;
+	struct server_shard *sh = rq->shard;
+	struct MHD_Connection *conn = rq->conn;
 
 	atomic_store(&rq->vote_ok, ok);
 	rq->state = REQ_VOTED;
-	MHD_resume_connection(rq->conn);
-	server_shard_wake(rq->shard); /* MHD does not wake an externally driven loop */
+	MHD_resume_connection(conn);
+	server_shard_wake(sh); /* MHD does not wake an externally driven loop */
 }
 
-static void
-server_client_key(struct request *rq, unsigned char out[VOTES_CLIENT_LEN])
+/*
+ * Whether a vote comes from a page of this site, by what the browser
+ * says.  Sec-Fetch-Site, which every current browser sends and no page
+ * can forge, decides when present: same-origin or refused.  Without it,
+ * Origin must name the host the request was sent to (behind a proxy
+ * trusted with --trust-proxy, the X-Forwarded-Host it names, as a proxy
+ * usually rewrites Host).  1: this site; 0: another (refused); -1:
+ * neither header (an old browser, or no browser), and the form's token
+ * decides.
+ */
+static int
+server_vote_origin(const struct server *srv, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const char *site = server_header(conn, "Sec-Fetch-Site");
+	const char *origin = server_header(conn, "Origin");
+	const char *host = server_header(conn, "Host"), *fwd;
 
-	/* The address without the port: one client, whatever connection it uses. */
-	if (sa != NULL && sa->sa_family == AF_INET)
-		votes_client(rq->srv->votes, &((const struct sockaddr_in *)sa)->sin_addr, 4, out);
-	else if (sa != NULL && sa->sa_family == AF_INET6)
-		votes_client(rq->srv->votes, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16,
-		             out);
+	if (site != NULL)
+		return strcmp(site, "same-origin") == 0;
+	if (origin == NULL)
+		return -1;
+	if (strncmp(origin, "http://", 7) == 0)
+		origin += 7;
+	else if (strncmp(origin, "https://", 8) == 0)
+		origin += 8;
 	else
-		votes_client(rq->srv->votes, "", 0, out);
+		return 0; /* "null" (a sandboxed or file: page), or worse */
+	if (srv->cfg.trust_proxy && (fwd = server_header(conn, "X-Forwarded-Host")) != NULL)
+		host = fwd;
+	return host != NULL && strcasecmp(origin, host) == 0;
 }
 
 static enum MHD_Result
@@ -804,23 +1281,36 @@ server_vote(struct server_call *c)
 	struct request *rq = c->rq;
 	struct server *srv = rq->srv;
 	struct err e = {0};
+	time_t now = time(NULL);
+	int origin;
 
 	if (rq->body_seen > SERVER_BODY_LIMIT) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
 		return server_error(c, 413, "vote: the body is limited to 1024 bytes");
 	}
 	memset(&rq->vote, 0, sizeof(rq->vote));
-	if (routes_vote_parse(&srv->env, rq->body, rq->body_len, &rq->vote, &e) == -1) {
+	if (routes_vote_parse(c->env, rq->body, rq->body_len, &rq->vote, &e) == -1) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_MALFORMED);
 		return server_error(c, 400, e.msg);
 	}
-	server_client_key(rq, rq->vote.client);
-	if (!votes_allow(srv->votes, rq->vote.client, time(NULL))) {
+	origin = server_vote_origin(srv, rq->conn);
+	if (origin == 0 ||
+	    (origin == -1 && !votes_token_ok(srv->votes, rq->vote.page, rq->vote.token, now))) {
+		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_CROSS_SITE);
+		return server_error(c, 403,
+		                    origin == 0 ? "vote: votes from other sites are refused"
+		                                : "vote: the form's token is missing or expired; "
+		                                  "reload the page and vote again");
+	}
+	if (votes_client(srv->votes, server_client_addr(rq->conn), now, rq->vote.client) == -1)
+		return server_error(c, 503, "vote: votes cannot be stored now");
+	if (!votes_allow(srv->votes, rq->vote.client, now)) {
 		metrics_vote_rejected(&srv->metrics, METRICS_VOTE_RATE);
 		return server_error(c, 429, "vote: too many votes from this address; try later");
 	}
-	votes_day(time(NULL), rq->vote.day);
+	votes_day(now, rq->vote.day);
 	rq->state = REQ_VOTING;
+	conns_idle_remove(&rq->shard->idle, &rq->idle); /* the request is in */
 	MHD_suspend_connection(rq->conn);
 	if (votes_submit(srv->votes, &rq->vote, server_vote_done, rq, &e) == -1)
 		server_vote_done(rq, 0); /* resumes; answered 503 below */
@@ -838,7 +1328,7 @@ server_vote_answer(struct server_call *c)
 	if (!ok)
 		metrics_vote_rejected(&rq->srv->metrics, METRICS_VOTE_FAILED);
 	routes_reply_init(&rp);
-	routes_vote_reply(&rq->srv->env, &c->r, &rq->vote, ok, &rp);
+	routes_vote_reply(c->env, &c->r, &rq->vote, ok, &rp);
 	ret = server_send(rq, &rp, c->lang_code);
 	routes_reply_free(&rp);
 	return ret;
@@ -907,9 +1397,11 @@ server_handle(struct request *rq, const char *method, const char *upload, size_t
 		}
 		return MHD_YES;
 	}
-	if (rq->state == REQ_VOTING) /* resumed before the writer finished: impossible, but safe */
+	if (rq->state == REQ_VOTING ||
+	    rq->state == REQ_SLOW) /* resumed early: impossible, but safe */
 		return MHD_YES;
-	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)) {
+	if (rq->state == REQ_NEW && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+	    server_framing(rq->conn) == NULL) {
 		/* Parsed once, on the next call, when the request is complete. */
 		rq->state = REQ_GET;
 		return MHD_YES;
@@ -925,6 +1417,8 @@ server_handle(struct request *rq, const char *method, const char *upload, size_t
 		return server_vote(&c);
 	case REQ_VOTED:
 		return server_vote_answer(&c);
+	case REQ_SLOW_DONE:
+		return server_slow_answer(&c);
 	default:
 		return MHD_NO;
 	}
@@ -964,6 +1458,10 @@ server_answer(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		return MHD_NO;
 	ret = server_handle(rq, method, upload, upload_size);
 	server_record(rq);
+	/* Answered: not idle.  (A suspended one left the list before suspending: its state is
+	 * the other thread's to write now.) */
+	if (rq->status != 0)
+		conns_idle_remove(&rq->shard->idle, &rq->idle);
 	return ret;
 }
 
@@ -976,17 +1474,34 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	struct server *srv = cls;
 	struct request *rq = *socket_context;
 
+	const union MHD_ConnectionInfo *ci;
+
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		if ((rq = calloc(1, sizeof(*rq))) != NULL) {
 			rq->srv = srv;
 			rq->conn = conn;
 			rq->shard = server_shard_of(srv, conn);
+			rq->addr_slot = conns_addr_slot(srv->addrs, server_client_addr(conn));
+			ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+			rq->fd = ci != NULL ? ci->connect_fd : -1;
+			if (rq->fd >= 0) /* idle until its first request head is in */
+				conns_idle_add(&rq->shard->idle, &rq->idle, server_now_ms());
 		}
 		*socket_context = rq;
 		return;
 	}
+	if (rq != NULL) {
+		conns_idle_remove(&rq->shard->idle, &rq->idle);
+		conns_addr_put(srv->addrs, rq->addr_slot);
+	} else {
+		conns_addr_put(srv->addrs, conns_addr_slot(srv->addrs, server_client_addr(conn)));
+	}
 	if (rq != NULL && rq->active) /* never completed: a client gone mid-request */
 		atomic_fetch_sub(&rq->shard->inflight, 1);
+	if (rq != NULL && rq->job != NULL) { /* answered never (the daemon stops) */
+		routes_reply_free(&rq->job->rp);
+		free(rq->job);
+	}
 	atomic_fetch_sub(&(rq != NULL ? rq->shard : server_shard_of(srv, conn))->connections, 1);
 	free(rq);
 	*socket_context = NULL;
@@ -1011,9 +1526,11 @@ server_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	rq->route = ROUTE_OTHER;
 	rq->body_len = rq->body_seen = 0;
 	rq->uri_too_long = n > SERVER_URI_MAX;
-	if (rq->uri_too_long)
+	rq->lang_hint[0] = '\0';
+	if (rq->uri_too_long) {
+		server_lang_hint(uri, rq->lang_hint, sizeof(rq->lang_hint));
 		memcpy(rq->uri, "/", 2);
-	else
+	} else
 		memcpy(rq->uri, uri, n + 1);
 	rq->active = 1;
 	atomic_fetch_add(&rq->shard->inflight, 1);
@@ -1034,6 +1551,8 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	rq->active = 0;
 	atomic_fetch_sub(&rq->shard->inflight, 1);
+	if (!rq->shed && rq->fd >= 0) /* kept alive: the next head has its own deadline */
+		conns_idle_add(&rq->shard->idle, &rq->idle, server_now_ms());
 }
 
 /* ---- life cycle -------------------------------------------------------------------------- */
@@ -1043,26 +1562,18 @@ static int
 server_drop_privileges(struct server *srv, struct err *e)
 {
 	const char *name = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
-	char side[4096];
 	struct passwd *pw;
 
+	if (name[0] == '\0') /* the fuzz target's: the process stays who it is */
+		return 0;
 	if (geteuid() != 0) {
 		if (srv->cfg.user != NULL)
 			return err_set(e, "--user %s: only root can change user", name);
 		return 0;
 	}
+	/* votes_open() gave the votes files to this user already (server_open()). */
 	if ((pw = getpwnam(name)) == NULL)
 		return err_set(e, "--user %s: no such user", name);
-	/* The votes files were created as root; the writer must keep writing them. */
-	if (chown(srv->cfg.votes, pw->pw_uid, pw->pw_gid) == -1)
-		return err_internal(e, "%s: chown: %s", srv->cfg.votes, strerror(errno));
-	/* The WAL and shared-memory files exist only while SQLite has them open. */
-	snprintf(side, sizeof(side), "%s-wal", srv->cfg.votes);
-	if (chown(side, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
-		return err_internal(e, "%s: chown: %s", side, strerror(errno));
-	snprintf(side, sizeof(side), "%s-shm", srv->cfg.votes);
-	if (chown(side, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
-		return err_internal(e, "%s: chown: %s", side, strerror(errno));
 	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)
 		return err_internal(e, "cannot become %s: %s", name, strerror(errno));
 	if (setuid(0) == 0)
@@ -1075,10 +1586,22 @@ static int
 server_open(struct server *srv, struct err *e)
 {
 	struct votes_config vc = {.path = srv->cfg.votes, .rate_per_minute = srv->cfg.vote_rate};
+	const char *user = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
+	struct passwd *pw;
 
+	/* As root, the votes files are made the user's the server becomes (by descriptor). */
+	if (geteuid() == 0 && user[0] != '\0') {
+		if ((pw = getpwnam(user)) == NULL)
+			return err_set(e, "--user %s: no such user", user);
+		vc.chown = 1;
+		vc.owner = pw->pw_uid;
+		vc.group = pw->pw_gid;
+	}
 	if (i18n_load(srv->cfg.podir, &srv->langs, e) == -1)
 		return -1;
-	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads, e) == -1)
+	/* A store for each shard and each search thread: no shard waits behind a search. */
+	if (server_pool_open(&srv->pool, srv->cfg.db, srv->cfg.threads + server_slow_threads(srv),
+	                     e) == -1)
 		return -1;
 	if (votes_open(&vc, &srv->votes, e) == -1)
 		return -1;
@@ -1086,15 +1609,21 @@ server_open(struct server *srv, struct err *e)
 		return -1;
 	if (cache_init(&srv->cache, SERVER_CACHE_SLOTS, e) == -1)
 		return -1;
+	if ((srv->addrs = malloc(sizeof(*srv->addrs))) == NULL ||
+	    conns_addrs_init(srv->addrs, srv->cfg.per_address > 0
+	                                     ? srv->cfg.per_address
+	                                     : srv->cfg.connections / 8 + 1) == -1)
+		return err_internal(e, "serve: cannot set up the connection table");
 	metrics_init(&srv->metrics);
 	report_env_init(&srv->renv);
-	srv->env.langs = srv->langs;
+	srv->renv_public = srv->renv;
+	range_machine_defaults(&srv->renv_public.machine);
+	srv->env.langs = srv->env_public.langs = srv->langs;
 	srv->env.report = &srv->renv;
-	srv->env.show_machine =
-	    srv->cfg.show_machine == -1 ? srv->cfg.listen.loopback : srv->cfg.show_machine;
+	srv->env.show_machine = 1;
 	/* Visitors from elsewhere learn Linux's defaults, not this server's settings. */
-	if (!srv->env.show_machine)
-		range_machine_defaults(&srv->renv.machine);
+	srv->env_public.report = &srv->renv_public;
+	srv->env_public.show_machine = 0;
 	return 0;
 }
 
@@ -1115,7 +1644,7 @@ server_socket(struct server *srv, struct err *e)
 	    (ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, (const struct sockaddr *)ss, srv->cfg.listen.len) == -1 ||
-	    listen(fd, 1024) == -1) {
+	    listen(fd, SOMAXCONN) == -1) {
 		err_set(e, "cannot listen on port %u: %s",
 		        ntohs(ss->ss_family == AF_INET6
 		                  ? ((const struct sockaddr_in6 *)ss)->sin6_port
@@ -1144,8 +1673,10 @@ server_bound_port(int fd)
 static void
 server_take(struct server_shard *sh, struct server_handoff *h)
 {
-	if (MHD_add_connection(sh->daemon, h->fd, (struct sockaddr *)&h->addr, h->len) != MHD_YES)
+	if (MHD_add_connection(sh->daemon, h->fd, (struct sockaddr *)&h->addr, h->len) != MHD_YES) {
 		atomic_fetch_sub(&sh->connections, 1);
+		conns_addr_put(sh->srv->addrs, h->slot);
+	}
 }
 
 /* The connections other shards accepted for this one. */
@@ -1198,6 +1729,60 @@ server_hand_off(struct server_shard *to, const struct server_handoff *h)
 	return queued;
 }
 
+/* Shut the oldest idle connection of this thread down (MHD then closes it); 0 if none. */
+static int
+server_shed_oldest(struct server_shard *sh, enum conns_drop why)
+{
+	struct conns_link *l = sh->idle.head;
+	struct request *rq;
+
+	if (l == NULL)
+		return 0;
+	rq = (struct request *)(void *)((char *)l - offsetof(struct request, idle));
+	conns_idle_remove(&sh->idle, l);
+	rq->shed = 1;
+	shutdown(rq->fd, SHUT_RDWR);
+	conns_drop(&sh->srv->drops, why);
+	return 1;
+}
+
+/* Idle connections past their head deadline, oldest first; ms until the next is due (-1: none). */
+static int
+server_shed_late(struct server_shard *sh, long long now)
+{
+	while (sh->idle.head != NULL && now - sh->idle.head->since >= SERVER_HEAD_MS)
+		server_shed_oldest(sh, CONNS_DROP_DEADLINE);
+	return sh->idle.head == NULL ? -1 : (int)(sh->idle.head->since + SERVER_HEAD_MS - now);
+}
+
+/*
+ * Whether a new connection may stay: its address under the cap, and room
+ * in the table, made by shedding this thread's oldest idle connection
+ * when it is full.  Closes h->fd when not.
+ */
+static int
+server_admit(struct server_shard *sh, struct server_handoff *h)
+{
+	struct server *srv = sh->srv;
+	enum conns_drop why = CONNS_DROP_FULL;
+	unsigned total = 0;
+	size_t i;
+
+	h->slot = conns_addr_slot(srv->addrs, (const struct sockaddr *)&h->addr);
+	if (!conns_addr_take(srv->addrs, h->slot)) {
+		why = CONNS_DROP_ADDRESS;
+	} else {
+		for (i = 0; i < srv->nshards; i++)
+			total += (unsigned)atomic_load(&srv->shards[i].connections);
+		if (total < srv->cfg.connections || server_shed_oldest(sh, CONNS_DROP_SHED))
+			return 1;
+		conns_addr_put(srv->addrs, h->slot);
+	}
+	conns_drop(&srv->drops, why);
+	close(h->fd);
+	return 0;
+}
+
 /*
  * Accept what is waiting (a few at a time, so one thread's burst does not
  * starve its own connections) and give each to the least busy shard.
@@ -1214,7 +1799,8 @@ server_accept(struct server_shard *sh)
 	struct server_shard *to;
 	int n;
 
-	for (n = 0; n < 16; n++) {
+	/* Refusals (server_admit()) are cheap and do not count: a flood of them drains at once. */
+	for (n = 0; n < 16;) {
 		h.len = sizeof(h.addr);
 		h.fd = accept4(srv->listen_fd, (struct sockaddr *)&h.addr, &h.len,
 		               SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1226,6 +1812,9 @@ server_accept(struct server_shard *sh)
 			           strerror(errno));
 			return -1;
 		}
+		if (!server_admit(sh, &h))
+			continue;
+		n++;
 		to = server_least_busy(sh);
 		atomic_fetch_add(&to->connections, 1);
 		if (to != sh && !server_hand_off(to, &h)) {
@@ -1246,6 +1835,26 @@ server_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Once an interval, from one thread: what was dropped, in one line. */
+static void
+server_summary(struct server_shard *sh, long long now, int *ms)
+{
+	char line[400];
+	int due;
+
+	if (sh->summary_at == 0)
+		sh->summary_at = now;
+	if (now - sh->summary_at >= CONNS_LOG_INTERVAL) {
+		sh->summary_at = now;
+		conns_log_summary(&sh->srv->drops, line, sizeof(line));
+		if (line[0] != '\0')
+			server_log(sh->srv, "%s", line);
+	}
+	due = (int)(sh->summary_at + CONNS_LOG_INTERVAL - now);
+	if (*ms == -1 || due < *ms)
+		*ms = due;
 }
 
 /*
@@ -1287,12 +1896,17 @@ server_shard_loop(void *arg)
 	MHD_UNSIGNED_LONG_LONG timeout;
 	long long paused_until = 0, now;
 	uint64_t n;
-	int ms;
+	int ms, due;
 
 	while (!atomic_load(&srv->stopping)) {
 		ms = -1;
 		if (MHD_get_timeout(sh->daemon, &timeout) == MHD_YES)
 			ms = timeout > INT_MAX ? INT_MAX : (int)timeout;
+		now = server_now_ms();
+		if ((due = server_shed_late(sh, now)) >= 0 && (ms == -1 || due < ms))
+			ms = due;
+		if (sh == &srv->shards[0])
+			server_summary(sh, now, &ms);
 		pfd[2].fd = atomic_load(&srv->accepting) ? sh->accept_fd : -1;
 		if (paused_until != 0 && (now = server_now_ms()) < paused_until) {
 			pfd[2].fd = -1;
@@ -1385,8 +1999,10 @@ server_listen(struct server *srv, struct err *e)
 		server_url(srv, srv->base_url, sizeof(srv->base_url));
 	srv->env.base_url = srv->base_url;
 	atomic_store(&srv->accepting, 1);
+	/* Room above the share, for connections let in while the shed ones close. */
+	per = (per > 0 ? per : 1) + per / 4 + 16;
 	for (i = 0; i < srv->nshards; i++)
-		if (server_shard_start(srv, &srv->shards[i], per > 0 ? per : 1, e) == -1)
+		if (server_shard_start(srv, &srv->shards[i], per, e) == -1)
 			return -1;
 	return 0;
 }
@@ -1450,8 +2066,8 @@ server_start(const struct server_config *cfg, struct server **out, struct err *e
 	srv->cfg = *cfg;
 	if (srv->cfg.threads == 0 || srv->cfg.threads > SERVER_MAX_THREADS)
 		srv->cfg.threads = 2;
-	if (server_open(srv, e) == -1 || server_listen(srv, e) == -1 ||
-	    server_drop_privileges(srv, e) == -1) {
+	if (server_open(srv, e) == -1 || server_slow_start(srv, e) == -1 ||
+	    server_listen(srv, e) == -1 || server_drop_privileges(srv, e) == -1) {
 		server_free(srv);
 		return -1;
 	}
@@ -1551,6 +2167,7 @@ server_wait(struct server *srv, const sigset_t *set)
 	 * Votes arriving after this are refused with 503.
 	 */
 	votes_drain(srv->votes);
+	server_slow_stop(srv); /* likewise for searches */
 	server_drain(srv, &deadline);
 	if (server_inflight(srv) > 0)
 		server_log(srv, "%d requests still open after %d s; closing them",
@@ -1566,9 +2183,11 @@ server_free(struct server *srv)
 	if (srv == NULL)
 		return;
 	votes_drain(srv->votes); /* resumes suspended votes while MHD still runs */
+	server_slow_stop(srv);
 	server_stop_loops(srv);
 	server_stop_daemons(srv);
 	free(srv->shards);
+	free(srv->addrs);
 	votes_close(srv->votes);
 	claimcache_close(srv->env.claims);
 	cache_free(&srv->cache);

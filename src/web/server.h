@@ -11,11 +11,14 @@
  * rather than poll mode: about 15% less CPU a request under load
  * (bench/web).  Each worker borrows one of a small pool of read-only stores
  * for the duration of a request, since SQLite handles are not shared
- * between threads.  Limits: connection timeout, per-connection memory
- * (which also bounds the request header), a connection cap, and 1 KB of
- * request body.  Every answer carries a strict Content-Security-Policy,
- * nosniff, a Referrer-Policy and a Cache-Control; pages and assets have
- * ETags (304 on If-None-Match) and gzip when the client accepts it.
+ * between threads; searches, the one costly kind of request, run on
+ * threads of their own (server.c).  Limits: connection timeout,
+ * per-connection memory (which also bounds the request header), a
+ * connection cap, a cap per client address and a deadline for each
+ * request head (conns.h), strict framing, and 1 KB of request body.
+ * Every answer carries a strict Content-Security-Policy, nosniff, a
+ * Referrer-Policy and a Cache-Control; pages and assets have ETags (304
+ * on If-None-Match) and gzip when the client accepts it.
  *
  * Lifecycle: server_start() opens everything, binds, and drops root
  * privileges (to "nobody" or cfg->user) once bound; server_wait() blocks
@@ -52,18 +55,20 @@ struct server_listen {
 
 struct server_config {
 	struct server_listen listen;
-	int public;           /* 1: a non-loopback address was asked for on purpose */
-	int show_machine;     /* -1: when loopback (default); 0 never; 1 always */
-	const char *db;       /* the registry database (read-only) */
-	const char *votes;    /* the votes database */
-	const char *claims;   /* the claims store's URL (src/web/claimcache.h); NULL: none */
-	const char *podir;    /* the .po catalogs */
-	const char *user;     /* NULL: "nobody"; used only when started as root */
-	unsigned threads;     /* shards (daemon + thread each) and store pool size */
-	unsigned vote_rate;   /* votes a minute per client; 0: unlimited */
+	int public;         /* 1: a non-loopback address was asked for on purpose */
+	int show_machine;   /* -1: to loopback clients (default); 0 never; 1 always */
+	int trust_proxy;    /* 1: a loopback client's Forwarded/X-Forwarded-For names the client */
+	const char *db;     /* the registry database (read-only) */
+	const char *votes;  /* the votes database */
+	const char *claims; /* the claims store's URL (src/web/claimcache.h); NULL: none */
+	const char *podir;  /* the .po catalogs */
+	const char *user;   /* NULL: "nobody"; used only when started as root; "": stay (tests) */
+	unsigned threads;   /* shards (daemon + thread each) and store pool size */
+	unsigned vote_rate; /* votes a minute per client; 0: unlimited */
 	unsigned connections; /* connection cap */
 	const char
 	    *base_url; /* the site's public URL for canonical links; NULL: the bound address */
+	unsigned per_address; /* connections from one address (IPv6: /64); 0: connections / 8 */
 	void (*log)(void *arg, const char *msg);
 	void *log_arg;
 };

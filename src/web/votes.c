@@ -10,24 +10,40 @@
  * fsyncs a second acknowledge thousands of votes.  A failed commit fails
  * the whole batch (each handler answers 500), never acknowledges it.
  *
- * The rate limit is a fixed table of token buckets indexed by the client
- * key's first bytes.  Two clients that share a slot share a bucket, which
- * can only make the limit stricter for them; the table's size bounds the
- * memory whatever the number of clients, and the keys are salted, so no
- * one can aim at another client's slot.
+ * The rate limit is a table of token buckets, one per client key, found
+ * by the key's first bytes and then compared whole (linear probing over a
+ * short window): two clients never share a bucket.  A full bucket (the
+ * client has been quiet long enough to refill it) is as good as none, so
+ * it is reused first; when a window holds only partly spent buckets, the
+ * least recently used goes.  That can let a client whose bucket was
+ * evicted vote again early, but only once VOTES_PROBE busy clients share
+ * its window - thousands voting at once - and the keys are salted, so no
+ * one can aim at another client's window.  The table's size bounds the
+ * memory whatever the number of clients.
+ *
+ * Salts: the writer's connection serves them too, under db_lock, which
+ * the writer holds while it commits; a salt is read or made once a day.
  */
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <unistd.h>
 
 #include <nettle/hmac.h>
 #include <sqlite3.h>
 
 #include "votes.h"
 
-#define VOTES_RATE_SLOTS 4096
+#define VOTES_RATE_SLOTS 4096 /* a power of two */
+#define VOTES_PROBE      16
+#define VOTES_SALT_LEN   32
 
 struct votes_item {
 	struct votes_item *next;
@@ -39,14 +55,23 @@ struct votes_item {
 struct votes_bucket {
 	unsigned char client[VOTES_CLIENT_LEN];
 	double tokens;
-	time_t last;
+	time_t last; /* 0: free */
+};
+
+/* A day's salt, as read from (or added to) the salt table. */
+struct votes_salt {
+	long day; /* days since 1970; -1: none */
+	unsigned char salt[VOTES_SALT_LEN];
 };
 
 struct votes {
 	sqlite3 *db;
 	sqlite3_stmt *insert;
-	unsigned char salt[32];
 	unsigned rate;
+
+	pthread_mutex_t db_lock;    /* db, between the writer and the salts */
+	pthread_mutex_t salt_lock;  /* the two below */
+	struct votes_salt salts[2]; /* today's and yesterday's, as last read */
 
 	pthread_t writer;
 	pthread_mutex_t lock; /* guards everything below */
@@ -67,7 +92,8 @@ static const char votes_schema[] =
     " page TEXT NOT NULL, lang TEXT NOT NULL,"
     " answer TEXT NOT NULL CHECK (answer IN ('sad', 'meh', 'happy')),"
     " day TEXT NOT NULL, client BLOB NOT NULL,"
-    " UNIQUE (page, client, day));";
+    " UNIQUE (page, client, day));"
+    "CREATE TABLE IF NOT EXISTS salt(day TEXT PRIMARY KEY, salt BLOB NOT NULL);";
 
 int
 votes_answer_parse(const char *s, enum vote_answer *out)
@@ -97,17 +123,204 @@ votes_day(time_t t, char day[11])
 	strftime(day, 11, "%Y-%m-%d", &tm);
 }
 
-void
-votes_client(const struct votes *v, const void *addr, size_t len,
-             unsigned char out[VOTES_CLIENT_LEN])
+/* Days since 1970 as "YYYY-MM-DD". */
+static void
+votes_day_name(long day, char out[11])
+{
+	votes_day((time_t)day * 86400, out);
+}
+
+/*
+ * Read day's salt from the table, adding a random one if there is none
+ * (INSERT OR IGNORE: two servers on one file agree on the first), and
+ * forget salts older than the day before.  Caller holds salt_lock.
+ */
+static int
+votes_salt_load(struct votes *v, long day, struct votes_salt *out)
+{
+	unsigned char fresh[VOTES_SALT_LEN];
+	char name[11], old[11];
+	sqlite3_stmt *s = NULL;
+	int ok = 0;
+
+	if (getrandom(fresh, sizeof(fresh), 0) != (ssize_t)sizeof(fresh))
+		return -1;
+	votes_day_name(day, name);
+	votes_day_name(day - 1, old);
+	pthread_mutex_lock(&v->db_lock);
+	if (sqlite3_exec(v->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO salt (day, salt) VALUES (?, ?)", -1,
+	                       &s, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, fresh, sizeof(fresh), SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(v->db, "DELETE FROM salt WHERE day < ?", -1, &s, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, old, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(v->db, "SELECT salt FROM salt WHERE day = ?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW || sqlite3_column_bytes(s, 0) != VOTES_SALT_LEN)
+		goto rollback;
+	memcpy(out->salt, sqlite3_column_blob(s, 0), VOTES_SALT_LEN);
+	out->day = day;
+	sqlite3_finalize(s);
+	s = NULL;
+	ok = sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok)
+		out->day = -1;
+rollback:
+	sqlite3_finalize(s);
+	if (!ok)
+		sqlite3_exec(v->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	pthread_mutex_unlock(&v->db_lock);
+	explicit_bzero(fresh, sizeof(fresh));
+	return ok ? 0 : -1;
+}
+
+/*
+ * The salt of day (today or yesterday) into out.  Yesterday's is only
+ * read, never made: a token of a day without a salt is simply refused.
+ */
+static int
+votes_salt(struct votes *v, long day, unsigned char out[VOTES_SALT_LEN])
+{
+	struct votes_salt *today = &v->salts[0], *prev = &v->salts[1];
+	int rc = 0;
+
+	pthread_mutex_lock(&v->salt_lock);
+	if (day > today->day) { /* a new day: its salt, and the one before kept */
+		struct votes_salt fresh;
+
+		if (votes_salt_load(v, day, &fresh) == -1) {
+			rc = -1;
+		} else {
+			*prev = today->day == day - 1 ? *today : (struct votes_salt){.day = -1};
+			*today = fresh;
+		}
+	}
+	if (rc == 0 && day == today->day)
+		memcpy(out, today->salt, VOTES_SALT_LEN);
+	else if (rc == 0 && day == prev->day)
+		memcpy(out, prev->salt, VOTES_SALT_LEN);
+	else
+		rc = -1;
+	pthread_mutex_unlock(&v->salt_lock);
+	return rc;
+}
+
+static void
+votes_hmac(const unsigned char salt[VOTES_SALT_LEN], const void *a, size_t alen, const void *b,
+           size_t blen, uint8_t digest[SHA256_DIGEST_SIZE])
 {
 	struct hmac_sha256_ctx h;
-	uint8_t digest[SHA256_DIGEST_SIZE];
 
-	hmac_sha256_set_key(&h, sizeof(v->salt), v->salt);
-	hmac_sha256_update(&h, len, addr);
-	hmac_sha256_digest(&h, sizeof(digest), digest);
+	hmac_sha256_set_key(&h, VOTES_SALT_LEN, salt);
+	hmac_sha256_update(&h, alen, a);
+	hmac_sha256_update(&h, blen, b);
+	hmac_sha256_digest(&h, SHA256_DIGEST_SIZE, digest);
+}
+
+int
+votes_client(struct votes *v, const struct sockaddr *sa, time_t now,
+             unsigned char out[VOTES_CLIENT_LEN])
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned char salt[VOTES_SALT_LEN], addr[9] = {0};
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	const unsigned char *a6;
+
+	/* A family byte, then the address: 4 bytes of IPv4 or the 8 of an IPv6 /64. */
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		addr[0] = 4;
+		memcpy(addr + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		a6 = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		addr[0] = memcmp(a6, mapped, sizeof(mapped)) == 0 ? 4 : 6;
+		memcpy(addr + 1, addr[0] == 4 ? a6 + 12 : a6, addr[0] == 4 ? 4 : 8);
+	}
+	if (votes_salt(v, (long)(now / 86400), salt) == -1)
+		return -1;
+	votes_hmac(salt, "client", 7, addr, sizeof(addr), digest);
 	memcpy(out, digest, VOTES_CLIENT_LEN);
+	explicit_bzero(salt, sizeof(salt));
+	return 0;
+}
+
+static int
+votes_token_of(struct votes *v, const char *page, long day, char out[VOTES_TOKEN_LEN + 1])
+{
+	unsigned char salt[VOTES_SALT_LEN];
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	int i;
+
+	if (votes_salt(v, day, salt) == -1)
+		return -1;
+	votes_hmac(salt, "token", 6, page, strlen(page), digest);
+	explicit_bzero(salt, sizeof(salt));
+	for (i = 0; i < VOTES_TOKEN_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	return 0;
+}
+
+int
+votes_token(struct votes *v, const char *page, time_t now, char out[VOTES_TOKEN_LEN + 1])
+{
+	return votes_token_of(v, page, (long)(now / 86400), out);
+}
+
+int
+votes_token_ok(struct votes *v, const char *page, const char *token, time_t now)
+{
+	char want[VOTES_TOKEN_LEN + 1];
+	long day = (long)(now / 86400), d;
+	int ok = 0;
+
+	if (strlen(token) != VOTES_TOKEN_LEN)
+		return 0;
+	for (d = day; d >= day - 1 && !ok; d--)
+		ok = votes_token_of(v, page, d, want) == 0 &&
+		     memcmp(want, token, VOTES_TOKEN_LEN) == 0;
+	return ok;
+}
+
+/*
+ * The client's bucket; else a free one, a full one (its client quiet for
+ * a minute: nothing to remember) or the least recently used, made its.
+ * Under lock.
+ */
+static struct votes_bucket *
+votes_bucket(struct votes *v, const unsigned char client[VOTES_CLIENT_LEN], time_t now)
+{
+	size_t home = (client[0] | client[1] << 8 | (size_t)client[2] << 16), i;
+	struct votes_bucket *b, *free_b = NULL, *full = NULL, *lru = NULL;
+
+	for (i = 0; i < VOTES_PROBE; i++) {
+		b = &v->buckets[(home + i) & (VOTES_RATE_SLOTS - 1)];
+		if (b->last == 0) {
+			free_b = free_b != NULL ? free_b : b;
+		} else if (memcmp(b->client, client, VOTES_CLIENT_LEN) == 0) {
+			return b;
+		} else if (now - b->last >= 60) {
+			full = full != NULL ? full : b;
+		} else if (lru == NULL || b->last < lru->last) {
+			lru = b;
+		}
+	}
+	b = free_b != NULL ? free_b : full != NULL ? full : lru;
+	memcpy(b->client, client, VOTES_CLIENT_LEN);
+	b->tokens = v->rate;
+	b->last = now;
+	return b;
 }
 
 int
@@ -120,12 +333,7 @@ votes_allow(struct votes *v, const unsigned char client[VOTES_CLIENT_LEN], time_
 	if (v->rate == 0)
 		return 1;
 	pthread_mutex_lock(&v->lock);
-	b = &v->buckets[(client[0] | client[1] << 8) % VOTES_RATE_SLOTS];
-	if (memcmp(b->client, client, VOTES_CLIENT_LEN) != 0 || b->last == 0) {
-		memcpy(b->client, client, VOTES_CLIENT_LEN);
-		b->tokens = burst;
-		b->last = now;
-	}
+	b = votes_bucket(v, client, now);
 	if (now > b->last) {
 		b->tokens += (double)(now - b->last) * v->rate / 60.0;
 		if (b->tokens > burst)
@@ -198,7 +406,9 @@ votes_writer(void *arg)
 		v->pending = 0;
 		pthread_mutex_unlock(&v->lock);
 
+		pthread_mutex_lock(&v->db_lock);
 		ok = votes_commit_batch(v, batch);
+		pthread_mutex_unlock(&v->db_lock);
 		if (ok) {
 			pthread_mutex_lock(&v->lock);
 			v->committed += n;
@@ -212,11 +422,105 @@ votes_writer(void *arg)
 	}
 }
 
+/*
+ * Open path (creating it when absent and create is 1) without following a
+ * symbolic link, check it is a regular file and, with give, give it to
+ * the server's user by its descriptor: no name is looked up twice, so a
+ * link swapped in meanwhile changes nothing.  An absent file that need not
+ * exist (a -wal or -shm) is 0.
+ */
 static int
-votes_db_open(struct votes *v, const char *path, struct err *e)
+votes_file(const struct votes_config *cfg, const char *path, int create, int give, struct err *e)
 {
-	if (sqlite3_open_v2(path, &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	struct stat st;
+	int fd = -1;
+
+	if (create)
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd == -1 && (!create || errno == EEXIST))
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && !create)
+		return 0;
+	if (fd == -1 && errno == ELOOP)
+		return err_set(
+		    e, "%s: a symbolic link; the votes database must be a file of its own", path);
+	if (fd == -1)
+		return err_internal(e, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, "%s: not a regular file", path);
+	}
+	if (give && cfg->chown && fchown(fd, cfg->owner, cfg->group) == -1) {
+		err_internal(e, "%s: chown: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Every table of the file is the votes' own: never add ours to another
+ * database (or give it away).  A connection of its own, closed before
+ * anything else touches the files.
+ */
+static int
+votes_db_is_ours(const char *path, struct err *e)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_ERROR;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                       " AND name NOT IN ('vote', 'salt') LIMIT 1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		err_set(e, "%s: not a votes database (%s)", path, sqlite3_errmsg(db));
+	else if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		err_set(e, "%s: not a votes database (it has a table '%.40s')", path,
+		        (const char *)sqlite3_column_text(s, 0));
+	else if (rc != SQLITE_DONE)
+		err_set(e, "%s: not a votes database (%s)", path, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The -wal and -shm beside the file, checked like it; a server started as
+ * root makes them (empty: SQLite takes them so) and gives them away now,
+ * because once SQLite holds the files no descriptor of ours may be closed
+ * on them: closing any descriptor drops the process's POSIX locks on the
+ * file, SQLite's included.
+ */
+static int
+votes_side_files(const struct votes_config *cfg, int give, struct err *e)
+{
+	char side[4200];
+
+	snprintf(side, sizeof(side), "%s-wal", cfg->path);
+	if (votes_file(cfg, side, give && cfg->chown, give, e) == -1)
+		return -1;
+	snprintf(side, sizeof(side), "%s-shm", cfg->path);
+	return votes_file(cfg, side, give && cfg->chown, give, e);
+}
+
+static int
+votes_db_open(struct votes *v, const struct votes_config *cfg, struct err *e)
+{
+	const char *path = cfg->path;
+
+	if (strcmp(path, ":memory:") != 0 &&
+	    (votes_file(cfg, path, 1, 0, e) == -1 || votes_side_files(cfg, 0, e) == -1 ||
+	     votes_db_is_ours(path, e) == -1 || votes_file(cfg, path, 0, 1, e) == -1 ||
+	     votes_side_files(cfg, 1, e) == -1))
+		return -1;
+	/* NOFOLLOW: SQLite itself refuses a link put in place since. */
+	if (sqlite3_open_v2(path, &v->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+	                    NULL) != SQLITE_OK)
 		return err_internal(e, "%s: %s", path, sqlite3_errmsg(v->db));
 	sqlite3_busy_timeout(v->db, VOTES_BUSY_MS);
 	if (sqlite3_exec(v->db, votes_schema, NULL, NULL, NULL) != SQLITE_OK ||
@@ -230,9 +534,21 @@ votes_db_open(struct votes *v, const char *path, struct err *e)
 	return 0;
 }
 
+static void
+votes_free(struct votes *v)
+{
+	pthread_cond_destroy(&v->wake);
+	pthread_mutex_destroy(&v->salt_lock);
+	pthread_mutex_destroy(&v->db_lock);
+	pthread_mutex_destroy(&v->lock);
+	explicit_bzero(v->salts, sizeof(v->salts));
+	free(v);
+}
+
 int
 votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 {
+	unsigned char today[VOTES_SALT_LEN];
 	struct votes *v;
 
 	*out = NULL;
@@ -240,14 +556,20 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 		return err_internal(e, "votes: out of memory");
 	v->rate = cfg->rate_per_minute;
 	v->tail = &v->head;
+	v->salts[0].day = v->salts[1].day = -1;
 	pthread_mutex_init(&v->lock, NULL);
+	pthread_mutex_init(&v->db_lock, NULL);
+	pthread_mutex_init(&v->salt_lock, NULL);
 	pthread_cond_init(&v->wake, NULL);
-	if (getrandom(v->salt, sizeof(v->salt), 0) != (ssize_t)sizeof(v->salt)) {
-		err_internal(e, "votes: no random salt from getrandom()");
+	if (votes_db_open(v, cfg, e) == -1)
+		goto fail;
+	/* Today's salt now, so a database that cannot keep one fails at start. */
+	if (votes_salt(v, (long)(time(NULL) / 86400), today) == -1) {
+		err_internal(e, "%s: cannot keep the day's salt: %s", cfg->path,
+		             sqlite3_errmsg(v->db));
 		goto fail;
 	}
-	if (votes_db_open(v, cfg->path, e) == -1)
-		goto fail;
+	explicit_bzero(today, sizeof(today));
 	if (pthread_create(&v->writer, NULL, votes_writer, v) != 0) {
 		err_internal(e, "votes: cannot start the writer thread");
 		goto fail;
@@ -257,9 +579,7 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 fail:
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
-	pthread_cond_destroy(&v->wake);
-	pthread_mutex_destroy(&v->lock);
-	free(v);
+	votes_free(v);
 	return -1;
 }
 
@@ -284,10 +604,7 @@ votes_close(struct votes *v)
 	votes_drain(v);
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
-	pthread_cond_destroy(&v->wake);
-	pthread_mutex_destroy(&v->lock);
-	explicit_bzero(v->salt, sizeof(v->salt));
-	free(v);
+	votes_free(v);
 }
 
 int

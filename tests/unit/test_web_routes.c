@@ -58,6 +58,21 @@ test_vote_parse(void **state)
 	assert_string_equal(vt.lang, "en"); /* no lang: English */
 	assert_int_equal(parse(&env, "page=/range/dynamic&answer=meh&lang=en", &vt, &e), 0);
 	assert_int_equal(parse(&env, "page=/service/http&answer=meh", &vt, &e), 0);
+	/* Aliases are stored under the page's one name, the 301's target. */
+	assert_int_equal(parse(&env, "page=/port/022&answer=sad", &vt, &e), 0);
+	assert_string_equal(vt.page, "/port/22");
+	assert_int_equal(parse(&env, "page=/port/22/TCP&answer=sad", &vt, &e), 0);
+	assert_string_equal(vt.page, "/port/22/tcp");
+	assert_int_equal(parse(&env, "page=/port/22/&answer=sad", &vt, &e), 0);
+	assert_string_equal(vt.page, "/port/22");
+	assert_int_equal(parse(&env, "page=/service/SSH&answer=sad&token=ab", &vt, &e), 0);
+	assert_string_equal(vt.page, "/service/ssh");
+	assert_string_equal(vt.token, "ab");
+	assert_int_equal(parse(&env,
+	                       "page=/port/000000000000000000000000000000000000000000000000000"
+	                       "22&answer=sad",
+	                       &vt, &e),
+	                 -1);
 
 	assert_int_equal(parse(&env, "page=/port/70000&answer=sad", &vt, &e), -1);
 	assert_non_null(strstr(e.msg, "'page'"));
