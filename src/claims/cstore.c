@@ -330,3 +330,52 @@ cstore_import(struct cstore *st, const struct claim_list *l, int replace,
 			return -1;
 	return cstore_txn(st, 1, cstore_import_txn, &a, e);
 }
+
+struct cstore_votes_arg {
+	const struct cstore_vote *v;
+	size_t n;
+};
+
+static int
+cstore_votes_txn(struct cstore *st, void *arg, struct err *e)
+{
+	struct cstore_votes_arg *a = arg;
+
+	return st->ops->votes_put(st, a->v, a->n, e);
+}
+
+int
+cstore_votes_put(struct cstore *st, const struct cstore_vote *v, size_t n, struct err *e)
+{
+	struct cstore_votes_arg a = {v, n};
+
+	if (st == NULL || st->ops->votes_put == NULL)
+		return err_internal(e, "store: keeps no votes");
+	return cstore_txn(st, 0, cstore_votes_txn, &a, e);
+}
+
+struct cstore_salt_arg {
+	const char *day, *keep_from;
+	const unsigned char *fresh;
+	unsigned char *out;
+	size_t len;
+};
+
+static int
+cstore_salt_txn(struct cstore *st, void *arg, struct err *e)
+{
+	struct cstore_salt_arg *a = arg;
+
+	return st->ops->votes_salt(st, a->day, a->keep_from, a->fresh, a->out, a->len, e);
+}
+
+int
+cstore_votes_salt(struct cstore *st, const char *day, const char *keep_from,
+                  const unsigned char *fresh, unsigned char *out, size_t len, struct err *e)
+{
+	struct cstore_salt_arg a = {day, keep_from, fresh, out, len};
+
+	if (st == NULL || st->ops->votes_salt == NULL)
+		return err_internal(e, "store: keeps no votes");
+	return cstore_txn(st, 0, cstore_salt_txn, &a, e);
+}

@@ -104,4 +104,30 @@ struct cstore_counts {
 int cstore_import(struct cstore *st, const struct claim_list *l, int replace,
                   struct cstore_counts *counts, struct err *e);
 
+/*
+ * The site's votes in a PostgreSQL store (src/web/votes.c, when the
+ * server's --store is PostgreSQL), so that several servers share them and
+ * the one-vote-per-page-per-client-per-day rule holds across them.  The
+ * SQLite votes file stays votes.c's own.
+ */
+struct cstore_vote {
+	const char *page, *lang, *answer, *day;
+	const unsigned char *client;
+	size_t client_len;
+};
+/*
+ * Store n votes in one transaction: a vote on a (page, client, day) already
+ * voted replaces the answer.  That makes a retry after a lost connection
+ * safe (a commit whose answer was lost is simply repeated), so nothing is
+ * counted twice.  -1 when the store is not PostgreSQL or all retries failed.
+ */
+int cstore_votes_put(struct cstore *st, const struct cstore_vote *v, size_t n, struct err *e);
+/*
+ * The salt of day ("YYYY-MM-DD"): the stored one, else fresh (stored now;
+ * the first server to store a day's salt wins, every other reads it), and
+ * forget salts of days before keep_from.  len bytes into out.
+ */
+int cstore_votes_salt(struct cstore *st, const char *day, const char *keep_from,
+                      const unsigned char *fresh, unsigned char *out, size_t len, struct err *e);
+
 #endif

@@ -26,6 +26,11 @@ struct cstore_ops {
 	/* Delete the claim with c's key. */
 	int (*del)(struct cstore *st, const struct claim *c, struct err *e);
 	int (*reconnect)(struct cstore *st, struct err *e);
+	/* The votes (NULL where the backend keeps none: SQLite, whose votes are votes.c's). */
+	int (*votes_put)(struct cstore *st, const struct cstore_vote *v, size_t n, struct err *e);
+	int (*votes_salt)(struct cstore *st, const char *day, const char *keep_from,
+	                  const unsigned char *fresh, unsigned char *out, size_t len,
+	                  struct err *e);
 	void (*close)(struct cstore *st);
 };
 

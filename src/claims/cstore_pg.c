@@ -22,6 +22,7 @@
 #include <libpq-fe.h>
 
 #include "cstore_impl.h"
+#include "util/strbuf.h"
 
 struct cstore_pg {
 	struct cstore base;
@@ -38,6 +39,11 @@ static const char *const cstore_pg_migrations[] = {
     " contact text NOT NULL, hosts text NOT NULL, note text NOT NULL,"
     " made_by text NOT NULL, made_at text NOT NULL, ack text NOT NULL,"
     " PRIMARY KEY (port_lo, port_hi, protos, hosts))",
+    /* 2: the site's votes and the daily salts of their client keys (src/web/votes.c). */
+    "CREATE TABLE vote (page text NOT NULL, lang text NOT NULL,"
+    " answer text NOT NULL CHECK (answer IN ('sad', 'meh', 'happy')),"
+    " day text NOT NULL, client bytea NOT NULL, UNIQUE (page, client, day));"
+    " CREATE TABLE salt (day text PRIMARY KEY, salt bytea NOT NULL)",
 };
 #define CSTORE_PG_NMIGRATIONS (sizeof(cstore_pg_migrations) / sizeof(cstore_pg_migrations[0]))
 
@@ -254,6 +260,157 @@ cstore_pg_reconnect(struct cstore *st, struct err *e)
 	return cstore_pg_connect((struct cstore_pg *)st, e);
 }
 
+/* Append s as an element of a PostgreSQL array literal: "s", with '"' and '\\' escaped. */
+static int
+cstore_pg_array_add(struct strbuf *sb, const char *s)
+{
+	int rc = strbuf_appends(sb, sb->len > 1 ? ",\"" : "\"");
+
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			rc |= strbuf_appendc(sb, '\\');
+		rc |= strbuf_appendc(sb, *s);
+	}
+	return rc | strbuf_appendc(sb, '"');
+}
+
+/* Order of (page, client, day), then the original position: duplicates end with the last. */
+static int
+cstore_pg_vote_cmp(const void *pa, const void *pb, void *base)
+{
+	const struct cstore_vote *a = &((const struct cstore_vote *)base)[*(const size_t *)pa];
+	const struct cstore_vote *b = &((const struct cstore_vote *)base)[*(const size_t *)pb];
+	int c = strcmp(a->page, b->page);
+
+	if (c == 0 && (c = strcmp(a->day, b->day)) == 0 &&
+	    (c = memcmp(a->client, b->client,
+	                a->client_len < b->client_len ? a->client_len : b->client_len)) == 0)
+		c = (a->client_len > b->client_len) - (a->client_len < b->client_len);
+	if (c == 0)
+		c = (*(const size_t *)pa > *(const size_t *)pb) -
+		    (*(const size_t *)pa < *(const size_t *)pb);
+	return c;
+}
+
+static int
+cstore_pg_same_vote(const struct cstore_vote *a, const struct cstore_vote *b)
+{
+	return strcmp(a->page, b->page) == 0 && strcmp(a->day, b->day) == 0 &&
+	       a->client_len == b->client_len && memcmp(a->client, b->client, a->client_len) == 0;
+}
+
+/*
+ * One statement for the whole batch, its rows sent as five arrays: one
+ * round trip however many votes share the commit.  ON CONFLICT cannot
+ * touch one row twice in a statement, so a client's repeated vote on a
+ * page within the batch is sent once, its last answer.
+ */
+static int
+cstore_pg_votes_put(struct cstore *st, const struct cstore_vote *v, size_t n, struct err *e)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+	struct strbuf col[5];
+	size_t *ix = calloc(n ? n : 1, sizeof(*ix));
+	const char *params[5];
+	PGresult *r;
+	int rc = 0;
+
+	if (ix == NULL)
+		return err_internal(e, "votes: out of memory");
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof(*ix), cstore_pg_vote_cmp, (void *)v);
+	for (int k = 0; k < 5; k++) {
+		strbuf_init(&col[k], 1u << 30);
+		rc |= strbuf_appendc(&col[k], '{');
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct cstore_vote *x = &v[ix[i]];
+		char hex[2 * 64 + 1];
+
+		if (i + 1 < n && cstore_pg_same_vote(x, &v[ix[i + 1]]))
+			continue; /* a later vote of the batch replaces this one */
+		for (size_t b = 0; b < x->client_len && b < 64; b++)
+			snprintf(hex + 2 * b, 3, "%02x", x->client[b]);
+		hex[2 * (x->client_len < 64 ? x->client_len : 64)] = '\0';
+		rc |= cstore_pg_array_add(&col[0], x->page) |
+		      cstore_pg_array_add(&col[1], x->lang) |
+		      cstore_pg_array_add(&col[2], x->answer) |
+		      cstore_pg_array_add(&col[3], x->day) | cstore_pg_array_add(&col[4], hex);
+	}
+	free(ix);
+	for (int k = 0; k < 5; k++) {
+		rc |= strbuf_appendc(&col[k], '}');
+		params[k] = col[k].buf;
+	}
+	if (rc != 0) {
+		rc = err_internal(e, "votes: out of memory");
+	} else {
+		r = PQexecParams(
+		    p->conn,
+		    "INSERT INTO vote (page, lang, answer, day, client)"
+		    " SELECT pg, lg, an, dy, decode(cl, 'hex') FROM unnest($1::text[],"
+		    " $2::text[], $3::text[], $4::text[], $5::text[]) AS t(pg, lg, an, dy, cl)"
+		    " ON CONFLICT (page, client, day) DO UPDATE"
+		    " SET answer = excluded.answer, lang = excluded.lang",
+		    5, NULL, params, NULL, NULL, 0);
+		if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = cstore_pg_fail(p, r, "storing votes", e);
+		else
+			PQclear(r);
+	}
+	for (int k = 0; k < 5; k++)
+		strbuf_free(&col[k]);
+	return rc;
+}
+
+static int
+cstore_pg_votes_salt(struct cstore *st, const char *day, const char *keep_from,
+                     const unsigned char *fresh, unsigned char *out, size_t len, struct err *e)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+	char hex[2 * 64 + 1];
+	const char *params[2] = {day, hex};
+	PGresult *r;
+
+	if (len > 64)
+		return err_internal(e, "votes: a salt longer than 64 bytes");
+	for (size_t b = 0; b < len; b++)
+		snprintf(hex + 2 * b, 3, "%02x", fresh[b]);
+	hex[2 * len] = '\0';
+	/* The first server to store the day's salt wins; every other reads it. */
+	r = PQexecParams(p->conn,
+	                 "INSERT INTO salt (day, salt) VALUES ($1, decode($2, 'hex'))"
+	                 " ON CONFLICT (day) DO NOTHING",
+	                 2, NULL, params, NULL, NULL, 0);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return cstore_pg_fail(p, r, "storing the day's salt", e);
+	PQclear(r);
+	params[0] = keep_from;
+	r = PQexecParams(p->conn, "DELETE FROM salt WHERE day < $1", 1, NULL, params, NULL, NULL,
+	                 0);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
+		return cstore_pg_fail(p, r, "forgetting old salts", e);
+	PQclear(r);
+	params[0] = day;
+	r = PQexecParams(p->conn, "SELECT encode(salt, 'hex') FROM salt WHERE day = $1", 1, NULL,
+	                 params, NULL, NULL, 0);
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return cstore_pg_fail(p, r, "reading the day's salt", e);
+	if (PQntuples(r) != 1 || strlen(PQgetvalue(r, 0, 0)) != 2 * len) {
+		PQclear(r);
+		return err_internal(e, "votes: the salt of %s is not %zu bytes", day, len);
+	}
+	for (size_t b = 0; b < len; b++) {
+		unsigned int x;
+
+		sscanf(PQgetvalue(r, 0, 0) + 2 * b, "%2x", &x);
+		out[b] = (unsigned char)x;
+	}
+	PQclear(r);
+	return 0;
+}
+
 static void
 cstore_pg_close(struct cstore *st)
 {
@@ -273,6 +430,8 @@ static const struct cstore_ops cstore_pg_ops = {
     .put = cstore_pg_put,
     .del = cstore_pg_del,
     .reconnect = cstore_pg_reconnect,
+    .votes_put = cstore_pg_votes_put,
+    .votes_salt = cstore_pg_votes_salt,
     .close = cstore_pg_close,
 };
 

@@ -1585,7 +1585,10 @@ server_drop_privileges(struct server *srv, struct err *e)
 static int
 server_open(struct server *srv, struct err *e)
 {
-	struct votes_config vc = {.path = srv->cfg.votes, .rate_per_minute = srv->cfg.vote_rate};
+	/* A PostgreSQL claims store keeps the votes too, shared by every server on it. */
+	struct votes_config vc = {.path = srv->cfg.votes,
+	                          .store = srv->cfg.claims,
+	                          .rate_per_minute = srv->cfg.vote_rate};
 	const char *user = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
 	struct passwd *pw;
 

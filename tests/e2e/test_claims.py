@@ -394,7 +394,7 @@ def test_postgresql_schema_is_versioned(pg_cluster, full_db):
     url = pg_cluster.new_database()
     claim(url, full_db, "list")
     db = url.split("///")[1].split("?")[0]
-    assert pg_cluster.sql("SELECT version FROM portolan_schema", db=db).strip() == "1"
+    assert pg_cluster.sql("SELECT version FROM portolan_schema", db=db).strip() == "2"
     # A database from a newer portolan is refused, not misread.
     pg_cluster.sql("UPDATE portolan_schema SET version = 99", db=db)
     p = claim(url, full_db, "list", check=3)
