@@ -379,3 +379,19 @@ cstore_votes_salt(struct cstore *st, const char *day, const char *keep_from,
 		return err_internal(e, "store: keeps no votes");
 	return cstore_txn(st, 0, cstore_salt_txn, &a, e);
 }
+
+int
+cstore_votes_tally(struct cstore *st, cstore_tally_fn fn, void *arg, struct err *e)
+{
+	long delay = CSTORE_BACKOFF_MS;
+	int attempt = 0;
+
+	if (st == NULL || st->ops->votes_tally == NULL)
+		return err_internal(e, "store: keeps no votes");
+	do {
+		cstore_revive(st, e);
+		if (st->ops->votes_tally(st, fn, arg, e) == 0)
+			return 0;
+	} while (cstore_retry(st, ++attempt, &delay, e));
+	return -1;
+}

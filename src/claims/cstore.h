@@ -127,6 +127,15 @@ int cstore_votes_put(struct cstore *st, const struct cstore_vote *v, size_t n, s
  * the first server to store a day's salt wins, every other reads it), and
  * forget salts of days before keep_from.  len bytes into out.
  */
+/* One page's tally, for cstore_votes_tally(). */
+typedef int (*cstore_tally_fn)(void *arg, const char *page, const char *lang, long long sad,
+                               long long meh, long long happy);
+/*
+ * The votes' tallies per page and language, least helpful first (score =
+ * (happy - sad) / votes ascending, more votes first on a tie, then page
+ * and language), each to fn until it returns non-zero.
+ */
+int cstore_votes_tally(struct cstore *st, cstore_tally_fn fn, void *arg, struct err *e);
 int cstore_votes_salt(struct cstore *st, const char *day, const char *keep_from,
                       const unsigned char *fresh, unsigned char *out, size_t len, struct err *e);
 

@@ -31,6 +31,7 @@ struct cstore_ops {
 	int (*votes_salt)(struct cstore *st, const char *day, const char *keep_from,
 	                  const unsigned char *fresh, unsigned char *out, size_t len,
 	                  struct err *e);
+	int (*votes_tally)(struct cstore *st, cstore_tally_fn fn, void *arg, struct err *e);
 	void (*close)(struct cstore *st);
 };
 

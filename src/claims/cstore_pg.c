@@ -411,6 +411,36 @@ cstore_pg_votes_salt(struct cstore *st, const char *day, const char *keep_from,
 	return 0;
 }
 
+static int
+cstore_pg_votes_tally(struct cstore *st, cstore_tally_fn fn, void *arg, struct err *e)
+{
+	struct cstore_pg *p = (struct cstore_pg *)st;
+	PGresult *r;
+
+	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
+		st->lost = 1;
+		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
+		               : err_internal(e, "PostgreSQL: not connected");
+	}
+	r = PQexec(
+	    p->conn,
+	    "SELECT page, lang, count(*) FILTER (WHERE answer = 'sad'),"
+	    " count(*) FILTER (WHERE answer = 'meh'), count(*) FILTER (WHERE answer = 'happy')"
+	    " FROM vote GROUP BY page, lang ORDER BY"
+	    " (count(*) FILTER (WHERE answer = 'happy') - count(*) FILTER (WHERE answer ="
+	    " 'sad'))::float8 / count(*), count(*) DESC, page, lang");
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return cstore_pg_fail(p, r, "reading the votes", e);
+	for (int i = 0; i < PQntuples(r); i++)
+		if (fn(arg, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+		       strtoll(PQgetvalue(r, i, 2), NULL, 10),
+		       strtoll(PQgetvalue(r, i, 3), NULL, 10),
+		       strtoll(PQgetvalue(r, i, 4), NULL, 10)) != 0)
+			break;
+	PQclear(r);
+	return 0;
+}
+
 static void
 cstore_pg_close(struct cstore *st)
 {
@@ -432,6 +462,7 @@ static const struct cstore_ops cstore_pg_ops = {
     .reconnect = cstore_pg_reconnect,
     .votes_put = cstore_pg_votes_put,
     .votes_salt = cstore_pg_votes_salt,
+    .votes_tally = cstore_pg_votes_tally,
     .close = cstore_pg_close,
 };
 

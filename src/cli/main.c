@@ -15,8 +15,8 @@
  *   lookup (or a bare query), search, who,    portolan
  *   listening/ls, audit, free, feedback,
  *   claim
- *   claim, lookup, free, audit given a        portolan-serve (libpq), by
- *   PostgreSQL claims store (--store URL      cli_claims_open()
+ *   claim, lookup, free, audit, feedback      portolan-serve (libpq), by
+ *   given a PostgreSQL store (--store URL     cli_claims_open()
  *   or $PORTOLAN_STORE)
  *   check-data, update --from FILE | --npm    portolan; portolan-serve in
  *                                             the dynamic build (STATIC=0)

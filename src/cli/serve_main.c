@@ -35,8 +35,11 @@ main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*run)(int, char **);
-	} claims_cmds[] = {
-	    {"claim", cmd_claim}, {"lookup", cmd_lookup}, {"free", cmd_free}, {"audit", cmd_audit}};
+	} claims_cmds[] = {{"claim", cmd_claim},
+	                   {"lookup", cmd_lookup},
+	                   {"free", cmd_free},
+	                   {"audit", cmd_audit},
+	                   {"feedback", cmd_feedback}};
 
 	cstore_postgresql_enable();
 	for (size_t i = 0; argc > 0 && i < sizeof(claims_cmds) / sizeof(claims_cmds[0]); i++)

@@ -3,12 +3,14 @@ votes and the one-vote-per-page-per-client-per-day rule, and a bounded load with
 instance killed (-9) and PostgreSQL restarted loses no acknowledged vote and stores none
 twice.  A real PostgreSQL (conftest.py's pg_cluster), no mock."""
 import http.client
+import json
 import signal
 import threading
 import time
 
 import pytest
 
+from conftest import run
 from test_web import Server
 
 
@@ -34,6 +36,12 @@ def test_one_vote_per_page_per_day_across_instances(pg_cluster, two_servers):
     assert b.vote("/port/3516", "happy")[0] == 303  # same client, other server: replaces
     assert rows(pg_cluster, url, "SELECT page, answer FROM vote") == [["/port/3516", "happy"]]
     assert rows(pg_cluster, url, "SELECT count(*) FROM salt") == [["1"]]
+    # portolan feedback reads the tallies where the servers keep them.
+    assert b.vote("/port/22", "sad")[0] == 303
+    doc = json.loads(run("feedback", "--store", url, "--json", check=0).stdout)
+    assert [(t["page"], t["sad"], t["happy"]) for t in doc["tallies"]] == \
+        [("/port/22", 1, 0), ("/port/3516", 0, 1)]
+    assert doc["votes"] == 2
 
 
 def test_load_with_kill_9_and_postgresql_restart(pg_cluster, two_servers):
