@@ -42,7 +42,7 @@ _portolan()
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
-		COMPREPLY=($(compgen -W "--worst --json --db --votes --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--worst --json --db --votes --store --help" -- "$cur")) ;;
 	check-data)
 		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
 	who)
