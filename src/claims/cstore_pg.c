@@ -75,16 +75,24 @@ cstore_pg_exec(struct cstore_pg *p, const char *sql, struct err *e)
 	return 0;
 }
 
+/* 0 when connected; else -1, the store marked lost so the caller's retry reconnects. */
+static int
+cstore_pg_connected(struct cstore_pg *p, struct err *e)
+{
+	if (p->conn != NULL && PQstatus(p->conn) == CONNECTION_OK)
+		return 0;
+	p->base.lost = 1;
+	return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
+	               : err_internal(e, "PostgreSQL: not connected");
+}
+
 static int
 cstore_pg_begin(struct cstore *st, int lock, struct err *e)
 {
 	struct cstore_pg *p = (struct cstore_pg *)st;
 
-	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
-		st->lost = 1;
-		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
-		               : err_internal(e, "PostgreSQL: not connected");
-	}
+	if (cstore_pg_connected(p, e) == -1)
+		return -1;
 	return cstore_pg_exec(
 	    p, lock ? "BEGIN; LOCK TABLE claim IN SHARE ROW EXCLUSIVE MODE" : "BEGIN", e);
 }
@@ -113,11 +121,8 @@ cstore_pg_load(struct cstore *st, struct claim_list *out, struct err *e)
 	struct cstore_pg *p = (struct cstore_pg *)st;
 	PGresult *r;
 
-	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
-		st->lost = 1;
-		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
-		               : err_internal(e, "PostgreSQL: not connected");
-	}
+	if (cstore_pg_connected(p, e) == -1)
+		return -1;
 	r = PQexec(p->conn, "SELECT " CSTORE_COLUMNS " FROM claim");
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK)
 		return cstore_pg_fail(p, r, "reading the claims", e);
@@ -417,11 +422,8 @@ cstore_pg_votes_tally(struct cstore *st, cstore_tally_fn fn, void *arg, struct e
 	struct cstore_pg *p = (struct cstore_pg *)st;
 	PGresult *r;
 
-	if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
-		st->lost = 1;
-		return p->conn ? cstore_pg_fail(p, NULL, "not connected", e)
-		               : err_internal(e, "PostgreSQL: not connected");
-	}
+	if (cstore_pg_connected(p, e) == -1)
+		return -1;
 	r = PQexec(
 	    p->conn,
 	    "SELECT page, lang, count(*) FILTER (WHERE answer = 'sad'),"
