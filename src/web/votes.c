@@ -604,7 +604,7 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 	if (votes_salt(v, (long)(time(NULL) / 86400), today) == -1) {
 		err_internal(e, "%s: cannot keep the day's salt: %s",
 		             v->pg ? "PostgreSQL" : cfg->path,
-		             v->pg ? "see the server's messages" : sqlite3_errmsg(v->db));
+		             v->pg ? "it did not answer, after retries" : sqlite3_errmsg(v->db));
 		goto fail;
 	}
 	explicit_bzero(today, sizeof(today));
