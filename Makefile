@@ -38,7 +38,10 @@ SANDEFS  =
 OPT     ?= -O2 -g
 endif
 
-PKGS     = sqlite3 expat jansson libcurl libmicrohttpd nettle zlib md4c-html
+PKGS     = sqlite3 expat jansson libcurl libmicrohttpd nettle zlib md4c-html libpq
+# libpq (the shared claims store, src/claims/cstore_pg.c) is linked into
+# portolan-serve only: nothing in portolan refers to that file, so its
+# static link takes nothing from the library.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libunistring (UTF-8 validation of curated data) ships no .pc file.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) -lunistring
@@ -148,7 +151,8 @@ endif
 $(BUILD)/portolan: $(BUILD)/src/cli/main.o $(BUILD)/libportolan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LINK)
 $(BUILD)/portolan-serve: $(BUILD)/src/cli/serve_main.o $(BUILD)/libportolan.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) -lmd4c-html -lmd4c $(shell pkg-config --libs libmicrohttpd)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) -lmd4c-html -lmd4c $(shell pkg-config --libs libmicrohttpd) \
+	    $(shell pkg-config --libs libpq)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportolan.a
 	@mkdir -p $(dir $@)

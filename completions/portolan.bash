@@ -6,14 +6,14 @@ _portolan()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	cmd=${COMP_WORDS[1]}
-	local commands="lookup search update who listening ls connections conns audit free serve export feedback check-data help"
+	local commands="lookup search update who listening ls connections conns audit free claim serve export feedback check-data help"
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
 	fi
 	case $prev in
-	--db|--from|--save|--ca-file|--expect|--nmap-services|--etc-services|--votes)
+	--db|--from|--save|--ca-file|--expect|--nmap-services|--etc-services|--votes|import)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--npm|--data|--po)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -28,21 +28,27 @@ _portolan()
 	listening|ls)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --db --no-color --help" -- "$cur")) ;;
 	free)
-		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --store --no-color --help" -- "$cur")) ;;
 	audit)
-		COMPREPLY=($(compgen -W "--expect --snapshot --all-netns --json --db --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--expect --claims --snapshot --all-netns --json --db --store --help" -- "$cur")) ;;
+	claim)
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "add list show rm import export --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--owner --contact --hosts --note --force --suggest --near --range --replace --json --db --store --help" -- "$cur"))
+		fi ;;
 	serve)
-		COMPREPLY=($(compgen -W "--listen --public --db --votes --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --max-per-address --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--listen --public --db --votes --store --show-machine --hide-machine --trust-proxy --threads --user --vote-rate --max-connections --max-per-address --po --base-url --metrics-only --expect --help" -- "$cur")) ;;
 	export)
 		COMPREPLY=($(compgen -W "--lang --ports --base-url --threads --db --po --quiet --help" -- "$cur")) ;;
 	feedback)
-		COMPREPLY=($(compgen -W "--worst --json --db --votes --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--worst --json --db --votes --store --help" -- "$cur")) ;;
 	check-data)
 		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
 	who)
 		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --json --db --no-color --help" -- "$cur")) ;;
 	*)
-		COMPREPLY=($(compgen -W "--json --db --no-color --no-machine --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --db --store --no-color --no-machine --help" -- "$cur")) ;;
 	esac
 }
 complete -F _portolan portolan

@@ -15,7 +15,7 @@ packages=(
 	gcc make pkg-config clang libclang-rt-dev clang-format
 	libsqlite3-dev sqlite3 libexpat1-dev libjansson-dev libcurl4-openssl-dev
 	libunistring-dev libmd4c-dev libmd4c-html0-dev
-	libmicrohttpd-dev nettle-dev zlib1g-dev
+	libmicrohttpd-dev nettle-dev zlib1g-dev libpq-dev postgresql
 	libcmocka-dev python3 python3-pytest openssl
 	nmap iproute2 lsof psmisc util-linux procps bpftool libbpf-dev wrk nginx-light
 	prometheus

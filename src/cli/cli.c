@@ -302,6 +302,9 @@ cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, 
 	case 'C':
 		o->color = 0;
 		return 1;
+	case CLI_OPT_STORE:
+		o->store = optarg;
+		return 1;
 	case 'h':
 		fputs(usage, stdout);
 		*exit_code = CLI_FOUND;
@@ -353,4 +356,47 @@ cli_exec_companion(const char *name, int argc, char **argv)
 	execv(path, argv);
 	fprintf(stderr, "portolan %s: cannot run %s: %s\n", argv[0], path, strerror(errno));
 	return CLI_INTERNAL;
+}
+
+int
+cli_store_url(const struct cli_opts *o, char *buf, size_t len, struct err *e)
+{
+	const char *env = getenv("PORTOLAN_STORE");
+	char db[4096];
+
+	if (o->store != NULL || (env != NULL && env[0] != '\0')) {
+		if ((size_t)snprintf(buf, len, "%s", o->store ? o->store : env) >= len)
+			return err_set(e, "store: the URL is longer than %zu bytes", len - 1);
+		return cstore_url_check(buf, e);
+	}
+	if (cli_db_path(o->db, db, sizeof(db), e) == -1)
+		return -1;
+	if ((size_t)snprintf(buf, len, "%s.claims", db) >= len)
+		return err_set(e, "store: the path is longer than %zu bytes", len - 1);
+	return 0;
+}
+
+static void
+cli_claims_notify(void *arg, const char *msg)
+{
+	fprintf(stderr, "portolan %s: %s\n", (const char *)arg, msg);
+}
+
+int
+cli_claims_open(const struct cli_opts *o, enum cstore_mode mode, int argc, char **argv,
+                struct cstore **out, struct err *e)
+{
+	char url[CSTORE_MAX_URL];
+
+	*out = NULL;
+	if (cli_store_url(o, url, sizeof(url), e) == -1)
+		return -1;
+	if (!cstore_can_open(url)) {
+		cli_exec_companion("portolan-serve", argc, argv);
+		return err_internal(e, "store: PostgreSQL needs portolan-serve, which did not run");
+	}
+	if (cstore_open(url, mode, out, e) == -1)
+		return -1;
+	cstore_set_notify(*out, cli_claims_notify, argv[0]);
+	return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "claims/cstore.h"
 #include "registry/store.h"
 #include "render/render.h"
 
@@ -80,24 +81,28 @@ int cli_bad_option(const char *cmd, int argc, char **argv, const char *usage);
  */
 const char *cli_nearest(const char *word, const char *const *names, size_t n);
 /*
- * The options most commands share: --json, --db FILE, --no-color, --help
- * (getopt values 'j', 'd', 'C', 'h').  cli_option() takes one result of
- * getopt_long() and returns 1 when it was a shared option (stored in o), 0
- * when the command must handle it itself, or -1 when the command must
- * return *exit_code now: help was printed, or a usage error reported
- * (getopt's ':' and '?').  Option strings start with ':' (see below).
+ * The options most commands share: --json, --db FILE, --no-color, --help,
+ * --store URL (getopt values 'j', 'd', 'C', 'h', CLI_OPT_STORE).
+ * cli_option() takes one result of getopt_long() and returns 1 when it was a shared option (stored
+ * in o), 0 when the command must handle it itself, or -1 when the command must return *exit_code
+ * now: help was printed, or a usage error reported (getopt's ':' and '?').  Option strings start
+ * with ':' (see below).
  */
 struct cli_opts {
 	const char *db;
+	const char *store; /* --store URL: the claims store (cli_claims_open()) */
 	int json;
 	int color;
 };
+/* --store's getopt value: no letter, so no command's own short option can collide. */
+#define CLI_OPT_STORE 0x100
 /* clang-format off */
 #define CLI_OPTS_LONG                                                   \
 	{"json", no_argument, NULL, 'j'},                               \
 	{"db", required_argument, NULL, 'd'},                           \
 	{"no-color", no_argument, NULL, 'C'},                           \
-	{"help", no_argument, NULL, 'h'}
+	{"help", no_argument, NULL, 'h'},                               \
+	{"store", required_argument, NULL, CLI_OPT_STORE}
 /* clang-format on */
 int cli_option(int c, struct cli_opts *o, const char *usage, int argc, char **argv, int *exit_code);
 
@@ -117,6 +122,22 @@ int cli_answer(const struct cli_opts *o, json_t *result, const char *list_key,
  * CLI_INTERNAL and a message.
  */
 int cli_exec_companion(const char *name, int argc, char **argv);
+
+/*
+ * The claims store: --store URL, else $PORTOLAN_STORE, else the SQLite
+ * file "<database>.claims" beside cli_db_path() (never the registry file
+ * itself: `portolan update` replaces that whole).
+ */
+int cli_store_url(const struct cli_opts *o, char *buf, size_t len, struct err *e);
+/*
+ * Open the claims store (cstore_open()).  A PostgreSQL store in a program
+ * built without libpq (the static portolan) re-runs the command, argv as
+ * given, in portolan-serve, which has it: this call then does not return.
+ * With CSTORE_READ a store not yet created is *out NULL and 0.  Lost
+ * connections are reported on stderr as they are retried.
+ */
+int cli_claims_open(const struct cli_opts *o, enum cstore_mode mode, int argc, char **argv,
+                    struct cstore **out, struct err *e);
 
 /* 1 when out is a terminal and NO_COLOR is unset or empty. */
 int cli_color(FILE *out);

@@ -22,5 +22,6 @@ int cmd_check_data(int argc, char **argv);
 int cmd_feedback(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
 
 #endif

@@ -10,13 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "claims/cstore.h"
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
 #include "web/feedback.h"
 
 static const char cmd_feedback_usage[] =
-    "usage: portolan feedback [--worst N] [--json] [--db FILE | --votes FILE]\n"
+    "usage: portolan feedback [--worst N] [--json] [--db FILE | --votes FILE |\n"
+    "                          --store postgresql://...]\n"
     "\n"
     "Tallies of \"Was this page helpful?\" per page and language, least helpful\n"
     "first (score = (happy - sad) / votes).  Pages are listed by their one\n"
@@ -26,6 +28,8 @@ static const char cmd_feedback_usage[] =
     "  --json        as JSON (schema portolan.feedback/1)\n"
     "  --db FILE     the registry database; votes are read from FILE.votes\n"
     "  --votes FILE  the votes database itself\n"
+    "  --store URL   the PostgreSQL several servers keep their votes in (also\n"
+    "                $PORTOLAN_STORE)\n"
     "\n"
     "Exit status: 0 votes listed, 1 no votes yet, 2 bad input, 3 internal error.\n";
 
@@ -62,7 +66,8 @@ cmd_feedback(int argc, char **argv)
 	};
 	struct cli_opts co = {.color = 0};
 	const char *votes = NULL;
-	char db[4096], path[4200];
+	char db[4096], path[4200], url[CSTORE_MAX_URL];
+	struct cstore *st;
 	unsigned long worst = 0;
 	struct err e = {0};
 	int c, rc = CLI_FOUND;
@@ -83,6 +88,17 @@ cmd_feedback(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
+	/* Servers on a PostgreSQL store keep their votes there (votes.h), unless --votes says. */
+	if (votes == NULL && cli_store_url(&co, url, sizeof(url), &e) == 0 &&
+	    cstore_is_postgresql(url)) {
+		if (cli_claims_open(&co, CSTORE_READ, argc, argv, &st, &e) == -1)
+			return cli_fail(argv[0], &e);
+		t = feedback_tally_store(st, worst, &e);
+		cstore_close(st);
+		if (t == NULL)
+			return cli_fail(argv[0], &e);
+		return cli_answer(&co, t, "tallies", cmd_feedback_text);
+	}
 	if (votes == NULL) {
 		if (cli_db_path(co.db, db, sizeof(db), &e) == -1)
 			return cli_fail(argv[0], &e);

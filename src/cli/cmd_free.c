@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims/claims.h"
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
@@ -21,7 +22,8 @@ static const char cmd_free_usage[] =
     "reservation, no number IANA says was released or withdrawn, no unauthorized\n"
     "use reported to IANA, no name in other databases (nmap-services,\n"
     "/etc/services), no curated use, outside this machine's ephemeral range, and\n"
-    "nothing bound to it here over TCP or UDP.  A curated claim wider than 100\n"
+    "nothing bound to it here over TCP or UDP, and not claimed by the organisation\n"
+    "(`portolan claim`).  A curated claim wider than 100\n"
     "ports that cites no source leaves its ports in (the answer counts them).\n"
     "Each port left out counts under its first reason.  Without --near, the\n"
     "middle of the longest quiet stretches; with it, the closest quiet ports.\n"
@@ -33,6 +35,7 @@ static const char cmd_free_usage[] =
     "  --no-machine   do not ask the kernel which ports are bound here\n"
     "  --json         the answer as JSON (schema portolan.free/1)\n"
     "  --db FILE      database to read\n"
+    "  --store URL    the claims store (see `portolan claim --help`)\n"
     "  --no-color     never colour the output\n"
     "\n"
     "Exit status: 0 some port qualifies, 1 none does, 2 bad input, 3 internal error.\n";
@@ -51,6 +54,8 @@ cmd_free(int argc, char **argv)
 	struct cli_opts co = {.color = 1};
 	struct freeports_query q = FREEPORTS_QUERY_DEFAULT;
 	struct store *st;
+	struct cstore *cs;
+	struct claim_list claimed = {0};
 	struct err e = {0};
 	int c, rc = CLI_FOUND;
 	json_t *res;
@@ -72,9 +77,22 @@ cmd_free(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"", argv[optind]);
-	if (cli_open_store(co.db, &st, &e) == -1)
+	/* Claimed ports are never offered. */
+	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
+	    cstore_list(cs, &claimed, &e) == -1) {
+		cstore_close(cs);
 		return cli_fail(argv[0], &e);
+	}
+	cstore_close(cs);
+	q.claimed = (const long(*)[2])claims_ranges(&claimed);
+	q.nclaimed = q.claimed ? claimed.n : 0;
+	claims_free(&claimed);
+	if (cli_open_store(co.db, &st, &e) == -1) {
+		free((void *)q.claimed);
+		return cli_fail(argv[0], &e);
+	}
 	res = freeports_find(st, &q, &e);
+	free((void *)q.claimed);
 	cli_store_done(st);
 	if (res == NULL)
 		return cli_fail(argv[0], &e);

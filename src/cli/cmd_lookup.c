@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "claims/claims.h"
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
@@ -29,6 +30,7 @@ static const char cmd_lookup_usage[] =
     "               $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
     "  --no-machine leave out who listens on the port on this machine\n"
+    "  --store URL  the organisation's claims (see `portolan claim --help`)\n"
     "\n"
     "Exit status: 0 found, 1 nothing known, 2 bad query, 3 internal error.\n";
 
@@ -56,6 +58,8 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	struct render_opts ro = {0};
 	struct report_env env;
 	struct store *st;
+	struct cstore *cs;
+	struct claim_list claimed = {0};
 	struct query q;
 	struct err e = {0};
 	int c, rc = CLI_FOUND, i, machine = 1;
@@ -82,6 +86,26 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		            : cli_fail(argv[0], &e);
 	report_env_init(&env);
 	env.with_listening = machine;
+	/*
+	 * The organisation's claims (a claims store not yet created has none).
+	 * A store that cannot be reached costs the report its claims, not the
+	 * answer: said on stderr.  A malformed --store is still a usage error.
+	 */
+	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
+	    cstore_list(cs, &claimed, &e) == -1) {
+		cstore_close(cs);
+		cs = NULL;
+		if (e.kind != ERR_INTERNAL) {
+			cli_store_done(st);
+			return cli_fail(argv[0], &e);
+		}
+		fprintf(stderr, "portolan %s: the organisation's claims are not shown: %s\n",
+		        argv[0], e.msg);
+		e = (struct err){0};
+	}
+	env.claims = claims_report_hook;
+	env.claims_ctx = &claimed;
+	cstore_close(cs);
 	if (co.json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {
@@ -95,6 +119,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		if (i == optind && near && rc == CLI_NOT_FOUND) {
 			json_decref(rep);
 			json_decref(all);
+			claims_free(&claimed);
 			cli_store_done(st);
 			return cmd_lookup_unknown_command(argv[i], near);
 		}
@@ -113,6 +138,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		render_json(stdout, all);
 		json_decref(all);
 	}
+	claims_free(&claimed);
 	cli_store_done(st);
 	return rc;
 }

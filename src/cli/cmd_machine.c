@@ -42,6 +42,7 @@
 
 #include <jansson.h>
 
+#include "claims/claims.h"
 #include "cli/cli.h"
 #include "cli/cmd_machine.h"
 #include "machine/audit.h"
@@ -892,6 +893,7 @@ cmd_connections(int argc, char **argv)
 
 static const char cmd_audit_usage[] =
     "usage: portolan audit --expect FILE [--all-netns] [--json] [--db FILE]\n"
+    "       portolan audit --claims [--store URL] [--all-netns] [--json]\n"
     "       portolan audit --snapshot [--all-netns] > FILE\n"
     "\n"
     "Compare this machine's listeners with an expected set and print what appeared\n"
@@ -906,6 +908,9 @@ static const char cmd_audit_usage[] =
     "'*' or a missing field matches anything; '#' starts a comment.  --snapshot\n"
     "writes today's listeners in this format, a starting point to edit.\n"
     "\n"
+    "  --claims     expect exactly the organisation's claims for this host (those\n"
+    "               whose --hosts pattern matches its name; `portolan claim`): a\n"
+    "               listener no claim covers is +, a claim nothing listens on is -\n"
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root\n"
     "  --json       machine-readable result (schema portolan.audit/1), for cron, CI\n"
@@ -1022,31 +1027,128 @@ cmd_audit_expect(struct cmd_machine *m, const char *file)
 	return rc;
 }
 
+/* What --claims sets in place of an --expect file name (compared by address). */
+static const char cmd_audit_from_claims[] = "claims";
+
+/*
+ * --claims: the organisation's claims for this host are the expected set.
+ * A claim covers a listener when the port lies in its range and the
+ * protocol is among its protocols; a range claim is present when any of
+ * its ports listens.
+ */
+static int
+cmd_audit_claims(struct cmd_machine *m, int argc, char **argv)
+{
+	struct cstore *cs;
+	struct claim_list all = {0};
+	struct err e = {0};
+	char host[256] = "";
+	unsigned char *seen;
+	json_t *added = json_array(), *missing = json_array(), *root;
+	size_t drift = 0;
+
+	gethostname(host, sizeof(host) - 1);
+	if (cli_claims_open(&m->o, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
+	    cstore_list(cs, &all, &e) == -1) {
+		cstore_close(cs);
+		json_decref(added);
+		json_decref(missing);
+		return cli_fail(m->cmd, &e);
+	}
+	cstore_close(cs);
+	if ((seen = calloc(all.n + 1, 1)) == NULL ||
+	    (m->o.json && cmd_machine_annotate(m, &e) == -1)) {
+		free(seen);
+		claims_free(&all);
+		json_decref(added);
+		json_decref(missing);
+		return e.msg[0] ? cli_fail(m->cmd, &e) : CLI_INTERNAL;
+	}
+	for (size_t i = 0; i < m->ls.n; i++) {
+		const struct listener *l = &m->ls.v[i];
+		unsigned proto = l->s.proto == PROTO_UDP ? CLAIM_UDP : CLAIM_TCP;
+		int covered = 0;
+
+		for (size_t j = 0; j < all.n; j++)
+			if (l->s.port >= all.v[j].lo && l->s.port <= all.v[j].hi &&
+			    (all.v[j].protos & proto) && claims_hosts_match(all.v[j].hosts, host))
+				covered = seen[j] = 1;
+		if (covered)
+			continue;
+		drift++;
+		if (m->o.json) {
+			json_array_append_new(added, cmd_machine_json_listener(m, l));
+		} else {
+			struct strbuf who;
+			char ep[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];
+
+			strbuf_init(&who, 4096);
+			cmd_machine_holders(l, &who);
+			listening_endpoint(&l->s, ep, sizeof(ep));
+			printf("+ %s %s %s   (no claim)\n", portspec_proto_name(l->s.proto), ep,
+			       who.buf);
+			strbuf_free(&who);
+		}
+	}
+	for (size_t j = 0; j < all.n; j++) {
+		char port[32];
+
+		if (seen[j] || !claims_hosts_match(all.v[j].hosts, host))
+			continue;
+		drift++;
+		claims_port_str(&all.v[j], port, sizeof(port));
+		if (m->o.json)
+			json_array_append_new(missing, claims_json(&all.v[j]));
+		else
+			printf("- %s %s (owner %s): claimed, nothing listens\n", port,
+			       all.v[j].service, all.v[j].owner);
+	}
+	if (m->o.json) {
+		root = json_pack("{s:s, s:s, s:b, s:o, s:o, s:I}", "schema", "portolan.audit/1",
+		                 "host", host, "clean", drift == 0, "added", added, "missing",
+		                 missing, "unseen", (json_int_t)m->ls.unseen);
+		render_json(stdout, root);
+		json_decref(root);
+	} else {
+		json_decref(added);
+		json_decref(missing);
+	}
+	free(seen);
+	claims_free(&all);
+	return drift == 0 ? CLI_FOUND : CLI_NOT_FOUND;
+}
+
 static int
 cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expect, int *snapshot)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
+	    {"claims", no_argument, NULL, 'K'},
 	    {"expect", required_argument, NULL, 'e'},
 	    {"snapshot", no_argument, NULL, 's'},
 	    {"all-netns", no_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c, rc;
+	int c, rc, given = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":e:sNjd:Ch", opts, NULL)) != -1) {
 		if (cli_option(c, &m->o, cmd_audit_usage, argc, argv, &rc) < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
+		if (c == 'e' || c == 'K' || c == 's')
+			given++;
 		if (c == 'e')
 			*expect = optarg;
+		else if (c == 'K')
+			*expect = cmd_audit_from_claims; /* the claims, not a file */
 		else if (c == 's')
 			*snapshot = 1;
 		else if (c == 'N')
 			m->all_netns = 1;
 	}
-	if (optind < argc || (*expect == NULL) == (*snapshot == 0)) {
-		cli_usage_error(argv[0], "give exactly one of --expect FILE or --snapshot");
+	if (optind < argc || given != 1) {
+		cli_usage_error(argv[0],
+		                "give exactly one of --expect FILE, --claims or --snapshot");
 		return -1;
 	}
 	return 0;
@@ -1068,7 +1170,9 @@ cmd_audit(int argc, char **argv)
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
-	rc = snapshot ? cmd_audit_snapshot(&m) : cmd_audit_expect(&m, expect);
+	rc = snapshot                          ? cmd_audit_snapshot(&m)
+	     : expect == cmd_audit_from_claims ? cmd_audit_claims(&m, argc, argv)
+	                                       : cmd_audit_expect(&m, expect);
 	cmd_machine_close(&m);
 	return rc;
 }

@@ -48,12 +48,12 @@ static const char cmd_serve_usage[] =
     "                      [--threads N]\n"
     "                      [--user NAME] [--vote-rate N] [--max-connections N]\n"
     "                      [--max-per-address N]\n"
-    "                      [--po DIR] [--base-url URL]\n"
+    "                      [--po DIR] [--base-url URL] [--store URL]\n"
     "\n"
     "Serve the site: a page per port, search, the ranges, services, the JSON "
     "API\n"
     "(/api/v1/ports/N, /api/v1/search?q=, /api/v1/free?near=N), /healthz, /metrics,\n"
-    "and the vote.\n"
+    "the organisation's claims (/claims, /api/v1/claims) and the vote.\n"
     "\n"
     "  --listen ADDR:PORT  where to listen (default 127.0.0.1:6174; port 0 "
     "picks one)\n"
@@ -61,6 +61,10 @@ static const char cmd_serve_usage[] =
     "  --db FILE           the database to serve (read-only)\n"
     "  --votes FILE        where votes are kept (default: the database's path\n"
     "                      + .votes)\n"
+    "  --store URL         the organisation's claims, shown at /claims and on port\n"
+    "                      pages (read-only), and with postgresql://... the votes\n"
+    "                      too, shared by every server on it; default\n"
+    "                      $PORTOLAN_STORE, else the database's path + .claims\n"
     "  --show-machine      show who listens on this machine to everyone (default:\n"
     "                      to clients on this machine, and not through a proxy)\n"
     "  --hide-machine      never show it\n"
@@ -353,7 +357,7 @@ cmd_serve(int argc, char **argv)
 	struct cli_opts co = {0};
 	struct server *srv;
 	struct err e = {0};
-	char db[4096], votes[4200], po[4200], url[128];
+	char db[4096], votes[4200], po[4200], url[128], claims[CSTORE_MAX_URL];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t set;
 	struct store *st;
@@ -380,6 +384,10 @@ cmd_serve(int argc, char **argv)
 	cli_po_dir(o.po, po, sizeof(po));
 	cfg.db = db;
 	cfg.votes = o.votes ? o.votes : votes;
+	/* The organisation's claims, read-only: --store, $PORTOLAN_STORE or "<db>.claims". */
+	if (cli_store_url(&co, claims, sizeof(claims), &e) == -1)
+		return cli_fail(argv[0], &e);
+	cfg.claims = claims;
 	cfg.podir = po;
 	cfg.threads = o.threads;
 	cfg.vote_rate = o.rate;

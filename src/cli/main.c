@@ -13,7 +13,11 @@
  *
  *   command                                   runs in
  *   lookup (or a bare query), search, who,    portolan
- *   listening/ls, audit, free, feedback
+ *   listening/ls, audit, free, feedback,
+ *   claim
+ *   claim, lookup, free, audit, feedback      portolan-serve (libpq), by
+ *   given a PostgreSQL store (--store URL     cli_claims_open()
+ *   or $PORTOLAN_STORE)
  *   check-data, update --from FILE | --npm    portolan; portolan-serve in
  *                                             the dynamic build (STATIC=0)
  *   update --from URL, or with no source      portolan-serve (libcurl)
@@ -69,6 +73,7 @@ static const struct command commands[] = {
     {"conns", cmd_connections, "same as connections"},
     {"audit", cmd_audit, "compare listeners with an expected set (--expect, --snapshot)"},
     {"free", cmd_free, "good ports for a new service: unclaimed, quiet, unused here"},
+    {"claim", cmd_claim, "the organisation's own ports, checked for collisions"},
 #ifdef PORTOLAN_LEAN_CLI
     {"update", cmd_dynamic_exec, "rebuild the database (IANA, npm snapshot, nmap, curated data)"},
     {"check-data", cmd_dynamic_exec, "validate the curated data in data/ and count it"},

@@ -19,14 +19,32 @@
  *     constructors, a dozen more shared objects) would cost every
  *     `portolan 3106` about 3 ms before main() runs: twice what the whole
  *     lookup should take.
+ *   - libpq (a PostgreSQL claims store) is a shared library too, with
+ *     OpenSSL and Kerberos behind it: the commands that read or write
+ *     claims run here when the store is PostgreSQL (cli_claims_open()).
  */
 #include <string.h>
 
+#include "claims/cstore.h"
 #include "cli/cmd.h"
+#include "cli/cmd_machine.h"
 
 int
 main(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} claims_cmds[] = {{"claim", cmd_claim},
+	                   {"lookup", cmd_lookup},
+	                   {"free", cmd_free},
+	                   {"audit", cmd_audit},
+	                   {"feedback", cmd_feedback}};
+
+	cstore_postgresql_enable();
+	for (size_t i = 0; argc > 0 && i < sizeof(claims_cmds) / sizeof(claims_cmds[0]); i++)
+		if (strcmp(argv[0], claims_cmds[i].name) == 0)
+			return claims_cmds[i].run(argc, argv);
 	if (argc > 0 && strcmp(argv[0], "export") == 0)
 		return cmd_export(argc, argv);
 	if (argc > 0 && strcmp(argv[0], "update") == 0)

@@ -59,6 +59,8 @@ int html_range(struct strbuf *out, const json_t *range, const struct html_ctx *c
 /* A block of a range (pages.h: pages_block()): every port with its name, status and concern. */
 int html_block(struct strbuf *out, const json_t *block, const struct html_ctx *c);
 int html_service(struct strbuf *out, const json_t *service, const struct html_ctx *c);
+/* /claims: the organisation's claims ({"claims": [...]}, src/web/claimcache.h), read-only. */
+int html_claims(struct strbuf *out, const json_t *all, const struct html_ctx *c);
 /* 400, 404, 405, 413, 429, 500... with a short explanation and a link home. */
 int html_error(struct strbuf *out, int status, const struct html_ctx *c);
 

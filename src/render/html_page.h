@@ -124,6 +124,9 @@ void html_port_label(const json_t *report, char *buf, size_t len);
 /* ---- parts of the port page that other pages reuse (html_port.c) ---- */
 void html_td(struct page *p, const char *label);
 void html_td_text(struct page *p, const char *label, const char *text);
+
+/* ---- the organisation's claims (html_claims.c) ---- */
+void html_sec_claims(struct page *p, const json_t *report);
 void html_record_table(struct page *p, const json_t *report, const json_t *records,
                        const char *caption);
 void html_sec_sources(struct page *p, const json_t *report);

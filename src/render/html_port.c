@@ -1868,6 +1868,7 @@ html_port(struct strbuf *out, const json_t *report, const struct html_ctx *c)
 	html_sec_common(&p, report);
 	html_sec_history(&p, report);
 	html_sec_check(&p, report);
+	html_sec_claims(&p, report);
 	html_sec_concern(&p, report, port);
 	html_sec_faq(&p, report, port);
 	html_sec_sources(&p, report);

@@ -421,6 +421,30 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
 }
 
+/* "Claimed in this organisation": present only when the caller read the claims (portolan claim). */
+static void
+section_claims(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_array_size(json_object_get(rep, "claims")) == 0)
+		return;
+	heading(out, o, "Claimed in this organisation");
+	json_array_foreach(json_object_get(rep, "claims"), i, c)
+	{
+		fprintf(out, "  %-14s %s%s%s, owner %s", str(c, "port"), BOLD(o), str(c, "service"),
+		        RESET(o), str(c, "owner"));
+		if (strcmp(str(c, "hosts"), "*") != 0)
+			fprintf(out, ", hosts %s", str(c, "hosts"));
+		if (str(c, "contact")[0])
+			fprintf(out, ", contact %s", str(c, "contact"));
+		fprintf(out, " %s(%s, %s)%s\n", DIM(o), str(c, "by"), str(c, "at"), RESET(o));
+		if (str(c, "note")[0])
+			fprintf(out, "    %s\n", str(c, "note"));
+	}
+}
+
 static void
 section_range(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -605,6 +629,7 @@ text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_header(out, o, rep);
 	section_concern(out, o, rep);
 	section_listening(out, o, rep);
+	section_claims(out, o, rep);
 	section_likely(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
@@ -660,6 +685,7 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	    {"curated", "with curated uses"},
 	    {"ephemeral", "in the ephemeral range"},
 	    {"bound_here", "bound on this machine"},
+	    {"claimed", "claimed in this organisation (portolan claim)"},
 	};
 	size_t i;
 

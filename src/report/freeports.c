@@ -43,13 +43,14 @@ enum {
 	WHY_CURATED = 1u << 5,
 	WHY_EPHEMERAL = 1u << 6,
 	WHY_BOUND_HERE = 1u << 7,
-	WHY_EXCLUDING = (1u << 8) - 1,
+	WHY_CLAIMED = 1u << 8,
+	WHY_EXCLUDING = (1u << 9) - 1,
 	/* Not a reason: a wide curated claim without a source covers the port. */
-	WHY_WIDE_UNSOURCED = 1u << 8,
+	WHY_WIDE_UNSOURCED = 1u << 9,
 };
 static const char *const freeports_why[] = {"assigned",     "released",        "reserved",
                                             "unauthorized", "other_databases", "curated",
-                                            "ephemeral",    "bound_here"};
+                                            "ephemeral",    "bound_here",      "claimed"};
 #define FREEPORTS_NWHY (sizeof(freeports_why) / sizeof(freeports_why[0]))
 
 typedef uint16_t why_t;
@@ -375,6 +376,8 @@ freeports_find(struct store *st, const struct freeports_query *q, struct err *e)
 	}
 	if (q->machine)
 		freeports_mark_bound(why, lo, hi, &machine_err);
+	for (size_t i = 0; i < q->nclaimed; i++)
+		freeports_mark(why, lo, hi, q->claimed[i][0], q->claimed[i][1], WHY_CLAIMED);
 	res = freeports_json(q, lo, hi, &rm, why,
 	                     q->machine && machine_err.kind != ERR_NONE ? machine_err.msg : NULL);
 	free(why);

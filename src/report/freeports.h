@@ -8,7 +8,8 @@
  * /etc/services), the curated data records no use, history or note on it,
  * it lies outside this machine's ephemeral range (where the kernel picks
  * source ports), and nothing on this machine listens on it or has it
- * bound, over TCP or UDP.  One exception: a curated claim wider than
+ * bound, over TCP or UDP, and the organisation has not claimed it (the
+ * caller passes its claims' ranges: src/claims/).  One exception: a curated claim wider than
  * FREEPORTS_UNSOURCED_MAX ports with no public source does not leave its
  * ports out (one such entry once emptied 49152-65535); the answer counts
  * the qualifying ports it covers.  These are the facts the port report
@@ -45,6 +46,9 @@ struct freeports_query {
 	int machine; /* 1: leave out ports bound on this machine */
 	/* The ephemeral range and first unprivileged port to go by; NULL: this machine's. */
 	const struct range_machine *facts;
+	/* The organisation's claims, as nclaimed [lo, hi] ranges: never offered ("claimed"). */
+	const long (*claimed)[2];
+	size_t nclaimed;
 };
 
 /* The defaults: 5 ports from the registered range, no preference, this machine checked. */

@@ -56,6 +56,8 @@ report_env_init(struct report_env *env)
 {
 	range_machine_read(&env->machine);
 	env->now = time(NULL);
+	env->claims = NULL;
+	env->claims_ctx = NULL;
 }
 
 /*
@@ -1505,6 +1507,13 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 		goto fail;
 	if (env->with_listening && report_listening(&c, e) == -1)
 		goto fail;
+	if (env->claims != NULL && c.lo != PORT_NONE) { /* present only when some claim is */
+		json_t *claims = env->claims(env->claims_ctx, c.lo, c.hi);
+
+		if (json_array_size(claims) > 0)
+			json_object_set(c.rep, "claims", claims);
+		json_decref(claims);
+	}
 	/*
 	 * Found means the registry or another database knows the port.  Every
 	 * port 0-49151 has a registry row (if only "Unassigned"), so a port

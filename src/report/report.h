@@ -34,6 +34,14 @@ struct report_env {
 	struct range_machine machine;
 	time_t now;
 	int with_listening; /* add "listening": who listens on a single port here, now */
+	/*
+	 * Optional: the organisation's own claims on lo..hi, as a new JSON
+	 * array, for the report's "claims", present when the array is not
+	 * empty (src/claims/ supplies it; NULL: no such section).
+	 * report_env_init() clears it.
+	 */
+	json_t *(*claims)(void *ctx, long lo, long hi);
+	void *claims_ctx;
 };
 
 /* Read this machine's facts and the clock once per process. */

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "canon.h"
+#include "claims/cstore.h"
 #include "feedback.h"
 #include "votes.h"
 
@@ -90,4 +91,43 @@ done:
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	return res;
+}
+
+struct feedback_acc {
+	json_t *rows;
+	json_int_t total;
+	size_t worst;
+};
+
+/* One tally from the store: canonical pages only, as feedback_tally() counts them. */
+static int
+feedback_store_row(void *arg, const char *page, const char *lang, long long sad, long long meh,
+                   long long happy)
+{
+	struct feedback_acc *a = arg;
+	char canon[CANON_MAX];
+	long long n = sad + meh + happy;
+
+	if (canon_page(page, canon, sizeof(canon)) != 0 || strcmp(canon, page) != 0 || n == 0)
+		return 0;
+	json_array_append_new(a->rows,
+	                      json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:f}", "page", page, "lang",
+	                                lang, "sad", (json_int_t)sad, "meh", (json_int_t)meh,
+	                                "happy", (json_int_t)happy, "votes", (json_int_t)n, "score",
+	                                (double)(happy - sad) / (double)n));
+	a->total += n;
+	return a->worst && json_array_size(a->rows) >= a->worst;
+}
+
+json_t *
+feedback_tally_store(struct cstore *st, size_t worst, struct err *e)
+{
+	struct feedback_acc a = {json_array(), 0, worst};
+
+	if (cstore_votes_tally(st, feedback_store_row, &a, e) == -1) {
+		json_decref(a.rows);
+		return NULL;
+	}
+	return json_pack("{s:s, s:I, s:o}", "schema", "portolan.feedback/1", "votes", a.total,
+	                 "tallies", a.rows);
 }

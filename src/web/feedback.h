@@ -23,5 +23,8 @@
  * unreadable.
  */
 json_t *feedback_tally(const char *path, size_t worst, struct err *e);
+/* The same from a PostgreSQL store the servers keep their votes in (votes_config.store). */
+struct cstore;
+json_t *feedback_tally_store(struct cstore *st, size_t worst, struct err *e);
 
 #endif

@@ -28,6 +28,7 @@
 #include "report/query.h"
 #include "report/search.h"
 #include "canon.h"
+#include "claimcache.h"
 #include "public.h"
 #include "routes.h"
 
@@ -44,8 +45,8 @@ static const char routes_cache_live[] = "private, max-age=" ROUTES_STR(ROUTES_LI
 static const char routes_no_store[] = "no-store";
 
 static const char *const routes_names[ROUTE_COUNT] = {
-    "index",    "port",    "search",  "range", "service", "api_port", "api_search",
-    "api_free", "healthz", "metrics", "asset", "vote",    "other",
+    "index",   "port",    "search", "range", "service", "api_port",   "api_search", "api_free",
+    "healthz", "metrics", "asset",  "vote",  "claims",  "api_claims", "other",
 };
 
 static int
@@ -88,6 +89,10 @@ routes_match(const char *path)
 		return ROUTE_ASSET;
 	if (strcmp(path, "/vote") == 0 || strcmp(path, "/feedback") == 0)
 		return ROUTE_VOTE;
+	if (strcmp(path, "/claims") == 0)
+		return ROUTE_CLAIMS;
+	if (strcmp(path, "/api/v1/claims") == 0)
+		return ROUTE_API_CLAIMS;
 	return ROUTE_OTHER;
 }
 
@@ -290,6 +295,11 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 	renv.now = time(NULL);
 	/* Who listens here is shown only on loopback or with --show-machine. */
 	renv.with_listening = env->show_machine;
+	/* The organisation's claims, as fresh as claimcache.h keeps them. */
+	if (env->claims != NULL) {
+		renv.claims = claimcache_hook;
+		renv.claims_ctx = env->claims;
+	}
 	if ((rep = report_port(st, &q, &renv, &e)) == NULL) {
 		routes_failed(env, rq, &e, rp);
 		return;
@@ -301,11 +311,16 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		routes_html_ctx(env, rq, &c);
 		routes_done(env, rq, html_port(&rp->body, rep, &c), rp);
 	}
-	json_decref(rep);
-	if (renv.with_listening && rp->status == 200) { /* the page and the API alike */
+	/*
+	 * A page showing claims (or this machine) is kept ROUTES_LIVE_TTL seconds: a
+	 * claim removed elsewhere leaves it soon.  A page without claims is cached
+	 * as usual, so a new claim shows on it once that copy expires.
+	 */
+	if ((renv.with_listening || json_object_get(rep, "claims")) && rp->status == 200) {
 		rp->live = 1;
 		rp->cache = routes_cache_live;
 	}
+	json_decref(rep);
 }
 
 static void
@@ -358,6 +373,7 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 	const char *v;
 	json_t *res;
 	size_t i;
+	int claimed;
 
 	q.machine = env->show_machine;
 	q.facts = &env->report->machine; /* Linux's defaults where this machine is not shown */
@@ -367,14 +383,18 @@ routes_free(const struct routes_env *env, struct store *st, const struct route_r
 			routes_error(env, rq, 400, e.msg, rp);
 			return;
 		}
-	if ((res = freeports_find(st, &q, &e)) == NULL) {
+	q.claimed = (const long(*)[2])claimcache_ranges(env->claims, &q.nclaimed);
+	claimed = q.nclaimed > 0;
+	res = freeports_find(st, &q, &e);
+	free((void *)q.claimed);
+	if (res == NULL) {
 		routes_error(env, rq, e.kind == ERR_INPUT ? 400 : 500, e.msg, rp);
 		return;
 	}
 	public_report(res);
 	routes_json_body(env, rq, res, rp);
 	json_decref(res);
-	if (q.machine && rp->status == 200) {
+	if ((q.machine || claimed) && rp->status == 200) {
 		rp->live = 1;
 		rp->cache = routes_cache_live;
 	}
@@ -426,6 +446,25 @@ routes_page(const struct routes_env *env, struct store *st, const struct route_r
 	json_decref(obj);
 }
 
+/* /claims and /api/v1/claims: the organisation's claims, read-only (`portolan claim` writes). */
+static void
+routes_claims(const struct routes_env *env, const struct route_request *rq, int api,
+              struct route_reply *rp)
+{
+	struct html_ctx c;
+	json_t *all = claimcache_all(env->claims);
+
+	if (api) {
+		routes_json_body(env, rq, all, rp);
+	} else {
+		routes_html_ctx(env, rq, &c);
+		routes_done(env, rq, html_claims(&rp->body, all, &c), rp);
+	}
+	json_decref(all);
+	rp->cacheable = 0; /* a claim added anywhere shows at once */
+	rp->cache = routes_no_store;
+}
+
 void
 routes_get(const struct routes_env *env, struct store *st, const struct route_request *rq,
            struct route_reply *rp)
@@ -450,6 +489,10 @@ routes_get(const struct routes_env *env, struct store *st, const struct route_re
 	case ROUTE_RANGE:
 	case ROUTE_SERVICE:
 		routes_page(env, st, rq, r, rp);
+		break;
+	case ROUTE_CLAIMS:
+	case ROUTE_API_CLAIMS:
+		routes_claims(env, rq, r == ROUTE_API_CLAIMS, rp);
 		break;
 	case ROUTE_HEALTHZ:
 		rp->status = 200;

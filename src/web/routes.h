@@ -41,7 +41,9 @@ enum route {
 	ROUTE_METRICS,
 	ROUTE_ASSET,
 	ROUTE_VOTE,
-	ROUTE_OTHER, /* 404s */
+	ROUTE_CLAIMS,     /* /claims: the organisation's claims, read-only */
+	ROUTE_API_CLAIMS, /* /api/v1/claims */
+	ROUTE_OTHER,      /* 404s */
 	ROUTE_COUNT,
 };
 
@@ -78,6 +80,8 @@ struct routes_env {
 	const struct report_env *report;
 	int show_machine;     /* "on this machine now" on port pages and in the API */
 	const char *base_url; /* absolute URL of "/", for canonical links; NULL: none */
+	/* The organisation's claims (claimcache.h); NULL: the server has no claims store. */
+	struct claimcache *claims;
 };
 
 /* Which route a path belongs to (for metrics, the cache, and the method check). */

@@ -59,6 +59,7 @@
 #include "params.h"
 #include "render/i18n.h"
 #include "routes.h"
+#include "claimcache.h"
 #include "server.h"
 #include "util/hex.h"
 #include "votes.h"
@@ -1584,7 +1585,10 @@ server_drop_privileges(struct server *srv, struct err *e)
 static int
 server_open(struct server *srv, struct err *e)
 {
-	struct votes_config vc = {.path = srv->cfg.votes, .rate_per_minute = srv->cfg.vote_rate};
+	/* A PostgreSQL claims store keeps the votes too, shared by every server on it. */
+	struct votes_config vc = {.path = srv->cfg.votes,
+	                          .store = srv->cfg.claims,
+	                          .rate_per_minute = srv->cfg.vote_rate};
 	const char *user = srv->cfg.user != NULL ? srv->cfg.user : "nobody";
 	struct passwd *pw;
 
@@ -1603,6 +1607,8 @@ server_open(struct server *srv, struct err *e)
 	                     e) == -1)
 		return -1;
 	if (votes_open(&vc, &srv->votes, e) == -1)
+		return -1;
+	if (srv->cfg.claims != NULL && claimcache_open(srv->cfg.claims, &srv->env.claims, e) == -1)
 		return -1;
 	if (cache_init(&srv->cache, SERVER_CACHE_SLOTS, e) == -1)
 		return -1;
@@ -2186,6 +2192,7 @@ server_free(struct server *srv)
 	free(srv->shards);
 	free(srv->addrs);
 	votes_close(srv->votes);
+	claimcache_close(srv->env.claims);
 	cache_free(&srv->cache);
 	if (srv->pool.free != NULL)
 		server_pool_close(&srv->pool);

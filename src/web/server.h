@@ -60,6 +60,7 @@ struct server_config {
 	int trust_proxy;    /* 1: a loopback client's Forwarded/X-Forwarded-For names the client */
 	const char *db;     /* the registry database (read-only) */
 	const char *votes;  /* the votes database */
+	const char *claims; /* the claims store's URL (src/web/claimcache.h); NULL: none */
 	const char *podir;  /* the .po catalogs */
 	const char *user;   /* NULL: "nobody"; used only when started as root; "": stay (tests) */
 	unsigned threads;   /* shards (daemon + thread each) and store pool size */

@@ -39,6 +39,7 @@
 #include <nettle/hmac.h>
 #include <sqlite3.h>
 
+#include "claims/cstore.h"
 #include "votes.h"
 
 #define VOTES_RATE_SLOTS 4096 /* a power of two */
@@ -66,6 +67,7 @@ struct votes_salt {
 
 struct votes {
 	sqlite3 *db;
+	struct cstore *pg; /* votes_config.store: PostgreSQL instead of db */
 	sqlite3_stmt *insert;
 	unsigned rate;
 
@@ -148,6 +150,12 @@ votes_salt_load(struct votes *v, long day, struct votes_salt *out)
 	votes_day_name(day, name);
 	votes_day_name(day - 1, old);
 	pthread_mutex_lock(&v->db_lock);
+	if (v->pg != NULL) {
+		ok = cstore_votes_salt(v->pg, name, old, fresh, out->salt, VOTES_SALT_LEN, NULL) ==
+		     0;
+		out->day = ok ? day : -1;
+		goto done;
+	}
 	if (sqlite3_exec(v->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
 	if (sqlite3_prepare_v2(v->db, "INSERT OR IGNORE INTO salt (day, salt) VALUES (?, ?)", -1,
@@ -363,12 +371,37 @@ votes_insert(struct votes *v, const struct vote *vt)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The batch as one PostgreSQL transaction (cstore_votes_put()); 1 when committed. */
+static int
+votes_commit_pg(struct votes *v, struct votes_item *batch)
+{
+	struct cstore_vote *rows;
+	struct votes_item *it;
+	size_t n = 0;
+	int ok;
+
+	for (it = batch; it != NULL; it = it->next)
+		n++;
+	if ((rows = calloc(n ? n : 1, sizeof(*rows))) == NULL)
+		return 0;
+	n = 0;
+	for (it = batch; it != NULL; it = it->next)
+		rows[n++] = (struct cstore_vote){
+		    it->vote.page, it->vote.lang,   votes_answers[it->vote.answer],
+		    it->vote.day,  it->vote.client, VOTES_CLIENT_LEN};
+	ok = cstore_votes_put(v->pg, rows, n, NULL) == 0;
+	free(rows);
+	return ok;
+}
+
 /* Commit one batch; 1 when durable. */
 static int
 votes_commit_batch(struct votes *v, struct votes_item *batch)
 {
 	struct votes_item *it;
 
+	if (v->pg != NULL)
+		return votes_commit_pg(v, batch);
 	if (sqlite3_exec(v->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return 0;
 	for (it = batch; it != NULL; it = it->next)
@@ -561,12 +594,17 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 	pthread_mutex_init(&v->db_lock, NULL);
 	pthread_mutex_init(&v->salt_lock, NULL);
 	pthread_cond_init(&v->wake, NULL);
-	if (votes_db_open(v, cfg, e) == -1)
+	if (cfg->store != NULL && cstore_is_postgresql(cfg->store)) {
+		if (cstore_open(cfg->store, CSTORE_WRITE, &v->pg, e) == -1)
+			goto fail;
+	} else if (votes_db_open(v, cfg, e) == -1) {
 		goto fail;
+	}
 	/* Today's salt now, so a database that cannot keep one fails at start. */
 	if (votes_salt(v, (long)(time(NULL) / 86400), today) == -1) {
-		err_internal(e, "%s: cannot keep the day's salt: %s", cfg->path,
-		             sqlite3_errmsg(v->db));
+		err_internal(e, "%s: cannot keep the day's salt: %s",
+		             v->pg ? "PostgreSQL" : cfg->path,
+		             v->pg ? "it did not answer, after retries" : sqlite3_errmsg(v->db));
 		goto fail;
 	}
 	explicit_bzero(today, sizeof(today));
@@ -579,6 +617,7 @@ votes_open(const struct votes_config *cfg, struct votes **out, struct err *e)
 fail:
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
+	cstore_close(v->pg);
 	votes_free(v);
 	return -1;
 }
@@ -604,6 +643,7 @@ votes_close(struct votes *v)
 	votes_drain(v);
 	sqlite3_finalize(v->insert);
 	sqlite3_close(v->db);
+	cstore_close(v->pg);
 	votes_free(v);
 }
 

@@ -31,6 +31,13 @@
  * came from a page this server rendered that day or the day before; the
  * browser's own headers do the rest (server.c).
  *
+ * In PostgreSQL (votes_config.store) the tables are the same, created by
+ * the claims store's migrations; a batch is one transaction there too,
+ * retried with backoff on a lost connection, and a batch that still fails
+ * answers 503 (each vote's done callback gets ok 0) so the client retries.
+ * A retried commit cannot count a vote twice: storing a vote replaces the
+ * client's earlier answer on that page and day.
+ *
  * Thread safety: every function but votes_close() may be called from any
  * thread.  Memory: struct votes owns its handle, thread and queue; done
  * callbacks run on the writer thread and must not block.  Errors: -1 with
@@ -68,6 +75,13 @@ struct vote {
 
 struct votes_config {
 	const char *path;
+	/*
+	 * A PostgreSQL store (postgresql://..., src/claims/cstore.h) to keep the
+	 * votes and salts in instead of path: several servers then share them,
+	 * and with them the one-vote-per-page-per-client-per-day rule.  NULL or
+	 * anything else: the SQLite file at path.
+	 */
+	const char *store;
 	unsigned rate_per_minute; /* writes per client key; 0: no limit (benchmarks) */
 	int chown;                /* 1: give the files to owner:group (a server started as root) */
 	uid_t owner;

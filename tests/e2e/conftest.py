@@ -106,3 +106,77 @@ def npm_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("npm") / "portolan.db"
     run("update", "--npm", NPM_DIR, "--quiet", db=db, check=0)
     return db
+
+
+def _pg_bindir():
+    import glob
+    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    return pathlib.Path(dirs[-1]) if dirs else None
+
+
+class PgCluster:
+    """A real PostgreSQL for the test session: initdb/pg_ctl into a temporary directory,
+    a Unix socket only (no TCP), run as nobody when the tests run as root (PostgreSQL
+    refuses root).  Each test gets a database of its own from new_database()."""
+
+    def __init__(self):
+        import tempfile
+        self.bindir = _pg_bindir()
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="portolan-pg-"))
+        self.prefix = []
+        if os.geteuid() == 0:
+            import pwd
+            nobody = pwd.getpwnam("nobody")
+            os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
+            self.prefix = ["runuser", "-u", "nobody", "--"]
+        self.data = self.dir / "data"
+        self.count = 0
+
+    def pg(self, tool, *args, check=True):
+        return subprocess.run([*self.prefix, str(self.bindir / tool), *map(str, args)],
+                              capture_output=True, text=True, check=check, timeout=120)
+
+    def start(self):
+        self.pg("pg_ctl", "-D", self.data, "-o",
+                f"-c listen_addresses='' -k {self.dir} -c max_connections=200",
+                "-l", self.dir / "log", "-w", "start")
+
+    def stop(self, mode="fast"):
+        self.pg("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop", check=False)
+
+    def url(self, db="postgres"):
+        return f"postgresql:///{db}?host={self.dir}&user=portolan"
+
+    def sql(self, statement, db="postgres"):
+        p = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", self.url(db), "-c",
+                            statement], capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return p.stdout
+
+    def new_database(self):
+        self.count += 1
+        name = f"t{os.getpid()}_{self.count}"
+        self.sql(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the whole session, stopped and removed at the end."""
+    import shutil
+    if _pg_bindir() is None or shutil.which("psql") is None:
+        pytest.skip("PostgreSQL (Debian postgresql) is not installed")
+    c = PgCluster()
+    c.pg("initdb", "-D", c.data, "--auth=trust", "-U", "portolan", "-E", "UTF8", "--no-sync")
+    c.start()
+    yield c
+    c.stop()
+    shutil.rmtree(c.dir, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def claims_store(request, tmp_path):
+    """A fresh, empty claims store of each backend: the same tests run against both."""
+    if request.param == "sqlite":
+        return f"sqlite:{tmp_path / 'claims.db'}"
+    return request.getfixturevalue("pg_cluster").new_database()

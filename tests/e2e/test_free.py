@@ -62,7 +62,7 @@ def test_rules_on_a_small_registry(small_db):
     # De-registered is a number IANA took back: "released", not "reserved".
     assert doc["excluded"] == {"assigned": 1, "released": 1, "reserved": 1, "unauthorized": 0,
                                "other_databases": 1, "curated": 0, "ephemeral": 0,
-                               "bound_here": 0}
+                               "bound_here": 0, "claimed": 0}
     assert doc["qualifying"] + sum(doc["excluded"].values()) == doc["considered"]
     assert doc["machine_checked"] is False and doc["machine_error"] is None
     # The middle of each quiet stretch, the longest first.
@@ -228,7 +228,7 @@ def test_claims_iana_records_without_a_service(claims_db):
     assert not left_out & set(ports(doc))
     assert doc["excluded"] == {"assigned": 0, "released": 2, "reserved": 0, "unauthorized": 3,
                                "other_databases": 0, "curated": 151, "ephemeral": 0,
-                               "bound_here": 0}
+                               "bound_here": 0, "claimed": 0}
     assert doc["considered"] == 401 and doc["qualifying"] == 401 - 3 - 2 - 151
     # The unsourced 6100-6399 claim leaves its ports in, and is counted.
     assert doc["wide_unsourced"] == {"ports": 150, "wider_than": 100}

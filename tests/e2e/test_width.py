@@ -14,7 +14,7 @@ import pytest
 from conftest import run, tty_output
 
 HELP = [[], ["lookup"], ["search"], ["update"], ["who"], ["listening"], ["ls"], ["audit"],
-        ["free"], ["serve"], ["export"], ["feedback"], ["check-data"]]
+        ["free"], ["claim"], ["serve"], ["export"], ["feedback"], ["check-data"]]
 REPORTS = [["3516"], ["3126"], ["free"], ["search", "http"], ["22"], ["6000-6063"], ["ssh"]]
 ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
