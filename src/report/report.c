@@ -60,18 +60,15 @@ report_env_init(struct report_env *env)
 
 /*
  * How common a frequency is, on a fixed scale of decades.  The class names
- * are the report's machine-readable "class" and the words are the English
- * "words"; one table keeps the two from drifting apart.  The renderers that
- * translate (render/html_page.h) key their text on the class, never on the words.
+ * are the report's machine-readable "class"; the renderers put a class into
+ * words in the reader's language (words_frequency() in render/words.c).
  */
 static const struct {
 	double at_least;
 	const char *class;
-	const char *word;
 } report_frequency_scale[] = {
-    {0.1, "very-common", "very common"}, {0.01, "common", "common"},
-    {0.001, "uncommon", "uncommon"},     {0.0001, "rare", "rare"},
-    {0.00001, "very-rare", "very rare"}, {0, "almost-never", "almost never seen"},
+    {0.1, "very-common"}, {0.01, "common"},     {0.001, "uncommon"},
+    {0.0001, "rare"},     {0.00001, "very-rare"}, {0, "almost-never"},
 };
 
 /*
@@ -116,34 +113,6 @@ report_frequency_class(double f, long *one_in)
 		return "never";
 	*one_in = report_one_in(f);
 	return report_frequency_scale[report_frequency_step(f)].class;
-}
-
-void
-report_frequency_words(double f, char *buf, size_t len)
-{
-	const char *word;
-	char num[32], grouped[48];
-	size_t n, j, k = 0;
-	long one_in;
-
-	if (!(f > 0)) {
-		snprintf(buf, len, "never seen open in nmap's scans of the Internet");
-		return;
-	}
-	word = report_frequency_scale[report_frequency_step(f)].word;
-	one_in = report_one_in(f);
-	if (one_in == 1) {
-		snprintf(buf, len, "%s: open on nearly every scanned host", word);
-		return;
-	}
-	n = (size_t)snprintf(num, sizeof(num), "%ld", one_in);
-	for (j = 0; j < n; j++) {
-		if (j > 0 && (n - j) % 3 == 0)
-			grouped[k++] = ',';
-		grouped[k++] = num[j];
-	}
-	grouped[k] = '\0';
-	snprintf(buf, len, "%s: open on about 1 in %s scanned hosts", word, grouped);
 }
 
 /* "Unassigned", "Reserved" or "assigned", from a record's name and description. */
@@ -602,8 +571,8 @@ report_headline(struct report_ctx *c, struct err *e)
 static json_t *
 report_range_class(const struct range_class *rc)
 {
-	return json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", rc->name, "iana", rc->iana, "lo",
-	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi, "meaning", rc->meaning);
+	return json_pack("{s:s, s:s, s:I, s:I}", "name", rc->name, "iana", rc->iana, "lo",
+	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi);
 }
 
 static void
@@ -638,20 +607,16 @@ report_range_section(struct report_ctx *c)
 }
 
 /*
- * The keys every frequency object shares: the number, the English words,
- * and their machine-readable form (class, one_in) for renderers that
- * translate.
+ * The keys every frequency object shares: the number and its class and
+ * "1 in N", which the renderers put into words (words_frequency()).
  */
 static int
 report_frequency_keys(json_t *obj, double f)
 {
-	char words[160];
 	long one_in;
 	const char *class = report_frequency_class(f, &one_in);
 
-	report_frequency_words(f, words, sizeof(words));
 	if (json_object_set_new(obj, "open_frequency", json_real(f)) == -1 ||
-	    json_object_set_new(obj, "words", json_string(words)) == -1 ||
 	    json_object_set_new(obj, "class", json_string(class)) == -1 ||
 	    json_object_set_new(obj, "one_in", one_in > 0 ? json_integer(one_in) : json_null()) ==
 	        -1)
@@ -848,9 +813,8 @@ report_frequency_section(struct report_ctx *c, struct alias_acc *acc)
 		report_cite_id(c, acc->freq[i].source_id);
 	}
 	if (acc->nfreq == 0)
-		freq = json_pack("{s:n, s:s, s:s, s:n, s:o}", "open_frequency", "words",
-		                 "not listed in nmap-services (or nmap is not installed)", "class",
-		                 "unlisted", "one_in", "per_protocol", per);
+		freq = json_pack("{s:n, s:s, s:n, s:o}", "open_frequency", "class", "unlisted",
+		                 "one_in", "per_protocol", per);
 	else if ((freq = json_object()) == NULL ||
 	         report_frequency_keys(freq, acc->freq[0].frequency) == -1 ||
 	         json_object_set_new(freq, "per_protocol", per) == -1) {

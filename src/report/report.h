@@ -7,7 +7,7 @@
  * reader, and the web pages render the same object.  No renderer computes
  * a fact of its own, so the three can never disagree.  It is a jansson
  * json_t tree whose shape is the stable, documented schema in
- * docs/json-schema.md ("portolan.report/1"); building it as JSON from the
+ * docs/json-schema.md ("portolan.report/2"); building it as JSON from the
  * start avoids a parallel C struct hierarchy that would need its own
  * serialiser.
  *
@@ -27,7 +27,7 @@
 #include "query.h"
 #include "registry/store.h"
 
-#define REPORT_SCHEMA      "portolan.report/1"
+#define REPORT_SCHEMA      "portolan.report/2"
 #define REPORT_MAX_RECORDS 500 /* a range query wider than this is truncated, and says so */
 
 struct report_env {
@@ -61,10 +61,8 @@ int report_identity(struct store *st, long port, const char *protocol, struct po
 int report_service_port(struct store *st, const char *service, const char *protocol, long *port,
                         struct err *e);
 
-/* "rare: open on about 1 in 26,000 scanned hosts" for an nmap open frequency. */
-void report_frequency_words(double frequency, char *buf, size_t len);
 /*
- * The same, machine-readable: the class ("very-common", "common",
+ * How common an nmap open frequency is: the class ("very-common", "common",
  * "uncommon", "rare", "very-rare", "almost-never", or "never" for 0) as a
  * static string, and in *one_in the "1 in N" rounded to two significant
  * figures (1 for "nearly every host", 0 when never seen).
