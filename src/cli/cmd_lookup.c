@@ -105,6 +105,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	}
 	report_env_init(&env);
 	env.with_listening = machine;
+	env.lang = i18n_file(ro.t);
 	if (co.json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {

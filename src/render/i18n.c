@@ -574,6 +574,12 @@ i18n_code(const struct i18n *t)
 }
 
 const char *
+i18n_file(const struct i18n *t)
+{
+	return or_english(t)->lang->file;
+}
+
+const char *
 i18n_name(const struct i18n *t)
 {
 	return or_english(t)->lang->name;

@@ -55,6 +55,7 @@ const struct i18n *i18n_at(const struct i18n_set *set, size_t i);
 
 const char *i18n_code(const struct i18n *t); /* BCP 47 code for <html lang>: "ko", "zh-Hans"... */
 const char *i18n_name(const struct i18n *t); /* the language's own name: "한국어" */
+const char *i18n_file(const struct i18n *t); /* po/'s and data/'s name: "zh_Hans"; NULL: English */
 /*
  * The translation of msgid, or msgid itself.  format_arg lets the compiler
  * check a translated format against its arguments through the msgid

@@ -18,8 +18,8 @@
 
 struct render_opts {
 	int color;
-	int width;              /* columns to fit; 0: render_width() of the output */
-	const struct i18n *t;   /* the reader's language; NULL: English */
+	int width;            /* columns to fit; 0: render_width() of the output */
+	const struct i18n *t; /* the reader's language; NULL: English */
 };
 
 /* Columns when nothing says otherwise (no terminal, no $COLUMNS). */

@@ -238,10 +238,10 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (n == 0)
 		return;
-	struct words_sentence s = {.arg = {str(snap, "registry_source"),
-	                                   str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of")
-	                                                                  : "?"},
-	                           .n = 2};
+	struct words_sentence s = {
+	    .arg = {str(snap, "registry_source"),
+	            str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of") : "?"},
+	    .n = 2};
 
 	s.tmpl = _(o->t, "Registry: %1$s, as of %2$s");
 	words_fill(&s, title, sizeof(title));
@@ -350,17 +350,16 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		}
 	} else {
 		fprintf(out, "%s",
-		        strcmp(status, "unlisted") == 0 ? "not in the registry"
+		        strcmp(status, "unlisted") == 0     ? "not in the registry"
 		        : strcmp(status, "unassigned") == 0 ? _(o->t, "unassigned")
 		        : strcmp(status, "reserved") == 0   ? _(o->t, "reserved")
 		                                            : status);
 	}
 	fputc('\n', out);
 	fputs("  ", out);
-	json_array_foreach(classes, i, v)
-	    fprintf(out, "%s%s (%s %lld-%lld)", i ? " / " : "",
-	            words_range_title(o->t, str(v, "name")), str(v, "iana"), num(v, "lo"),
-	            num(v, "hi"));
+	json_array_foreach(classes, i, v) fprintf(out, "%s%s (%s %lld-%lld)", i ? " / " : "",
+	                                          words_range_title(o->t, str(v, "name")),
+	                                          str(v, "iana"), num(v, "lo"), num(v, "hi"));
 	if (json_array_size(json_object_get(id, "protocols"))) {
 		fputs(" - ", out);
 		json_array_foreach(json_object_get(id, "protocols"), i, v)

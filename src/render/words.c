@@ -37,8 +37,9 @@ words_range_meaning(const struct i18n *t, const char *name)
 		            "them, so the registration says what a port was meant for, not what is "
 		            "using it.");
 	if (strcmp(name, "dynamic") == 0)
-		return _(t, "Never assigned: meant for temporary client-side ports and private use, "
-		            "so no registry can say what uses one.");
+		return _(t,
+		         "Never assigned: meant for temporary client-side ports and private use, "
+		         "so no registry can say what uses one.");
 	return "";
 }
 
@@ -71,9 +72,8 @@ words_category(const struct i18n *t, const char *cat)
 {
 	static const char *const known[] = {"game", "development", "vendor", "p2p",
 	                                    "iot",  "malware",     "scanner"};
-	const char *names[] = {_(t, "Game"),         _(t, "Development"),
-	                       _(t, "Vendor"),       _(t, "Peer-to-peer"),
-	                       _(t, "Internet of things"), _(t, "Malware"),
+	const char *names[] = {_(t, "Game"),         _(t, "Development"),        _(t, "Vendor"),
+	                       _(t, "Peer-to-peer"), _(t, "Internet of things"), _(t, "Malware"),
 	                       _(t, "Scanner")};
 	size_t i;
 
@@ -181,8 +181,8 @@ words_concern(const struct i18n *t, const json_t *code, struct words_sentence *s
 		words_set(s, _(t, "IANA records unauthorized use: %1$s"), 1, text, NULL);
 	else if (strcmp(name, "unsourced") == 0) {
 		/* TRANSLATORS: %1$s names a program or malware, in English; %2$s its category. */
-		words_set(s, _(t, "not counted: no public source says %1$s (%2$s) uses it"), 2,
-		          who, words_category(t, words_str(code, "category")));
+		words_set(s, _(t, "not counted: no public source says %1$s (%2$s) uses it"), 2, who,
+		          words_category(t, words_str(code, "category")));
 		s->english[1] = 0;
 	} else if (strcmp(name, "wide-claim") == 0) {
 		snprintf(s->num, sizeof(s->num), "%lld", words_int(code, "width"));
@@ -251,9 +251,10 @@ static const char *
 words_why_class(const struct i18n *t, const char *class, const char *status)
 {
 	if (strcmp(class, "dynamic") == 0)
-		return _(t, "Ports in this range belong to no one: the operating system hands them "
-		            "out for outgoing connections and short-lived servers, so one port here "
-		            "tells little without the process behind it.");
+		return _(t,
+		         "Ports in this range belong to no one: the operating system hands them "
+		         "out for outgoing connections and short-lived servers, so one port here "
+		         "tells little without the process behind it.");
 	if (strcmp(status, "reserved") == 0)
 		return _(t, "A reserved number is held back on purpose, for a protocol's future or "
 		            "to keep a gap; no service should listen here, so a listener is a "
@@ -276,7 +277,8 @@ words_why_class(const struct i18n *t, const char *class, const char *status)
 void
 words_why(const struct i18n *t, const json_t *rep, char *buf, size_t len)
 {
-	const json_t *cls = json_array_get(json_object_get(json_object_get(rep, "range"), "classes"), 0);
+	const json_t *cls =
+	    json_array_get(json_object_get(json_object_get(rep, "range"), "classes"), 0);
 	const json_t *l = json_object_get(rep, "listening");
 	const char *status = words_str(json_object_get(rep, "identity"), "status");
 
@@ -311,8 +313,8 @@ words_localize(json_t *rep, const struct i18n *t)
 	int rc = 0;
 
 	rc |= words_put(rep, "lang", i18n_code(t));
-	json_array_foreach(json_object_get(range, "classes"), i, v)
-	    rc |= words_put(v, "meaning", words_range_meaning(t, words_str(v, "name")));
+	json_array_foreach(json_object_get(range, "classes"), i, v) rc |=
+	    words_put(v, "meaning", words_range_meaning(t, words_str(v, "name")));
 	if (json_is_object(freq)) {
 		words_frequency(t, freq, buf, sizeof(buf));
 		rc |= words_put(freq, "words", buf);

@@ -158,8 +158,8 @@ pages_common(struct store *st, int n, struct err *e)
 		                    (json_int_t)sqlite3_column_int64(stmt, 0), "protocol",
 		                    (const char *)sqlite3_column_text(stmt, 1), "name",
 		                    (const char *)sqlite3_column_text(stmt, 2), "service",
-		                    svc ? (const char *)svc : "", "open_frequency", f,
-		                    "class", class, "one_in", (json_int_t)one_in));
+		                    svc ? (const char *)svc : "", "open_frequency", f, "class",
+		                    class, "one_in", (json_int_t)one_in));
 	}
 	return pages_list_done(&r, list);
 }

@@ -67,7 +67,7 @@ static const struct {
 	double at_least;
 	const char *class;
 } report_frequency_scale[] = {
-    {0.1, "very-common"}, {0.01, "common"},     {0.001, "uncommon"},
+    {0.1, "very-common"}, {0.01, "common"},       {0.001, "uncommon"},
     {0.0001, "rare"},     {0.00001, "very-rare"}, {0, "almost-never"},
 };
 
@@ -1418,6 +1418,74 @@ report_resolve_name(struct report_ctx *c, int *found, struct err *e)
 	return 0;
 }
 
+/*
+ * The reader's language for one curated text: its translation from the
+ * translation table (title too for a note) when there is one, and "lang"
+ * saying which language the text is in.  English when env->lang is NULL.
+ */
+static int
+report_translate_one(const char *lang, sqlite3_stmt *stmt, json_t *o, const char *kind,
+                     const char *text_key, const char *bcp47, struct err *e)
+{
+	int rc, translated = 0;
+
+	if (!json_is_object(o))
+		return 0;
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, report_str(o, "file"), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(
+		    stmt, 2, strcmp(kind, "note") == 0 ? 1 : (sqlite3_int64)report_int(o, "line"));
+		sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, lang, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const char *title = (const char *)sqlite3_column_text(stmt, 0);
+			const char *text = (const char *)sqlite3_column_text(stmt, 1);
+
+			json_object_set_new(o, text_key, json_string(text ? text : ""));
+			if (title != NULL)
+				json_object_set_new(o, "title", json_string(title));
+			translated = 1;
+		} else if (rc != SQLITE_DONE)
+			return err_internal(e, "translation: %s",
+			                    sqlite3_errmsg(sqlite3_db_handle(stmt)));
+	}
+	return json_object_set_new(o, "lang", json_string(translated ? bcp47 : "en"));
+}
+
+int
+report_set_lang(struct store *st, json_t *rep, const char *lang, struct err *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	char bcp47[16] = "en";
+	const json_t *list;
+	json_t *o;
+	size_t i;
+	int rc = 0;
+
+	if (lang != NULL && strcmp(lang, "en") != 0) {
+		snprintf(bcp47, sizeof(bcp47), "%s", lang);
+		for (i = 0; bcp47[i]; i++)
+			if (bcp47[i] == '_')
+				bcp47[i] = '-';
+		if (sqlite3_prepare_v2(store_db(st),
+		                       "SELECT title, text FROM translation WHERE file = ?1 AND"
+		                       " line = ?2 AND kind = ?3 AND lang = ?4",
+		                       -1, &stmt, NULL) != SQLITE_OK)
+			return err_internal(e, "translation: %s", sqlite3_errmsg(store_db(st)));
+	}
+	list = json_object_get(rep, "uses");
+	json_array_foreach(list, i, o) rc |=
+	    report_translate_one(lang, stmt, o, "use", "text", bcp47, e);
+	list = json_object_get(rep, "history");
+	json_array_foreach(list, i, o) rc |=
+	    report_translate_one(lang, stmt, o, "history", "text", bcp47, e);
+	rc |= report_translate_one(lang, stmt, json_object_get(rep, "note"), "note", "markdown",
+	                           bcp47, e);
+	sqlite3_finalize(stmt);
+	return rc ? -1 : 0;
+}
+
 static const char report_uses_sql[] =
     "SELECT port_lo, port_hi, protocols, who, category, text, sources, file, line,"
     " source_id AS source FROM use WHERE port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
@@ -1465,7 +1533,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_curated(&c, "uses", "use", report_uses_sql, report_use_cmp, e) == -1 ||
 	    report_curated(&c, "history", "history", report_history_sql, report_history_cmp, e) ==
 	        -1 ||
-	    report_note(&c, e) == -1 || report_concern(&c, e) == -1 || report_sources(&c, e) == -1)
+	    report_note(&c, e) == -1 || report_concern(&c, e) == -1 ||
+	    report_sources(&c, e) == -1 || report_set_lang(st, c.rep, env->lang, e) == -1)
 		goto fail;
 	if (env->with_listening && report_listening(&c, e) == -1)
 		goto fail;

@@ -34,6 +34,12 @@ struct report_env {
 	struct range_machine machine;
 	time_t now;
 	int with_listening; /* add "listening": who listens on a single port here, now */
+	/*
+	 * The reader's language as data/ and po/ name it ("ko", "zh_Hans"), or
+	 * NULL for English: curated texts translated into it replace the
+	 * English, and every curated text says its "lang" (BCP 47: "zh-Hans").
+	 */
+	const char *lang;
 };
 
 /* Read this machine's facts and the clock once per process. */
@@ -41,6 +47,14 @@ void report_env_init(struct report_env *env);
 
 json_t *report_port(struct store *st, const struct query *q, const struct report_env *env,
                     struct err *e);
+
+/*
+ * Put a report's curated texts (uses, history, note) into lang (as
+ * report_env.lang; NULL: English) where data/ translates them, setting
+ * each one's "lang".  rep must hold the English texts, as report_port()
+ * with no lang gives them: a copy per language serves many (the export).
+ */
+int report_set_lang(struct store *st, json_t *rep, const char *lang, struct err *e);
 
 /* The one-line identity of a port, for listings of many ports (`portolan listening`). */
 struct port_identity {
