@@ -125,6 +125,45 @@ html_en(struct page *p, const char *text)
 		html_put(p, "</span>");
 }
 
+/*
+ * A curated text is still English on this page: its "lang" (report_set_lang())
+ * is "en" or missing while the page is in another language.
+ */
+int
+html_curated_english(const struct page *p, const json_t *item)
+{
+	const char *lang = html_str(item, "lang");
+
+	return html_foreign(p) && (lang[0] == '\0' || strcmp(lang, "en") == 0);
+}
+
+/* The visible tag after text left in English, in the page's language (inside lang="en"). */
+void
+html_in_english(struct page *p)
+{
+	html_put(p, " <small class=\"in-en\" lang=\"");
+	html_esc(p, i18n_code(p->t));
+	html_put(p, "\">");
+	html_esc(p, _(p->t, "in English"));
+	html_put(p, "</small>");
+}
+
+/*
+ * A curated text (a use's or a history claim's) in the page's language
+ * where data/ translates it; otherwise in English, marked lang="en" and
+ * tagged "in English" so the reader knows it is not a mistake.
+ */
+void
+html_curated(struct page *p, const json_t *item, const char *text)
+{
+	if (!html_curated_english(p, item)) {
+		html_esc(p, text);
+		return;
+	}
+	html_en(p, text);
+	html_in_english(p);
+}
+
 /* text as an HTML fragment in tmp (escaped; marked English if english), for HTML_SAY_HTML. */
 const char *
 html_fragment(struct page *p, struct strbuf *tmp, const char *text, int english)

@@ -352,7 +352,7 @@ html_what_unassigned(struct page *p, const json_t *report, const char *port, con
 		if (html_str(h, "former")[0])
 			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
 		html_put(p, " ");
-		html_en(p, html_str(h, "text"));
+		html_curated(p, h, html_str(h, "text"));
 		html_cite_urls(p, json_object_get(h, "sources"));
 		html_put(p, "</p>");
 	}
@@ -762,9 +762,13 @@ html_sec_common(struct page *p, const json_t *report)
 		html_put(p, "</ul>");
 	}
 	if (json_is_object(note)) {
-		html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
-		                            : "<article class=\"note\"><h3>");
+		/* Untranslated: the note in English, saying so (html_curated()). */
+		html_put(p, html_curated_english(p, note)
+		                ? "<article class=\"note\" lang=\"en\"><h3>"
+		                : "<article class=\"note\"><h3>");
 		html_esc(p, html_str(note, "title"));
+		if (html_curated_english(p, note))
+			html_in_english(p);
 		html_put(p, "</h3>");
 		if (markdown_html(p->out, html_str(note, "markdown")) == -1)
 			p->fail = 1;
@@ -818,7 +822,7 @@ html_sec_uses(struct page *p, const json_t *report)
 		else
 			HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
 		html_put(p, "</span></p><p>");
-		html_en(p, html_str(u, "text"));
+		html_curated(p, u, html_str(u, "text"));
 		html_cite_urls(p, json_object_get(u, "sources"));
 		html_put(p, "</p></li>");
 	}
