@@ -470,16 +470,26 @@ static void
 section_frequency(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *f = json_object_get(rep, "frequency"), *p;
+	char num[32], buf[512];
+	struct words_sentence s = {.n = 3};
 	size_t i;
 
 	if (!json_is_object(f))
 		return;
 	heading(out, o, _(o->t, "How common"));
 	fprintf(out, "  %s\n", str(f, "words"));
+	/* TRANSLATORS: %1$s a protocol (tcp), %2$s a frequency (0.000038), %3$s nmap's name. */
+	s.tmpl = _(o->t, "%1$s: %2$s open frequency in nmap-services (as \"%3$s\")");
 	json_array_foreach(json_object_get(f, "per_protocol"), i, p)
-	    fprintf(out, "  %s%s: %.6f open frequency in nmap-services (as \"%s\")%s\n", DIM(o),
-	            str(p, "protocol"), json_real_value(json_object_get(p, "open_frequency")),
-	            str(p, "nmap_name"), RESET(o));
+	{
+		snprintf(num, sizeof(num), "%.6f",
+		         json_real_value(json_object_get(p, "open_frequency")));
+		s.arg[0] = str(p, "protocol");
+		s.arg[1] = num;
+		s.arg[2] = str(p, "nmap_name");
+		words_fill(&s, buf, sizeof(buf));
+		fprintf(out, "  %s%s%s\n", DIM(o), buf, RESET(o));
+	}
 }
 
 static void
@@ -627,7 +637,7 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 	const json_t *s, *snap = json_object_get(rep, "snapshot");
 	size_t i;
 
-	heading(out, o, "Sources");
+	heading(out, o, _(o->t, "Sources"));
 	json_array_foreach(json_object_get(rep, "sources"), i, s)
 	{
 		fprintf(out, "  [%zu] %s", i + 1, str(s, "name"));
