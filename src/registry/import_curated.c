@@ -1044,8 +1044,8 @@ curated_parse_note(struct parse *p, struct err *e)
 	lang = curated_note_lang(p->name, base, st.val[K_PORTS], english, sizeof(english));
 	if (lang == -2)
 		return err_set(e,
-		               "%s:%ld: ports: %s does not match the file name (expected %s.md, "
-		               "or %s.<lang>.md with lang one of %s)",
+		               "%s:%ld: ports: %s does not match the file name (expected %s.md); "
+		               "a translation is %s.<lang>.md, lang one of %s",
 		               p->name, st.at[K_PORTS], st.val[K_PORTS], st.val[K_PORTS],
 		               st.val[K_PORTS],
 		               curated_join(list, sizeof(list), langs, NELEM(langs)));

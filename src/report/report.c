@@ -54,6 +54,7 @@ col_json(struct rows *r, int i)
 void
 report_env_init(struct report_env *env)
 {
+	*env = (struct report_env){0}; /* English, no listeners, unless the caller says */
 	range_machine_read(&env->machine);
 	env->now = time(NULL);
 }
