@@ -582,8 +582,10 @@ test_translations(void **state)
 	            "unofficial/game.txt:10: text.ko: repeated (first on line 9)");
 	expect_fail(USE_OK "text.ko:  \n", "unofficial/game.txt", IMPORT_CURATED_USE,
 	            "unofficial/game.txt:9: text.ko: empty value");
-	expect_fail("---\nports: 22\ntitle: t\n---\nx\n", "notes/22.xx.md", IMPORT_CURATED_NOTE,
-	            "notes/22.xx.md:2: ports: 22 does not match the file name");
+	expect_fail("---\nports: 22\ntitle: t\nsource: none\n---\nx\n", "notes/22.xx.md",
+	            IMPORT_CURATED_NOTE,
+	            "notes/22.xx.md:2: ports: 22 does not match the file name (expected 22.md); a "
+	            "translation is 22.<lang>.md");
 	expect_fail("---\nports: 22\ntitle: t\n---\n\n", "notes/22.ko.md", IMPORT_CURATED_NOTE,
 	            "notes/22.ko.md:5: empty text");
 }
