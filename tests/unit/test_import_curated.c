@@ -587,7 +587,7 @@ test_translations(void **state)
 	            "notes/22.xx.md:2: ports: 22 does not match the file name (expected 22.md); a "
 	            "translation is 22.<lang>.md");
 	expect_fail("---\nports: 22\ntitle: t\n---\n\n", "notes/22.ko.md", IMPORT_CURATED_NOTE,
-	            "notes/22.ko.md:5: empty text");
+	            "notes/22.ko.md:4: empty text");
 }
 
 /* A translated note needs its English original in the same directory. */
