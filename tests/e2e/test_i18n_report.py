@@ -1,0 +1,171 @@
+"""The report in the reader's language: the terminal follows --lang, else the
+locale (LC_ALL, LC_MESSAGES, LANG), else English; JSON words follow --lang with
+the codes unchanged; curated notes, uses and history come in the reader's
+language where data/ translates them and say so where it does not."""
+import re
+
+import pytest
+
+from conftest import report, run
+
+LANGS = ["hi", "id", "sv", "ko", "de", "fr", "es", "pt", "ja", "zh-Hans", "ru"]
+SEEDS = ["3516", "3106", "3126", "2906"]
+# Sections that are registry or bibliographic data, shown as the source wrote them.
+DATA_SECTIONS = ("Registry:", "Sources", "In other databases", "Related ports")
+
+
+def sections(out):
+    """The output cut where an unindented line follows a blank one (a heading)."""
+    parts, cur, blank = [], [], True
+    for line in out.splitlines():
+        if line and not line.startswith(" ") and blank and cur:
+            parts.append(cur)
+            cur = []
+        cur.append(line)
+        blank = line == ""
+    parts.append(cur)
+    return parts
+
+
+# English function words that the other ten Latin- or Cyrillic-script languages do not use
+# as words of their own ("was" is German, "on" French, "by" Swedish: left out).
+ENGLISH = set("""the and of is are with for that this it from not be have has which you your its
+they what when would were than only most here been there their these those any into about
+after before because to""".split())
+
+
+def english_runs(lines):
+    """Runs of three or more lowercase words of which two are English function words:
+    sentences left untranslated.  Names (capitalised), ports, paths and URLs make no
+    such run, nor do French, German or Indonesian sentences."""
+    found = []
+    for line in lines:
+        if line.strip().startswith("http"):
+            continue
+        words = re.findall(r"[A-Za-z][A-Za-z']*|\S", line)
+        run_ = []
+        for w in words + ["."]:
+            if re.fullmatch(r"[a-z][a-z']+", w):
+                run_.append(w)
+                continue
+            if len(run_) >= 3 and sum(w in ENGLISH for w in run_) >= 2:
+                found.append(" ".join(run_))
+            run_ = []
+    return found
+
+
+def translated_sections(query, db, lang):
+    """The sections of `portolan QUERY --lang LANG` that are ours to translate,
+    paired with the English output's by position (the same report, the same order)."""
+    en = sections(run(query, "--no-machine", db=db, check=0).stdout)
+    tr = sections(run(query, "--no-machine", "--lang", lang, db=db, check=0).stdout)
+    assert len(en) == len(tr), (lang, [s[0] for s in en], [s[0] for s in tr])
+    return [t for e, t in zip(en, tr) if not e[0].startswith(DATA_SECTIONS)]
+
+
+@pytest.mark.parametrize("query", SEEDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_english_sentence_left_in_a_seed_port(full_db, query, lang):
+    secs = translated_sections(query, full_db, lang)
+    lines = [l for s in secs for l in s]
+    assert english_runs(lines) == [], (query, lang)
+    assert not any("[in English]" in l for l in lines)  # nothing fell back
+    # The check itself finds English where there is English.
+    en = [l for s in translated_sections(query, full_db, "en") for l in s]
+    assert english_runs(en)
+
+
+def test_locale_picks_the_language(full_db):
+    ko = run("3516", "--no-machine", db=full_db, env={"LANG": "ko_KR.UTF-8"}, check=0).stdout
+    assert "스마트카드 포트" in ko and "왜 중요한가요" in ko
+    assert "\nSmartcard Port\n" not in ko and "registration prevents collisions" not in ko
+    # LC_ALL outranks LANG, LC_MESSAGES outranks LANG.
+    assert "स्मार्टकार्ड पोर्ट" in run("3516", "--no-machine", db=full_db, check=0,
+                                   env={"LANG": "ko_KR.UTF-8", "LC_ALL": "hi_IN.UTF-8"}).stdout
+    assert "Port för smartkort" in run("3516", "--no-machine", db=full_db, check=0,
+                                       env={"LANG": "ko_KR.UTF-8",
+                                            "LC_MESSAGES": "sv_SE.UTF-8"}).stdout
+    # zh_CN is Simplified Chinese; zh_TW asks for traditional script, which we do not have.
+    assert "智能卡端口" in run("3516", "--no-machine", db=full_db, check=0,
+                            env={"LANG": "zh_CN.UTF-8"}).stdout
+    assert "智能卡端口" not in run("3516", "--no-machine", db=full_db, check=0,
+                                env={"LANG": "zh_TW.UTF-8"}).stdout
+
+
+@pytest.mark.parametrize("lang", ["C", "POSIX", "C.UTF-8", "", "xx_YY.UTF-8", "en_GB.UTF-8"])
+def test_english_stays_the_default(full_db, lang):
+    out = run("3516", "--no-machine", db=full_db, env={"LANG": lang}, check=0).stdout
+    assert "A registration prevents collisions even when the software is rare" in out
+    assert "Smartcard Port" in out and "[in English]" not in out
+
+
+def test_lang_flag_overrides_the_locale(full_db):
+    hi = run("3516", "--no-machine", "--lang", "hi", db=full_db,
+             env={"LANG": "ko_KR.UTF-8"}, check=0).stdout
+    assert "स्मार्टकार्ड पोर्ट" in hi and "스마트카드" not in hi
+    en = run("3516", "--no-machine", "--lang", "en", db=full_db,
+             env={"LANG": "ko_KR.UTF-8"}, check=0).stdout
+    assert "Smartcard Port" in en and "스마트카드" not in en
+    bad = run("3516", "--lang", "klingon", db=full_db, check=2)
+    assert "unknown language 'klingon'" in bad.stderr
+
+
+def test_untranslated_text_is_marked_in_the_terminal(full_db):
+    # Port 22's note is not (yet) in every language: shown in English, and tagged.
+    rep = report("22", full_db, "--lang", "sv")
+    if rep["note"]["lang"] == "sv":
+        pytest.skip("22 is translated into Swedish")
+    out = run("22", "--no-machine", "--lang", "sv", db=full_db, check=0).stdout
+    assert "[på engelska]" in out
+
+
+def test_json_words_follow_lang_and_codes_do_not(full_db):
+    en = report("3126", full_db)
+    ko = report("3126", full_db, "--lang", "ko")
+    assert en["lang"] == "en" and ko["lang"] == "ko"
+    assert [c["code"] for c in en["concern"]["codes"]] == [c["code"] for c in ko["concern"]["codes"]]
+    assert en["concern"]["codes"][0]["words"].startswith("unassigned at IANA")
+    assert "IANA" in ko["concern"]["codes"][0]["words"]
+    assert ko["concern"]["codes"][0]["words"] != en["concern"]["codes"][0]["words"]
+    assert ko["range"]["classes"][0]["name"] == "registered"
+    assert ko["range"]["classes"][0]["meaning"] != en["range"]["classes"][0]["meaning"]
+    assert ko["frequency"]["class"] == en["frequency"]["class"]
+    assert ko["why"].startswith("빈 포트는 숨 쉴 여유입니다")
+    assert en["why"].startswith("Empty ports are breathing room")
+    # Curated texts: translated where data/ has them, and saying which language they are in.
+    assert ko["note"]["lang"] == "ko" and ko["note"]["title"].startswith("미할당")
+    assert en["note"]["lang"] == "en" and en["note"]["markdown"] == \
+        open("data/notes/3126.md", encoding="utf-8").read().split("---\n", 2)[2].lstrip("\n")
+    assert ko["history"][0]["lang"] == "ko" and "Microsoft .NETster Port" in ko["history"][0]["text"]
+    assert ko["uses"][0]["lang"] == "ko"
+
+
+def test_why_it_matters_follows_the_port(full_db):
+    assert report("22", full_db)["why"].startswith("Ports below 1024 are handed out only")
+    assert report("3516", full_db)["why"].startswith("A registration prevents collisions")
+    assert report("3126", full_db)["why"].startswith("Empty ports are breathing room")
+    assert report("49200", full_db)["why"].startswith("Ports in this range belong to no one")
+
+
+def export_lang_page(db, tmp_path, port, lang):
+    out = tmp_path / f"site-{port}-{lang}"
+    run("export", "--lang", lang, "--ports", f"{port}-{port}", str(out), db=db, check=0)
+    return (out / lang / "port" / f"{port}.html").read_text(encoding="utf-8")
+
+
+def test_a_korean_page_has_the_korean_note(full_db, tmp_path):
+    page = export_lang_page(full_db, tmp_path, 3516, "ko")
+    note = page.split('<article class="note"', 1)[1].split("</article>", 1)[0]
+    assert "스마트카드 포트" in note and "PC/SC는 소켓이 아니라" in note
+    assert not note.startswith(' lang="en"') and "in-en" not in note
+    assert "IANA는 2002년 5월" in page and "IANA registered port 3516" not in page
+
+
+def test_a_page_without_a_korean_note_says_so(full_db, tmp_path):
+    # 7 (echo) is a note we have not translated: the page shows it in English, says so
+    # visibly, and marks it for screen readers.
+    assert not __import__("os").path.exists("data/notes/7.ko.md")
+    page = export_lang_page(full_db, tmp_path, 7, "ko")
+    note = page.split('<article class="note"', 1)[1].split("</article>", 1)[0]
+    assert note.startswith(' lang="en"><h3>')
+    assert '<small class="in-en" lang="ko">영어 원문</small></h3>' in note
