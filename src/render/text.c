@@ -296,18 +296,16 @@ header_headline(FILE *out, const struct render_opts *o, const json_t *h)
 	if (strcmp(answer, "official") == 0) {
 		fprintf(out, "%s - ", str(h, "name"));
 		one_line(out, str(h, "description"));
-		s.tmpl = _(o->t, "%1$s (official)");
-		words_fill(&s, buf, sizeof(buf));
-		fprintf(out, " %s", buf);
+		fprintf(out, " %s", _(o->t, "(official)"));
 		return 1;
 	}
-	s.arg[0] = str(h, "name");
-	if (strcmp(answer, "mixed") == 0)
-		s.tmpl = _(o->t, "No single use dominates: %1$s.");
-	else
-		s.tmpl = _(o->t, "%1$s (unofficial)");
-	words_fill(&s, buf, sizeof(buf));
-	fputs(buf, out);
+	if (strcmp(answer, "mixed") == 0) {
+		s.tmpl = _(o->t, "no single use dominates: %1$s");
+		s.arg[0] = str(h, "name");
+		words_fill(&s, buf, sizeof(buf));
+		fputs(buf, out);
+	} else
+		fprintf(out, "%s %s", str(h, "name"), _(o->t, "(unofficial)"));
 	fputs("\n  IANA: ", out);
 	header_iana(out, json_object_get(h, "iana"));
 	return 1;
