@@ -7,24 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "words.h"
 
 #define _(t, s)         i18n_text((t), (s))
 #define N_(t, s, pl, n) i18n_ntext((t), (s), (pl), (n))
 
-static const char *
-words_str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static long long
-words_int(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
+#define words_str         report_str /* "" when absent */
+#define words_int(o, key) ((long long)json_integer_value(json_object_get((o), (key))))
 
 const char *
 words_range_meaning(const struct i18n *t, const char *name)

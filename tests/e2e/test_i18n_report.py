@@ -159,6 +159,8 @@ def test_a_korean_page_has_the_korean_note(full_db, tmp_path):
     assert "스마트카드 포트" in note and "PC/SC는 소켓이 아니라" in note
     assert not note.startswith(' lang="en"') and "in-en" not in note
     assert "IANA는 2002년 5월" in page and "IANA registered port 3516" not in page
+    # Why it matters, from the port's class and status, in the page's language.
+    assert '<p class="why">등록은 소프트웨어가 드물어도 충돌을 막아 줍니다.' in page
 
 
 def test_a_page_without_a_korean_note_says_so(full_db, tmp_path):
