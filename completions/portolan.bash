@@ -40,7 +40,7 @@ _portolan()
 	who)
 		COMPREPLY=($(compgen -W "--all-netns --json --db --no-color --help" -- "$cur")) ;;
 	*)
-		COMPREPLY=($(compgen -W "--json --db --no-color --no-machine --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --db --lang --no-color --no-machine --help" -- "$cur")) ;;
 	esac
 }
 complete -F _portolan portolan
