@@ -171,3 +171,22 @@ def test_a_page_without_a_korean_note_says_so(full_db, tmp_path):
     note = page.split('<article class="note"', 1)[1].split("</article>", 1)[0]
     assert note.startswith(' lang="en"><h3>')
     assert '<small class="in-en" lang="ko">영어 원문</small></h3>' in note
+
+
+def test_the_api_words_follow_the_request_language(full_db, tmp_path):
+    import json
+
+    from test_web import Server
+
+    s = Server(full_db, tmp_path / "votes.db", "--hide-machine")
+    try:
+        ko = json.loads(s.get("/api/v1/ports/3126?lang=ko")[2])
+        en = json.loads(s.get("/api/v1/ports/3126")[2])
+        pt = json.loads(s.get("/api/v1/ports/3126", headers={"Accept-Language": "pt-BR"})[2])
+    finally:
+        s.kill()
+    assert (ko["lang"], en["lang"], pt["lang"]) == ("ko", "en", "pt")
+    assert ko["note"]["lang"] == "ko" and en["note"]["lang"] == "en"
+    assert ko["concern"]["codes"][0]["code"] == en["concern"]["codes"][0]["code"]
+    assert ko["concern"]["codes"][0]["words"] != en["concern"]["codes"][0]["words"]
+    assert pt["why"].startswith("Portas vazias são espaço para respirar")
