@@ -111,12 +111,16 @@ def test_lang_flag_overrides_the_locale(full_db):
 
 
 def test_untranslated_text_is_marked_in_the_terminal(full_db):
-    # Port 7's note is not (yet) translated: shown in English, and tagged.
-    rep = report("7", full_db, "--lang", "sv")
-    if rep["note"]["lang"] == "sv":
-        pytest.skip("7 is translated into Swedish")
-    out = run("7", "--no-machine", "--lang", "sv", db=full_db, check=0).stdout
-    assert "[på engelska]" in out
+    # 8080's unofficial uses (Tomcat, Jenkins, ...) are not translated: shown in English,
+    # each tagged in the reader's language; its note is, and carries no tag.
+    rep = report("8080", full_db, "--lang", "sv")
+    assert rep["note"]["lang"] == "sv"
+    english = [u for u in rep["uses"] if u["lang"] == "en"]
+    assert english, "8080's uses are all translated: pick another port"
+    out = run("8080", "--no-machine", "--lang", "sv", db=full_db, check=0,
+              env={"COLUMNS": "1000"}).stdout  # one line each: a fold may split a tag
+    assert out.count("[på engelska]") == len(english)
+    assert english[0]["text"].split()[0] in out
 
 
 def test_json_words_follow_lang_and_codes_do_not(full_db):
@@ -163,14 +167,27 @@ def test_a_korean_page_has_the_korean_note(full_db, tmp_path):
     assert '<p class="why">등록은 소프트웨어가 드물어도 충돌을 막아 줍니다.' in page
 
 
-def test_a_page_without_a_korean_note_says_so(full_db, tmp_path):
-    # 7 (echo) is a note we have not translated: the page shows it in English, says so
-    # visibly, and marks it for screen readers.
-    assert not __import__("os").path.exists("data/notes/7.ko.md")
-    page = export_lang_page(full_db, tmp_path, 7, "ko")
+def test_a_page_without_a_korean_note_says_so(tmp_path):
+    # Every note is translated today, so the case is built: the data without 7.ko.md.
+    import shutil
+
+    from conftest import IANA_XML
+
+    data = tmp_path / "data"
+    shutil.copytree("data", data)
+    (data / "notes" / "7.ko.md").unlink()
+    db = tmp_path / "portolan.db"
+    run("update", "--from", IANA_XML, "--data", data, "--quiet", db=db, check=0)
+    page = export_lang_page(db, tmp_path, 7, "ko")
     note = page.split('<article class="note"', 1)[1].split("</article>", 1)[0]
     assert note.startswith(' lang="en"><h3>')
     assert '<small class="in-en" lang="ko">영어 원문</small></h3>' in note
+    # The same port with its Korean note has neither.
+    full = tmp_path / "full.db"
+    run("update", "--from", IANA_XML, "--quiet", db=full, check=0)
+    (tmp_path / "b").mkdir()
+    note = export_lang_page(full, tmp_path / "b", 7, "ko").split('<article class="note"', 1)[1]
+    assert not note.startswith(' lang="en"') and "in-en" not in note.split("</article>")[0]
 
 
 def test_the_api_words_follow_the_request_language(full_db, tmp_path):
