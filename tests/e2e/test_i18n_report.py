@@ -207,3 +207,18 @@ def test_the_api_words_follow_the_request_language(full_db, tmp_path):
     assert ko["concern"]["codes"][0]["code"] == en["concern"]["codes"][0]["code"]
     assert ko["concern"]["codes"][0]["words"] != en["concern"]["codes"][0]["words"]
     assert pt["why"].startswith("Portas vazias são espaço para respirar")
+
+
+def test_why_it_matters_notes_an_unexpected_listener(full_db):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = str(s.getsockname()[1])
+        rep = report(port, full_db)
+        assert rep["listening"]["listeners"]
+        assert "an unexpected listener is worth a look" in rep["why"]
+        ko = report(port, full_db, "--lang", "ko")
+        assert "예상하지 못한 리스너는 살펴볼 가치가 있으니" in ko["why"]
+    assert "unexpected listener" not in report(port, full_db, "--no-machine")["why"]
