@@ -111,13 +111,12 @@ def test_lang_flag_overrides_the_locale(full_db):
 
 
 def test_untranslated_text_is_marked_in_the_terminal(full_db):
-    # 8080's unofficial uses (Tomcat, Jenkins, ...) are not translated: shown in English,
-    # each tagged in the reader's language; its note is, and carries no tag.
-    rep = report("8080", full_db, "--lang", "sv")
-    assert rep["note"]["lang"] == "sv"
+    # 27015's unofficial uses (Steam and other games) are not translated: shown in
+    # English, each tagged in the reader's language.
+    rep = report("27015", full_db, "--lang", "sv")
     english = [u for u in rep["uses"] if u["lang"] == "en"]
-    assert english, "8080's uses are all translated: pick another port"
-    out = run("8080", "--no-machine", "--lang", "sv", db=full_db, check=0,
+    assert english, "27015's uses are all translated: pick another port"
+    out = run("27015", "--no-machine", "--lang", "sv", db=full_db, check=0,
               env={"COLUMNS": "1000"}).stdout  # one line each: a fold may split a tag
     assert out.count("[på engelska]") == len(english)
     assert english[0]["text"].split()[0] in out
