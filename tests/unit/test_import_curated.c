@@ -513,21 +513,30 @@ test_file_errors(void **state)
 	assert_non_null(strstr(e.msg, "/nonexistent-datadir: No such file"));
 }
 
+/* dir/notes/name holding text (dir/notes made if missing); its path in path. */
+static void
+write_note_file(const char *dir, const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/notes", dir);
+	(void)mkdir(path, 0700);
+	snprintf(path, len, "%s/notes/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
 /* A data directory with a stray file is rejected, naming the file. */
 static void
 test_dir_stray_file(void **state)
 {
 	char dir[] = "/tmp/portolan-curated-XXXXXX", path[128];
 	struct err e = {0};
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/notes", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/notes/80.txt", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fclose(f);
+	write_note_file(dir, "80.txt", "", path, sizeof(path));
 	assert_int_equal(import_curated_dir(dir, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "/notes/80.txt: unexpected file"));
 	unlink(path);
@@ -597,23 +606,15 @@ test_translation_needs_original(void **state)
 	char dir[] = "/tmp/portolan-curated-XXXXXX", path[128];
 	struct err e = {0};
 	struct curated_counts n;
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/notes", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/notes/22.ko.md", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("---\nports: 22\ntitle: t\n---\nx\n", f);
-	fclose(f);
+	write_note_file(dir, "22.ko.md", "---\nports: 22\ntitle: t\n---\nx\n", path, sizeof(path));
 	assert_int_equal(import_curated_dir(dir, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "/notes/22.ko.md: translates "));
 	assert_non_null(strstr(e.msg, "/notes/22.md, which does not exist"));
-	snprintf(path, sizeof(path), "%s/notes/22.md", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("---\nports: 22\ntitle: t\nsource: none\n---\nx\n", f);
-	fclose(f);
+	write_note_file(dir, "22.md", "---\nports: 22\ntitle: t\nsource: none\n---\nx\n", path,
+	                sizeof(path));
 	assert_int_equal(import_curated_counts(dir, &n, &e), 0);
 	assert_int_equal(n.notes, 1); /* a translation is not another note */
 	assert_int_equal(n.notes_tr[3], 1);
