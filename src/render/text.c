@@ -413,7 +413,7 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		return;
 	heading(out, o, _(o->t, "On this machine now"));
 	if (json_array_size(json_object_get(l, "listeners")) == 0)
-		fprintf(out, "  nothing listens on this port here\n");
+		fprintf(out, "  %s\n", _(o->t, "nothing listens on this port here"));
 	json_array_foreach(json_object_get(l, "listeners"), i, s)
 	{
 		fprintf(out, "  %-4s %s%s%s:%lld ", str(s, "proto"),
@@ -423,7 +423,7 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		    fprintf(out, "%s%s (pid %lld, %s)", j ? ", " : " ", str(h, "command"),
 		            num(h, "pid"), str(h, "user"));
 		if (json_array_size(json_object_get(s, "holders")) == 0)
-			fprintf(out, " (holder not visible)");
+			fprintf(out, " (%s)", _(o->t, "holder not visible"));
 		json_array_foreach(json_object_get(s, "flags"), j, f)
 		    fprintf(out, " %s!%s%s", RED(o), json_string_value(f), RESET(o));
 		fputc('\n', out);

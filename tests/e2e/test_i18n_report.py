@@ -3,6 +3,7 @@ locale (LC_ALL, LC_MESSAGES, LANG), else English; JSON words follow --lang with
 the codes unchanged; curated notes, uses and history come in the reader's
 language where data/ translates them and say so where it does not."""
 import re
+import socket
 
 import pytest
 
@@ -209,8 +210,6 @@ def test_the_api_words_follow_the_request_language(full_db, tmp_path):
 
 
 def test_why_it_matters_notes_an_unexpected_listener(full_db):
-    import socket
-
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
@@ -221,3 +220,16 @@ def test_why_it_matters_notes_an_unexpected_listener(full_db):
         ko = report(port, full_db, "--lang", "ko")
         assert "예상하지 못한 리스너는 살펴볼 가치가 있으니" in ko["why"]
     assert "unexpected listener" not in report(port, full_db, "--no-machine")["why"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_machine_section_speaks_the_language(full_db, lang):
+    """Without --no-machine the 'on this machine now' lines are translated too."""
+    with socket.socket() as s:  # a port that was free a moment ago and is free again
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = run(str(port), "--lang", lang, db=full_db, check=0).stdout
+    if report(port, full_db)["listening"]["listeners"]:
+        pytest.skip("something took the port meanwhile")
+    assert "nothing listens on this port here" not in out
+    assert "nothing listens on this port here" in run(str(port), db=full_db, check=0).stdout
