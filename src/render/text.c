@@ -633,6 +633,7 @@ static void
 section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *s, *snap = json_object_get(rep, "snapshot");
+	char buf[512], n[32];
 	size_t i;
 
 	heading(out, o, _(o->t, "Sources"));
@@ -641,15 +642,28 @@ section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 		fprintf(out, "  [%zu] %s", i + 1, str(s, "name"));
 		if (strcmp(str(s, "location"), str(s, "name")) != 0)
 			fprintf(out, ", %s", str(s, "location"));
-		if (str(s, "as_of")[0])
-			fprintf(out, ", as of %s", str(s, "as_of"));
+		if (str(s, "as_of")[0]) {
+			struct words_sentence w = {.arg = {str(s, "as_of")}, .n = 1};
+
+			w.tmpl = _(o->t, "as of %1$s");
+			words_fill(&w, buf, sizeof(buf));
+			fprintf(out, ", %s", buf);
+		}
 		if (json_is_false(json_object_get(s, "cited")))
-			fprintf(out, " %s(nothing here)%s", DIM(o), RESET(o));
+			fprintf(out, " %s(%s)%s", DIM(o), _(o->t, "nothing here"), RESET(o));
 		fputc('\n', out);
 	}
-	if (json_is_integer(json_object_get(snap, "age_days")))
-		fprintf(out, "  %sRegistry snapshot is %lld days old; refresh with `%s`.%s\n",
-		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
+	if (json_is_integer(json_object_get(snap, "age_days"))) {
+		long long days = num(snap, "age_days");
+		struct words_sentence w = {.arg = {n, str(snap, "refresh")}, .n = 2};
+
+		snprintf(n, sizeof(n), "%lld", days);
+		w.tmpl = i18n_ntext(o->t, "Registry snapshot is %1$s day old; refresh with `%2$s`.",
+		                    "Registry snapshot is %1$s days old; refresh with `%2$s`.",
+		                    (unsigned long)days);
+		words_fill(&w, buf, sizeof(buf));
+		fprintf(out, "  %s%s%s\n", DIM(o), buf, RESET(o));
+	}
 }
 
 static void
