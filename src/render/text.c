@@ -670,16 +670,18 @@ static void
 text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 {
 	if (!json_is_true(json_object_get(rep, "found"))) {
-		fprintf(out, "%s: nothing known", str(json_object_get(rep, "query"), "text"));
-		if (json_is_object(json_object_get(rep, "range")))
-			fprintf(
-			    out, " (%s range: %s)",
-			    str(json_array_get(
-			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
-			        "name"),
-			    str(json_array_get(
-			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
-			        "meaning"));
+		const json_t *c =
+		    json_array_get(json_object_get(json_object_get(rep, "range"), "classes"), 0);
+		char buf[512];
+		struct words_sentence w = {.arg = {str(json_object_get(rep, "query"), "text")},
+		                           .n = 1};
+
+		w.tmpl = _(o->t, "%1$s: nothing known");
+		words_fill(&w, buf, sizeof(buf));
+		fputs(buf, out);
+		if (json_is_object(c))
+			fprintf(out, " (%s: %s)", words_range_title(o->t, str(c, "name")),
+			        str(c, "meaning"));
 		fputc('\n', out);
 		return;
 	}

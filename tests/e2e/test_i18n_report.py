@@ -235,3 +235,9 @@ def test_the_machine_section_speaks_the_language(full_db, lang):
         pytest.skip("something took the port meanwhile")
     assert "nothing listens on this port here" not in out
     assert "nothing listens on this port here" in run(str(port), db=full_db, check=0).stdout
+
+
+def test_an_unknown_name_is_said_in_the_language(full_db):
+    assert "nosuchservicexyz: nothing known" in run("nosuchservicexyz", db=full_db).stdout
+    assert "nosuchservicexyz: 既知の情報はありません" in run("nosuchservicexyz", "--lang", "ja",
+                                                        db=full_db).stdout
