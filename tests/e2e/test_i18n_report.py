@@ -241,3 +241,19 @@ def test_an_unknown_name_is_said_in_the_language(full_db):
     assert "nosuchservicexyz: nothing known" in run("nosuchservicexyz", db=full_db).stdout
     assert "nosuchservicexyz: 既知の情報はありません" in run("nosuchservicexyz", "--lang", "ja",
                                                         db=full_db).stdout
+
+
+# The 30 ports nmap finds open most often (nmap-services frequency, tcp and udp together).
+COMMON = [80, 631, 161, 137, 123, 138, 1434, 445, 135, 67, 23, 53, 443, 21, 139, 22, 500, 68,
+          520, 1900, 25, 4500, 514, 49152, 162, 69, 5353, 111, 49154, 3389]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_common_ports_are_written_in_every_language(full_db, lang):
+    """Note, uses and history of the 30 most common ports and the seeds come in the language."""
+    want = lang  # BCP 47, as the report writes it
+    for port in COMMON + SEEDS:
+        rep = report(str(port), full_db, "--no-machine", "--lang", lang)
+        assert rep["note"] and rep["note"]["lang"] == want, (port, lang)
+        for item in rep["uses"] + rep["history"]:
+            assert item["lang"] == want, (port, lang, item["text"])
