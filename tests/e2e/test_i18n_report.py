@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from conftest import report, run
+from conftest import ROOT, report, run
 
 LANGS = ["hi", "id", "sv", "ko", "de", "fr", "es", "pt", "ja", "zh-Hans", "ru"]
 SEEDS = ["3516", "3106", "3126", "2906"]
@@ -250,9 +250,11 @@ COMMON = [80, 631, 161, 137, 123, 138, 1434, 445, 135, 67, 23, 53, 443, 21, 139,
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_common_ports_are_written_in_every_language(full_db, lang):
-    """Note, uses and history of the 30 most common ports and the seeds come in the language."""
+    """Note, uses and history of the 30 most common ports, the seeds and every other port
+    with a note come in the language."""
     want = lang  # BCP 47, as the report writes it
-    for port in COMMON + SEEDS:
+    noted = {f.name.split(".")[0].split("-")[0] for f in (ROOT / "data" / "notes").glob("*.md")}
+    for port in sorted(set(map(str, COMMON + SEEDS)) | noted, key=int):
         rep = report(str(port), full_db, "--no-machine", "--lang", lang)
         assert rep["note"] and rep["note"]["lang"] == want, (port, lang)
         for item in rep["uses"] + rep["history"]:
