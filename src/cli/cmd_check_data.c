@@ -44,11 +44,14 @@ cmd_check_data_markdown(const struct curated_counts *c)
 	       "%zu. Aliases: %zu. Files: %zu.\n",
 	       c->history, c->exposure, c->notes, c->likely, c->aliases, c->files);
 	/* What a reader of each language gets in their language; the rest shows in English. */
-	printf("\n| translated into | notes | unofficial uses | history claims |\n"
-	       "|---|---:|---:|---:|\n");
+	printf("\n| translated into | notes | unofficial uses | history claims | likely answers "
+	       "| exposure risks |\n"
+	       "|---|---:|---:|---:|---:|---:|\n");
 	for (i = 0; (name = import_curated_lang(i)) != NULL; i++)
-		printf("| %s | %zu of %zu | %zu of %zu | %zu of %zu |\n", name, c->notes_tr[i],
-		       c->notes, c->uses_tr[i], c->uses_total, c->history_tr[i], c->history);
+		printf("| %s | %zu of %zu | %zu of %zu | %zu of %zu | %zu of %zu | %zu of %zu |\n",
+		       name, c->notes_tr[i], c->notes, c->uses_tr[i], c->uses_total,
+		       c->history_tr[i], c->history, c->likely_tr[i], c->likely, c->exposure_tr[i],
+		       c->exposure);
 }
 
 static void
@@ -63,8 +66,10 @@ cmd_check_data_json(const struct curated_counts *c)
 	for (i = 0; (name = import_curated_lang(i)) != NULL; i++)
 		json_object_set_new(
 		    tr, name,
-		    json_pack("{s:I, s:I, s:I}", "notes", (json_int_t)c->notes_tr[i], "uses",
-		              (json_int_t)c->uses_tr[i], "history", (json_int_t)c->history_tr[i]));
+		    json_pack("{s:I, s:I, s:I, s:I, s:I}", "notes", (json_int_t)c->notes_tr[i],
+		              "uses", (json_int_t)c->uses_tr[i], "history",
+		              (json_int_t)c->history_tr[i], "likely", (json_int_t)c->likely_tr[i],
+		              "exposure", (json_int_t)c->exposure_tr[i]));
 	o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "schema",
 	              "portolan.data-counts/1", "uses", uses, "uses_total",
 	              (json_int_t)c->uses_total, "history", (json_int_t)c->history, "exposure",

@@ -915,6 +915,10 @@ curated_emit_translations(const struct parse *p, const struct stanza *st, struct
 			c->uses_tr[i]++;
 		if (c != NULL && p->kind == IMPORT_CURATED_HISTORY)
 			c->history_tr[i]++;
+		if (c != NULL && p->kind == IMPORT_CURATED_LIKELY)
+			c->likely_tr[i]++;
+		if (c != NULL && p->kind == IMPORT_CURATED_EXPOSURE)
+			c->exposure_tr[i]++;
 		t.lang = langs[i];
 		t.text = st->tr[i];
 		if (p->cur->sink->translation != NULL &&

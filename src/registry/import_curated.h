@@ -72,6 +72,8 @@ struct curated_counts {
 	size_t notes_tr[IMPORT_CURATED_NLANGS];
 	size_t uses_tr[IMPORT_CURATED_NLANGS];    /* stanzas with text.<lang> */
 	size_t history_tr[IMPORT_CURATED_NLANGS]; /* stanzas with text.<lang> */
+	size_t likely_tr[IMPORT_CURATED_NLANGS];
+	size_t exposure_tr[IMPORT_CURATED_NLANGS];
 };
 
 /*

@@ -259,7 +259,7 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 
 /* IANA's registration as the headline shows it beside the likely answer. */
 static void
-header_iana(FILE *out, const json_t *iana)
+header_iana(FILE *out, const struct render_opts *o, const json_t *iana)
 {
 	const char *status = str(iana, "status");
 
@@ -269,9 +269,10 @@ header_iana(FILE *out, const json_t *iana)
 			fputs(" - ", out);
 		one_line(out, str(iana, "description"));
 	} else {
-		fputs(strcmp(status, "unlisted") == 0  ? "not in the registry"
-		      : strcmp(status, "various") == 0 ? "different rows across these ports"
-		                                       : status,
+		fputs(strcmp(status, "unlisted") == 0 ? _(o->t, "not in the registry")
+		      : strcmp(status, "various") == 0
+		          ? _(o->t, "different rows across these ports")
+		          : status,
 		      out);
 	}
 }
@@ -307,7 +308,7 @@ header_headline(FILE *out, const struct render_opts *o, const json_t *h)
 	} else
 		fprintf(out, "%s %s", str(h, "name"), _(o->t, "(unofficial)"));
 	fputs("\n  IANA: ", out);
-	header_iana(out, json_object_get(h, "iana"));
+	header_iana(out, o, json_object_get(h, "iana"));
 	return 1;
 }
 
@@ -348,7 +349,7 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		}
 	} else {
 		fprintf(out, "%s",
-		        strcmp(status, "unlisted") == 0     ? "not in the registry"
+		        strcmp(status, "unlisted") == 0     ? _(o->t, "not in the registry")
 		        : strcmp(status, "unassigned") == 0 ? _(o->t, "unassigned")
 		        : strcmp(status, "reserved") == 0   ? _(o->t, "reserved")
 		                                            : status);
@@ -364,6 +365,19 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		    fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
 	}
 	fputc('\n', out);
+}
+
+/*
+ * " [in English]" after curated text the report could not give in the
+ * reader's language (its "lang" is "en" while the reader's is another).
+ */
+static void
+english_mark(FILE *out, const struct render_opts *o, const json_t *item)
+{
+	const char *lang = str(item, "lang");
+
+	if (strcmp(lang, "en") == 0 && strcmp(i18n_code(o->t), "en") != 0)
+		fprintf(out, " %s[%s]%s", DIM(o), _(o->t, "in English"), RESET(o));
 }
 
 /*
@@ -388,6 +402,7 @@ section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 	json_array_foreach(json_object_get(c, "codes"), i, code)
 	{
 		fprintf(out, "    - %s", str(code, "words"));
+		english_mark(out, o, code);
 		if (any_proto && json_array_size(json_object_get(code, "protocols"))) {
 			json_array_foreach(json_object_get(code, "protocols"), j, p)
 			    fprintf(out, "%s%s", j ? ", " : " (", json_string_value(p));
@@ -551,21 +566,10 @@ section_likely(FILE *out, const struct render_opts *o, const json_t *rep)
 	s.tmpl = _(o->t, "Most likely (%1$s)");
 	words_fill(&s, title, sizeof(title));
 	heading(out, o, title);
-	fprintf(out, "  %s  %s[%lld]%s\n", str(h, "text"), DIM(o), num(h, "source"), RESET(o));
+	fprintf(out, "  %s", str(h, "text"));
+	english_mark(out, o, h);
+	fprintf(out, "  %s[%lld]%s\n", DIM(o), num(h, "source"), RESET(o));
 	sources_inline(out, o, json_object_get(h, "sources"));
-}
-
-/*
- * " [in English]" after curated text the report could not give in the
- * reader's language (its "lang" is "en" while the reader's is another).
- */
-static void
-english_mark(FILE *out, const struct render_opts *o, const json_t *item)
-{
-	const char *lang = str(item, "lang");
-
-	if (strcmp(lang, "en") == 0 && strcmp(i18n_code(o->t), "en") != 0)
-		fprintf(out, " %s[%s]%s", DIM(o), _(o->t, "in English"), RESET(o));
 }
 
 static void

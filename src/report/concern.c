@@ -222,10 +222,17 @@ concern_exposure_reasons(struct concern_run *r)
 
 		if (pm == 0)
 			continue;
-		concern_add(r, "exposure",
-		            concern_cap_width(concern_level_parse(concern_str(x, "level")),
-		                              concern_width(x)),
-		            pm, x, concern_str(x, "who"), concern_str(x, "text"));
+		json_t *o =
+		    concern_add(r, "exposure",
+		                concern_cap_width(concern_level_parse(concern_str(x, "level")),
+		                                  concern_width(x)),
+		                pm, x, concern_str(x, "who"), concern_str(x, "text"));
+
+		/* Where the text was written, for its translation (report_set_lang). */
+		if (o != NULL && json_is_string(json_object_get(x, "file"))) {
+			json_object_set(o, "file", json_object_get(x, "file"));
+			json_object_set(o, "line", json_object_get(x, "line"));
+		}
 	}
 }
 
@@ -517,11 +524,12 @@ concern_exposure(struct store *st, long lo, long hi, const char *protocol, struc
 {
 	json_t *out = json_array();
 
-	if (concern_rows(st,
-	                 "SELECT port_lo, port_hi, protocols, who, level, text, sources,"
-	                 " source_id AS source FROM exposure WHERE port_lo <= ?2 AND port_hi >= "
-	                 "?1" CONCERN_PROTO_SQL " ORDER BY port_lo, id",
-	                 lo, hi, protocol ? protocol : "", NULL, out, e) == -1) {
+	if (concern_rows(
+	        st,
+	        "SELECT port_lo, port_hi, protocols, who, level, text, sources, file, line,"
+	        " source_id AS source FROM exposure WHERE port_lo <= ?2 AND port_hi >= "
+	        "?1" CONCERN_PROTO_SQL " ORDER BY port_lo, id",
+	        lo, hi, protocol ? protocol : "", NULL, out, e) == -1) {
 		json_decref(out);
 		return NULL;
 	}

@@ -1483,6 +1483,22 @@ report_set_lang(struct store *st, json_t *rep, const char *lang, struct err *e)
 	    report_translate_one(lang, stmt, o, "history", "text", bcp47, e);
 	rc |= report_translate_one(lang, stmt, json_object_get(rep, "note"), "note", "markdown",
 	                           bcp47, e);
+	o = json_object_get(json_object_get(rep, "identity"), "headline");
+	if (json_is_string(json_object_get(o, "file"))) {
+		/* With no registry description the headline's is our text: translated too. */
+		int same = strcmp(report_str(o, "description"), report_str(o, "text")) == 0;
+
+		rc |= report_translate_one(lang, stmt, o, "likely", "text", bcp47, e);
+		if (same)
+			json_object_set(o, "description", json_object_get(o, "text"));
+	}
+	list = json_object_get(json_object_get(rep, "concern"), "codes");
+	json_array_foreach(list, i, o)
+	{
+		if (json_is_string(json_object_get(o, "file")) &&
+		    strcmp(report_str(o, "code"), "exposure") == 0)
+			rc |= report_translate_one(lang, stmt, o, "exposure", "text", bcp47, e);
+	}
 	sqlite3_finalize(stmt);
 	return rc ? -1 : 0;
 }

@@ -119,6 +119,8 @@ def test_untranslated_text_is_marked_in_the_terminal(full_db):
     rep = report("27015", full_db, "--lang", "sv")
     english = [u for u in rep["uses"] if u["lang"] == "en"]
     assert english, "27015's uses are all translated: pick another port"
+    # Its likely answer (the headline's "Most likely" line) too, when untranslated.
+    english += [h for h in [rep["identity"]["headline"]] if h.get("lang") == "en"]
     out = run("27015", "--no-machine", "--lang", "sv", db=full_db, check=0,
               env={"COLUMNS": "1000"}).stdout  # one line each: a fold may split a tag
     assert out.count("[på engelska]") == len(english)
@@ -259,3 +261,26 @@ def test_the_common_ports_are_written_in_every_language(full_db, lang):
         assert rep["note"] and rep["note"]["lang"] == want, (port, lang)
         for item in rep["uses"] + rep["history"]:
             assert item["lang"] == want, (port, lang, item["text"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_english_sentence_left_in_a_common_port(full_db, lang):
+    """The 30 most common ports too: notes, uses, likely answers and exposure risks."""
+    for port in COMMON:
+        lines = [l for s in translated_sections(str(port), full_db, lang) for l in s]
+        assert english_runs(lines) == [], (port, lang)
+        assert not any(re.search(r"\bas of\b|nothing here|days old", l) for l in lines), port
+
+
+def test_check_data_counts_the_translations():
+    import json
+
+    md = run("check-data", "--counts", "--data", ROOT / "data", check=0).stdout
+    assert ("| translated into | notes | unofficial uses | history claims | likely answers "
+            "| exposure risks |") in md
+    js = json.loads(run("check-data", "--counts", "--json", "--data", ROOT / "data",
+                        check=0).stdout)
+    assert sorted(js["translations"]) == sorted(l.replace("-", "_") for l in LANGS)
+    for lang, n in js["translations"].items():
+        assert n["notes"] == js["notes"] and n["history"] == js["history"], lang
+        assert n["likely"] >= 25 and n["exposure"] >= 7 and n["uses"] >= 37, lang
