@@ -1335,7 +1335,7 @@ html_sec_headline(struct page *p, const json_t *h)
 		html_headline_iana(p, json_object_get(h, "iana"));
 	}
 	html_put(p, "</p><p>");
-	html_en(p, html_str(h, "text"));
+	html_curated(p, h, html_str(h, "text"));
 	html_cite_urls(p, json_object_get(h, "sources"));
 	html_put(p, "</p>");
 }

@@ -2,6 +2,7 @@
 locale (LC_ALL, LC_MESSAGES, LANG), else English; JSON words follow --lang with
 the codes unchanged; curated notes, uses and history come in the reader's
 language where data/ translates them and say so where it does not."""
+import html
 import re
 import socket
 
@@ -284,3 +285,16 @@ def test_check_data_counts_the_translations():
     for lang, n in js["translations"].items():
         assert n["notes"] == js["notes"] and n["history"] == js["history"], lang
         assert n["likely"] >= 25 and n["exposure"] >= 7 and n["uses"] >= 37, lang
+
+
+def test_a_korean_page_has_the_korean_likely_answer_and_exposure(full_db, tmp_path):
+    page = export_lang_page(full_db, tmp_path, 23, "ko")
+    assert "요즘은 주로 로그인 프롬프트를 띄우는 라우터" in page  # likely.txt, text.ko
+    assert "Mirai와 그 후속 봇넷은" in page  # exposure.txt, text.ko, in the concern reason
+    assert "today mostly on routers" not in page and "Mirai and its successors" not in page
+    # 27015's likely answer is not translated: English, marked so.
+    page = export_lang_page(full_db, tmp_path, 27015, "ko")
+    rep = report("27015", full_db, "--lang", "ko")
+    assert rep["identity"]["headline"]["lang"] == "en"
+    text = html.escape(rep["identity"]["headline"]["text"], quote=True).replace("&#x27;", "&#39;")
+    assert f'<p><span lang="en">{text}</span> <small class="in-en" lang="ko">영어 원문</small>' in page
