@@ -165,6 +165,8 @@ html_concern_reason(struct page *p, const json_t *code, struct strbuf *a, struct
 		         : tmp[i]               ? html_fragment(p, tmp[i], s.arg[i], 0)
 		                                : s.arg[i];
 	html_say(p, s.tmpl, 1, arg, s.n);
+	if (strcmp(html_str(code, "code"), "exposure") == 0 && html_curated_english(p, code))
+		html_in_english(p);
 }
 
 static const char *

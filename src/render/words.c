@@ -141,10 +141,14 @@ words_concern(const struct i18n *t, const json_t *code, struct words_sentence *s
 	const char *text = words_str(code, "text");
 
 	memset(s, 0, sizeof(*s));
-	if (strcmp(name, "exposure") == 0)
+	if (strcmp(name, "exposure") == 0) {
+		const char *lang = words_str(code, "lang");
+
 		/* TRANSLATORS: %1$s names a service ("Redis"), %2$s says why, both in English. */
 		words_set(s, _(t, "dangerous to expose, %1$s: %2$s"), 2, who, text);
-	else if (strcmp(name, "malware") == 0)
+		/* data/exposure.txt's text.<lang>: the why in the reader's language. */
+		s->english[1] = lang[0] == '\0' || strcmp(lang, "en") == 0;
+	} else if (strcmp(name, "malware") == 0)
 		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
 		words_set(s, _(t, "associated with malware: %1$s"), 1, who, NULL);
 	else if (strcmp(name, "malware-shared") == 0)

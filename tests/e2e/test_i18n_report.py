@@ -292,6 +292,11 @@ def test_a_korean_page_has_the_korean_likely_answer_and_exposure(full_db, tmp_pa
     assert "요즘은 주로 로그인 프롬프트를 띄우는 라우터" in page  # likely.txt, text.ko
     assert "Mirai와 그 후속 봇넷은" in page  # exposure.txt, text.ko, in the concern reason
     assert "today mostly on routers" not in page and "Mirai and its successors" not in page
+    assert '<span lang="en">Telnet sends' not in page
+    # 6379's exposure risk (Redis) is not translated: English, marked so.
+    page = export_lang_page(full_db, tmp_path, 6379, "ko")
+    assert re.search(r'<span lang="en">Redis is built for trusted clients[^<]*</span> '
+                     r'<small class="in-en" lang="ko">영어 원문</small>', page)
     # 27015's likely answer is not translated: English, marked so.
     page = export_lang_page(full_db, tmp_path, 27015, "ko")
     rep = report("27015", full_db, "--lang", "ko")
