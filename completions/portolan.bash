@@ -48,7 +48,7 @@ _portolan()
 	who)
 		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --json --db --no-color --help" -- "$cur")) ;;
 	*)
-		COMPREPLY=($(compgen -W "--json --db --store --no-color --no-machine --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --db --store --lang --no-color --no-machine --help" -- "$cur")) ;;
 	esac
 }
 complete -F _portolan portolan

@@ -24,7 +24,8 @@ static const char cmd_check_data_usage[] =
     "  --data DIR   the data directory (default: $PORTOLAN_DATA or the built-in\n"
     "               data/)\n"
     "  --counts     print entries per category, history claims, notes, likely\n"
-    "               answers and aliases (Markdown)\n"
+    "               answers and aliases, and what is translated into each\n"
+    "               language (Markdown)\n"
     "  --json       the counts as JSON (schema portolan.data-counts/1)\n"
     "\n"
     "Exit status: 0 valid, 2 a file is invalid, 3 internal error.\n";
@@ -42,23 +43,40 @@ cmd_check_data_markdown(const struct curated_counts *c)
 	printf("History claims: %zu. Exposure risks: %zu. Editorial notes: %zu. Likely answers: "
 	       "%zu. Aliases: %zu. Files: %zu.\n",
 	       c->history, c->exposure, c->notes, c->likely, c->aliases, c->files);
+	/* What a reader of each language gets in their language; the rest shows in English. */
+	printf("\n| translated into | notes | unofficial uses | history claims | likely answers "
+	       "| exposure risks |\n"
+	       "|---|---:|---:|---:|---:|---:|\n");
+	for (i = 0; (name = import_curated_lang(i)) != NULL; i++)
+		printf("| %s | %zu of %zu | %zu of %zu | %zu of %zu | %zu of %zu | %zu of %zu |\n",
+		       name, c->notes_tr[i], c->notes, c->uses_tr[i], c->uses_total,
+		       c->history_tr[i], c->history, c->likely_tr[i], c->likely, c->exposure_tr[i],
+		       c->exposure);
 }
 
 static void
 cmd_check_data_json(const struct curated_counts *c)
 {
-	json_t *uses = json_object(), *o;
+	json_t *uses = json_object(), *tr = json_object(), *o;
 	const char *name;
 	size_t i;
 
 	for (i = 0; (name = import_curated_category(i)) != NULL; i++)
 		json_object_set_new(uses, name, json_integer((json_int_t)c->uses[i]));
+	for (i = 0; (name = import_curated_lang(i)) != NULL; i++)
+		json_object_set_new(
+		    tr, name,
+		    json_pack("{s:I, s:I, s:I, s:I, s:I}", "notes", (json_int_t)c->notes_tr[i],
+		              "uses", (json_int_t)c->uses_tr[i], "history",
+		              (json_int_t)c->history_tr[i], "likely", (json_int_t)c->likely_tr[i],
+		              "exposure", (json_int_t)c->exposure_tr[i]));
 	o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "schema",
 	              "portolan.data-counts/1", "uses", uses, "uses_total",
 	              (json_int_t)c->uses_total, "history", (json_int_t)c->history, "exposure",
 	              (json_int_t)c->exposure, "notes", (json_int_t)c->notes, "likely",
 	              (json_int_t)c->likely, "aliases", (json_int_t)c->aliases, "files",
 	              (json_int_t)c->files);
+	json_object_set_new(o, "translations", tr);
 	render_json(stdout, o);
 	json_decref(o);
 }

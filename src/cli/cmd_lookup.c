@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "render/render.h"
+#include "render/words.h"
 #include "report/report.h"
 
 static const char cmd_lookup_usage[] =
@@ -24,8 +25,11 @@ static const char cmd_lookup_usage[] =
     "QUERY is a port (3516), a port and protocol (3516/udp), a range (6000-6063) or\n"
     "a service name (smartcard-port, http/tcp).\n"
     "\n"
-    "  --json       the report as JSON (schema portolan.report/1,\n"
+    "  --json       the report as JSON (schema portolan.report/2,\n"
     "               docs/json-schema.md)\n"
+    "  --lang CODE  the language to answer in: en hi id sv ko de fr es pt ja\n"
+    "               zh-Hans ru (default: the locale's, LC_ALL/LC_MESSAGES/LANG,\n"
+    "               else English)\n"
     "  --db FILE    database to read (default: $PORTOLAN_DB or\n"
     "               $XDG_DATA_HOME/portolan)\n"
     "  --no-color   never colour the output (also: NO_COLOR=1)\n"
@@ -52,8 +56,12 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
 	    {"no-machine", no_argument, NULL, 'M'},
+	    {"lang", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *lang = NULL;
+	char tag[64], po[4200];
+	struct i18n_set *langs = NULL;
 	struct cli_opts co = {.color = 1}; /* --no-color clears it */
 	struct render_opts ro = {0};
 	struct report_env env;
@@ -66,9 +74,11 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	json_t *rep, *all = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:CMh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:CML:h", opts, NULL)) != -1) {
 		if (c == 'M')
 			machine = 0;
+		else if (c == 'L')
+			lang = optarg;
 		else if (cli_option(c, &co, cmd_lookup_usage, argc, argv, &rc) < 0)
 			return rc;
 	}
@@ -79,11 +89,24 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	for (i = optind; i < argc; i++)
 		if (query_parse(argv[i], &q, &e) == -1)
 			return cli_fail(argv[0], &e);
+	/*
+	 * One catalog, the reader's: --lang, else the locale.  A catalog that
+	 * will not parse leaves the answer in English rather than none.
+	 */
+	cli_po_dir(NULL, po, sizeof(po));
+	if (i18n_load_for(po, lang, i18n_locale_tag(tag, sizeof(tag)), &langs, &ro.t, &e) == -1) {
+		if (lang != NULL && e.kind == ERR_INPUT)
+			return cli_fail(argv[0], &e);
+		fprintf(stderr, "%s: %s; answering in English\n", argv[0], e.msg);
+		e = (struct err){0};
+	}
 	if (query_parse(argv[optind], &q, &e) == 0 && q.service[0] == '\0')
 		near = NULL; /* a port or a range is never a mistyped command */
-	if (cli_open_store(co.db, &st, &e) == -1)
+	if (cli_open_store(co.db, &st, &e) == -1) {
+		i18n_free(langs);
 		return near ? cmd_lookup_unknown_command(argv[optind], near)
 		            : cli_fail(argv[0], &e);
+	}
 	report_env_init(&env);
 	env.with_listening = machine;
 	/*
@@ -106,6 +129,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	env.claims = claims_report_hook;
 	env.claims_ctx = &claimed;
 	cstore_close(cs);
+	env.lang = i18n_file(ro.t);
 	if (co.json && argc - optind > 1)
 		all = json_array();
 	for (i = optind; i < argc; i++) {
@@ -116,11 +140,18 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 		}
 		if (!json_is_true(json_object_get(rep, "found")))
 			rc = CLI_NOT_FOUND;
+		if (words_localize(rep, ro.t) == -1) {
+			json_decref(rep);
+			err_internal(&e, "out of memory");
+			rc = cli_fail(argv[0], &e);
+			break;
+		}
 		if (i == optind && near && rc == CLI_NOT_FOUND) {
 			json_decref(rep);
 			json_decref(all);
 			claims_free(&claimed);
 			cli_store_done(st);
+			i18n_free(langs);
 			return cmd_lookup_unknown_command(argv[i], near);
 		}
 		if (all)
@@ -140,6 +171,7 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	}
 	claims_free(&claimed);
 	cli_store_done(st);
+	i18n_free(langs);
 	return rc;
 }
 

@@ -45,6 +45,10 @@ static const char *const history_kinds[] = {"former-name", "de-assigned", "renam
 /* The levels an exposure risk may justify ("none" would say nothing; docs/concern.md). */
 static const char *const exposure_levels[] = {"low", "elevated", "high"};
 static const char *const likely_answers[] = {"official", "unofficial", "mixed"};
+/* The languages a text may be translated into: po/'s file names, in i18n.c's order. */
+static const char *const langs[IMPORT_CURATED_NLANGS] = {
+    "hi", "id", "sv", "ko", "de", "fr", "es", "pt", "ja", "zh_Hans", "ru",
+};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define NPROTO   NELEM(protocols)
@@ -135,8 +139,16 @@ struct stanza {
 	int none; /* "source: none" seen */
 	long lo[IMPORT_CURATED_MAX_RANGES], hi[IMPORT_CURATED_MAX_RANGES];
 	size_t nranges;
-	unsigned protos; /* bit i: protocols[i] */
+	unsigned protos;                       /* bit i: protocols[i] */
+	const char *tr[IMPORT_CURATED_NLANGS]; /* text.<lang> values, NULL when absent */
+	long tr_at[IMPORT_CURATED_NLANGS];
 };
+
+const char *
+import_curated_lang(size_t i)
+{
+	return i < NELEM(langs) ? langs[i] : NULL;
+}
 
 const char *
 import_curated_category(size_t i)
@@ -303,6 +315,42 @@ curated_unknown_key(const struct parse *p, const char *key, size_t klen, struct 
 	               key, list);
 }
 
+/* A value with its surrounding blanks cut off, in place; NULL when empty. */
+static char *
+curated_trim(char *v)
+{
+	char *end;
+
+	for (; *v == ' ' || *v == '\t'; v++)
+		;
+	for (end = v + strlen(v); end > v && (end[-1] == ' ' || end[-1] == '\t'); end--)
+		;
+	*end = '\0';
+	return *v ? v : NULL;
+}
+
+/* "text.ko: ..." into the stanza: the stanza's text in another language. */
+static int
+curated_add_translation(const struct parse *p, struct stanza *st, const char *lang, size_t llen,
+                        char *v, struct err *e)
+{
+	char list[128];
+	int i = curated_lookup(langs, NELEM(langs), lang, llen);
+
+	if (i < 0)
+		return err_set(e, "%s:%ld: text.%.*s: unknown language (one of %s)", p->name,
+		               p->lineno, (int)llen, lang,
+		               curated_join(list, sizeof(list), langs, NELEM(langs)));
+	if ((v = curated_trim(v)) == NULL)
+		return err_set(e, "%s:%ld: text.%s: empty value", p->name, p->lineno, langs[i]);
+	if (st->tr_at[i] != 0)
+		return err_set(e, "%s:%ld: text.%s: repeated (first on line %ld)", p->name,
+		               p->lineno, langs[i], st->tr_at[i]);
+	st->tr[i] = v;
+	st->tr_at[i] = p->lineno;
+	return 0;
+}
+
 /* One "key: value" line into the stanza. */
 static int
 curated_add_line(const struct parse *p, struct stanza *st, char *line, struct err *e)
@@ -319,6 +367,8 @@ curated_add_line(const struct parse *p, struct stanza *st, char *line, struct er
 	if (colon == NULL)
 		return err_set(e, "%s:%ld: expected 'key: value'", p->name, p->lineno);
 	klen = (size_t)(colon - line);
+	if (klen > 5 && memcmp(line, "text.", 5) == 0 && (keys[K_TEXT].allowed & (1u << p->kind)))
+		return curated_add_translation(p, st, line + 5, klen - 5, colon + 1, e);
 	for (k = 0; k < K_NKEYS; k++)
 		if ((keys[k].allowed & (1u << p->kind)) && strlen(keys[k].name) == klen &&
 		    memcmp(keys[k].name, line, klen) == 0)
@@ -846,6 +896,38 @@ curated_finish_exposure(struct parse *p, struct stanza *st, struct err *e)
 }
 
 /* A uses, history, likely, exposure or aliases file: stanzas separated by blank lines. */
+/* The stanza's text.<lang> values, after the stanza itself was accepted. */
+static int
+curated_emit_translations(const struct parse *p, const struct stanza *st, struct err *e)
+{
+	static const char *const kinds[] = {
+	    [IMPORT_CURATED_USE] = "use",           [IMPORT_CURATED_HISTORY] = "history",
+	    [IMPORT_CURATED_NOTE] = "note",         [IMPORT_CURATED_LIKELY] = "likely",
+	    [IMPORT_CURATED_EXPOSURE] = "exposure", [IMPORT_CURATED_ALIAS] = "alias",
+	};
+	struct curated_counts *c = p->cur->counts;
+	struct reg_translation t = {.kind = kinds[p->kind], .file = p->name, .line = st->line};
+
+	for (size_t i = 0; i < NELEM(langs); i++) {
+		if (st->tr[i] == NULL)
+			continue;
+		if (c != NULL && p->kind == IMPORT_CURATED_USE)
+			c->uses_tr[i]++;
+		if (c != NULL && p->kind == IMPORT_CURATED_HISTORY)
+			c->history_tr[i]++;
+		if (c != NULL && p->kind == IMPORT_CURATED_LIKELY)
+			c->likely_tr[i]++;
+		if (c != NULL && p->kind == IMPORT_CURATED_EXPOSURE)
+			c->exposure_tr[i]++;
+		t.lang = langs[i];
+		t.text = st->tr[i];
+		if (p->cur->sink->translation != NULL &&
+		    p->cur->sink->translation(p->cur->sink->ctx, &t, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 curated_parse_stanzas(struct parse *p, struct err *e)
 {
@@ -871,6 +953,8 @@ curated_parse_stanzas(struct parse *p, struct err *e)
 					rc = curated_finish_exposure(p, &st, e);
 				else if (rc == 0)
 					rc = curated_finish_alias(p, &st, e);
+				if (rc == 0)
+					rc = curated_emit_translations(p, &st, e);
 				if (rc == -1)
 					return -1;
 				memset(&st, 0, sizeof(st));
@@ -915,31 +999,80 @@ curated_front_matter(struct parse *p, struct stanza *st, struct err *e)
 	}
 }
 
+/*
+ * Which language a note's file name says it is in: -1 for English
+ * ("22.md"), else the index of lang in "22.<lang>.md"; -2 when the name
+ * does not fit ports at all.  *english gets the English note's name.
+ */
+static int
+curated_note_lang(const char *name, const char *base, const char *ports, char *english, size_t len)
+{
+	size_t blen = strlen(ports), n;
+	const char *rest = base + blen;
+	int i;
+
+	if (strncmp(base, ports, blen) != 0)
+		return -2;
+	if (strcmp(rest, ".md") == 0)
+		return -1;
+	if (rest[0] != '.' || !curated_has_suffix(rest + 1, ".md"))
+		return -2;
+	n = strlen(rest + 1) - 3;
+	if ((i = curated_lookup(langs, NELEM(langs), rest + 1, n)) < 0)
+		return -2;
+	snprintf(english, len, "%.*s%s.md", (int)(base - name), name, ports);
+	return i;
+}
+
 static int
 curated_parse_note(struct parse *p, struct err *e)
 {
 	struct stanza st;
 	const char *base = curated_basename(p->name), *body;
-	size_t blen;
+	char english[PATH_MAX], list[128];
 	struct reg_note n;
+	int lang;
 
 	memset(&st, 0, sizeof(st));
-	if (curated_front_matter(p, &st, e) == -1 || curated_check_common(p, &st, e) == -1 ||
-	    curated_parse_ports(p, &st, e) == -1)
+	if (curated_front_matter(p, &st, e) == -1)
+		return -1;
+	/* A translation inherits its sources from the English note. */
+	if (st.nsrc == 0 && !st.none && st.val[K_PORTS] != NULL &&
+	    curated_note_lang(p->name, base, st.val[K_PORTS], english, sizeof(english)) >= 0)
+		st.none = 1;
+	if (curated_check_common(p, &st, e) == -1 || curated_parse_ports(p, &st, e) == -1)
 		return -1;
 	if (st.nranges != 1)
 		return err_set(e, "%s:%ld: ports: a note covers one port or one range, not '%s'",
 		               p->name, st.at[K_PORTS], st.val[K_PORTS]);
-	blen = strlen(st.val[K_PORTS]);
-	if (strncmp(base, st.val[K_PORTS], blen) != 0 || strcmp(base + blen, ".md") != 0)
-		return err_set(e, "%s:%ld: ports: %s does not match the file name (expected %s.md)",
-		               p->name, st.at[K_PORTS], st.val[K_PORTS], st.val[K_PORTS]);
+	lang = curated_note_lang(p->name, base, st.val[K_PORTS], english, sizeof(english));
+	if (lang == -2)
+		return err_set(e,
+		               "%s:%ld: ports: %s does not match the file name (expected %s.md); "
+		               "a translation is %s.<lang>.md, lang one of %s",
+		               p->name, st.at[K_PORTS], st.val[K_PORTS], st.val[K_PORTS],
+		               st.val[K_PORTS],
+		               curated_join(list, sizeof(list), langs, NELEM(langs)));
 	body = p->buf + p->pos;
 	while (*body == '\n' || *body == ' ' || *body == '\t')
 		body++;
 	if (*body == '\0')
 		return err_set(e, "%s:%ld: empty text: the note has no body after its front matter",
 		               p->name, p->lineno);
+	if (lang >= 0) {
+		struct reg_translation t = {.kind = "note",
+		                            .file = english,
+		                            .line = 1,
+		                            .lang = langs[lang],
+		                            .title = st.val[K_TITLE],
+		                            .text = body};
+
+		if (p->cur->counts != NULL)
+			p->cur->counts->notes_tr[lang]++;
+		return p->cur->sink->translation == NULL
+		           ? 0
+		           : p->cur->sink->translation(p->cur->sink->ctx, &t, e);
+	}
 	if (p->cur->counts != NULL)
 		p->cur->counts->notes++;
 	if (p->cur->sink->note == NULL)
@@ -1112,6 +1245,24 @@ curated_byname(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/*
+ * A translated note ("notes/22.ko.md") translates an English one: refused
+ * when "notes/22.md" is missing, so no language has a note English lacks.
+ */
+static int
+curated_untranslated(const char *path, struct err *e)
+{
+	const char *base = curated_basename(path), *dot = strchr(base, '.');
+	char english[PATH_MAX];
+
+	if (dot == NULL || strcmp(dot, ".md") == 0 || !curated_has_suffix(base, ".md"))
+		return 0;
+	snprintf(english, sizeof(english), "%.*s.md", (int)(dot - path), path);
+	if (access(english, F_OK) == -1)
+		return err_set(e, "%s: translates %s, which does not exist", path, english);
+	return 0;
+}
+
 /* Every file in datadir/sub, each of which must end in suffix.  No directory is no data. */
 static int
 curated_subdir(struct curated *cur, const char *datadir, const char *sub, const char *suffix,
@@ -1135,7 +1286,7 @@ curated_subdir(struct curated *cur, const char *datadir, const char *sub, const 
 		else if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name) >=
 		         sizeof(path))
 			rc = err_set(e, "%s/%s: path too long", dir, list[i]->d_name);
-		else
+		else if ((rc = curated_untranslated(path, e)) == 0)
 			rc = curated_file(cur, path, e);
 	}
 	for (i = 0; i < n; i++)

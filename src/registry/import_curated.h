@@ -7,6 +7,7 @@
  *	data/unofficial/<category>.txt	one stanza per known unofficial use
  *	data/history.txt		one stanza per former name or de-assignment
  *	data/notes/<ports>.md		front matter between "---" lines, then Markdown
+ *	data/notes/<ports>.<lang>.md	the same note in another language
  *	data/aliases.txt		one stanza per name people use for a port
  *	data/likely.txt			one stanza per port: what you will most likely meet
  *	data/exposure.txt		one stanza per exposure risk (docs/concern.md)
@@ -14,8 +15,8 @@
  * The parser is also the validator: every rule is checked while reading,
  * and the first violation stops the import with an input error of the form
  * "FILE:LINE: what is wrong" (for a duplicate, both locations).  Facts reach
- * the caller through the sink callbacks use, history, note, likely, exposure and
- * curated_alias (model.h); a
+ * the caller through the sink callbacks use, history, note, likely, exposure,
+ * curated_alias and translation (model.h); a
  * NULL callback skips that kind, so a sink with no callbacks validates only.
  * A callback that returns -1 stops the import; its message is kept.
  *
@@ -45,6 +46,7 @@
 #define IMPORT_CURATED_MAX_SOURCES 16
 #define IMPORT_CURATED_MAX_RANGES  64
 #define IMPORT_CURATED_NCATEGORIES 8
+#define IMPORT_CURATED_NLANGS      11 /* the languages besides English, as po/ names them */
 
 /* What a file holds; import_curated_file() infers it from the path. */
 enum import_curated_kind {
@@ -66,6 +68,12 @@ struct curated_counts {
 	size_t exposure; /* exposure.txt stanzas */
 	size_t aliases;  /* aliases.txt stanzas */
 	size_t files;
+	/* Translations per language, indexed like import_curated_lang(). */
+	size_t notes_tr[IMPORT_CURATED_NLANGS];
+	size_t uses_tr[IMPORT_CURATED_NLANGS];    /* stanzas with text.<lang> */
+	size_t history_tr[IMPORT_CURATED_NLANGS]; /* stanzas with text.<lang> */
+	size_t likely_tr[IMPORT_CURATED_NLANGS];
+	size_t exposure_tr[IMPORT_CURATED_NLANGS];
 };
 
 /*
@@ -89,6 +97,9 @@ int import_curated_buffer(const char *data, size_t len, const char *name,
 
 /* Validate datadir and count its entries into *out (zeroed first). */
 int import_curated_counts(const char *datadir, struct curated_counts *out, struct err *e);
+
+/* The i-th translation language ("hi", ..., "zh_Hans", "ru"), or NULL when out of range. */
+const char *import_curated_lang(size_t i);
 
 /* The i-th category name ("game", ...), or NULL when i is out of range. */
 const char *import_curated_category(size_t i);

@@ -167,6 +167,22 @@ struct reg_likely {
 	long line;
 };
 
+/*
+ * A curated text in another language (data/README.md, "Translations"):
+ * the text.<lang> key of a stanza, or a note's notes/<ports>.<lang>.md.  It
+ * names the English entry it translates by that entry's file and line (a
+ * note's file is the English note's, line 1).  title is a note's, NULL
+ * otherwise; text is the stanza's one line or the note's Markdown body.
+ */
+struct reg_translation {
+	const char *kind; /* "use", "history", "note", "likely", "exposure", "alias" */
+	const char *file;
+	long line;
+	const char *lang; /* a po/ file name: "ko", "zh_Hans" */
+	const char *title;
+	const char *text;
+};
+
 struct reg_sink {
 	void *ctx;
 	int (*record)(void *ctx, const struct reg_record *r, struct err *e);
@@ -182,6 +198,7 @@ struct reg_sink {
 	int (*likely)(void *ctx, const struct reg_likely *l, struct err *e);
 	int (*exposure)(void *ctx, const struct reg_exposure *x, struct err *e);
 	int (*curated_alias)(void *ctx, const struct reg_curated_alias *a, struct err *e);
+	int (*translation)(void *ctx, const struct reg_translation *t, struct err *e);
 };
 
 #endif

@@ -47,6 +47,7 @@ struct store {
 	sqlite3_stmt *ins_likely;
 	sqlite3_stmt *ins_exposure;
 	sqlite3_stmt *ins_curated_alias;
+	sqlite3_stmt *ins_translation;
 	long span_record, span_use, span_history, span_note; /* see store_span() */
 	/* The meta rows every report cites, read once at open (read-only handles). */
 	char registry_as_of[32], registry_source[64];
@@ -118,6 +119,14 @@ static const char store_schema[] =
     "  id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, name TEXT NOT NULL,"
     "  port_lo INTEGER NOT NULL, port_hi INTEGER NOT NULL, text TEXT NOT NULL,"
     "  sources TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL);"
+    /*
+     * Curated texts in other languages (data/README.md, "Translations"),
+     * keyed by the English entry's file and line (a note's: line 1); the
+     * report reads the reader's language, so they are not searched.
+     */
+    "CREATE TABLE translation ("
+    "  file TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL, lang TEXT NOT NULL,"
+    "  title TEXT, text TEXT NOT NULL, PRIMARY KEY (file, line, kind, lang)) WITHOUT ROWID;"
     /*
      * The full-text index (store_index()).  kind: record, alias,
      * curated-alias, use, history, note; ref: the row id in that table;
@@ -214,6 +223,7 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_use);
 	sqlite3_finalize(st->ins_history);
 	sqlite3_finalize(st->ins_note);
+	sqlite3_finalize(st->ins_translation);
 	sqlite3_finalize(st->ins_likely);
 	sqlite3_finalize(st->ins_exposure);
 	sqlite3_finalize(st->ins_curated_alias);
@@ -502,6 +512,10 @@ store_prepare_inserts(struct store *st, struct err *e)
 	                  "INSERT INTO note (source_id, port_lo, port_hi, title, markdown, sources,"
 	                  " file) VALUES (?,?,?,?,?,?,?)",
 	                  &st->ins_note, e) == -1 ||
+	    store_prepare(st,
+	                  "INSERT INTO translation (file, line, kind, lang, title, text)"
+	                  " VALUES (?,?,?,?,?,?)",
+	                  &st->ins_translation, e) == -1 ||
 	    store_prepare(
 	        st,
 	        "INSERT INTO likely (source_id, port_lo, port_hi, protocols, answer, name,"
@@ -849,6 +863,24 @@ store_sink_note(void *ctxp, const struct reg_note *n, struct err *e)
 }
 
 static int
+store_sink_translation(void *ctxp, const struct reg_translation *t, struct err *e)
+{
+	struct store_sink_ctx *ctx = ctxp;
+	sqlite3_stmt *s = ctx->st->ins_translation;
+
+	bind_text(s, 1, t->file);
+	sqlite3_bind_int64(s, 2, t->line);
+	bind_text(s, 3, t->kind);
+	bind_text(s, 4, t->lang);
+	if (t->title)
+		bind_text(s, 5, t->title);
+	else
+		sqlite3_bind_null(s, 5);
+	bind_text(s, 6, t->text);
+	return store_step_done(ctx->st, s, e);
+}
+
+static int
 store_sink_curated_alias(void *ctxp, const struct reg_curated_alias *a, struct err *e)
 {
 	struct store_sink_ctx *ctx = ctxp;
@@ -922,6 +954,7 @@ store_sink(struct store_sink_ctx *ctx)
 	    .likely = store_sink_likely,
 	    .exposure = store_sink_exposure,
 	    .curated_alias = store_sink_curated_alias,
+	    .translation = store_sink_translation,
 	};
 	return sink;
 }

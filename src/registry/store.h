@@ -25,7 +25,8 @@
 #include "model.h"
 
 #define STORE_SCHEMA_VERSION                                                                       \
-	4 /* 2: table likely; 3: table exposure; 4: curated_alias, search by field */
+	5 /* 2: table likely; 3: table exposure; 4: curated_alias, search by field;                \
+	     5: translation */
 
 struct store;
 

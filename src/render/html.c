@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "html_page.h"
+#include "words.h"
 
 /* ---- output primitives ---- */
 
@@ -122,6 +123,45 @@ html_en(struct page *p, const char *text)
 	html_esc(p, text);
 	if (html_foreign(p))
 		html_put(p, "</span>");
+}
+
+/*
+ * A curated text is still English on this page: its "lang" (report_set_lang())
+ * is "en" or missing while the page is in another language.
+ */
+int
+html_curated_english(const struct page *p, const json_t *item)
+{
+	const char *lang = html_str(item, "lang");
+
+	return html_foreign(p) && (lang[0] == '\0' || strcmp(lang, "en") == 0);
+}
+
+/* The visible tag after text left in English, in the page's language (inside lang="en"). */
+void
+html_in_english(struct page *p)
+{
+	html_put(p, " <small class=\"in-en\" lang=\"");
+	html_esc(p, i18n_code(p->t));
+	html_put(p, "\">");
+	html_esc(p, _(p->t, "in English"));
+	html_put(p, "</small>");
+}
+
+/*
+ * A curated text (a use's or a history claim's) in the page's language
+ * where data/ translates it; otherwise in English, marked lang="en" and
+ * tagged "in English" so the reader knows it is not a mistake.
+ */
+void
+html_curated(struct page *p, const json_t *item, const char *text)
+{
+	if (!html_curated_english(p, item)) {
+		html_esc(p, text);
+		return;
+	}
+	html_en(p, text);
+	html_in_english(p);
 }
 
 /* text as an HTML fragment in tmp (escaped; marked English if english), for HTML_SAY_HTML. */
@@ -685,91 +725,30 @@ html_page_done(struct page *p)
 const char *
 html_range_title(const struct page *p, const char *name)
 {
-	if (strcmp(name, "well-known") == 0)
-		return _(p->t, "Well-known ports");
-	if (strcmp(name, "registered") == 0)
-		return _(p->t, "Registered ports");
-	if (strcmp(name, "dynamic") == 0)
-		return _(p->t, "Dynamic ports");
-	return name;
+	return words_range_title(p->t, name);
 }
 
-/*
- * What a range class means, keyed on the class name alone.  The English
- * is the same as range.c's range_classes[].meaning (what the report and the
- * terminal show): keep the two identical, test_html.c checks it.  The page
- * never shows the report's "meaning" itself, so a class this file does not
- * know gets no sentence rather than an untranslated one.
- */
+/* What a range class means (words.c), keyed on the class name alone. */
 const char *
 html_range_meaning(const struct page *p, const json_t *cls)
 {
-	const char *name = html_str(cls, "name");
-
-	if (strcmp(name, "well-known") == 0)
-		return _(p->t,
-		         "Assigned by IETF review; on Linux, binding below 1024 needs root or "
-		         "CAP_NET_BIND_SERVICE, so a listener here was started with privilege.");
-	if (strcmp(name, "registered") == 0)
-		return _(p->t,
-		         "Assigned by IANA on request to a vendor or project; any user may bind "
-		         "them, so the registration says what a port was meant for, not what is "
-		         "using it.");
-	if (strcmp(name, "dynamic") == 0)
-		return _(p->t,
-		         "Never assigned: meant for temporary client-side ports and private use, "
-		         "so no registry can say what uses one.");
-	return "";
-}
-
-/* The translated word for a frequency class, NULL for a class not known here. */
-static const char *
-html_frequency_word(const struct page *p, const char *class)
-{
-	if (strcmp(class, "very-common") == 0)
-		/* TRANSLATORS: how often a port is found open, as %1$s of the next messages. */
-		return _(p->t, "very common");
-	if (strcmp(class, "common") == 0)
-		return _(p->t, "common");
-	if (strcmp(class, "uncommon") == 0)
-		return _(p->t, "uncommon");
-	if (strcmp(class, "rare") == 0)
-		return _(p->t, "rare");
-	if (strcmp(class, "very-rare") == 0)
-		return _(p->t, "very rare");
-	if (strcmp(class, "almost-never") == 0)
-		return _(p->t, "almost never seen");
-	return NULL;
+	return words_range_meaning(p->t, html_str(cls, "name"));
 }
 
 /*
  * How often a port is found open, from a frequency object's class and
- * one_in (the report's "frequency" or one of its "per_protocol").  Without
- * a class known here (a newer report, or a list that carries only words)
- * the report's English words are shown, marked as English.
+ * one_in (words.c).  Without a class known here (a newer report, or a list
+ * that carries only words) the report's words are shown, marked as English.
  */
 void
 html_frequency(struct page *p, const json_t *freq)
 {
-	const char *class = html_str(freq, "class");
-	const char *word = html_frequency_word(p, class), *tmpl;
-	long long one_in = html_int(freq, "one_in", 0);
+	char buf[512];
 
-	if (strcmp(class, "never") == 0)
-		html_esc(p, _(p->t, "never seen open in nmap's scans of the Internet"));
-	else if (strcmp(class, "unlisted") == 0)
-		html_esc(p, _(p->t, "not listed in nmap-services (or nmap is not installed)"));
-	else if (word == NULL || one_in < 1)
+	if (words_frequency(p->t, freq, buf, sizeof(buf)) == -1)
 		html_en(p, html_str(freq, "words"));
-	else if (one_in == 1)
-		/* TRANSLATORS: %1$s is a frequency word: "very common". */
-		HTML_SAY(p, _(p->t, "%1$s: open on nearly every scanned host"), word);
-	else {
-		/* TRANSLATORS: %1$s is a frequency word ("rare"), %2$s a number: 26,000. */
-		tmpl = N_(p->t, "%1$s: open on about 1 in %2$s scanned host",
-		          "%1$s: open on about 1 in %2$s scanned hosts", (unsigned long)one_in);
-		HTML_SAY(p, tmpl, word, html_number(p, one_in).s);
-	}
+	else
+		html_esc(p, buf);
 }
 
 /* The report's port (or range) as text: "3516", "6000–6063"; "" for a name-only report. */

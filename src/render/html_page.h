@@ -88,6 +88,9 @@ void html_escn(struct page *p, const char *s, size_t n);
 /* ---- sentences: templates filled with escaped arguments ---- */
 int html_foreign(const struct page *p);
 void html_en(struct page *p, const char *text);
+int html_curated_english(const struct page *p, const json_t *item);
+void html_in_english(struct page *p);
+void html_curated(struct page *p, const json_t *item, const char *text);
 const char *html_fragment(struct page *p, struct strbuf *tmp, const char *text, int english);
 void html_say(struct page *p, const char *tmpl, int raw, const char *const *argv, size_t argc);
 struct html_word html_number(const struct page *p, long long n);

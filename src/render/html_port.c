@@ -11,6 +11,7 @@
 
 #include "html_page.h"
 #include "markdown_html.h"
+#include "words.h"
 
 /* ---- links out, and footnotes ---- */
 
@@ -124,18 +125,7 @@ html_frequency_fragment(struct page *p, struct strbuf *tmp, const json_t *freq)
 static const char *
 html_category(const struct page *p, const char *cat)
 {
-	static const char *const known[] = {"game", "development", "vendor", "p2p",
-	                                    "iot",  "malware",     "scanner"};
-	const char *names[] = {
-	    _(p->t, "Game"),         _(p->t, "Development"),        _(p->t, "Vendor"),
-	    _(p->t, "Peer-to-peer"), _(p->t, "Internet of things"), _(p->t, "Malware"),
-	    _(p->t, "Scanner")};
-	size_t i;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(cat, known[i]) == 0)
-			return names[i];
-	return _(p->t, "Other");
+	return words_category(p->t, cat);
 }
 
 /* A CSS class for the category: one of ours, never the data's own text. */
@@ -153,89 +143,36 @@ html_category_class(const char *cat)
 }
 
 /*
- * One reason for concern, from its entry in concern.codes (concern.h);
- * the English reason (same index in concern.reasons) only for a code not
- * known here.  The variable parts are curated names and texts and IANA's
- * notes, which stay English; a and b are scratch buffers for them.
+ * One reason for concern, from its entry in concern.codes, worded by
+ * words_concern(); the variable parts are curated names and texts and
+ * IANA's notes, which stay English (marked so); a and b are scratch buffers
+ * for them.  A code not known here shows its report words, in English.
  */
 static void
-html_concern_reason(struct page *p, const json_t *code, const char *english, struct strbuf *a,
-                    struct strbuf *b)
+html_concern_reason(struct page *p, const json_t *code, struct strbuf *a, struct strbuf *b)
 {
-	const char *name = html_str(code, "code"), *who = html_str(code, "who");
-	const char *text = html_str(code, "text");
-	char num[32];
+	struct words_sentence s;
+	struct strbuf *tmp[WORDS_MAX_ARGS] = {a, b, NULL};
+	const char *arg[WORDS_MAX_ARGS] = {NULL};
+	size_t i;
 
-	if (strcmp(name, "exposure") == 0)
-		/* TRANSLATORS: %1$s names a service ("Redis"), %2$s says why, both in English. */
-		HTML_SAY_HTML(p, _(p->t, "dangerous to expose, %1$s: %2$s"),
-		              html_fragment(p, a, who, 1), html_fragment(p, b, text, 1));
-	else if (strcmp(name, "malware") == 0)
-		/* TRANSLATORS: %1$s names the malware, in English: "Back Orifice". */
-		HTML_SAY_HTML(p, _(p->t, "associated with malware: %1$s"),
-		              html_fragment(p, a, who, 1));
-	else if (strcmp(name, "malware-shared") == 0)
-		/* TRANSLATORS: %1$s names the malware, %2$s a program, both in English. */
-		HTML_SAY_HTML(p,
-		              _(p->t, "associated with malware: %1$s; but %2$s commonly uses it "
-		                      "too, so what you find is more likely that"),
-		              html_fragment(p, a, who, 1),
-		              html_fragment(p, b, html_str(code, "shared_with"), 1));
-	else if (strcmp(name, "scanner") == 0)
-		/* TRANSLATORS: %1$s names the scanning, in English: "SSH password guessing". */
-		HTML_SAY_HTML(p, _(p->t, "a common target of Internet scanners: %1$s"),
-		              html_fragment(p, a, who, 1));
-	else if (strcmp(name, "unauthorized") == 0 && json_object_get(code, "width")) {
-		snprintf(num, sizeof(num), "%lld-%lld", html_int(code, "port_lo", 0),
-		         html_int(code, "port_hi", 0));
-		/* TRANSLATORS: %1$s is a port range ("27018-27344"), %2$s IANA's note in English.
-		 */
-		HTML_SAY_HTML(p,
-		              _(p->t, "IANA records unauthorized use on %1$s, not on this port in "
-		                      "particular: %2$s"),
-		              num, html_fragment(p, b, text, 1));
-	} else if (strcmp(name, "unauthorized") == 0)
-		/* TRANSLATORS: %1$s is IANA's own note, in English. */
-		HTML_SAY_HTML(p, _(p->t, "IANA records unauthorized use: %1$s"),
-		              html_fragment(p, a, text, 1));
-	else if (strcmp(name, "unsourced") == 0)
-		/* TRANSLATORS: %1$s names a program or malware, in English; %2$s its category. */
-		HTML_SAY_HTML(p, _(p->t, "not counted: no public source says %1$s (%2$s) uses it"),
-		              html_fragment(p, a, who, 1),
-		              html_fragment(p, b, html_category(p, html_str(code, "category")), 0));
-	else if (strcmp(name, "wide-claim") == 0) {
-		snprintf(num, sizeof(num), "%lld", html_int(code, "width", 0));
-		/* TRANSLATORS: %1$s names a program or malware, %2$s its category, %3$s a count. */
-		HTML_SAY_HTML(p,
-		              _(p->t, "%1$s (%2$s) claims %3$s ports at once, which says little "
-		                      "about any one of them"),
-		              html_fragment(p, a, who, 1),
-		              html_fragment(p, b, html_category(p, html_str(code, "category")), 0),
-		              num);
-	} else if (strcmp(name, "unassigned-used") == 0)
-		/* TRANSLATORS: %1$s names a program, in English. */
-		HTML_SAY_HTML(p,
-		              _(p->t, "unassigned at IANA, and used by %1$s: ordinary software is "
-		                      "no reason for concern by itself"),
-		              html_fragment(p, a, who, 1));
-	else if (strcmp(name, "dynamic") == 0)
-		html_esc(p,
-		         _(p->t, "in the dynamic range, where programs pick short-lived ports: a "
-		                 "port there says little by itself"));
-	else
-		html_en(p, english);
+	if (words_concern(p->t, code, &s) == -1) {
+		html_en(p, html_str(code, "code"));
+		return;
+	}
+	for (i = 0; i < s.n; i++)
+		arg[i] = tmp[i] && s.english[i] ? html_fragment(p, tmp[i], s.arg[i], 1)
+		         : tmp[i]               ? html_fragment(p, tmp[i], s.arg[i], 0)
+		                                : s.arg[i];
+	html_say(p, s.tmpl, 1, arg, s.n);
+	if (strcmp(html_str(code, "code"), "exposure") == 0 && html_curated_english(p, code))
+		html_in_english(p);
 }
 
 const char *
 html_concern_title(const struct page *p, const char *level)
 {
-	if (strcmp(level, "high") == 0)
-		return _(p->t, "High concern");
-	if (strcmp(level, "elevated") == 0)
-		return _(p->t, "Elevated concern");
-	if (strcmp(level, "low") == 0)
-		return _(p->t, "Low concern");
-	return _(p->t, "No particular concern");
+	return words_concern_title(p->t, level);
 }
 
 const char *
@@ -478,15 +415,18 @@ html_what_unassigned(struct page *p, const json_t *report, const char *port, con
 	}
 }
 
-/* The curated editorial note, in English until it is translated. */
+/* The curated editorial note, in the reader's language where data/ has it, else in English, saying
+ * so. */
 static void
 html_note(struct page *p, const json_t *note)
 {
 	if (!json_is_object(note))
 		return;
-	html_put(p, html_foreign(p) ? "<article class=\"note\" lang=\"en\"><h3>"
-	                            : "<article class=\"note\"><h3>");
+	html_put(p, html_curated_english(p, note) ? "<article class=\"note\" lang=\"en\"><h3>"
+	                                          : "<article class=\"note\"><h3>");
 	html_esc(p, html_str(note, "title"));
+	if (html_curated_english(p, note))
+		html_in_english(p);
 	html_put(p, "</h3>");
 	if (markdown_html(p->out, html_str(note, "markdown")) == -1)
 		p->fail = 1;
@@ -512,7 +452,7 @@ html_sec_what(struct page *p, const json_t *report, const char *port)
 	html_section(p, "what", _(p->t, "What this port is"));
 	if (json_is_object(h) && html_str(h, "text")[0]) {
 		html_put(p, "<p class=\"lead\">");
-		html_en(p, html_str(h, "text"));
+		html_curated(p, h, html_str(h, "text"));
 		html_cite_urls(p, json_object_get(h, "sources"));
 		html_put(p, "</p>");
 	}
@@ -542,7 +482,7 @@ html_sec_history(struct page *p, const json_t *report)
 			HTML_SAY(p, _(p->t, "Formerly: %1$s."), html_str(h, "former"));
 			html_put(p, " ");
 		}
-		html_en(p, html_str(h, "text"));
+		html_curated(p, h, html_str(h, "text"));
 		html_cite_urls(p, json_object_get(h, "sources"));
 		html_put(p, "</li>");
 	}
@@ -999,7 +939,7 @@ html_uses(struct page *p, const json_t *report)
 		else
 			HTML_SAY(p, _(p->t, "%1$s, ports %2$s"), protos, range);
 		html_put(p, "</span></p><p>");
-		html_en(p, html_str(u, "text"));
+		html_curated(p, u, html_str(u, "text"));
 		html_cite_urls(p, json_object_get(u, "sources"));
 		html_put(p, "</p></li>");
 	}
@@ -1226,10 +1166,11 @@ html_concern_protocols(struct page *p, const json_t *report, const json_t *code)
 static void
 html_sec_concern(struct page *p, const json_t *report, const char *port)
 {
-	const json_t *concern = json_object_get(report, "concern"), *r, *code;
+	const json_t *concern = json_object_get(report, "concern"), *code;
 	const json_t *codes = json_object_get(concern, "codes");
 	const char *level = html_str(concern, "level");
 	struct strbuf a, b;
+	char why[2048];
 	size_t i;
 
 	strbuf_init(&a, HTML_FRAGMENT_LIMIT);
@@ -1258,14 +1199,20 @@ html_sec_concern(struct page *p, const json_t *report, const char *port)
 		                 "is whatever program listens on it."),
 		         port);
 	html_put(p, "</p>");
-	if (json_array_size(json_object_get(concern, "reasons")) > 0) {
+	/* The port's place in the system, from its class and status (words.c). */
+	words_why(p->t, report, why, sizeof(why));
+	if (why[0]) {
+		html_put(p, "<p class=\"why\">");
+		html_esc(p, why);
+		html_put(p, "</p>");
+	}
+	if (json_array_size(codes) > 0) {
 		html_put(p, "<ul class=\"concern-reasons\">");
-		json_array_foreach(json_object_get(concern, "reasons"), i, r)
+		json_array_foreach(codes, i, code)
 		{
-			code = json_array_get(codes, i);
 			html_putf(p, "<li class=\"concern-%s\">",
 			          html_concern_class(html_str(code, "level")));
-			html_concern_reason(p, code, json_string_value(r), &a, &b);
+			html_concern_reason(p, code, &a, &b);
 			html_concern_protocols(p, report, code);
 			if (json_array_size(json_object_get(code, "sources")))
 				html_cite_urls(p, json_object_get(code, "sources"));
@@ -1695,10 +1642,7 @@ html_glance_concern(struct page *p, const json_t *report)
 		strbuf_init(&a, HTML_FRAGMENT_LIMIT);
 		strbuf_init(&b, HTML_FRAGMENT_LIMIT);
 		html_put(p, "<span class=\"reason\">");
-		html_concern_reason(
-		    p, code,
-		    json_string_value(json_array_get(json_object_get(concern, "reasons"), 0)), &a,
-		    &b);
+		html_concern_reason(p, code, &a, &b);
 		html_put(p, "</span>");
 		strbuf_free(&a);
 		strbuf_free(&b);

@@ -355,6 +355,62 @@ i18n_free(struct i18n_set *set)
 	free(set);
 }
 
+int
+i18n_load_for(const char *podir, const char *lang_param, const char *accept_language,
+              struct i18n_set **out, const struct i18n **picked, struct err *e)
+{
+	struct i18n_set *set, shell = {.n = NLANG};
+	const struct i18n *want;
+	size_t i;
+	int present;
+
+	*out = NULL;
+	*picked = NULL;
+	for (i = 0; i < NLANG; i++)
+		shell.lang[i] = (struct i18n){&langs[i], NULL};
+	if (lang_param != NULL && i18n_get(&shell, lang_param) == NULL)
+		return err_set(e,
+		               "unknown language '%s' (one of en hi id sv ko de fr es pt ja "
+		               "zh-Hans ru)",
+		               lang_param);
+	want = i18n_pick(&shell, lang_param, accept_language);
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return err_internal(e, "i18n: out of memory");
+	set->lang[0] = english;
+	set->n = 1;
+	if (want->lang->file != NULL) {
+		if (load_one(podir, want->lang, &set->lang[1], &present, e) == -1) {
+			i18n_free(set);
+			return -1;
+		}
+		set->n += (size_t)present;
+	}
+	*out = set;
+	*picked = &set->lang[set->n - 1];
+	return 0;
+}
+
+const char *
+i18n_locale_tag(char *buf, size_t len)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	const char *v = NULL;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]) && (v == NULL || v[0] == '\0'); i++)
+		v = getenv(vars[i]);
+	if (v == NULL || v[0] == '\0' || strcmp(v, "C") == 0 || strcmp(v, "POSIX") == 0 ||
+	    strncmp(v, "C.", 2) == 0 || len == 0)
+		return NULL;
+	n = strcspn(v, ".@");
+	if (n >= len || n > TAG_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		buf[i] = v[i] == '_' ? '-' : v[i];
+	buf[n] = '\0';
+	return buf;
+}
+
 const struct i18n *
 i18n_get(const struct i18n_set *set, const char *code)
 {
@@ -517,6 +573,12 @@ const char *
 i18n_code(const struct i18n *t)
 {
 	return or_english(t)->lang->code;
+}
+
+const char *
+i18n_file(const struct i18n *t)
+{
+	return or_english(t)->lang->file;
 }
 
 const char *

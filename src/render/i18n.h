@@ -29,6 +29,21 @@ struct i18n_set; /* every loaded language, English first */
 /* Load every po/<code>.po under podir; English needs no file. */
 int i18n_load(const char *podir, struct i18n_set **out, struct err *e);
 void i18n_free(struct i18n_set *set);
+/*
+ * For one reader (the terminal): English plus only the catalog of the
+ * language i18n_pick() would choose for lang_param and accept_language,
+ * so a lookup parses one .po file, not eleven.  *picked is that language,
+ * or English when it names none we have or its catalog is not installed.
+ * A lang_param that names no language at all is an input error.
+ */
+int i18n_load_for(const char *podir, const char *lang_param, const char *accept_language,
+                  struct i18n_set **out, const struct i18n **picked, struct err *e);
+/*
+ * The locale's language as a BCP 47 tag for i18n_pick()'s accept_language:
+ * LC_ALL, else LC_MESSAGES, else LANG, as POSIX orders them;
+ * "ko_KR.UTF-8" -> "ko-KR" in buf.  NULL for C, POSIX or nothing set.
+ */
+const char *i18n_locale_tag(char *buf, size_t len);
 
 /*
  * The language for a request: ?lang= wins when it names a language here,
@@ -44,6 +59,7 @@ const struct i18n *i18n_at(const struct i18n_set *set, size_t i);
 
 const char *i18n_code(const struct i18n *t); /* BCP 47 code for <html lang>: "ko", "zh-Hans"... */
 const char *i18n_name(const struct i18n *t); /* the language's own name: "한국어" */
+const char *i18n_file(const struct i18n *t); /* po/'s and data/'s name: "zh_Hans"; NULL: English */
 /*
  * The translation of msgid, or msgid itself.  format_arg lets the compiler
  * check a translated format against its arguments through the msgid

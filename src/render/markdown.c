@@ -20,6 +20,8 @@
 
 #include <md4c.h>
 
+#include <uniwidth.h>
+
 #include "render.h"
 #include "util/strbuf.h"
 
@@ -51,7 +53,7 @@ static void
 md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 {
 	const char *p = t->para.buf, *prefix = first_prefix;
-	size_t col = 0, n;
+	size_t col = 0, n, w;
 
 	if (t->para.len == 0)
 		return;
@@ -61,10 +63,11 @@ md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 		if (*p == '\0')
 			break;
 		n = strcspn(p, " \n");
+		w = (size_t)u8_width((const uint8_t *)p, n, "UTF-8"); /* columns, not bytes */
 		if (col == 0) {
 			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
 			prefix = next_prefix;
-		} else if (col + 1 + n > md_width(t)) {
+		} else if (col + 1 + w > md_width(t)) {
 			fputc('\n', t->out);
 			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
 		} else {
@@ -72,7 +75,7 @@ md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 			col++;
 		}
 		fwrite(p, 1, n, t->out);
-		col += n;
+		col += w;
 		p += n;
 	}
 	fputc('\n', t->out);

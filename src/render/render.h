@@ -14,9 +14,12 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
+
 struct render_opts {
 	int color;
-	int width; /* columns to fit; 0: render_width() of the output */
+	int width;            /* columns to fit; 0: render_width() of the output */
+	const struct i18n *t; /* the reader's language; NULL: English */
 };
 
 /* Columns when nothing says otherwise (no terminal, no $COLUMNS). */
@@ -36,6 +39,12 @@ void render_wrap(FILE *out, const char *text, size_t len, int width);
 
 /* Pretty-printed JSON, keys in the report's order, one trailing newline. */
 int render_json(FILE *out, const json_t *value);
+/*
+ * A port report as words_localize() (words.h) left it, in o->t's language:
+ * the headings and labels come from the catalogs, the facts' words from
+ * the report; curated text the report carries in English (its "lang" is
+ * "en" while o->t is another language) is marked "[in English]".
+ */
 void render_text_report(FILE *out, const json_t *report, const struct render_opts *o);
 void render_text_search(FILE *out, const json_t *result, const struct render_opts *o);
 void render_text_free(FILE *out, const json_t *result, const struct render_opts *o);

@@ -23,6 +23,9 @@
 #include <strings.h>
 
 #include "render.h"
+#include "words.h"
+
+#define _(t, s) i18n_text((t), (s))
 
 #define BOLD(o)  ((o)->color ? "\033[1m" : "")
 #define DIM(o)   ((o)->color ? "\033[2m" : "")
@@ -235,8 +238,13 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (n == 0)
 		return;
-	snprintf(title, sizeof(title), "Registry: %s, as of %s", str(snap, "registry_source"),
-	         str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of") : "unknown date");
+	struct words_sentence s = {
+	    .arg = {str(snap, "registry_source"),
+	            str(snap, "registry_as_of")[0] ? str(snap, "registry_as_of") : "?"},
+	    .n = 2};
+
+	s.tmpl = _(o->t, "Registry: %1$s, as of %2$s");
+	words_fill(&s, title, sizeof(title));
 	heading(out, o, title);
 	for (i = 0; i < n; i = j + 1) {
 		for (j = i; j + 1 < n &&
@@ -251,7 +259,7 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 
 /* IANA's registration as the headline shows it beside the likely answer. */
 static void
-header_iana(FILE *out, const json_t *iana)
+header_iana(FILE *out, const struct render_opts *o, const json_t *iana)
 {
 	const char *status = str(iana, "status");
 
@@ -261,9 +269,10 @@ header_iana(FILE *out, const json_t *iana)
 			fputs(" - ", out);
 		one_line(out, str(iana, "description"));
 	} else {
-		fputs(strcmp(status, "unlisted") == 0  ? "not in the registry"
-		      : strcmp(status, "various") == 0 ? "different rows across these ports"
-		                                       : status,
+		fputs(strcmp(status, "unlisted") == 0 ? _(o->t, "not in the registry")
+		      : strcmp(status, "various") == 0
+		          ? _(o->t, "different rows across these ports")
+		          : status,
 		      out);
 	}
 }
@@ -277,24 +286,29 @@ header_iana(FILE *out, const json_t *iana)
  * none.
  */
 static int
-header_headline(FILE *out, const json_t *h)
+header_headline(FILE *out, const struct render_opts *o, const json_t *h)
 {
 	const char *answer = str(h, "answer");
+	struct words_sentence s = {.n = 1};
+	char buf[1024];
 
 	if (!json_is_object(h))
 		return 0;
 	if (strcmp(answer, "official") == 0) {
 		fprintf(out, "%s - ", str(h, "name"));
 		one_line(out, str(h, "description"));
-		fputs(" (official)", out);
+		fprintf(out, " %s", _(o->t, "(official)"));
 		return 1;
 	}
-	if (strcmp(answer, "mixed") == 0)
-		fprintf(out, "no single use dominates: %s", str(h, "name"));
-	else
-		fprintf(out, "%s (unofficial)", str(h, "name"));
+	if (strcmp(answer, "mixed") == 0) {
+		s.tmpl = _(o->t, "no single use dominates: %1$s");
+		s.arg[0] = str(h, "name");
+		words_fill(&s, buf, sizeof(buf));
+		fputs(buf, out);
+	} else
+		fprintf(out, "%s %s", str(h, "name"), _(o->t, "(unofficial)"));
 	fputs("\n  IANA: ", out);
-	header_iana(out, json_object_get(h, "iana"));
+	header_iana(out, o, json_object_get(h, "iana"));
 	return 1;
 }
 
@@ -309,7 +323,7 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	fprintf(out, "%s", BOLD(o));
 	ports(out, rep, "port_lo", "port_hi");
 	fprintf(out, "%s  ", RESET(o));
-	if (header_headline(out, json_object_get(id, "headline"))) {
+	if (header_headline(out, o, json_object_get(id, "headline"))) {
 		/* the curated answer heads the report; the registry rows follow below */
 	} else if (json_array_size(json_object_get(id, "services")) > 0) {
 		const json_t *names = json_object_get(id, "services");
@@ -335,19 +349,35 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		}
 	} else {
 		fprintf(out, "%s",
-		        strcmp(status, "unlisted") == 0 ? "not in the registry" : status);
+		        strcmp(status, "unlisted") == 0     ? _(o->t, "not in the registry")
+		        : strcmp(status, "unassigned") == 0 ? _(o->t, "unassigned")
+		        : strcmp(status, "reserved") == 0   ? _(o->t, "reserved")
+		                                            : status);
 	}
 	fputc('\n', out);
 	fputs("  ", out);
-	json_array_foreach(classes, i, v)
-	    fprintf(out, "%s%s port (%s %lld-%lld)", i ? " / " : "", str(v, "name"), str(v, "iana"),
-	            num(v, "lo"), num(v, "hi"));
+	json_array_foreach(classes, i, v) fprintf(out, "%s%s (%s %lld-%lld)", i ? " / " : "",
+	                                          words_range_title(o->t, str(v, "name")),
+	                                          str(v, "iana"), num(v, "lo"), num(v, "hi"));
 	if (json_array_size(json_object_get(id, "protocols"))) {
 		fputs(" - ", out);
 		json_array_foreach(json_object_get(id, "protocols"), i, v)
 		    fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
 	}
 	fputc('\n', out);
+}
+
+/*
+ * " [in English]" after curated text the report could not give in the
+ * reader's language (its "lang" is "en" while the reader's is another).
+ */
+static void
+english_mark(FILE *out, const struct render_opts *o, const json_t *item)
+{
+	const char *lang = str(item, "lang");
+
+	if (strcmp(lang, "en") == 0 && strcmp(i18n_code(o->t), "en") != 0)
+		fprintf(out, " %s[%s]%s", DIM(o), _(o->t, "in English"), RESET(o));
 }
 
 /*
@@ -359,20 +389,20 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 static void
 section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 {
-	const json_t *c = json_object_get(rep, "concern"), *r, *code, *p;
+	const json_t *c = json_object_get(rep, "concern"), *code, *p;
 	const char *level = str(c, "level");
 	int any_proto = json_is_null(json_object_get(json_object_get(rep, "query"), "protocol"));
 	size_t i, j;
 
 	if (level[0] == '\0' ||
-	    (strcmp(level, "none") == 0 && json_array_size(json_object_get(c, "reasons")) == 0))
+	    (strcmp(level, "none") == 0 && json_array_size(json_object_get(c, "codes")) == 0))
 		return;
-	fprintf(out, "  %sconcern: %s%s\n", strcmp(level, "high") == 0 ? RED(o) : BOLD(o), level,
-	        RESET(o));
-	json_array_foreach(json_object_get(c, "reasons"), i, r)
+	fprintf(out, "  %s%s%s\n", strcmp(level, "high") == 0 ? RED(o) : BOLD(o),
+	        words_concern_title(o->t, level), RESET(o));
+	json_array_foreach(json_object_get(c, "codes"), i, code)
 	{
-		code = json_array_get(json_object_get(c, "codes"), i);
-		fprintf(out, "    - %s", json_string_value(r));
+		fprintf(out, "    - %s", str(code, "words"));
+		english_mark(out, o, code);
 		if (any_proto && json_array_size(json_object_get(code, "protocols"))) {
 			json_array_foreach(json_object_get(code, "protocols"), j, p)
 			    fprintf(out, "%s%s", j ? ", " : " (", json_string_value(p));
@@ -396,9 +426,9 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (!json_is_object(l))
 		return;
-	heading(out, o, "On this machine now");
+	heading(out, o, _(o->t, "On this machine now"));
 	if (json_array_size(json_object_get(l, "listeners")) == 0)
-		fprintf(out, "  nothing listens on this port here\n");
+		fprintf(out, "  %s\n", _(o->t, "nothing listens on this port here"));
 	json_array_foreach(json_object_get(l, "listeners"), i, s)
 	{
 		int v6 = strcmp(str(s, "family"), "ipv6") == 0;
@@ -412,7 +442,7 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		    fprintf(out, "%s%s (pid %lld, %s)", j ? ", " : " ", str(h, "command"),
 		            num(h, "pid"), str(h, "user"));
 		if (json_array_size(json_object_get(s, "holders")) == 0)
-			fprintf(out, " (holder not visible)");
+			fprintf(out, " (%s)", _(o->t, "holder not visible"));
 		json_array_foreach(json_object_get(s, "flags"), j, f)
 		    fprintf(out, " %s!%s%s", RED(o), json_string_value(f), RESET(o));
 		fputc('\n', out);
@@ -450,38 +480,57 @@ section_range(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *range = json_object_get(rep, "range"), *c;
 	const json_t *eph = json_object_get(range, "ephemeral");
+	char lo[64], buf[512];
+	struct words_sentence s = {.arg = {lo}, .n = 1};
 	size_t i;
 
 	if (!json_is_object(range))
 		return;
-	heading(out, o, "Range");
+	heading(out, o, _(o->t, "The range it belongs to"));
 	json_array_foreach(json_object_get(range, "classes"), i, c)
-	    fprintf(out, "  %s: %s\n", str(c, "name"), str(c, "meaning"));
-	if (json_is_true(json_object_get(range, "privileged")))
-		fprintf(out, "  Binding it needs privilege here (below %lld).\n",
-		        num(range, "unprivileged_start"));
-	fprintf(out, "  %s this machine's ephemeral range %lld-%lld %s(%s)%s.\n",
-	        json_is_true(json_object_get(eph, "overlaps")) ? "Inside" : "Outside",
-	        num(eph, "lo"), num(eph, "hi"), DIM(o), str(eph, "source"), RESET(o));
+	    fprintf(out, "  %s: %s\n", words_range_title(o->t, str(c, "name")), str(c, "meaning"));
+	if (json_is_true(json_object_get(range, "privileged"))) {
+		snprintf(lo, sizeof(lo), "%lld", num(range, "unprivileged_start"));
+		s.tmpl = _(o->t, "Binding it needs privilege here (below %1$s).");
+		words_fill(&s, buf, sizeof(buf));
+		fprintf(out, "  %s\n", buf);
+	}
+	snprintf(lo, sizeof(lo), "%lld-%lld", num(eph, "lo"), num(eph, "hi"));
+	s.tmpl = json_is_true(json_object_get(eph, "overlaps"))
+	             ? _(o->t, "Inside this machine's ephemeral range %1$s.")
+	             : _(o->t, "Outside this machine's ephemeral range %1$s.");
+	words_fill(&s, buf, sizeof(buf));
+	fprintf(out, "  %s %s(%s)%s\n", buf, DIM(o), str(eph, "source"), RESET(o));
 	if (json_is_true(json_object_get(eph, "overlaps")))
-		fprintf(out, "  The kernel may hand it to an outgoing connection, so a short-lived "
-		             "socket here need not be a server.\n");
+		fprintf(out, "  %s\n",
+		        _(o->t, "The kernel may hand it to an outgoing connection, so a "
+		                "short-lived socket here need not be a server."));
 }
 
 static void
 section_frequency(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *f = json_object_get(rep, "frequency"), *p;
+	char num[32], buf[512];
+	struct words_sentence s = {.n = 3};
 	size_t i;
 
 	if (!json_is_object(f))
 		return;
-	heading(out, o, "How common");
+	heading(out, o, _(o->t, "How common"));
 	fprintf(out, "  %s\n", str(f, "words"));
+	/* TRANSLATORS: %1$s a protocol (tcp), %2$s a frequency (0.000038), %3$s nmap's name. */
+	s.tmpl = _(o->t, "%1$s: %2$s open frequency in nmap-services (as \"%3$s\")");
 	json_array_foreach(json_object_get(f, "per_protocol"), i, p)
-	    fprintf(out, "  %s%s: %.6f open frequency in nmap-services (as \"%s\")%s\n", DIM(o),
-	            str(p, "protocol"), json_real_value(json_object_get(p, "open_frequency")),
-	            str(p, "nmap_name"), RESET(o));
+	{
+		snprintf(num, sizeof(num), "%.6f",
+		         json_real_value(json_object_get(p, "open_frequency")));
+		s.arg[0] = str(p, "protocol");
+		s.arg[1] = num;
+		s.arg[2] = str(p, "nmap_name");
+		words_fill(&s, buf, sizeof(buf));
+		fprintf(out, "  %s%s%s\n", DIM(o), buf, RESET(o));
+	}
 }
 
 static void
@@ -492,7 +541,7 @@ section_other_names(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (json_array_size(list) == 0)
 		return;
-	heading(out, o, "Other databases");
+	heading(out, o, _(o->t, "In other databases"));
 	json_array_foreach(list, i, a)
 	{
 		fprintf(out, "  %lld %-20s %-10s %s", num(a, "port"), str(a, "service"),
@@ -512,7 +561,7 @@ section_siblings(FILE *out, const struct render_opts *o, const json_t *rep)
 
 	if (json_array_size(list) == 0)
 		return;
-	heading(out, o, "Related ports");
+	heading(out, o, _(o->t, "Related ports"));
 	json_array_foreach(list, i, s)
 	{
 		fprintf(out, "  %-6lld %-20s ", num(s, "port"), str(s, "service"));
@@ -536,13 +585,18 @@ static void
 section_likely(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *h = json_object_get(json_object_get(rep, "identity"), "headline");
-	char title[32];
+	char title[128];
 
 	if (!json_is_object(h))
 		return;
-	snprintf(title, sizeof(title), "Most likely (%s)", str(h, "protocol"));
+	struct words_sentence s = {.arg = {str(h, "protocol")}, .n = 1};
+
+	s.tmpl = _(o->t, "Most likely (%1$s)");
+	words_fill(&s, title, sizeof(title));
 	heading(out, o, title);
-	fprintf(out, "  %s  %s[%lld]%s\n", str(h, "text"), DIM(o), num(h, "source"), RESET(o));
+	fprintf(out, "  %s", str(h, "text"));
+	english_mark(out, o, h);
+	fprintf(out, "  %s[%lld]%s\n", DIM(o), num(h, "source"), RESET(o));
 	sources_inline(out, o, json_object_get(h, "sources"));
 }
 
@@ -551,29 +605,38 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *uses = json_object_get(rep, "uses"), *hist = json_object_get(rep, "history");
 	const json_t *note = json_object_get(rep, "note"), *u;
+	struct words_sentence s = {.n = 1};
+	char buf[1024];
 	size_t i;
 
 	if (json_array_size(uses)) {
-		heading(out, o, "Known unofficial uses");
+		heading(out, o, _(o->t, "Known unofficial uses"));
 		json_array_foreach(uses, i, u)
 		{
 			fprintf(out, "  ");
 			ports(out, u, "port_lo", "port_hi");
 			fprintf(out, " %s  %s%s%s [%s]: %s", str(u, "protocols"), BOLD(o),
-			        str(u, "who"), RESET(o), str(u, "category"), str(u, "text"));
+			        str(u, "who"), RESET(o), words_category(o->t, str(u, "category")),
+			        str(u, "text"));
+			english_mark(out, o, u);
 			source_mark(out, o, rep, json_object_get(u, "source"));
 			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
 		}
 	}
 	if (json_array_size(hist)) {
-		heading(out, o, "History");
+		heading(out, o, _(o->t, "History"));
 		json_array_foreach(hist, i, u)
 		{
 			fprintf(out, "  %s%s%s", str(u, "date"), str(u, "date")[0] ? "  " : "",
 			        str(u, "text"));
-			if (str(u, "former")[0])
-				fprintf(out, " (formerly \"%s\")", str(u, "former"));
+			if (str(u, "former")[0]) {
+				s.tmpl = _(o->t, "Formerly: %1$s.");
+				s.arg[0] = str(u, "former");
+				words_fill(&s, buf, sizeof(buf));
+				fprintf(out, " %s", buf);
+			}
+			english_mark(out, o, u);
 			source_mark(out, o, rep, json_object_get(u, "source"));
 			fputc('\n', out);
 			sources_inline(out, o, json_object_get(u, "sources"));
@@ -581,48 +644,76 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 	}
 	if (json_is_object(note)) {
 		heading(out, o, str(note, "title"));
+		if (strcmp(str(note, "lang"), "en") == 0 && strcmp(i18n_code(o->t), "en") != 0)
+			fprintf(out, "  %s[%s]%s\n", DIM(o), _(o->t, "in English"), RESET(o));
 		render_markdown_text(out, str(note, "markdown"), "  ", o);
 		sources_inline(out, o, json_object_get(note, "sources"));
 	}
+}
+
+/* Why the port matters, in words (words_why() via the report's "why"). */
+static void
+section_why(FILE *out, const struct render_opts *o, const json_t *rep)
+{
+	if (str(rep, "why")[0] == '\0')
+		return;
+	heading(out, o, _(o->t, "Why it matters"));
+	fprintf(out, "  %s\n", str(rep, "why"));
 }
 
 static void
 section_sources(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *s, *snap = json_object_get(rep, "snapshot");
+	char buf[512], n[32];
 	size_t i;
 
-	heading(out, o, "Sources");
+	heading(out, o, _(o->t, "Sources"));
 	json_array_foreach(json_object_get(rep, "sources"), i, s)
 	{
 		fprintf(out, "  [%zu] %s", i + 1, str(s, "name"));
 		if (strcmp(str(s, "location"), str(s, "name")) != 0)
 			fprintf(out, ", %s", str(s, "location"));
-		if (str(s, "as_of")[0])
-			fprintf(out, ", as of %s", str(s, "as_of"));
+		if (str(s, "as_of")[0]) {
+			struct words_sentence w = {.arg = {str(s, "as_of")}, .n = 1};
+
+			w.tmpl = _(o->t, "as of %1$s");
+			words_fill(&w, buf, sizeof(buf));
+			fprintf(out, ", %s", buf);
+		}
 		if (json_is_false(json_object_get(s, "cited")))
-			fprintf(out, " %s(nothing here)%s", DIM(o), RESET(o));
+			fprintf(out, " %s(%s)%s", DIM(o), _(o->t, "nothing here"), RESET(o));
 		fputc('\n', out);
 	}
-	if (json_is_integer(json_object_get(snap, "age_days")))
-		fprintf(out, "  %sRegistry snapshot is %lld days old; refresh with `%s`.%s\n",
-		        DIM(o), num(snap, "age_days"), str(snap, "refresh"), RESET(o));
+	if (json_is_integer(json_object_get(snap, "age_days"))) {
+		long long days = num(snap, "age_days");
+		struct words_sentence w = {.arg = {n, str(snap, "refresh")}, .n = 2};
+
+		snprintf(n, sizeof(n), "%lld", days);
+		w.tmpl = i18n_ntext(o->t, "Registry snapshot is %1$s day old; refresh with `%2$s`.",
+		                    "Registry snapshot is %1$s days old; refresh with `%2$s`.",
+		                    (unsigned long)days);
+		words_fill(&w, buf, sizeof(buf));
+		fprintf(out, "  %s%s%s\n", DIM(o), buf, RESET(o));
+	}
 }
 
 static void
 text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 {
 	if (!json_is_true(json_object_get(rep, "found"))) {
-		fprintf(out, "%s: nothing known", str(json_object_get(rep, "query"), "text"));
-		if (json_is_object(json_object_get(rep, "range")))
-			fprintf(
-			    out, " (%s range: %s)",
-			    str(json_array_get(
-			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
-			        "name"),
-			    str(json_array_get(
-			            json_object_get(json_object_get(rep, "range"), "classes"), 0),
-			        "meaning"));
+		const json_t *c =
+		    json_array_get(json_object_get(json_object_get(rep, "range"), "classes"), 0);
+		char buf[512];
+		struct words_sentence w = {.arg = {str(json_object_get(rep, "query"), "text")},
+		                           .n = 1};
+
+		w.tmpl = _(o->t, "%1$s: nothing known");
+		words_fill(&w, buf, sizeof(buf));
+		fputs(buf, out);
+		if (json_is_object(c))
+			fprintf(out, " (%s: %s)", words_range_title(o->t, str(c, "name")),
+			        str(c, "meaning"));
 		fputc('\n', out);
 		return;
 	}
@@ -633,6 +724,7 @@ text_report(FILE *out, const json_t *rep, const struct render_opts *o)
 	section_likely(out, o, rep);
 	section_records(out, o, rep);
 	section_curated(out, o, rep);
+	section_why(out, o, rep);
 	section_frequency(out, o, rep);
 	section_other_names(out, o, rep);
 	section_siblings(out, o, rep);

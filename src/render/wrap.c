@@ -25,6 +25,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <unistr.h>
+#include <uniwidth.h>
+
 #include "render.h"
 
 /* Narrower than this, folding would make more noise than it saves. */
@@ -60,22 +63,33 @@ wrap_escape(const char *p, const char *end)
 	return q < end ? (size_t)(q - p + 1) : (size_t)(end - p);
 }
 
-/* The column after printing p..end from column col. */
+/*
+ * The column after printing p..end from column col.  A character takes the
+ * columns a terminal gives it (uc_width()): two for Hangul, kana and CJK
+ * ideographs, so Korean, Japanese and Chinese text folds where it reaches
+ * the edge; an invalid byte counts as one.
+ */
 static size_t
 wrap_advance(const char *p, const char *end, size_t col)
 {
 	size_t k;
+	ucs4_t uc;
+	int n, w;
 
 	while (p < end) {
 		if ((k = wrap_escape(p, end)) > 0) {
 			p += k;
 			continue;
 		}
-		if (*p == '\t')
+		if (*p == '\t') {
 			col = (col / 8 + 1) * 8;
-		else if (((unsigned char)*p & 0xc0) != 0x80)
-			col++;
-		p++;
+			p++;
+			continue;
+		}
+		n = u8_mbtouc(&uc, (const uint8_t *)p, (size_t)(end - p));
+		w = uc_width(uc, "UTF-8");
+		col += w > 0 ? (size_t)w : 0;
+		p += n > 0 ? n : 1;
 	}
 	return col;
 }

@@ -225,10 +225,17 @@ concern_exposure_reasons(struct concern_run *r)
 
 		if (pm == 0)
 			continue;
-		concern_add(r, "exposure",
-		            concern_cap_width(concern_level_parse(concern_str(x, "level")),
-		                              concern_width(x)),
-		            pm, x, concern_str(x, "who"), concern_str(x, "text"));
+		json_t *o =
+		    concern_add(r, "exposure",
+		                concern_cap_width(concern_level_parse(concern_str(x, "level")),
+		                                  concern_width(x)),
+		                pm, x, concern_str(x, "who"), concern_str(x, "text"));
+
+		/* Where the text was written, for its translation (report_set_lang). */
+		if (o != NULL && json_is_string(json_object_get(x, "file"))) {
+			json_object_set(o, "file", json_object_get(x, "file"));
+			json_object_set(o, "line", json_object_get(x, "line"));
+		}
 	}
 }
 
@@ -395,53 +402,6 @@ concern_record_reasons(struct concern_run *r)
 	return assigned;
 }
 
-/* The English sentence for one reason, for readers of --json and the terminal. */
-static void
-concern_sentence(const json_t *o, char *buf, size_t len)
-{
-	const char *code = concern_str(o, "code"), *who = concern_str(o, "who");
-
-	if (strcmp(code, "exposure") == 0)
-		snprintf(buf, len, "dangerous to expose, %s: %s", who, concern_str(o, "text"));
-	else if (strcmp(code, "malware") == 0)
-		snprintf(buf, len, "associated with malware: %s", who);
-	else if (strcmp(code, "malware-shared") == 0)
-		snprintf(buf, len,
-		         "associated with malware: %s; but %s commonly uses it too, so what you "
-		         "find is more likely that",
-		         who, concern_str(o, "shared_with"));
-	else if (strcmp(code, "scanner") == 0)
-		snprintf(buf, len, "a common target of Internet scanners: %s", who);
-	else if (strcmp(code, "unauthorized") == 0 && json_object_get(o, "width"))
-		snprintf(
-		    buf, len,
-		    "IANA records unauthorized use on %ld-%ld, not on this port in particular: "
-		    "%s",
-		    concern_int(o, "port_lo"), concern_int(o, "port_hi"), concern_str(o, "text"));
-	else if (strcmp(code, "unauthorized") == 0)
-		snprintf(buf, len, "IANA records unauthorized use: %s", concern_str(o, "text"));
-	else if (strcmp(code, "unsourced") == 0)
-		snprintf(buf, len, "not counted: no public source says %s (%s) uses it", who,
-		         concern_str(o, "category"));
-	else if (strcmp(code, "wide-claim") == 0)
-		snprintf(
-		    buf, len,
-		    "%s (%s) claims %ld ports at once, which says little about any one of them",
-		    who, concern_str(o, "category"), concern_int(o, "width"));
-	else if (strcmp(code, "unassigned-used") == 0)
-		snprintf(buf, len,
-		         "unassigned at IANA, and used by %s: ordinary software is no reason for "
-		         "concern by itself",
-		         who);
-	else if (strcmp(code, "dynamic") == 0)
-		snprintf(
-		    buf, len,
-		    "in the dynamic range, where programs pick short-lived ports: a port there "
-		    "says little by itself");
-	else
-		snprintf(buf, len, "%s", code);
-}
-
 /* Higher levels first; equal levels keep the order they were found in. */
 static int
 concern_cmp(const void *a, const void *b)
@@ -455,15 +415,14 @@ concern_cmp(const void *a, const void *b)
 	return concern_int(x, "order_") < concern_int(y, "order_") ? -1 : 1;
 }
 
-/* The codes, ordered, with their sentences, the overall and per-protocol levels. */
+/* The codes, ordered, the overall and per-protocol levels.  The renderers word them. */
 static json_t *
 concern_finish(struct concern_run *r)
 {
 	size_t n = json_array_size(r->codes), i, p;
-	json_t **v = calloc(n ? n : 1, sizeof(*v)), *codes = json_array(), *reasons = json_array();
+	json_t **v = calloc(n ? n : 1, sizeof(*v)), *codes = json_array();
 	json_t *by = json_object();
 	enum concern_level level = CONCERN_NONE, per[CONCERN_NPROTO] = {CONCERN_NONE};
-	char why[1024];
 
 	for (i = 0; v && i < n; i++) {
 		v[i] = json_array_get(r->codes, i);
@@ -481,8 +440,6 @@ concern_finish(struct concern_run *r)
 				per[p] = l;
 		if (l > level)
 			level = l;
-		concern_sentence(v[i], why, sizeof(why));
-		json_array_append_new(reasons, json_string(why));
 		json_array_append(codes, v[i]);
 	}
 	/* tcp and udp always, other protocols only when asked about. */
@@ -491,8 +448,8 @@ concern_finish(struct concern_run *r)
 			json_object_set_new(by, concern_protocols[p],
 			                    json_string(concern_level_name(per[p])));
 	free(v);
-	return json_pack("{s:s, s:o, s:o, s:o}", "level", concern_level_name(level), "reasons",
-	                 reasons, "codes", codes, "by_protocol", by);
+	return json_pack("{s:s, s:o, s:o}", "level", concern_level_name(level), "codes", codes,
+	                 "by_protocol", by);
 }
 
 json_t *
@@ -573,11 +530,12 @@ concern_exposure(struct store *st, long lo, long hi, const char *protocol, struc
 {
 	json_t *out = json_array();
 
-	if (concern_rows(st,
-	                 "SELECT port_lo, port_hi, protocols, who, level, text, sources,"
-	                 " source_id AS source FROM exposure WHERE port_lo <= ?2 AND port_hi >= "
-	                 "?1" CONCERN_PROTO_SQL " ORDER BY port_lo, id",
-	                 lo, hi, protocol ? protocol : "", out, e) == -1) {
+	if (concern_rows(
+	        st,
+	        "SELECT port_lo, port_hi, protocols, who, level, text, sources, file, line,"
+	        " source_id AS source FROM exposure WHERE port_lo <= ?2 AND port_hi >= "
+	        "?1" CONCERN_PROTO_SQL " ORDER BY port_lo, id",
+	        lo, hi, protocol ? protocol : "", out, e) == -1) {
 		json_decref(out);
 		return NULL;
 	}

@@ -60,9 +60,9 @@ struct concern_facts {
 };
 
 /*
- * The assessment: {"level", "reasons", "codes", "by_protocol"}, where
- * reasons are English sentences and codes, at the same index, the same
- * reasons as data (docs/json-schema.md, "concern").
+ * The assessment: {"level", "codes", "by_protocol"}, where codes are the
+ * reasons as data (docs/json-schema.md, "concern"); the renderers put each
+ * into words in the reader's language (words_concern() in render/words.c).
  */
 json_t *concern_assess(const struct concern_facts *f);
 

@@ -125,8 +125,8 @@ pages_count_json(const struct pages_count *c)
 static json_t *
 pages_class_json(const struct range_class *rc)
 {
-	return json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", rc->name, "iana", rc->iana, "lo",
-	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi, "meaning", rc->meaning);
+	return json_pack("{s:s, s:s, s:I, s:I}", "name", rc->name, "iana", rc->iana, "lo",
+	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi);
 }
 
 static json_t *
@@ -166,7 +166,6 @@ pages_common(struct store *st, int n, struct err *e)
 	struct rows r;
 	sqlite3_stmt *stmt; /* r's, to bind and read */
 	json_t *list = json_array();
-	char words[160];
 
 	if (rows_open(st, &r, sql, e) == -1) {
 		json_decref(list);
@@ -181,15 +180,14 @@ pages_common(struct store *st, int n, struct err *e)
 		const char *class;
 		long one_in;
 
-		report_frequency_words(f, words, sizeof(words));
 		class = report_frequency_class(f, &one_in);
 		json_array_append_new(
-		    list, json_pack("{s:I, s:s, s:s, s:s, s:f, s:s, s:s, s:I}", "port",
+		    list, json_pack("{s:I, s:s, s:s, s:s, s:f, s:s, s:I}", "port",
 		                    (json_int_t)sqlite3_column_int64(stmt, 0), "protocol",
 		                    (const char *)sqlite3_column_text(stmt, 1), "name",
 		                    (const char *)sqlite3_column_text(stmt, 2), "service",
-		                    svc ? (const char *)svc : "", "open_frequency", f, "words",
-		                    words, "class", class, "one_in", (json_int_t)one_in));
+		                    svc ? (const char *)svc : "", "open_frequency", f, "class",
+		                    class, "one_in", (json_int_t)one_in));
 	}
 	return pages_list_done(&r, list);
 }

@@ -9,21 +9,14 @@
 #include "range.h"
 
 /*
- * The meanings are English for the report and the terminal; the web page
- * has its own translatable copies keyed on the class name
- * (html_range_meaning() in render/html.c).  Change both together:
- * tests/unit/test_html.c fails when they differ.
+ * What each class means is said in the reader's language by the renderers
+ * (words_range_meaning() in render/words.c), keyed on the class name: the
+ * report carries the name, never a sentence.
  */
 static const struct range_class range_classes[] = {
-    {"well-known", "System Ports", 0, 1023,
-     "Assigned by IETF review; on Linux, binding below 1024 needs root or "
-     "CAP_NET_BIND_SERVICE, so a listener here was started with privilege."},
-    {"registered", "User Ports", 1024, 49151,
-     "Assigned by IANA on request to a vendor or project; any user may bind them, so the "
-     "registration says what a port was meant for, not what is using it."},
-    {"dynamic", "Dynamic and/or Private Ports", 49152, 65535,
-     "Never assigned: meant for temporary client-side ports and private use, so no "
-     "registry can say what uses one."},
+    {"well-known", "System Ports", 0, 1023},
+    {"registered", "User Ports", 1024, 49151},
+    {"dynamic", "Dynamic and/or Private Ports", 49152, 65535},
 };
 
 const struct range_class *

@@ -15,7 +15,6 @@ struct range_class {
 	const char *name; /* "well-known", "registered", "dynamic" */
 	const char *iana; /* IANA's own term: "System Ports", ... */
 	long lo, hi;
-	const char *meaning; /* one sentence on what it means in practice */
 };
 
 /* The class that contains port (0..65535). */

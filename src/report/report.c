@@ -54,6 +54,7 @@ col_json(struct rows *r, int i)
 void
 report_env_init(struct report_env *env)
 {
+	*env = (struct report_env){0}; /* English, no listeners, unless the caller says */
 	range_machine_read(&env->machine);
 	env->now = time(NULL);
 	env->claims = NULL;
@@ -62,18 +63,15 @@ report_env_init(struct report_env *env)
 
 /*
  * How common a frequency is, on a fixed scale of decades.  The class names
- * are the report's machine-readable "class" and the words are the English
- * "words"; one table keeps the two from drifting apart.  The renderers that
- * translate (render/html_page.h) key their text on the class, never on the words.
+ * are the report's machine-readable "class"; the renderers put a class into
+ * words in the reader's language (words_frequency() in render/words.c).
  */
 static const struct {
 	double at_least;
 	const char *class;
-	const char *word;
 } report_frequency_scale[] = {
-    {0.1, "very-common", "very common"}, {0.01, "common", "common"},
-    {0.001, "uncommon", "uncommon"},     {0.0001, "rare", "rare"},
-    {0.00001, "very-rare", "very rare"}, {0, "almost-never", "almost never seen"},
+    {0.1, "very-common"}, {0.01, "common"},       {0.001, "uncommon"},
+    {0.0001, "rare"},     {0.00001, "very-rare"}, {0, "almost-never"},
 };
 
 /*
@@ -118,34 +116,6 @@ report_frequency_class(double f, long *one_in)
 		return "never";
 	*one_in = report_one_in(f);
 	return report_frequency_scale[report_frequency_step(f)].class;
-}
-
-void
-report_frequency_words(double f, char *buf, size_t len)
-{
-	const char *word;
-	char num[32], grouped[48];
-	size_t n, j, k = 0;
-	long one_in;
-
-	if (!(f > 0)) {
-		snprintf(buf, len, "never seen open in nmap's scans of the Internet");
-		return;
-	}
-	word = report_frequency_scale[report_frequency_step(f)].word;
-	one_in = report_one_in(f);
-	if (one_in == 1) {
-		snprintf(buf, len, "%s: open on nearly every scanned host", word);
-		return;
-	}
-	n = (size_t)snprintf(num, sizeof(num), "%ld", one_in);
-	for (j = 0; j < n; j++) {
-		if (j > 0 && (n - j) % 3 == 0)
-			grouped[k++] = ',';
-		grouped[k++] = num[j];
-	}
-	grouped[k] = '\0';
-	snprintf(buf, len, "%s: open on about 1 in %s scanned hosts", word, grouped);
 }
 
 /* "Unassigned", "Reserved" or "assigned", from a record's name and description. */
@@ -604,8 +574,8 @@ report_headline(struct report_ctx *c, struct err *e)
 static json_t *
 report_range_class(const struct range_class *rc)
 {
-	return json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", rc->name, "iana", rc->iana, "lo",
-	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi, "meaning", rc->meaning);
+	return json_pack("{s:s, s:s, s:I, s:I}", "name", rc->name, "iana", rc->iana, "lo",
+	                 (json_int_t)rc->lo, "hi", (json_int_t)rc->hi);
 }
 
 static void
@@ -640,20 +610,16 @@ report_range_section(struct report_ctx *c)
 }
 
 /*
- * The keys every frequency object shares: the number, the English words,
- * and their machine-readable form (class, one_in) for renderers that
- * translate.
+ * The keys every frequency object shares: the number and its class and
+ * "1 in N", which the renderers put into words (words_frequency()).
  */
 static int
 report_frequency_keys(json_t *obj, double f)
 {
-	char words[160];
 	long one_in;
 	const char *class = report_frequency_class(f, &one_in);
 
-	report_frequency_words(f, words, sizeof(words));
 	if (json_object_set_new(obj, "open_frequency", json_real(f)) == -1 ||
-	    json_object_set_new(obj, "words", json_string(words)) == -1 ||
 	    json_object_set_new(obj, "class", json_string(class)) == -1 ||
 	    json_object_set_new(obj, "one_in", one_in > 0 ? json_integer(one_in) : json_null()) ==
 	        -1)
@@ -850,9 +816,8 @@ report_frequency_section(struct report_ctx *c, struct alias_acc *acc)
 		report_cite_id(c, acc->freq[i].source_id);
 	}
 	if (acc->nfreq == 0)
-		freq = json_pack("{s:n, s:s, s:s, s:n, s:o}", "open_frequency", "words",
-		                 "not listed in nmap-services (or nmap is not installed)", "class",
-		                 "unlisted", "one_in", "per_protocol", per);
+		freq = json_pack("{s:n, s:s, s:n, s:o}", "open_frequency", "class", "unlisted",
+		                 "one_in", "per_protocol", per);
 	else if ((freq = json_object()) == NULL ||
 	         report_frequency_keys(freq, acc->freq[0].frequency) == -1 ||
 	         json_object_set_new(freq, "per_protocol", per) == -1) {
@@ -1456,6 +1421,90 @@ report_resolve_name(struct report_ctx *c, int *found, struct err *e)
 	return 0;
 }
 
+/*
+ * The reader's language for one curated text: its translation from the
+ * translation table (title too for a note) when there is one, and "lang"
+ * saying which language the text is in.  English when env->lang is NULL.
+ */
+static int
+report_translate_one(const char *lang, sqlite3_stmt *stmt, json_t *o, const char *kind,
+                     const char *text_key, const char *bcp47, struct err *e)
+{
+	int rc, translated = 0;
+
+	if (!json_is_object(o))
+		return 0;
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, report_str(o, "file"), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(
+		    stmt, 2, strcmp(kind, "note") == 0 ? 1 : (sqlite3_int64)report_int(o, "line"));
+		sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, lang, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			const char *title = (const char *)sqlite3_column_text(stmt, 0);
+			const char *text = (const char *)sqlite3_column_text(stmt, 1);
+
+			json_object_set_new(o, text_key, json_string(text ? text : ""));
+			if (title != NULL)
+				json_object_set_new(o, "title", json_string(title));
+			translated = 1;
+		} else if (rc != SQLITE_DONE)
+			return err_internal(e, "translation: %s",
+			                    sqlite3_errmsg(sqlite3_db_handle(stmt)));
+	}
+	return json_object_set_new(o, "lang", json_string(translated ? bcp47 : "en"));
+}
+
+int
+report_set_lang(struct store *st, json_t *rep, const char *lang, struct err *e)
+{
+	sqlite3_stmt *stmt = NULL;
+	char bcp47[16] = "en";
+	const json_t *list;
+	json_t *o;
+	size_t i;
+	int rc = 0;
+
+	if (lang != NULL && strcmp(lang, "en") != 0) {
+		snprintf(bcp47, sizeof(bcp47), "%s", lang);
+		for (i = 0; bcp47[i]; i++)
+			if (bcp47[i] == '_')
+				bcp47[i] = '-';
+		if (sqlite3_prepare_v2(store_db(st),
+		                       "SELECT title, text FROM translation WHERE file = ?1 AND"
+		                       " line = ?2 AND kind = ?3 AND lang = ?4",
+		                       -1, &stmt, NULL) != SQLITE_OK)
+			return err_internal(e, "translation: %s", sqlite3_errmsg(store_db(st)));
+	}
+	list = json_object_get(rep, "uses");
+	json_array_foreach(list, i, o) rc |=
+	    report_translate_one(lang, stmt, o, "use", "text", bcp47, e);
+	list = json_object_get(rep, "history");
+	json_array_foreach(list, i, o) rc |=
+	    report_translate_one(lang, stmt, o, "history", "text", bcp47, e);
+	rc |= report_translate_one(lang, stmt, json_object_get(rep, "note"), "note", "markdown",
+	                           bcp47, e);
+	o = json_object_get(json_object_get(rep, "identity"), "headline");
+	if (json_is_string(json_object_get(o, "file"))) {
+		/* With no registry description the headline's is our text: translated too. */
+		int same = strcmp(report_str(o, "description"), report_str(o, "text")) == 0;
+
+		rc |= report_translate_one(lang, stmt, o, "likely", "text", bcp47, e);
+		if (same)
+			json_object_set(o, "description", json_object_get(o, "text"));
+	}
+	list = json_object_get(json_object_get(rep, "concern"), "codes");
+	json_array_foreach(list, i, o)
+	{
+		if (json_is_string(json_object_get(o, "file")) &&
+		    strcmp(report_str(o, "code"), "exposure") == 0)
+			rc |= report_translate_one(lang, stmt, o, "exposure", "text", bcp47, e);
+	}
+	sqlite3_finalize(stmt);
+	return rc ? -1 : 0;
+}
+
 static const char report_uses_sql[] =
     "SELECT port_lo, port_hi, protocols, who, category, text, sources, file, line,"
     " source_id AS source FROM use WHERE port_lo BETWEEN ?1 - ?9 AND ?2 AND port_hi >= ?1"
@@ -1503,7 +1552,8 @@ report_port(struct store *st, const struct query *q, const struct report_env *en
 	    report_curated(&c, "uses", "use", report_uses_sql, report_use_cmp, e) == -1 ||
 	    report_curated(&c, "history", "history", report_history_sql, report_history_cmp, e) ==
 	        -1 ||
-	    report_note(&c, e) == -1 || report_concern(&c, e) == -1 || report_sources(&c, e) == -1)
+	    report_note(&c, e) == -1 || report_concern(&c, e) == -1 ||
+	    report_sources(&c, e) == -1 || report_set_lang(st, c.rep, env->lang, e) == -1)
 		goto fail;
 	if (env->with_listening && report_listening(&c, e) == -1)
 		goto fail;

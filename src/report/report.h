@@ -7,7 +7,7 @@
  * reader, and the web pages render the same object.  No renderer computes
  * a fact of its own, so the three can never disagree.  It is a jansson
  * json_t tree whose shape is the stable, documented schema in
- * docs/json-schema.md ("portolan.report/1"); building it as JSON from the
+ * docs/json-schema.md ("portolan.report/2"); building it as JSON from the
  * start avoids a parallel C struct hierarchy that would need its own
  * serialiser.
  *
@@ -27,7 +27,7 @@
 #include "query.h"
 #include "registry/store.h"
 
-#define REPORT_SCHEMA      "portolan.report/1"
+#define REPORT_SCHEMA      "portolan.report/2"
 #define REPORT_MAX_RECORDS 500 /* a range query wider than this is truncated, and says so */
 
 struct report_env {
@@ -42,6 +42,12 @@ struct report_env {
 	 */
 	json_t *(*claims)(void *ctx, long lo, long hi);
 	void *claims_ctx;
+	/*
+	 * The reader's language as data/ and po/ name it ("ko", "zh_Hans"), or
+	 * NULL for English: curated texts translated into it replace the
+	 * English, and every curated text says its "lang" (BCP 47: "zh-Hans").
+	 */
+	const char *lang;
 };
 
 /* Read this machine's facts and the clock once per process. */
@@ -49,6 +55,14 @@ void report_env_init(struct report_env *env);
 
 json_t *report_port(struct store *st, const struct query *q, const struct report_env *env,
                     struct err *e);
+
+/*
+ * Put a report's curated texts (uses, history, note) into lang (as
+ * report_env.lang; NULL: English) where data/ translates them, setting
+ * each one's "lang".  rep must hold the English texts, as report_port()
+ * with no lang gives them: a copy per language serves many (the export).
+ */
+int report_set_lang(struct store *st, json_t *rep, const char *lang, struct err *e);
 
 /*
  * The port a service name stands for, as the port report resolves a name
@@ -60,10 +74,8 @@ json_t *report_port(struct store *st, const struct query *q, const struct report
 int report_service_port(struct store *st, const char *service, const char *protocol, long *port,
                         struct err *e);
 
-/* "rare: open on about 1 in 26,000 scanned hosts" for an nmap open frequency. */
-void report_frequency_words(double frequency, char *buf, size_t len);
 /*
- * The same, machine-readable: the class ("very-common", "common",
+ * How common an nmap open frequency is: the class ("very-common", "common",
  * "uncommon", "rare", "very-rare", "almost-never", or "never" for 0) as a
  * static string, and in *one_in the "1 in N" rounded to two significant
  * figures (1 for "nearly every host", 0 when never seen).

@@ -37,6 +37,7 @@
 #include "registry/store.h"
 #include "render/html.h"
 #include "render/i18n.h"
+#include "render/words.h"
 #include "report/pages.h"
 #include "report/query.h"
 #include "report/report.h"
@@ -315,6 +316,38 @@ export_json(struct export_worker *w, const char *rel, const json_t *obj)
 	return rc;
 }
 
+/*
+ * A port's page in every language, each with the curated texts data/
+ * translates into it: a copy of the English report per language, made
+ * only where the port has curated text at all.
+ */
+static int
+export_port_langs(struct export_worker *w, const char *num, json_t *rep)
+{
+	int curated = json_array_size(json_object_get(rep, "uses")) > 0 ||
+	              json_array_size(json_object_get(rep, "history")) > 0 ||
+	              json_is_object(json_object_get(rep, "note"));
+	json_t *copy;
+	size_t i;
+	int rc = 0;
+
+	if (!curated) {
+		public_report(rep); /* published: no path of the exporting machine's */
+		return export_all_langs(w, "port", num, rep, html_port);
+	}
+	for (i = 0; rc == 0 && i < w->x->nlangs; i++) {
+		if ((copy = json_deep_copy(rep)) == NULL)
+			return err_internal(&w->e, "port %s: out of memory", num);
+		/* The translations are found by the texts' files: strip paths after. */
+		rc = report_set_lang(w->st, copy, i18n_file(w->x->langs[i]), &w->e);
+		public_report(copy);
+		if (rc == 0)
+			rc = export_page(w, w->x->langs[i], "port", num, copy, html_port);
+		json_decref(copy);
+	}
+	return rc;
+}
+
 /* A worker's share of the ports: its JSON report and its page in every language. */
 static int
 export_ports(struct export_worker *w)
@@ -336,11 +369,14 @@ export_ports(struct export_worker *w)
 			err_prefix(&w->e, "port %ld", port);
 			return -1;
 		}
+		/* The pages first: export_port_langs() translates from the report's paths. */
+		rc = export_port_langs(w, num, rep);
 		public_report(rep); /* published: no path of the exporting machine's */
 		snprintf(rel, sizeof(rel), "api/v1/ports/%ld.json", port);
-		rc = export_json(w, rel, rep);
 		if (rc == 0)
-			rc = export_all_langs(w, "port", num, rep, html_port);
+			rc = words_localize(rep, NULL) == -1
+			         ? err_internal(&w->e, "port %ld: out of memory", port)
+			         : export_json(w, rel, rep);
 		json_decref(rep);
 	}
 	return rc;

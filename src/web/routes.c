@@ -23,6 +23,7 @@
 
 #include "render/html.h"
 #include "render/i18n.h"
+#include "render/words.h"
 #include "report/freeports.h"
 #include "report/pages.h"
 #include "report/query.h"
@@ -300,15 +301,22 @@ routes_port(const struct routes_env *env, struct store *st, const struct route_r
 		renv.claims = claimcache_hook;
 		renv.claims_ctx = env->claims;
 	}
+	/* The reader's language: curated texts translated into it, and the API's words. */
+	routes_html_ctx(env, rq, &c);
+	renv.lang = i18n_file(c.t);
 	if ((rep = report_port(st, &q, &renv, &e)) == NULL) {
 		routes_failed(env, rq, &e, rp);
 		return;
 	}
 	public_report(rep);
 	if (api) {
+		if (words_localize(rep, c.t) == -1) {
+			json_decref(rep);
+			routes_error(env, rq, 500, NULL, rp);
+			return;
+		}
 		routes_json_body(env, rq, rep, rp);
 	} else {
-		routes_html_ctx(env, rq, &c);
 		routes_done(env, rq, html_port(&rp->body, rep, &c), rp);
 	}
 	/*

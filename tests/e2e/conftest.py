@@ -32,6 +32,10 @@ def run(*args, db=None, env=None, check=None, timeout=120, input=None):
     full_env = dict(os.environ)
     full_env.pop("PORTOLAN_DB", None)
     full_env["NO_COLOR"] = "1"
+    # The terminal answers in the locale's language: English unless a test says otherwise.
+    for k in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        full_env.pop(k, None)
+    full_env["LANG"] = "C.UTF-8"
     if env:
         full_env.update(env)
     p = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=timeout,

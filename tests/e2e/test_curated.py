@@ -101,8 +101,8 @@ def test_2906_caller9_note(full_db):
 def test_31337_concern_is_raised_with_its_reason(full_db):
     rep = report("31337", full_db)
     assert rep["concern"]["level"] == "high"
-    assert any("Back Orifice" in r for r in rep["concern"]["reasons"])
-    assert "concern: high" in text("31337", full_db)
+    assert any("Back Orifice" in r["words"] for r in rep["concern"]["codes"])
+    assert "High concern" in text("31337", full_db)
 
 
 def test_a_quiet_registered_port_has_no_concern(full_db):

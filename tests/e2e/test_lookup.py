@@ -162,10 +162,10 @@ def test_missing_database_says_how_to_build_it(tmp_path):
 
 def test_json_schema_keys(full_db):
     rep = report("3516", full_db)
-    assert rep["schema"] == "portolan.report/1"
+    assert rep["schema"] == "portolan.report/2"
     for key in ("query", "found", "port_lo", "port_hi", "records", "identity", "range",
                 "frequency", "other_names", "siblings", "service_ports", "uses", "history",
-                "note", "sources", "snapshot"):
+                "note", "sources", "snapshot", "lang", "why"):
         assert key in rep, key
 
 
@@ -197,12 +197,12 @@ def test_multi_line_descriptions_stay_on_their_line(db_name, request):
     assert any("\n" in d for d in rep["identity"]["descriptions"])
     lines = run("63", db=db, check=0, env={"COLUMNS": "1000"}).stdout.splitlines()
     assert lines[0].startswith("63  whoispp") and "replacement for" in lines[0]
-    assert lines[1].startswith("  well-known port")
+    assert lines[1].startswith("  Well-known ports")
     rows = [l for l in lines if l.startswith("  63/tcp  whoispp")]
     assert rows and all("replacement for" in l and l.endswith("[1]") for l in rows)
 
 
 def test_a_wide_range_header_names_a_few(npm_db):
     lines = run("1-30", db=npm_db, check=0, env={"COLUMNS": "1000"}).stdout.splitlines()
-    assert lines[1].startswith("  well-known port")  # the header is two lines
+    assert lines[1].startswith("  Well-known ports")  # the header is two lines
     assert " and 6 more - " in lines[0] and lines[0].endswith("more")

@@ -43,14 +43,15 @@ def test_range_has_no_frequency(full_db):
     assert report("6000-6003", full_db)["frequency"] is None
 
 
-def test_concern_codes_parallel_reasons(full_db):
+def test_concern_codes_carry_their_words(full_db):
+    # portolan.report/2: each reason is one object, its words beside its data.
     rep = report("31337", full_db)
     c = rep["concern"]
-    assert len(c["codes"]) == len(c["reasons"]) > 0
-    for code, reason in zip(c["codes"], c["reasons"]):
-        assert {"code", "who", "text", "level", "protocols", "sources"} <= set(code)
+    assert "reasons" not in c and len(c["codes"]) > 0
+    for code in c["codes"]:
+        assert {"code", "who", "text", "level", "protocols", "sources", "words"} <= set(code)
         assert code["code"] == "malware" and code["level"] == "high"
-        assert reason == "associated with malware: " + code["who"]
+        assert code["words"] == "associated with malware: " + code["who"]
     assert any("Back Orifice" in x["who"] for x in c["codes"])
 
 
@@ -58,16 +59,17 @@ def test_concern_codes_unauthorized_unassigned_scanner(full_db):
     c = report("79", full_db)["concern"]
     assert [x["code"] for x in c["codes"]] == ["unauthorized"]
     assert c["codes"][0]["who"] == "" and "RFC4146" in c["codes"][0]["text"]
-    assert c["reasons"] == ["IANA records unauthorized use: " + c["codes"][0]["text"]]
+    assert c["codes"][0]["words"] == "IANA records unauthorized use: " + c["codes"][0]["text"]
     c = report("3126", full_db)["concern"]
     assert [x["code"] for x in c["codes"]] == ["unassigned-used"]
-    assert c["reasons"] == ["unassigned at IANA, and used by " + c["codes"][0]["who"] +
-                            ": ordinary software is no reason for concern by itself"]
+    assert c["codes"][0]["words"] == ("unassigned at IANA, and used by " + c["codes"][0]["who"] +
+                                      ": ordinary software is no reason for concern by itself")
     c = report("2323", full_db)["concern"]
     assert [x["code"] for x in c["codes"]] == ["malware", "exposure", "scanner"]
-    assert c["reasons"][2] == "a common target of Internet scanners: " + c["codes"][2]["who"]
+    assert c["codes"][2]["words"] == ("a common target of Internet scanners: " +
+                                      c["codes"][2]["who"])
 
 
 def test_no_concern_no_codes(full_db):
     c = report("3516", full_db)["concern"]
-    assert c["level"] == "none" and c["reasons"] == [] and c["codes"] == []
+    assert c["level"] == "none" and c["codes"] == []

@@ -73,7 +73,7 @@ def test_text_marks_run_1_2_3_and_name_each_rows_source(full_db):
     other = re.search(r"^  3516 smartcard-port .* nmap-services \[(\d+)\]$", text, flags=re.M)
     assert listed[int(other.group(1))].startswith("nmap-services")
     use = run("6881", db=full_db, check=0, env={"COLUMNS": "1000"}).stdout  # one line a use
-    mark = re.search(r"BitTorrent clients \[p2p\]: .* \[(\d+)\]$", use, flags=re.M)
+    mark = re.search(r"BitTorrent clients \[Peer-to-peer\]: .* \[(\d+)\]$", use, flags=re.M)
     assert sources_section(use)[int(mark.group(1))].startswith("portolan curated data")
 
 

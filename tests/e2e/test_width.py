@@ -68,5 +68,5 @@ def test_terminal_width_wins_over_columns(full_db):
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["COLUMNS"] = "200"
     out = tty_output(["3126", "--db", str(full_db)], env, columns=60).replace("\r\n", "\n")
-    assert "\033[" in out and "Range" in out
+    assert "\033[" in out and "The range it belongs to" in out
     assert not too_wide(out, 60), too_wide(out, 60)

@@ -112,26 +112,49 @@ fuzz_exposure(void *ctx, const struct reg_exposure *x, struct err *e)
 	return 0;
 }
 
+/* A translation names a language data/ knows, the entry it translates, and some text. */
+static int
+fuzz_translation(void *ctx, const struct reg_translation *t, struct err *e)
+{
+	const char *lang;
+	size_t i;
+
+	(void)ctx;
+	(void)e;
+	for (i = 0; (lang = import_curated_lang(i)) != NULL; i++)
+		if (strcmp(lang, t->lang) == 0)
+			break;
+	if (lang == NULL || *t->text == '\0' || *t->file == '\0' || t->line < 1 ||
+	    (strcmp(t->kind, "note") == 0) != (t->title != NULL))
+		abort();
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const names[] = {"unofficial/game.txt", "history.txt",  "notes/80.md",
-	                                    "likely.txt",          "exposure.txt", "aliases.txt"};
+	                                    "likely.txt",          "exposure.txt", "aliases.txt",
+	                                    "notes/80.ko.md"};
+	static const enum import_curated_kind kinds[] = {
+	    IMPORT_CURATED_USE,    IMPORT_CURATED_HISTORY,  IMPORT_CURATED_NOTE,
+	    IMPORT_CURATED_LIKELY, IMPORT_CURATED_EXPOSURE, IMPORT_CURATED_ALIAS,
+	    IMPORT_CURATED_NOTE};
 	const struct reg_sink sink = {.use = fuzz_use,
 	                              .history = fuzz_history,
 	                              .note = fuzz_note,
 	                              .likely = fuzz_likely,
 	                              .exposure = fuzz_exposure,
-	                              .curated_alias = fuzz_alias};
+	                              .curated_alias = fuzz_alias,
+	                              .translation = fuzz_translation};
 	struct err e = {0};
 	unsigned which;
 
 	if (size == 0)
 		return 0;
 	which = data[0] % (sizeof(names) / sizeof(names[0]));
-	if (import_curated_buffer((const char *)data + 1, size - 1, names[which],
-	                          (enum import_curated_kind)(IMPORT_CURATED_USE + which), &sink,
-	                          &e) == -1 &&
+	if (import_curated_buffer((const char *)data + 1, size - 1, names[which], kinds[which],
+	                          &sink, &e) == -1 &&
 	    strncmp(e.msg, names[which], strlen(names[which])) != 0)
 		abort();
 	return 0;

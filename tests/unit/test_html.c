@@ -19,6 +19,7 @@
 
 #include "render/html.h"
 #include "render/markdown_html.h"
+#include "render/words.h"
 #include "report/pages.h"
 #include "report/report.h"
 #include "report/search.h"
@@ -303,7 +304,7 @@ hostile_report(void)
 	    "s:s, s:i, s:i, s:[s]}], s:[{s:s, s:s, s:s, s:s, s:[s]}], s:[{s:s, s:s, s:b, s:i}], "
 	    "s:[{s:i, s:s, s:s, s:s}], s:{s:s, s:s, s:[s]}, s:{s:s, s:[s]}, s:[{s:i, s:s, s:s, "
 	    "s:s, s:s}], s:{s:[{s:s, s:s, s:i, s:[{s:i, s:s, s:s}]}]}}",
-	    "schema", "portolan.report/1", "query", "text", x, "port_lo", 3516, "port_hi", 3516,
+	    "schema", "portolan.report/2", "query", "text", x, "port_lo", 3516, "port_hi", 3516,
 	    "records", rec, "identity", "services", x, "descriptions", x, "protocols", x, "status",
 	    "assigned", "range", "classes", "name", x, "iana", x, "lo", 1024, "hi", 49151,
 	    "meaning", x, "privileged", 0, "ephemeral", "lo", 1, "hi", 2, "overlaps", 1,
@@ -550,6 +551,7 @@ test_port_80_frequency_localized(void **state)
 	}
 	f->c.path = "/port/80";
 	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
+	assert_int_equal(words_localize(rep, NULL), 0); /* the English words, to look for */
 	per = json_object_get(json_object_get(rep, "frequency"), "per_protocol");
 	assert_true(json_array_size(per) >= 2);
 	strbuf_init(&esc, 0);
@@ -589,7 +591,7 @@ test_port_31337_concern_translated(void **state)
 {
 	struct fixture *f = *state;
 	const struct i18n *ko = i18n_get(f->langs, "ko"), *de = i18n_get(f->langs, "de");
-	const json_t *reasons, *per, *x;
+	const json_t *codes, *per, *x;
 	char want[256], num[64], *cut;
 	json_t *rep;
 	size_t i;
@@ -597,15 +599,16 @@ test_port_31337_concern_translated(void **state)
 	if (ko == NULL || de == NULL || !f->have_db)
 		skip();
 	rep = report_for(f, "31337");
-	reasons = json_object_get(json_object_get(rep, "concern"), "reasons");
-	assert_true(json_array_size(reasons) > 0);
+	assert_int_equal(words_localize(rep, NULL), 0); /* the English words, to look for */
+	codes = json_object_get(json_object_get(rep, "concern"), "codes");
+	assert_true(json_array_size(codes) > 0);
 	f->c.path = "/port/31337";
 	f->c.t = ko;
 	assert_int_equal(html_port(&f->out, rep, &f->c), 0);
 	assert_has(f->out.buf, "class=\"concern concern-high\"");
-	json_array_foreach(reasons, i, x)
+	json_array_foreach(codes, i, x)
 	{
-		assert_lacks(f->out.buf, json_string_value(x));
+		assert_lacks(f->out.buf, json_string_value(json_object_get(x, "words")));
 	}
 	assert_lacks(f->out.buf, "associated with malware");
 	/* The Korean template up to its conversion, then the English name. */
@@ -635,8 +638,8 @@ test_port_31337_concern_translated(void **state)
 }
 
 /*
- * The page's range sentences are its own msgids, keyed on the class name;
- * in English they must say exactly what range.c says in the report.
+ * The range page says what its class means, in the words the terminal and
+ * the JSON use too (words.c), in the page's language.
  */
 static void
 test_range_meaning_matches_report(void **state)
@@ -654,7 +657,7 @@ test_range_meaning_matches_report(void **state)
 		v = pages_range(f->db.st, names[i], &e);
 		assert_non_null(v);
 		assert_int_equal(html_range(&f->out, v, &f->c), 0);
-		assert_has(f->out.buf, range_by_name(names[i])->meaning);
+		assert_has(f->out.buf, words_range_meaning(NULL, names[i]));
 		json_decref(v);
 	}
 }
@@ -668,9 +671,8 @@ test_hostile_codes(void **state)
 	json_t *rep = hostile_report();
 
 	json_object_set_new(rep, "concern",
-	                    json_pack("{s:s, s:[s, s, s, s], s:[{s:s, s:s}, {s:s, s:s}, {s:s}, s]}",
-	                              "level", "high", "reasons", "R0", "R1", "fallback reason",
-	                              "R3", "codes", "code", "malware", "who", x, "code",
+	                    json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s}, s]}", "level",
+	                              "high", "codes", "code", "malware", "who", x, "code",
 	                              "unauthorized", "text", x, "code", "from-the-future",
 	                              "not an object"));
 	json_object_set_new(
@@ -685,9 +687,7 @@ test_hostile_codes(void **state)
 	assert_int_equal(count(f->out.buf, "<script"), 1);
 	assert_has(f->out.buf, "associated with malware: &lt;script&gt;");
 	assert_has(f->out.buf, "IANA records unauthorized use: &lt;script&gt;");
-	assert_has(f->out.buf, "fallback reason");
-	assert_has(f->out.buf, "R3"); /* a code that is not an object: its English reason */
-	assert_lacks(f->out.buf, "R0");
+	assert_has(f->out.buf, "from-the-future"); /* a code not known here: the code itself */
 	assert_has(f->out.buf, "rare: open on about 1 in 9,223,372,036,854,775,807 scanned hosts");
 	assert_has(f->out.buf, "never seen open in nmap&#39;s scans of the Internet");
 	json_decref(rep);

@@ -513,23 +513,114 @@ test_file_errors(void **state)
 	assert_non_null(strstr(e.msg, "/nonexistent-datadir: No such file"));
 }
 
+/* dir/notes/name holding text (dir/notes made if missing); its path in path. */
+static void
+write_note_file(const char *dir, const char *name, const char *text, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/notes", dir);
+	(void)mkdir(path, 0700);
+	snprintf(path, len, "%s/notes/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
 /* A data directory with a stray file is rejected, naming the file. */
 static void
 test_dir_stray_file(void **state)
 {
 	char dir[] = "/tmp/portolan-curated-XXXXXX", path[128];
 	struct err e = {0};
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/notes", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/notes/80.txt", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fclose(f);
+	write_note_file(dir, "80.txt", "", path, sizeof(path));
 	assert_int_equal(import_curated_dir(dir, NULL, &e), -1);
 	assert_non_null(strstr(e.msg, "/notes/80.txt: unexpected file"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/notes", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+/* The translations a file hands the sink, as "kind file:line lang title|text" lines. */
+struct translations {
+	char out[4096];
+	size_t len;
+};
+
+static int
+collect_translation(void *ctx, const struct reg_translation *t, struct err *e)
+{
+	struct translations *tr = ctx;
+
+	(void)e;
+	tr->len += (size_t)snprintf(tr->out + tr->len, sizeof(tr->out) - tr->len,
+	                            "%s %s:%ld %s %s|%s\n", t->kind, t->file, t->line, t->lang,
+	                            t->title ? t->title : "-", t->text);
+	return 0;
+}
+
+/* text.<lang> keys and notes/<ports>.<lang>.md: what they translate, and what is refused. */
+static void
+test_translations(void **state)
+{
+	struct translations tr = {{0}, 0};
+	struct reg_sink sink = {.ctx = &tr, .translation = collect_translation};
+	const char *use = USE_OK "text.ko: 게임 서버와 매치메이킹.\ntext.zh_Hans: 游戏服务器。\n";
+	const char *note = "---\nports: 22\ntitle: 보안 셸\n---\n\nSSH 본문.\n";
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(import_curated_buffer(use, strlen(use), "unofficial/game.txt",
+	                                       IMPORT_CURATED_USE, &sink, &e),
+	                 0);
+	assert_int_equal(import_curated_buffer(note, strlen(note), "notes/22.ko.md",
+	                                       IMPORT_CURATED_NOTE, &sink, &e),
+	                 0);
+	/* The use's translations point at its stanza; the note's at the English note, line 1. */
+	assert_string_equal(
+	    tr.out, "use unofficial/game.txt:2 ko -|게임 서버와 매치메이킹.\n"
+	            "use unofficial/game.txt:2 zh_Hans -|游戏服务器。\n"
+	            "note notes/22.md:1 ko 보안 셸|SSH 본문.\n\n"); /* a body ends in its newline */
+	expect_fail(USE_OK "text.xx: t\n", "unofficial/game.txt", IMPORT_CURATED_USE,
+	            "unofficial/game.txt:9: text.xx: unknown language (one of hi, id, sv, ko");
+	expect_fail(USE_OK "text.ko: a\ntext.ko: b\n", "unofficial/game.txt", IMPORT_CURATED_USE,
+	            "unofficial/game.txt:10: text.ko: repeated (first on line 9)");
+	expect_fail(USE_OK "text.ko:  \n", "unofficial/game.txt", IMPORT_CURATED_USE,
+	            "unofficial/game.txt:9: text.ko: empty value");
+	expect_fail("---\nports: 22\ntitle: t\nsource: none\n---\nx\n", "notes/22.xx.md",
+	            IMPORT_CURATED_NOTE,
+	            "notes/22.xx.md:2: ports: 22 does not match the file name (expected 22.md); a "
+	            "translation is 22.<lang>.md");
+	expect_fail("---\nports: 22\ntitle: t\n---\n\n", "notes/22.ko.md", IMPORT_CURATED_NOTE,
+	            "notes/22.ko.md:4: empty text");
+}
+
+/* A translated note needs its English original in the same directory. */
+static void
+test_translation_needs_original(void **state)
+{
+	char dir[] = "/tmp/portolan-curated-XXXXXX", path[128];
+	struct err e = {0};
+	struct curated_counts n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_note_file(dir, "22.ko.md", "---\nports: 22\ntitle: t\n---\nx\n", path, sizeof(path));
+	assert_int_equal(import_curated_dir(dir, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "/notes/22.ko.md: translates "));
+	assert_non_null(strstr(e.msg, "/notes/22.md, which does not exist"));
+	write_note_file(dir, "22.md", "---\nports: 22\ntitle: t\nsource: none\n---\nx\n", path,
+	                sizeof(path));
+	assert_int_equal(import_curated_counts(dir, &n, &e), 0);
+	assert_int_equal(n.notes, 1); /* a translation is not another note */
+	assert_int_equal(n.notes_tr[3], 1);
+	assert_string_equal(import_curated_lang(3), "ko");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/notes/22.ko.md", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/notes", dir);
 	rmdir(path);
@@ -782,6 +873,8 @@ main(void)
 	    cmocka_unit_test(test_duplicate),
 	    cmocka_unit_test(test_note_ok),
 	    cmocka_unit_test(test_note_errors),
+	    cmocka_unit_test(test_translations),
+	    cmocka_unit_test(test_translation_needs_original),
 	    cmocka_unit_test(test_history),
 	    cmocka_unit_test(test_exposure),
 	    cmocka_unit_test(test_aliases),

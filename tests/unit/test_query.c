@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "render/words.h"
 #include "report/query.h"
 #include "report/range.h"
 #include "report/report.h"
@@ -174,6 +175,18 @@ test_machine_ranges_are_sane(void **state)
 	assert_true(m.ephemeral_lo <= m.ephemeral_hi);
 	assert_true(m.ephemeral_hi <= 65535);
 	assert_true(m.unprivileged_start >= 0);
+}
+
+/* A frequency in words, as the report's class and one_in give it to words.c (English). */
+static void
+report_frequency_words(double f, char *buf, size_t len)
+{
+	long one_in;
+	const char *class = report_frequency_class(f, &one_in);
+	json_t *o = json_pack("{s:s, s:I}", "class", class, "one_in", (json_int_t)one_in);
+
+	assert_int_equal(words_frequency(NULL, o, buf, len), 0);
+	json_decref(o);
 }
 
 static void
