@@ -28,8 +28,10 @@
  * its own directory) with the command's own argv; the reasons are below
  * and in serve_main.c.  The dynamic build (the Debian package) also hands
  * over the two commands that import (PORTOLAN_LEAN_CLI): then portolan
- * does not link expat and libunistring at all, and loading those two
- * shared libraries was 0.2 ms of a 1.9 ms lookup (bench/lookup).  The
+ * does not link expat at all (loading expat and libunistring was 0.2 ms
+ * of a 1.9 ms lookup, bench/lookup).  libunistring it still needs, since
+ * a lookup reads the reader's catalog (UTF-8 checked) and folds prose to
+ * the terminal by character.  The
  * static build links only what it uses, so there they cost nothing.
  */
 #include <getopt.h>
