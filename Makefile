@@ -143,10 +143,9 @@ $(BUILD)/libportolan.a: $(LIB_OBJ)
 # libraries only, --as-needed: Debian policy wants no private copies of
 # its libraries, so a security update of SQLite or expat reaches portolan,
 # and a static libc that dlopen()s NSS modules and libcurl works only with
-# the exact glibc it was linked with.  The dynamic portolan needs SQLite,
-# jansson and zlib (expat too when not PORTOLAN_LEAN_CLI); what loading
-# them costs a lookup is measured by bench/lookup (README, "Installing on
-# Debian").
+# the exact glibc it was linked with.  The dynamic portolan needs SQLite
+# and jansson (readelf -d); what loading them costs a lookup is measured
+# by bench/lookup (README, "Installing on Debian").
 #
 # libunistring a dynamically linked portolan (STATIC=0, and the SAN and
 # TSAN builds) does not link: it loads it with dlopen() the first time text
