@@ -194,8 +194,14 @@ $(BUILD)/tests/test_util_unicode_dl: tests/unit/test_util_unicode.c $(BUILD)/src
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $$t; done
 
+# tests/e2e/test_linking.py is about a dynamically linked portolan: the
+# static one has libunistring inside and nothing for it to check, so there
+# it is left out rather than counted as skipped (the ASan pass runs it).
+ifeq ($(SAN)$(TSAN)$(STATIC),001)
+E2E_IGNORE = --ignore=tests/e2e/test_linking.py
+endif
 e2e: $(BUILD)/portolan $(BUILD)/portolan-serve
-	PORTOLAN_BIN=$(abspath $(BUILD)/portolan) $(PYTEST) -q tests/e2e
+	PORTOLAN_BIN=$(abspath $(BUILD)/portolan) $(PYTEST) -q $(E2E_IGNORE) tests/e2e
 
 check: unit e2e
 

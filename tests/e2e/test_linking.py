@@ -4,7 +4,8 @@ The Debian package's portolan (STATIC=0), like the ASan build these tests
 run against in scripts/test.sh, is dynamically linked; binding libunistring
 at start-up was 0.15 ms of a 2 ms lookup that in English uses nothing from
 it, so it is loaded with dlopen() on first need (src/util/unicode.c).  The
-static build links it: there these tests have nothing to see and skip.
+static build links it: there these tests have nothing to see, and `make
+e2e` leaves this file out (a direct pytest run skips it).
 """
 import os
 import re
