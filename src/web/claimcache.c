@@ -23,6 +23,7 @@ struct claimcache {
 	long long loaded_ms; /* when list was read; 0: never */
 	int stale;           /* the last refresh failed: list is older than the TTL */
 	unsigned long failures;
+	unsigned long generation; /* changes whenever list does (claimcache_generation()) */
 };
 
 static long long
@@ -40,6 +41,18 @@ claimcache_now_ms(void)
  * that is slow or down never holds a page up, and the store is asked one
  * attempt at a time (cstore_set_retries() 1), the next refresh trying again.
  */
+/* 1 when two lists hold the same claims in the same order (cstore_list() sorts them). */
+static int
+claimcache_same(const struct claim_list *a, const struct claim_list *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!claims_equal(&a->v[i], &b->v[i]))
+			return 0;
+	return 1;
+}
+
 static void
 claimcache_refresh(struct claimcache *cc)
 {
@@ -59,6 +72,7 @@ claimcache_refresh(struct claimcache *cc)
 	pthread_mutex_lock(&cc->lock);
 	cc->loaded_ms = now;
 	if (ok && cc->st != NULL) {
+		cc->generation += !claimcache_same(&cc->list, &fresh);
 		claims_free(&cc->list);
 		cc->list = fresh;
 	}
@@ -160,6 +174,20 @@ long (*claimcache_ranges(struct claimcache *cc, size_t *n))[2]
 		*n = l.n;
 	claims_free(&l);
 	return r;
+}
+
+unsigned long
+claimcache_generation(struct claimcache *cc)
+{
+	unsigned long g;
+
+	if (cc == NULL)
+		return 0;
+	claimcache_refresh(cc);
+	pthread_mutex_lock(&cc->lock);
+	g = cc->generation;
+	pthread_mutex_unlock(&cc->lock);
+	return g;
 }
 
 unsigned long

@@ -36,6 +36,13 @@ json_t *claimcache_all(struct claimcache *cc);
 json_t *claimcache_hook(void *ctx, long lo, long hi);
 /* The [lo, hi] of every claim into a new array (free() it), *n of them; NULL when none. */
 long (*claimcache_ranges(struct claimcache *cc, size_t *n))[2];
+/*
+ * A number that changes whenever the claims do (refreshing first, as the
+ * calls above do): the server keys its cached pages by it, so a page
+ * cached before a claim was added or removed is not served after.  0
+ * for no claims store (cc NULL).
+ */
+unsigned long claimcache_generation(struct claimcache *cc);
 /* Refreshes that failed since the start (for /metrics and the tests). */
 unsigned long claimcache_failures(struct claimcache *cc);
 

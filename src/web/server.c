@@ -963,9 +963,29 @@ server_page_key(const struct server_call *c, char *key, size_t len)
 {
 	static const char *const free_options[] = {"count", "near", "range"};
 	const char *q = params_get(&c->query, "q"), *voted = params_get(&c->query, "voted");
-	const char *parts[9] = {c->lang_code,       c->path, q ? q : "",
-	                        voted ? voted : "", c->day,  c->env->show_machine ? "m" : ""};
-	size_t n = 6, i;
+	char claims[24];
+	const char *parts[10] = {c->lang_code, c->path,
+	                         q ? q : "",   voted ? voted : "",
+	                         c->day,       c->env->show_machine ? "m" : "",
+	                         claims};
+	size_t n = 7, i;
+
+	/*
+	 * Port pages and the free-port answers show the organisation's claims:
+	 * a page cached before a claim was added or removed must not be served
+	 * after it, so the claims' generation is part of every page's key.
+	 */
+	claims[0] = '\0';
+	if (c->env->claims != NULL) {
+		unsigned long g = claimcache_generation(c->env->claims);
+		char *p = claims + sizeof(claims) - 1;
+
+		*p = '\0';
+		do
+			*--p = (char)('0' + g % 10);
+		while ((g /= 10) != 0);
+		memmove(claims, p, (size_t)(claims + sizeof(claims) - p));
+	}
 
 	if (c->rq->route == ROUTE_API_FREE) /* the parameters that answer depends on */
 		for (i = 0; i < 3; i++) {

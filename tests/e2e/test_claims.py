@@ -346,6 +346,33 @@ def test_servers_on_one_store_show_claims_read_only(claims_store, full_db, tmp_p
             s.kill()
 
 
+def test_a_cached_port_page_shows_a_claim_made_after_it(claims_store, full_db, tmp_path):
+    """The server caches port pages; a claim added or removed later must show on the
+    next request after the claims' refresh second, not when the cached copy expires."""
+    from test_web import Server
+    other, port = quiet_ports(full_db, 2)
+    # The store exists before the server starts: it opens it before dropping privileges.
+    claim(claims_store, full_db, "add", f"{other}/tcp", "warmup", "--owner", "sre", check=0)
+    s = Server(full_db, tmp_path / "v.db", "--store", claims_store)
+    try:
+        for _ in range(2):  # the second answer comes from the server's cache
+            status, _, body = s.get(f"/port/{port}")
+            assert status == 200 and 'id="claims"' not in body.decode()
+        claim(claims_store, full_db, "add", f"{port}/tcp", "ledger-sync", "--owner", "finance",
+              check=0)
+        time.sleep(1.2)
+        page = s.get(f"/port/{port}")[2].decode()
+        assert 'id="claims"' in page and "ledger-sync" in page and "finance" in page
+        api = json.loads(s.get(f"/api/v1/ports/{port}")[2])
+        assert [c["service"] for c in api["claims"]] == ["ledger-sync"]
+        claim(claims_store, full_db, "rm", f"{port}/tcp", check=0)
+        time.sleep(1.2)
+        page = s.get(f"/port/{port}")[2].decode()
+        assert 'id="claims"' not in page and "ledger-sync" not in page
+    finally:
+        s.kill()
+
+
 def test_claims_page_when_there_are_none(full_db, tmp_path):
     from test_web import Server
     s = Server(full_db, tmp_path / "v.db", "--store", f"sqlite:{tmp_path / 'none.db'}")
