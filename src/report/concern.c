@@ -20,6 +20,7 @@
  * the whole set (a listing of 4,000 listeners ran 16,000 before), and
  * concern_port() is the same call for one port.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -712,6 +713,17 @@ concern_memo_key(const struct concern_want *w, json_t *const facts[4], int own, 
 		buf[0] = '\0'; /* too many to name: assessed alone */
 }
 
+/* FNV-1a of a memo key. */
+static uint64_t
+concern_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
 int
 concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 {
@@ -722,6 +734,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	struct concern_order o = {.v = v, .by = calloc(n + 1, sizeof(size_t)), .n = n};
 	struct {
 		char key[512];
+		uint64_t hash; /* of key: most keys differ, and share their first bytes */
 		json_t *assessment;
 	} *memo = calloc(n + 1, sizeof(*memo));
 	size_t nmemo = 0;
@@ -781,6 +794,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	for (size_t i = 0; i < n; i++) {
 		json_t *mine[4], *x;
 		char key[512];
+		uint64_t h;
 		size_t k, j;
 
 		/* The registry's rows in order: ranges below the port, its own, ranges at it. */
@@ -789,7 +803,10 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 		for (int a = 0; a < 4; a++)
 			mine[a] = facts[a * n + i] ? facts[a * n + i] : none;
 		concern_memo_key(&v[i], mine, json_array_size(own[i]) > 0, key, sizeof(key));
-		for (k = 0; key[0] && k < nmemo && strcmp(memo[k].key, key) != 0; k++)
+		h = concern_hash(key);
+		for (k = 0;
+		     key[0] && k < nmemo && (memo[k].hash != h || strcmp(memo[k].key, key) != 0);
+		     k++)
 			;
 		if (key[0] && k < nmemo) {
 			v[i].assessment = json_incref(memo[k].assessment);
@@ -806,6 +823,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 		v[i].assessment = concern_assess(&f);
 		if (key[0] && v[i].assessment) {
 			memcpy(memo[nmemo].key, key, sizeof(key));
+			memo[nmemo].hash = h;
 			memo[nmemo++].assessment = v[i].assessment;
 		}
 	}
