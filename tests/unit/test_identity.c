@@ -15,44 +15,28 @@
 #include "report/identity.h"
 #include "test_db.h"
 
-static struct test_db db;
-
-static int
-setup(void **state)
-{
-	*state = test_db_open(&db) == 0 ? &db : NULL;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	if (*state)
-		test_db_close(&db);
-	return 0;
-}
-
 /* Every 7th port, each for tcp, udp and any protocol: over 28,000 wants. */
 static void
 test_many_as_one(void **state)
 {
 	static const char *const protos[] = {"tcp", "udp", ""};
+	struct test_db *db = *state;
 	struct identity_want *v;
 	struct err e = {0};
 	size_t n = 0;
 
-	if (*state == NULL)
+	if (db == NULL)
 		skip();
 	v = calloc(3 * (65535 / 7 + 1), sizeof(*v));
 	assert_non_null(v);
 	for (long p = 1; p <= 65535; p += 7)
 		for (size_t k = 0; k < 3; k++)
 			v[n++] = (struct identity_want){.port = p, .protocol = protos[k]};
-	assert_int_equal(identity_ports(db.st, v, n, &e), 0);
+	assert_int_equal(identity_ports(db->st, v, n, &e), 0);
 	for (size_t i = 0; i < n; i++) {
 		struct port_identity one;
 
-		assert_int_equal(identity_port(db.st, v[i].port, v[i].protocol, &one, &e), 0);
+		assert_int_equal(identity_port(db->st, v[i].port, v[i].protocol, &one, &e), 0);
 		if (strcmp(one.service, v[i].id.service) != 0 ||
 		    strcmp(one.description, v[i].id.description) != 0 ||
 		    one.assigned != v[i].id.assigned)
@@ -67,11 +51,12 @@ test_many_as_one(void **state)
 static void
 test_range_in_listing(void **state)
 {
+	struct test_db *db = *state;
 	struct identity_want *v;
 	struct err e = {0};
 	size_t n = 0, x = 0;
 
-	if (*state == NULL)
+	if (db == NULL)
 		skip();
 	v = calloc(2000, sizeof(*v));
 	assert_non_null(v);
@@ -80,7 +65,7 @@ test_range_in_listing(void **state)
 			x = n;
 		v[n++] = (struct identity_want){.port = p, .protocol = "tcp"};
 	}
-	assert_int_equal(identity_ports(db.st, v, n, &e), 0);
+	assert_int_equal(identity_ports(db->st, v, n, &e), 0);
 	assert_string_equal(v[x].id.service, "x11");
 	assert_int_equal(v[x].id.assigned, 1);
 	free(v);
@@ -94,5 +79,5 @@ main(void)
 	    cmocka_unit_test(test_range_in_listing),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_db_setup, test_db_teardown);
 }
