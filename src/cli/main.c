@@ -29,9 +29,9 @@
  * and in serve_main.c.  The dynamic build (the Debian package) also hands
  * over the two commands that import (PORTOLAN_LEAN_CLI): then portolan
  * does not link expat at all (loading expat and libunistring was 0.2 ms
- * of a 1.9 ms lookup, bench/lookup).  libunistring it still needs, since
- * a lookup reads the reader's catalog (UTF-8 checked) and folds prose to
- * the terminal by character.  The
+ * of a 1.9 ms lookup, bench/lookup).  libunistring it loads with dlopen()
+ * only when text that is not ASCII needs it (a catalog in another
+ * language, prose folded by character: src/util/unicode.c).  The
  * static build links only what it uses, so there they cost nothing.
  */
 #include <getopt.h>

@@ -27,9 +27,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unistr.h>
-
 #include "../util/strbuf.h"
+#include "../util/unicode.h"
 #include "import_csv.h"
 
 #define CSV_NCOLS 12
@@ -213,7 +212,7 @@ csv_check_utf8(struct csv_parser *p, int col, struct err *e)
 	struct strbuf *f = &p->field[col];
 	const uint8_t *bad;
 
-	bad = u8_check((const uint8_t *)f->buf, f->len);
+	bad = unicode_check((const uint8_t *)f->buf, f->len);
 	if (bad != NULL)
 		return err_set(e, "%s:%ld: %s: invalid UTF-8 at byte %zu of the field", p->name,
 		               p->row_line, csv_columns[col],

@@ -3,7 +3,7 @@
  *
  * The formats are small and fixed, so the parser is hand-written: a whole
  * file is copied into one NUL-terminated buffer, checked once (UTF-8 via
- * libunistring's u8_check, no NUL/CR/control bytes, line length), then cut
+ * util/unicode.h, no NUL/CR/control bytes, line length), then cut
  * into lines in place.  Values are slices of that buffer, which is why a
  * stanza needs no allocation of its own and why everything handed to the
  * sink is borrowed.  A note's Markdown body is never cut: it is the tail of
@@ -33,9 +33,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <unistr.h>
 
 #include "import_curated.h"
+#include "util/unicode.h"
 
 static const char *const categories[IMPORT_CURATED_NCATEGORIES] = {
     "game", "development", "vendor", "p2p", "iot", "malware", "scanner", "other",
@@ -209,7 +209,7 @@ curated_line_at(const char *buf, size_t off)
 static int
 curated_check_text(const struct parse *p, struct err *e)
 {
-	const uint8_t *bad = u8_check((const uint8_t *)p->buf, p->len);
+	const uint8_t *bad = unicode_check((const uint8_t *)p->buf, p->len);
 	size_t linestart = 0;
 	long line = 1;
 

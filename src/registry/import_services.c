@@ -20,9 +20,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <unistr.h>
-
 #include "../util/strbuf.h"
+#include "../util/unicode.h"
 #include "import_services.h"
 
 #define SERVICES_CHUNK (64u * 1024)
@@ -129,7 +128,7 @@ services_check_text(struct services_parser *p, struct err *e)
 	if (nul != NULL)
 		return err_set(e, "%s:%ld: NUL byte at byte %zu of the line", p->name, p->lineno,
 		               (size_t)(nul - p->line.buf));
-	if ((bad = u8_check(s, p->line.len)) != NULL)
+	if ((bad = unicode_check(s, p->line.len)) != NULL)
 		return err_set(e, "%s:%ld: invalid UTF-8 at byte %zu of the line", p->name,
 		               p->lineno, (size_t)(bad - s));
 	return 0;

@@ -23,12 +23,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include <unistr.h>
-
 #include "i18n_po.h"
 #include "i18n_printf.h"
 #include "util/strbuf.h"
 #include "util/hex.h"
+#include "util/unicode.h"
 
 #define PO_MAX_ENTRIES 100000
 #define PO_LANG_MAX    32
@@ -478,7 +477,7 @@ check_bytes(struct pstate *ps, const char *buf, size_t len)
 	const uint8_t *bad;
 	const char *nul = memchr(buf, '\0', len), *p, *stop;
 
-	bad = u8_check((const uint8_t *)buf, len);
+	bad = unicode_check((const uint8_t *)buf, len);
 	if (bad == NULL && nul == NULL)
 		return 0;
 	stop = bad != NULL ? (const char *)bad : nul;

@@ -20,10 +20,9 @@
 
 #include <md4c.h>
 
-#include <uniwidth.h>
-
 #include "render.h"
 #include "util/strbuf.h"
+#include "util/unicode.h"
 
 /* Columns left free at the right edge of a filled paragraph. */
 #define MARKDOWN_MARGIN 2
@@ -63,7 +62,7 @@ md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 		if (*p == '\0')
 			break;
 		n = strcspn(p, " \n");
-		w = (size_t)u8_width((const uint8_t *)p, n, "UTF-8"); /* columns, not bytes */
+		w = unicode_width((const uint8_t *)p, n); /* columns, not bytes */
 		if (col == 0) {
 			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
 			prefix = next_prefix;

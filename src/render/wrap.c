@@ -25,10 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <unistr.h>
-#include <uniwidth.h>
-
 #include "render.h"
+#include "util/unicode.h"
 
 /* Narrower than this, folding would make more noise than it saves. */
 #define WRAP_MIN_WIDTH 20
@@ -65,7 +63,7 @@ wrap_escape(const char *p, const char *end)
 
 /*
  * The column after printing p..end from column col.  A character takes the
- * columns a terminal gives it (uc_width()): two for Hangul, kana and CJK
+ * columns a terminal gives it (unicode_char_width()): two for Hangul, kana and CJK
  * ideographs, so Korean, Japanese and Chinese text folds where it reaches
  * the edge; an invalid byte counts as one.
  */
@@ -73,7 +71,7 @@ static size_t
 wrap_advance(const char *p, const char *end, size_t col)
 {
 	size_t k;
-	ucs4_t uc;
+	uint32_t uc;
 	int n, w;
 
 	while (p < end) {
@@ -86,8 +84,8 @@ wrap_advance(const char *p, const char *end, size_t col)
 			p++;
 			continue;
 		}
-		n = u8_mbtouc(&uc, (const uint8_t *)p, (size_t)(end - p));
-		w = uc_width(uc, "UTF-8");
+		n = unicode_decode(&uc, (const uint8_t *)p, (size_t)(end - p));
+		w = unicode_char_width(uc);
 		col += w > 0 ? (size_t)w : 0;
 		p += n > 0 ? n : 1;
 	}

@@ -247,6 +247,40 @@ jsonw_int(struct jsonw *w, long long v)
 	jsonw_done(w);
 }
 
+/*
+ * A real as jansson prints one, so that a report reads the same whichever
+ * writer printed it: %.17g, ".0" after an integral value (0.0, not 0, so
+ * a reader keeps its type), and no '+' or leading zeros in an exponent
+ * (7.6e-5, not 7.6e-05).
+ */
+void
+jsonw_real(struct jsonw *w, double v)
+{
+	char buf[40], *e, *digits;
+	size_t len, zeros;
+
+	len = (size_t)snprintf(buf, sizeof(buf) - 2, "%.17g", v);
+	if (strspn(buf, "0123456789-") == len) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if ((e = strchr(buf, 'e')) != NULL) {
+		digits = e + 1;
+		if (*digits == '-')
+			digits++;
+		else if (*digits == '+')
+			memmove(digits, digits + 1, strlen(digits)), len--;
+		zeros = strspn(digits, "0");
+		if (zeros > 0 && digits[zeros] != '\0') {
+			memmove(digits, digits + zeros, strlen(digits + zeros) + 1);
+			len -= zeros;
+		}
+	}
+	jsonw_before(w);
+	jsonw_put(w, buf, len);
+	jsonw_done(w);
+}
+
 void
 jsonw_bool(struct jsonw *w, int v)
 {
@@ -291,15 +325,9 @@ jsonw_value(struct jsonw *w, const json_t *v)
 	case JSON_INTEGER:
 		jsonw_int(w, json_integer_value(v));
 		break;
-	case JSON_REAL: {
-		char d[32];
-
-		jsonw_before(w);
-		snprintf(d, sizeof(d), "%.17g", json_real_value(v));
-		jsonw_puts(w, d);
-		jsonw_done(w);
+	case JSON_REAL:
+		jsonw_real(w, json_real_value(v));
 		break;
-	}
 	case JSON_TRUE:
 	case JSON_FALSE:
 		jsonw_bool(w, json_is_true(v));

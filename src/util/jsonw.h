@@ -5,7 +5,8 @@
  * member and a second pass to print it; the tree is only ever printed.  A
  * writer that prints each value as it is handed one costs neither, and
  * the output is the same text jansson's JSON_INDENT(2) would produce, so
- * a reader cannot tell the two apart.
+ * a reader cannot tell the two apart.  render_json() writes every report
+ * with it too: jansson's own dump decodes each character of each string.
  *
  * Usage: jsonw_begin_object()/jsonw_end_object() and the array pair
  * nest; inside an object every value is preceded by jsonw_key().  Strings
@@ -47,6 +48,7 @@ void jsonw_end_array(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key);
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_int(struct jsonw *w, long long v);
+void jsonw_real(struct jsonw *w, double v);
 void jsonw_bool(struct jsonw *w, int v);
 void jsonw_null(struct jsonw *w);
 /* A jansson value, recursively, in the writer's layout. */

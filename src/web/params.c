@@ -12,10 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unistr.h>
-
 #include "params.h"
 #include "util/hex.h"
+#include "util/unicode.h"
 
 static int
 params_name_char(int c)
@@ -118,7 +117,7 @@ params_parse(struct params *ps, const char *what, const char *s, size_t len, str
 			         p->name);
 			if ((n = params_decode(label, s, len, &i, "&", ps->buf + o, e)) < 0)
 				return -1;
-			if (u8_check((const uint8_t *)p->value, (size_t)n) != NULL)
+			if (unicode_check((const uint8_t *)p->value, (size_t)n) != NULL)
 				return err_set(e, "%s: field %zu ('%s'): value is not valid UTF-8",
 				               what, field, p->name);
 			p->len = (size_t)n;

@@ -8,6 +8,7 @@ copy.
 """
 import os
 import re
+import unicodedata
 
 import pytest
 
@@ -70,3 +71,20 @@ def test_terminal_width_wins_over_columns(full_db):
     out = tty_output(["3126", "--db", str(full_db)], env, columns=60).replace("\r\n", "\n")
     assert "\033[" in out and "The range it belongs to" in out
     assert not too_wide(out, 60), too_wide(out, 60)
+
+
+def columns(line):
+    """The columns a terminal gives line: two for a wide character, none for a mark."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_korean_folds_by_columns(full_db):
+    """Hangul takes two columns: Korean prose fills the width in columns, not characters
+    (twice too wide) nor bytes (a third too narrow)."""
+    out = run("3516", "--lang", "ko", db=full_db, env={"COLUMNS": "50"}, check=0).stdout
+    prose = [line for line in out.splitlines()
+             if len(line.split()) > 1 and any(unicodedata.east_asian_width(c) == "W" for c in line)]
+    assert len(prose) > 10, out
+    assert max(map(columns, prose)) <= 50, [l for l in prose if columns(l) > 50]
+    assert sum(columns(l) > 40 for l in prose) > len(prose) // 2, out

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistr.h>
-
+#include "util/unicode.h"
 #include "web/params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -31,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (k = 0; k < ps.n; k++) {
 		if (strlen(ps.v[k].value) != ps.v[k].len ||
-		    u8_check((const uint8_t *)ps.v[k].value, ps.v[k].len) != NULL)
+		    unicode_check((const uint8_t *)ps.v[k].value, ps.v[k].len) != NULL)
 			abort();
 		if (params_get(&ps, ps.v[k].name) != ps.v[k].value)
 			abort();

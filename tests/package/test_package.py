@@ -105,10 +105,14 @@ def test_binaries_link_debians_shared_libraries(package, tmp_path):
         needed = set(re.findall(r"Shared library: \[([^]]+)\]", dyn))
         assert {"libsqlite3.so.0", "libc.so.6"} <= needed, (binary, needed)
     # The lookup binary loads no more than it needs (src/cli/main.c: PORTOLAN_LEAN_CLI):
-    # no XML parser and no web server.  libunistring it needs: the reader's catalog is
-    # checked for UTF-8 and prose is folded to the terminal by character.
+    # no XML parser and no web server, and libunistring only when text that is not ASCII
+    # needs it (src/util/unicode.c, dlopen).  portolan-serve links it, so the package
+    # still depends on it (${shlibs:Depends}) and the dlopen() finds it.
     dyn = sh("readelf", "-d", tmp_path / "usr/bin/portolan").stdout
-    assert "libexpat" not in dyn and "libmicrohttpd" not in dyn
+    assert "libexpat" not in dyn and "libmicrohttpd" not in dyn and "libunistring" not in dyn
+    dyn = sh("readelf", "-d", tmp_path / "usr/libexec/portolan/portolan-serve").stdout
+    assert "libunistring" in dyn
+    assert "libunistring" in sh("dpkg-deb", "-f", deb, "Depends").stdout
     # The curated data, the catalogs, IANA's registry, the man page, both completions, the units.
     for f in ("usr/share/portolan/data/notes/3516.md", "usr/share/portolan/po/ko.po",
               "usr/share/portolan/iana/service-names-port-numbers.xml",
@@ -147,6 +151,9 @@ def test_install_run_remove_purge(package, tmp_path):
         env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "NO_COLOR": "1"}
         p = sh("portolan", "3516", env=env, cwd="/")
         assert "smartcard-port" in p.stdout and "Scott Guthery" in p.stdout, p.stdout
+        # In Korean: the catalog and the note need libunistring, loaded on first need.
+        p = sh("portolan", "3516", "--lang", "ko", env=env, cwd="/")
+        assert "스마트카드" in p.stdout, p.stdout
         rep = json.loads(sh("portolan", "3516", "--json", env=env, cwd="/").stdout)
         assert "/usr/share/portolan/iana/service-names-port-numbers.xml" in {
             s["location"] for s in rep["sources"]}

@@ -1,8 +1,8 @@
 /*
  * test_util_jsonw.c - the streaming JSON writer writes what jansson's
  * JSON_INDENT(2) and compact dumps write for the same document, byte for
- * byte (the listings switched from one to the other without a reader
- * noticing), and always valid UTF-8.
+ * byte, reals included (the listings and then the reports switched from
+ * one to the other without a reader noticing), and always valid UTF-8.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,8 @@
 static const char doc[] =
     "{\"schema\": \"x/1\", \"empty\": [], \"none\": {}, \"n\": -42, \"t\": true, \"f\": false,"
     " \"z\": null, \"s\": \"tab\\there \\\"q\\\" back\\\\slash \\u0001 \\u00e9 /\","
-    " \"list\": [1, {\"a\": [[]], \"b\": {\"c\": \"d\"}}, \"e\"]}";
+    " \"list\": [1, {\"a\": [[]], \"b\": {\"c\": \"d\"}}, \"e\"],"
+    " \"reals\": [0.0, -0.0, 1.0, 7.6e-05, 1e+20, -2.5e-300, 0.1, 123456789.0, 1.5e300]}";
 
 /* The document written by jsonw_value() at indent, as a new string. */
 static char *
