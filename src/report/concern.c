@@ -20,6 +20,7 @@
  * the whole set (a listing of 4,000 listeners ran 16,000 before), and
  * concern_port() is the same call for one port.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,32 +564,6 @@ concern_has_proto(const char *protocols, const char *protocol)
 }
 
 /*
- * The wants as a JSON array of [port, protocol] for json_each(); NULL when
- * out of memory.  A protocol is a lower-case name ("tcp"); anything else
- * stands for every protocol, as "" does.
- */
-static char *
-concern_want_list(const struct concern_want *v, size_t n)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb, 64u << 20);
-	strbuf_appendc(&sb, '[');
-	for (size_t i = 0; i < n; i++) {
-		const char *p = v[i].protocol ? v[i].protocol : "";
-
-		if (strspn(p, "abcdefghijklmnopqrstuvwxyz") != strlen(p))
-			p = "";
-		strbuf_appendf(&sb, "%s[%ld,\"%s\"]", i ? "," : "", v[i].port, p);
-	}
-	if (strbuf_appendc(&sb, ']') == -1) {
-		strbuf_free(&sb);
-		return NULL;
-	}
-	return sb.buf;
-}
-
-/*
  * Append o to the facts in *slot, made on first use: most ports have no
  * facts of most kinds, and 24,000 empty arrays for 4,000 ports cost more
  * than the facts.  steal: o's reference is the array's.
@@ -605,38 +580,22 @@ concern_push(json_t **slot, json_t *o, int steal)
 }
 
 /*
- * Rows of sql whose first column is the index of a want in wants (bound
- * as ?1, the registry's widest record as ?9), appended to facts[want].
- */
-static int
-concern_want_rows(struct store *st, const char *sql, const char *wants, json_t **facts,
-                  struct err *e)
-{
-	struct rows r;
-
-	if (rows_open(st, &r, sql, e) == -1)
-		return -1;
-	sqlite3_bind_text(r.stmt, 1, wants, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(r.stmt, 9, store_span(st, "record"));
-	while (rows_next(&r) == 1)
-		concern_push(&facts[sqlite3_column_int64(r.stmt, 0)], concern_row(&r, 1), 1);
-	return rows_close(&r);
-}
-
-/*
  * The rows of a small table (curated uses, exposure risks, the registry's
  * ranges: hundreds of rows, some claiming thousands of ports) read once,
  * in the order a query for one port gives them, each appended to the facts
  * of every want it covers and counts for: columns 0-2 are port_lo, port_hi
  * and the protocols, where "" is any protocol when empty_any (a registry
- * row naming none), none otherwise.  With at_lo, a row starting at the
- * want's own port goes there instead.  A range join per port would walk
- * most of the table once per port.
+ * row naming none), none otherwise; the fact is the row from column first
+ * on.  With at_lo, a row starting at the want's own port goes there
+ * instead.  A range join per port would walk most of the table once per
+ * port.  A big table is read the same way for the wanted ports only: they
+ * are bound as ?1 (concern_port_list()), and its rows are single ports.
  */
 struct concern_order {
 	const struct concern_want *v;
 	size_t *by; /* indices into v, by port */
 	size_t n;
+	char *ports; /* "[22,80]": the distinct ports, for json_each() */
 };
 
 /* qsort_r()'s comparison of two indices into the wants (arg) by port. */
@@ -666,14 +625,39 @@ concern_first(const struct concern_order *o, long port)
 	return lo;
 }
 
+/*
+ * o->ports: the distinct ports, as a JSON array of numbers, which json_each()
+ * hands to a join as they are; -1 when out of memory.  Each port once, so
+ * that a join gives each row once, for every want of its port at once.
+ */
+static int
+concern_port_list(struct concern_order *o)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb, 64u << 20);
+	strbuf_appendc(&sb, '[');
+	for (size_t k = 0; k < o->n; k++)
+		if (k == 0 || o->v[o->by[k]].port != o->v[o->by[k - 1]].port)
+			strbuf_appendf(&sb, "%s%ld", k ? "," : "", o->v[o->by[k]].port);
+	if (strbuf_appendc(&sb, ']') == -1) {
+		strbuf_free(&sb);
+		return -1;
+	}
+	o->ports = sb.buf;
+	return 0;
+}
+
 static int
 concern_small_rows(struct store *st, const char *sql, const struct concern_order *o, int empty_any,
-                   json_t **facts, json_t **at_lo, struct err *e)
+                   int first, json_t **facts, json_t **at_lo, struct err *e)
 {
 	struct rows r;
 
 	if (rows_open(st, &r, sql, e) == -1)
 		return -1;
+	if (sqlite3_bind_parameter_count(r.stmt) > 0)
+		sqlite3_bind_text(r.stmt, 1, o->ports, -1, SQLITE_STATIC);
 	while (rows_next(&r) == 1) {
 		long lo = (long)sqlite3_column_int64(r.stmt, 0),
 		     hi = (long)sqlite3_column_int64(r.stmt, 1);
@@ -689,7 +673,7 @@ concern_small_rows(struct store *st, const char *sql, const struct concern_order
 			      concern_has_proto(protocols, want)))
 				continue;
 			if (obj == NULL)
-				obj = concern_row(&r, 0);
+				obj = concern_row(&r, first);
 			concern_push(at_lo && lo == o->v[i].port ? &at_lo[i] : &facts[i], obj, 0);
 		}
 		json_decref(obj);
@@ -729,6 +713,17 @@ concern_memo_key(const struct concern_want *w, json_t *const facts[4], int own, 
 		buf[0] = '\0'; /* too many to name: assessed alone */
 }
 
+/* FNV-1a of a memo key. */
+static uint64_t
+concern_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
 int
 concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 {
@@ -736,10 +731,10 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	json_t **facts = calloc(6 * n + 1, sizeof(*facts));
 	json_t **records, **uses, **freq, **exposure, **own, **ranges_at;
 	json_t *none = json_array(); /* the facts of a kind a port has none of */
-	char *wants = concern_want_list(v, n);
 	struct concern_order o = {.v = v, .by = calloc(n + 1, sizeof(size_t)), .n = n};
 	struct {
 		char key[512];
+		uint64_t hash; /* of key: most keys differ, and share their first bytes */
 		json_t *assessment;
 	} *memo = calloc(n + 1, sizeof(*memo));
 	size_t nmemo = 0;
@@ -747,7 +742,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 
 	for (size_t i = 0; i < n; i++)
 		v[i].assessment = NULL;
-	if (facts == NULL || wants == NULL || o.by == NULL || memo == NULL) {
+	if (facts == NULL || o.by == NULL || memo == NULL) {
 		err_internal(e, "out of memory");
 		goto done;
 	}
@@ -756,6 +751,10 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	for (size_t i = 0; i < n; i++)
 		o.by[i] = i;
 	qsort_r(o.by, n, sizeof(*o.by), concern_by_port, v); /* the server sorts on many threads */
+	if (concern_port_list(&o) == -1) {
+		err_internal(e, "out of memory");
+		goto done;
+	}
 	/*
 	 * The registry's rows in the one-port query's order (port_lo, port_hi,
 	 * id): ranges starting below the port, the port's own rows (by
@@ -767,36 +766,35 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 	                       "SELECT port_lo, port_hi, protocol, service, " CONCERN_STATUS_SQL
 	                       " AS status, unauthorized, source_id AS source FROM record"
 	                       " WHERE port_lo < port_hi ORDER BY port_lo, port_hi, id",
-	                       &o, 1, records, ranges_at, e) == -1 ||
-	    concern_want_rows(
+	                       &o, 1, 0, records, ranges_at, e) == -1 ||
+	    concern_small_rows(
 	        st,
-	        "SELECT w.key, r.port_lo, r.port_hi, r.protocol, r.service, " CONCERN_STATUS_SQL
+	        "SELECT r.port_lo, r.port_hi, r.protocol, r.service, " CONCERN_STATUS_SQL
 	        " AS status, r.unauthorized, r.source_id AS source"
 	        " FROM json_each(?1) AS w JOIN record AS r"
-	        " ON r.port_lo = w.value->>0 AND r.port_hi = w.value->>0"
-	        " WHERE w.value->>1 = '' OR r.protocol = w.value->>1 OR r.protocol = ''"
-	        " ORDER BY w.key, r.id",
-	        wants, own, e) == -1 ||
+	        " ON r.port_lo = w.value AND r.port_hi = w.value"
+	        " ORDER BY r.port_lo, r.id",
+	        &o, 1, 0, own, NULL, e) == -1 ||
 	    concern_small_rows(st,
 	                       "SELECT port_lo, port_hi, protocols, who, category, sources,"
 	                       " source_id AS source FROM use ORDER BY port_lo, port_hi, id",
-	                       &o, 0, uses, NULL, e) == -1 ||
-	    concern_want_rows(st,
-	                      "SELECT w.key, a.protocol, a.service AS nmap_name,"
-	                      " max(a.frequency) AS open_frequency"
-	                      " FROM json_each(?1) AS w JOIN alias AS a ON a.port = w.value->>0"
-	                      " WHERE a.frequency IS NOT NULL"
-	                      " AND (w.value->>1 = '' OR a.protocol = w.value->>1)"
-	                      " GROUP BY w.key, a.protocol ORDER BY w.key, a.protocol",
-	                      wants, freq, e) == -1 ||
+	                       &o, 0, 0, uses, NULL, e) == -1 ||
+	    concern_small_rows(st,
+	                       "SELECT a.port, a.port, a.protocol, a.service AS nmap_name,"
+	                       " max(a.frequency) AS open_frequency"
+	                       " FROM json_each(?1) AS w JOIN alias AS a ON a.port = w.value"
+	                       " WHERE a.frequency IS NOT NULL"
+	                       " GROUP BY a.port, a.protocol ORDER BY a.port, a.protocol",
+	                       &o, 0, 2, freq, NULL, e) == -1 ||
 	    concern_small_rows(st,
 	                       "SELECT port_lo, port_hi, protocols, who, level, text, sources,"
 	                       " source_id AS source FROM exposure ORDER BY port_lo, id",
-	                       &o, 0, exposure, NULL, e) == -1)
+	                       &o, 0, 0, exposure, NULL, e) == -1)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
 		json_t *mine[4], *x;
 		char key[512];
+		uint64_t h;
 		size_t k, j;
 
 		/* The registry's rows in order: ranges below the port, its own, ranges at it. */
@@ -805,7 +803,10 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 		for (int a = 0; a < 4; a++)
 			mine[a] = facts[a * n + i] ? facts[a * n + i] : none;
 		concern_memo_key(&v[i], mine, json_array_size(own[i]) > 0, key, sizeof(key));
-		for (k = 0; key[0] && k < nmemo && strcmp(memo[k].key, key) != 0; k++)
+		h = concern_hash(key);
+		for (k = 0;
+		     key[0] && k < nmemo && (memo[k].hash != h || strcmp(memo[k].key, key) != 0);
+		     k++)
 			;
 		if (key[0] && k < nmemo) {
 			v[i].assessment = json_incref(memo[k].assessment);
@@ -822,6 +823,7 @@ concern_ports(struct store *st, struct concern_want *v, size_t n, struct err *e)
 		v[i].assessment = concern_assess(&f);
 		if (key[0] && v[i].assessment) {
 			memcpy(memo[nmemo].key, key, sizeof(key));
+			memo[nmemo].hash = h;
 			memo[nmemo++].assessment = v[i].assessment;
 		}
 	}
@@ -831,7 +833,7 @@ done:
 		json_decref(facts[i]);
 	json_decref(none);
 	free(facts);
-	free(wants);
+	free(o.ports);
 	free(o.by);
 	free(memo);
 	return rc;

@@ -229,20 +229,39 @@ listening_fill_names(struct jsonw *w, const void *arg)
 		jsonw_string(w, c->v[i]);
 }
 
-/* Every candidate name of the listeners' first holders, once each, sorted. */
+static int
+listening_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Every candidate name of the listeners' first holders, once each, sorted.
+ * Thousands of listeners are held by a few commands: the commands are
+ * made distinct first, so each one's candidates are made and sorted once.
+ */
 static int
 listening_comms(const struct listener *v, size_t n, struct listening_comms *c)
 {
+	const char **comm = calloc(n + 1, sizeof(*comm));
 	char cand[3][32];
-	size_t k = 0;
+	size_t k = 0, m = 0;
 
-	if ((c->v = calloc(3 * n + 1, sizeof(*c->v))) == NULL)
+	if (comm == NULL || (c->v = calloc(3 * n + 1, sizeof(*c->v))) == NULL) {
+		free(comm);
 		return -1;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (v[i].nholders > 0 && listening_candidates(v[i].holders[0].comm, cand))
+		if (v[i].nholders > 0)
+			comm[m++] = v[i].holders[0].comm;
+	qsort(comm, m, sizeof(*comm), listening_str_cmp);
+	for (size_t i = 0; i < m; i++)
+		if ((i == 0 || strcmp(comm[i - 1], comm[i]) != 0) &&
+		    listening_candidates(comm[i], cand))
 			for (size_t j = 0; j < 3; j++)
 				if (cand[j][0])
 					memcpy(c->v[k++], cand[j], sizeof(cand[j]));
+	free(comm);
 	qsort(c->v, k, sizeof(*c->v), listening_name_cmp);
 	c->n = 0;
 	for (size_t i = 0; i < k; i++)

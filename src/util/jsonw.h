@@ -15,6 +15,10 @@
  * parses.  jsonw_value() writes a jansson value (small, fixed parts such
  * as a report's header) in the same layout.
  *
+ * The writer gathers its output in a buffer of its own and hands it to
+ * the stream in blocks, and whenever the outermost value is complete: the
+ * stream has it all after the last jsonw_end_*() (or a top-level scalar),
+ * and nothing else may be written to the stream while a value is open.
  * The writer owns nothing; write errors are the stream's (ferror()).
  */
 #ifndef PORTOLAN_JSONW_H
@@ -32,6 +36,8 @@ struct jsonw {
 	int depth;                  /* open objects and arrays */
 	int after_key;              /* the next value follows a key on the same line */
 	int count[JSONW_MAX_DEPTH]; /* values written so far at each depth */
+	size_t n;                   /* bytes in out not yet handed to f */
+	char out[8192];
 };
 
 void jsonw_init(struct jsonw *w, FILE *f, int indent);

@@ -76,4 +76,25 @@ test_db_close(struct test_db *t)
 	}
 }
 
+/*
+ * cmocka group fixtures for a test whose whole state is the database:
+ * *state is the struct test_db, or NULL when there is none (skip).
+ */
+static inline int
+test_db_setup(void **state)
+{
+	static struct test_db db;
+
+	*state = test_db_open(&db) == 0 ? &db : NULL;
+	return 0;
+}
+
+static inline int
+test_db_teardown(void **state)
+{
+	if (*state)
+		test_db_close(*state);
+	return 0;
+}
+
 #endif

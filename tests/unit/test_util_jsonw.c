@@ -84,12 +84,47 @@ test_stray_bytes_become_replacement_characters(void **state)
 	free(buf);
 }
 
+/*
+ * A document many times the writer's buffer, with a string longer than
+ * it: the same bytes as jansson's, all in the stream as soon as the
+ * outermost array is closed, before anything flushes the writer.
+ */
+static void
+test_long_document_reaches_the_stream(void **state)
+{
+	json_t *v = json_array();
+	char *big = malloc(20001), *buf = NULL, *theirs;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct jsonw w;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'x', 20000);
+	big[20000] = '\0';
+	for (int i = 0; i < 3000; i++)
+		json_array_append_new(v,
+		                      json_pack("{s:i, s:s}", "i", i, "s", i == 1500 ? big : "y"));
+	jsonw_init(&w, f, 2);
+	jsonw_value(&w, v);
+	assert_int_equal(fflush(f), 0);
+	theirs = json_dumps(v, JSON_INDENT(2));
+	assert_int_equal(len, strlen(theirs));
+	assert_string_equal(buf, theirs);
+	fclose(f);
+	free(buf);
+	free(theirs);
+	free(big);
+	json_decref(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_as_jansson),
 	    cmocka_unit_test(test_stray_bytes_become_replacement_characters),
+	    cmocka_unit_test(test_long_document_reaches_the_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
