@@ -293,13 +293,46 @@ def test_a_korean_page_has_the_korean_likely_answer_and_exposure(full_db, tmp_pa
     assert "Mirai와 그 후속 봇넷은" in page  # exposure.txt, text.ko, in the concern reason
     assert "today mostly on routers" not in page and "Mirai and its successors" not in page
     assert '<span lang="en">Telnet sends' not in page
-    # 6379's exposure risk (Redis) is not translated: English, marked so.
     page = export_lang_page(full_db, tmp_path, 6379, "ko")
+    assert "Redis는 신뢰할 수 있는 클라이언트를 전제로" in page
+    assert '<span lang="en">Redis is built' not in page
+    rep = report("27015", full_db, "--lang", "ko")
+    head = rep["identity"]["headline"]
+    assert head["lang"] == "ko"
+    assert head["text"] == "Counter-Strike, Team Fortress 2 등 Valve의 Source 엔진 게임 전용 서버."
+
+
+def without_korean(data, file, english):
+    """data/FILE with the text.ko: line of the stanza whose text: starts ENGLISH taken out."""
+    path = data / file
+    stanzas = path.read_text(encoding="utf-8").split("\n\n")
+    hit = [i for i, s in enumerate(stanzas) if f"\ntext: {english}" in s]
+    assert len(hit) == 1, (file, english)
+    stanzas[hit[0]] = "\n".join(l for l in stanzas[hit[0]].split("\n")
+                                 if not l.startswith("text.ko:"))
+    path.write_text("\n\n".join(stanzas), encoding="utf-8")
+
+
+def test_an_untranslated_likely_answer_and_exposure_say_so(tmp_path):
+    # Every likely answer and exposure risk is translated today, so the case is built:
+    # the data without the Korean of Redis's exposure risk and of 27015's likely answer.
+    import shutil
+
+    from conftest import IANA_XML
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    without_korean(data, "exposure.txt", "Redis is built for trusted clients")
+    without_korean(data, "likely.txt", "Dedicated servers of Valve's Source engine games")
+    db = tmp_path / "portolan.db"
+    run("update", "--from", IANA_XML, "--data", data, "--quiet", db=db, check=0)
+    # 6379's exposure risk (Redis): English, marked so.
+    page = export_lang_page(db, tmp_path, 6379, "ko")
     assert re.search(r'<span lang="en">Redis is built for trusted clients[^<]*</span> '
                      r'<small class="in-en" lang="ko">영어 원문</small>', page)
-    # 27015's likely answer is not translated: English, marked so.
-    page = export_lang_page(full_db, tmp_path, 27015, "ko")
-    rep = report("27015", full_db, "--lang", "ko")
+    # 27015's likely answer: English, marked so.
+    page = export_lang_page(db, tmp_path, 27015, "ko")
+    rep = report("27015", db, "--lang", "ko")
     assert rep["identity"]["headline"]["lang"] == "en"
     text = html.escape(rep["identity"]["headline"]["text"], quote=True).replace("&#x27;", "&#39;")
     assert f'<p class="lead"><span lang="en">{text}</span> <small class="in-en" lang="ko">영어 원문</small>' in page
