@@ -292,15 +292,32 @@ search_kind_weight(const char *kind)
 	return 0.8; /* history: a former name */
 }
 
+/* Is norm, a name as search_norm_name() spells it, the whole query? */
+static int
+search_is_query(const struct words *q, const char *norm)
+{
+	return strcmp(norm, q->joined) == 0 || search_same_squashed(norm, q->joined);
+}
+
 /*
  * A row's score (see search.h).  The name weighs most: the whole query
  * equal to the name is SEARCH_EXACT; otherwise each word scores by where
  * it sits (W_*) and the mean, scaled to at most 60, gets up to 10 more
  * for how much of the name the query covers ("ssh" is all of "ssh" but
  * half of "netconf-ssh").  A word FTS5 matched only by its stem scores 1.
+ *
+ * A registry row's description is exact too: IANA's description is the
+ * service's name written out ("RADIUS Accounting" is radius-acct), and a
+ * person types that long name as often as the short one.  Other
+ * databases' comments and curated texts are sentences, not names.
+ *
+ * A withdrawn name (a history row for a port IANA de-assigned or gave to
+ * another service) counts half, as a name-only registration does: the
+ * service no longer lives on that port, so its old port must not outrank
+ * where it lives now on the same words ("imap ssl": 993, not 585).
  */
 static double
-search_score(const struct words *q, const char *kind, long lo, long hi, double freq,
+search_score(const struct words *q, const char *kind, int withdrawn, long lo, long hi, double freq,
              const char *name, const char *description, const char *notes)
 {
 	int best[SEARCH_MAX_WORDS] = {0}, in_name = 1;
@@ -313,7 +330,9 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 		if (best[i] == 0)
 			in_name = 0;
 	ntok = search_norm_name(name, norm, sizeof(norm));
-	if (strcmp(norm, q->joined) == 0 || search_same_squashed(norm, q->joined)) {
+	if (search_is_query(q, norm) ||
+	    (strcmp(kind, "record") == 0 && search_norm_name(description, norm, sizeof(norm)) > 0 &&
+	     search_is_query(q, norm))) {
 		m = SEARCH_EXACT;
 	} else {
 		/* A field is read only if it can still raise some word's place. */
@@ -328,7 +347,7 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 			m += 10.0 * (double)(q->n < ntok ? q->n : ntok) / (double)ntok;
 	}
 	m *= search_kind_weight(kind);
-	if (lo < 0)
+	if (lo < 0 || withdrawn)
 		m *= 0.5; /* a name-only registration is no port to use or find */
 	/*
 	 * Among equals, the port found open more often, where the row is a
@@ -404,7 +423,8 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 {
 	static const char sql[] =
 	    "SELECT rowid, kind, source, port_lo, port_hi, at_lo, at_hi, freq, name, description,"
-	    " notes FROM search WHERE search MATCH ?1 LIMIT ?2";
+	    " notes, kind = 'history' AND (SELECT h.kind IN ('de-assigned', 'reassigned')"
+	    " FROM history h WHERE h.id = search.ref) FROM search WHERE search MATCH ?1 LIMIT ?2";
 	struct rows cur;
 	sqlite3_stmt *stmt; /* cur's, to bind and read */
 	size_t nseen = rs->n;
@@ -441,8 +461,9 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 			rc = err_internal(e, "search: out of memory");
 			continue;
 		}
-		rs->v[rs->n - 1].score = search_score(q, r.kind, r.lo, r.hi, r.freq, r.name,
-		                                      r.description, search_col(stmt, 10));
+		rs->v[rs->n - 1].score =
+		    search_score(q, r.kind, sqlite3_column_int(stmt, 11) == 1, r.lo, r.hi, r.freq,
+		                 r.name, r.description, search_col(stmt, 10));
 	}
 	free(seen);
 	return rows_close(&cur) == -1 ? -1 : rc;
