@@ -57,6 +57,7 @@ def test_relevance_of_everyday_queries(full_db, capsys):
 @pytest.mark.parametrize("query, port", [
     ("http", 80), ("https", 443), ("ssh", 22), ("dns", 53), ("domain", 53), ("rdp", 3389),
     ("vnc", 5900), ("postgres", 5432), ("smb", 445), ("minecraft", 25565),
+    ("smtp submission", 587), ("websphere", 9080), ("netflow", 2055), ("i2p", 7657),
 ])
 def test_a_service_name_or_alias_puts_its_port_first(full_db, query, port):
     assert ports([first(full_db, query)]) == [(port, port)]
