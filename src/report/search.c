@@ -223,15 +223,35 @@ search_worst(const struct words *q, const int *best)
 	return w;
 }
 
+/* Equal but for the spaces ("ms sql" is "mssql"); with prefix, a starts b so. */
+static int
+search_same_squashed(const char *a, const char *b, int prefix)
+{
+	for (;; a++, b++) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a == '\0' && prefix)
+			return 1;
+		if (*a != *b)
+			return 0;
+		if (*a == '\0')
+			return 1;
+	}
+}
+
 /*
  * A name as a query would spell it, to tell whether the query is the whole
  * name: lower case, folded, separators (white space, '-', '_', '.', ':',
  * '/', ',') as one space, a parenthesised qualifier dropped ("Minecraft
  * Java Edition (Mojang)" is "minecraft java edition"), and any other
- * character kept, so "whois++" is not "whois".  Returns the word count.
+ * character kept, so "whois++" is not "whois".  Returns the word count;
+ * with want, 0 as soon as the name can no longer be want but for the
+ * spaces, so testing a long description costs its first word or two.
  */
 static size_t
-search_norm_name(const char *name, char *out, size_t len)
+search_norm_name(const char *name, const char *want, char *out, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	size_t o = 0, words = 0, start;
@@ -257,24 +277,10 @@ search_norm_name(const char *name, char *out, size_t len)
 		o += start;
 		out[o] = '\0';
 		words++;
+		if (want != NULL && !search_same_squashed(out, want, 1))
+			return 0;
 	}
 	return words;
-}
-
-/* Equal but for the spaces: "ms sql" is "mssql", "h323" is "h.323". */
-static int
-search_same_squashed(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		while (*a == ' ')
-			a++;
-		while (*b == ' ')
-			b++;
-		if (*a != *b)
-			return 0;
-		if (*a == '\0')
-			return 1;
-	}
 }
 
 /* How much a kind of row counts when its words match equally well. */
@@ -298,9 +304,19 @@ search_kind_weight(const char *kind)
  * it sits (W_*) and the mean, scaled to at most 60, gets up to 10 more
  * for how much of the name the query covers ("ssh" is all of "ssh" but
  * half of "netconf-ssh").  A word FTS5 matched only by its stem scores 1.
+ *
+ * A registry row's description is exact too: IANA's description is the
+ * service's name written out ("RADIUS Accounting" is radius-acct), and a
+ * person types that long name as often as the short one.  Other
+ * databases' comments and curated texts are sentences, not names.
+ *
+ * A withdrawn name (a history row for a port IANA de-assigned or gave to
+ * another service) counts half, as a name-only registration does: the
+ * service no longer lives on that port, so its old port must not outrank
+ * where it lives now on the same words ("imap ssl": 993, not 585).
  */
 static double
-search_score(const struct words *q, const char *kind, long lo, long hi, double freq,
+search_score(const struct words *q, const char *kind, int withdrawn, long lo, long hi, double freq,
              const char *name, const char *description, const char *notes)
 {
 	int best[SEARCH_MAX_WORDS] = {0}, in_name = 1;
@@ -312,8 +328,11 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 	for (i = 0; i < q->n; i++)
 		if (best[i] == 0)
 			in_name = 0;
-	ntok = search_norm_name(name, norm, sizeof(norm));
-	if (strcmp(norm, q->joined) == 0 || search_same_squashed(norm, q->joined)) {
+	ntok = search_norm_name(name, NULL, norm, sizeof(norm));
+	if (search_same_squashed(norm, q->joined, 0) ||
+	    (strcmp(kind, "record") == 0 &&
+	     search_norm_name(description, q->joined, norm, sizeof(norm)) > 0 &&
+	     search_same_squashed(norm, q->joined, 0))) {
 		m = SEARCH_EXACT;
 	} else {
 		/* A field is read only if it can still raise some word's place. */
@@ -328,7 +347,7 @@ search_score(const struct words *q, const char *kind, long lo, long hi, double f
 			m += 10.0 * (double)(q->n < ntok ? q->n : ntok) / (double)ntok;
 	}
 	m *= search_kind_weight(kind);
-	if (lo < 0)
+	if (lo < 0 || withdrawn)
 		m *= 0.5; /* a name-only registration is no port to use or find */
 	/*
 	 * Among equals, the port found open more often, where the row is a
@@ -397,6 +416,27 @@ search_seen(const struct found *rs)
 	return ids;
 }
 
+/*
+ * Is the index's history row rowid a name IANA withdrew from its port (a
+ * de-assigned or reassigned one)?  1, 0, or -1 with e.  Asked of history
+ * rows only, a few per query, rather than joined into every row read.
+ */
+static int
+search_withdrawn(struct store *st, long long rowid, struct err *e)
+{
+	static const char sql[] = "SELECT h.kind IN ('de-assigned', 'reassigned') FROM search s"
+	                          " JOIN history h ON h.id = s.ref WHERE s.rowid = ?1";
+	struct rows cur;
+	int w = 0;
+
+	if (rows_open(st, &cur, sql, e) == -1)
+		return rows_close(&cur);
+	sqlite3_bind_int64(cur.stmt, 1, rowid);
+	if (rows_next(&cur) == 1)
+		w = sqlite3_column_int(cur.stmt, 0);
+	return rows_close(&cur) == -1 ? -1 : w;
+}
+
 /* Read the rows expr matches (at most SEARCH_MAX_ROWS) and score them. */
 static int
 search_collect(struct store *st, const struct words *q, const char *expr, int which,
@@ -422,7 +462,7 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 	sqlite3_bind_int(stmt, 2, SEARCH_MAX_ROWS);
 	while (rc == 0 && rows_next(&cur) == 1) {
 		struct row r = {.rowid = sqlite3_column_int64(stmt, 0), .expr = which};
-		int noport = sqlite3_column_type(stmt, 3) == SQLITE_NULL;
+		int noport = sqlite3_column_type(stmt, 3) == SQLITE_NULL, withdrawn = 0;
 
 		if (bsearch(&r.rowid, seen, nseen, sizeof(*seen), search_rowid_cmp) != NULL)
 			continue;
@@ -433,6 +473,11 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 		r.at_lo = noport ? -1 : (long)sqlite3_column_int64(stmt, 5);
 		r.at_hi = noport ? -1 : (long)sqlite3_column_int64(stmt, 6);
 		r.freq = sqlite3_column_double(stmt, 7);
+		if (strcmp(r.kind, "history") == 0 &&
+		    (withdrawn = search_withdrawn(st, r.rowid, e)) == -1) {
+			rc = -1;
+			continue;
+		}
 		r.name = strdup(search_col(stmt, 8));
 		r.description = strdup(search_col(stmt, 9));
 		if (r.name == NULL || r.description == NULL || search_row_add(rs, &r) == -1) {
@@ -441,8 +486,8 @@ search_collect(struct store *st, const struct words *q, const char *expr, int wh
 			rc = err_internal(e, "search: out of memory");
 			continue;
 		}
-		rs->v[rs->n - 1].score = search_score(q, r.kind, r.lo, r.hi, r.freq, r.name,
-		                                      r.description, search_col(stmt, 10));
+		rs->v[rs->n - 1].score = search_score(q, r.kind, withdrawn, r.lo, r.hi, r.freq,
+		                                      r.name, r.description, search_col(stmt, 10));
 	}
 	free(seen);
 	return rows_close(&cur) == -1 ? -1 : rc;

@@ -10,11 +10,12 @@
  *
  * Every indexed row that matches is scored in C, from what a person means
  * by a word rather than from word statistics: the whole query equal to the
- * row's name beats every word being a word of the name, which beats a
- * prefix of it, then the description, then the notes; a registry row or a
- * curated alias counts a little more than another database's name or a
- * curated use, a row without a port much less; among equals, the port nmap
- * finds open more often first.  The rows are then merged into one hit per
+ * row's name (or to a registry row's description, IANA's long name) beats
+ * every word being a word of the name, which beats a prefix of it, then the
+ * description, then the notes; a registry row or a curated alias counts a
+ * little more than another database's name or a curated use, a row without
+ * a port or a name IANA withdrew from its port much less; among equals, the
+ * port nmap finds open more often first.  The rows are then merged into one hit per
  * port or range (a name-only registration is a hit of its own), scored by
  * its best row plus a little for each further kind of source that agrees,
  * and the hits are sorted by that score, which is the one they show.

@@ -57,6 +57,7 @@ def test_relevance_of_everyday_queries(full_db, capsys):
 @pytest.mark.parametrize("query, port", [
     ("http", 80), ("https", 443), ("ssh", 22), ("dns", 53), ("domain", 53), ("rdp", 3389),
     ("vnc", 5900), ("postgres", 5432), ("smb", 445), ("minecraft", 25565),
+    ("smtp submission", 587), ("websphere", 9080), ("netflow", 2055), ("i2p", 7657),
 ])
 def test_a_service_name_or_alias_puts_its_port_first(full_db, query, port):
     assert ports([first(full_db, query)]) == [(port, port)]
@@ -191,3 +192,20 @@ def test_text_output(full_db):
     assert lines[0].startswith("3516")
     # The name the query matched, where the port's own name is another.
     assert "(as rdp)" in run("search", "rdp", db=full_db, check=0).stdout.splitlines()[0]
+
+
+def test_ianas_description_is_a_name_too(full_db):
+    # IANA registers 1813 as radius-acct, "RADIUS Accounting": the long name typed whole is
+    # as exact as the short one, above 1646's pre-standard use that merely shares the words.
+    hits = search(full_db, "radius", "accounting")["hits"]
+    assert ports(hits[:2]) == [(1813, 1813), (1646, 1646)]
+    assert hits[0]["name"] == "radius-acct"
+
+
+def test_a_withdrawn_name_yields_to_where_the_service_lives(full_db):
+    # IANA de-registered imap4-ssl on 585 and points to 993 (imaps): 993 first, 585 still shown.
+    hits = search(full_db, "imap", "ssl")["hits"]
+    assert ports(hits[:2]) == [(993, 993), (585, 585)]
+    assert hits[1]["matches"][0]["kind"] == "history"
+    # Alone, the withdrawn name still finds its port: nothing else is called that.
+    assert ports([first(full_db, "compressnet")]) in ([(2, 2)], [(3, 3)])
