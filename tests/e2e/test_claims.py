@@ -9,8 +9,11 @@ read here with SQL, not against strings the code merely echoes.
 import json
 import os
 import pwd
+import shutil
 import socket
 import sqlite3
+import subprocess
+import tempfile
 import time
 
 import pytest
@@ -371,6 +374,32 @@ def test_a_cached_port_page_shows_a_claim_made_after_it(claims_store, full_db, t
         assert 'id="claims"' not in page and "ledger-sync" not in page
     finally:
         s.kill()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root and setpriv(1) to read as another user")
+def test_a_reader_without_write_access_sees_the_claims(full_db):
+    """Claims are written by whoever administers them and read by every user's lookup:
+    a reader who may not write beside the store (no -wal/-shm of its own) still sees them."""
+    from conftest import BIN
+    d = tempfile.mkdtemp(prefix="portolan-claims-ro-", dir="/tmp")
+    try:
+        os.chmod(d, 0o755)
+        db, store = os.path.join(d, "p.db"), "sqlite:" + os.path.join(d, "claims.db")
+        shutil.copy(full_db, db)
+        os.chmod(db, 0o644)
+        port = quiet_ports(full_db, 1)[0]
+        claim(store, db, "add", f"{port}/tcp", "ledger-sync", "--owner", "finance", check=0)
+        p = subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup",
+                            "--clear-groups", BIN, str(port), "--json", "--no-machine",
+                            "--store", store, "--db", db],
+                           capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, NO_COLOR="1"))
+        assert p.returncode == 0, p.stderr
+        assert p.stderr == ""
+        assert [c["service"] for c in json.loads(p.stdout)["claims"]] == ["ledger-sync"]
+    finally:
+        shutil.rmtree(d)
 
 
 def test_claims_page_when_there_are_none(full_db, tmp_path):
