@@ -42,7 +42,9 @@ void render_wrap(FILE *out, const char *text, size_t len, int width);
  * run without blanks: the whole word when it is ASCII (English, a URL,
  * a path), else where the Unicode line breaking algorithm allows
  * (util/unicode.h: Japanese and Chinese between most characters, Korean
- * words whole).  first is 1 for the word's first piece.
+ * words whole) and not between two ASCII characters, so a name or a URL
+ * in Japanese text stays whole too.  first is 1 for the word's first
+ * piece.
  */
 void render_pieces(const char *word, size_t n,
                    void (*fn)(void *ctx, const char *piece, size_t len, int first), void *ctx);

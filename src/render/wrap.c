@@ -176,8 +176,10 @@ render_pieces(const char *word, size_t n,
 		return;
 	}
 	unicode_linebreaks((const uint8_t *)word, n, brk);
+	/* Not between two ASCII bytes: a name or URL inside CJK text stays whole too. */
 	for (i = 1; i < n; i++) {
-		if (brk[i]) {
+		if (brk[i] &&
+		    ((unsigned char)word[i] >= 0x80 || (unsigned char)word[i - 1] >= 0x80)) {
 			fn(ctx, word + from, i - from, from == 0);
 			from = i;
 		}
