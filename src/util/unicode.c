@@ -152,19 +152,25 @@ unicode_linebreaks(const uint8_t *s, size_t n, char *p)
 	const uc_script_t *prev = NULL, *sc;
 	size_t i;
 	ucs4_t c;
-	int len;
+	int len, blank = 1; /* the character before i is a blank (or there is none) */
 
 	if (n == 0)
 		return;
 	UNI(linebreaks)(s, n, UNICODE_ENCODING, p);
-	/* The library's script of each character, not a table here: keep Hangul words whole. */
+	/*
+	 * The library's script of each character, not a table here: no break
+	 * next to Hangul but at a blank, so a Korean word stays whole with
+	 * what is written against it ("SSH를").
+	 */
 	for (i = 0; i < n; i += (size_t)len) {
 		len = UNI(mbtouc)(&c, s + i, n - i);
 		sc = s[i] < 0x80 ? NULL : UNI(script)(c);
-		if (p[i] == UC_BREAK_POSSIBLE && sc != NULL && sc == prev &&
-		    strcmp(sc->name, "Hangul") == 0)
+		if (p[i] == UC_BREAK_POSSIBLE && !blank &&
+		    ((sc != NULL && strcmp(sc->name, "Hangul") == 0) ||
+		     (prev != NULL && strcmp(prev->name, "Hangul") == 0)))
 			p[i] = UC_BREAK_PROHIBITED;
 		prev = sc;
+		blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
 	}
 	for (i = 0; i < n; i++)
 		p[i] = p[i] == UC_BREAK_POSSIBLE || p[i] == UC_BREAK_MANDATORY;

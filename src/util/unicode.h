@@ -54,9 +54,10 @@ size_t unicode_width(const uint8_t *s, size_t n);
  * algorithm (UAX #14, u8_possible_linebreaks()): p[i] is 1 when a line
  * may end before s[i], else 0; p has n bytes.  So Japanese and Chinese
  * break between most characters and before no closing bracket or full
- * stop.  Between two Hangul characters it says 0: Korean puts spaces
- * between words and breaks only there (what CSS calls word-break:
- * keep-all), where UAX #14 alone would break between any two syllables.
+ * stop.  Next to a Hangul character it says 0 but after a blank: Korean
+ * puts spaces between words and breaks only there (what CSS calls
+ * word-break: keep-all), where UAX #14 alone would break between any two
+ * syllables and between "SSH" and the particle written against it.
  * A break at a blank is before the character after it, as the library
  * gives it.
  */

@@ -159,6 +159,9 @@ test_korean_breaks_only_at_spaces(void **state)
 	          "\xeb\xac\xb8\xec\x9e\xa5\xec\x9e\x85\xeb\x8b\x88\xeb\x8b\xa4",
 	          got, sizeof(got));
 	assert_string_equal(got, "10");
+	/* "SSH를 씁니다": a particle against a Latin word stays with it. */
+	breaks_at("SSH\xeb\xa5\xbc \xec\x94\x81\xeb\x8b\x88\xeb\x8b\xa4", got, sizeof(got));
+	assert_string_equal(got, "7");
 }
 
 static void
