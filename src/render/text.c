@@ -875,6 +875,17 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 		        _(o->t, "no hit has every word; these have some"), RESET(o));
 }
 
+/* tmpl (its plural already chosen) with two numbers, on a line of its own. */
+static void
+numbers_line(FILE *out, const char *tmpl, long long a, long long b)
+{
+	char buf[1024], sa[32], sb[32];
+
+	snprintf(sa, sizeof(sa), "%lld", a);
+	snprintf(sb, sizeof(sb), "%lld", b);
+	fprintf(out, "%s\n", fill(buf, sizeof(buf), tmpl, sa, sb, NULL));
+}
+
 static void
 text_free(FILE *out, const json_t *res, const struct render_opts *o)
 {
@@ -930,17 +941,14 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	if (json_array_size(json_object_get(res, "ports")) == 0)
 		fprintf(out, "  %s\n", _(o->t, "no port in this range qualifies"));
-	snprintf(a, sizeof(a), "%lld", num(res, "qualifying"));
-	snprintf(b, sizeof(b), "%lld", num(res, "considered"));
-	fprintf(out, "%s\n",
-	        fill(buf, sizeof(buf),
+	numbers_line(out,
 	             N_(o->t,
 	                "%1$s of %2$s port qualifies.  Left out, each for the first reason "
 	                "that applies:",
 	                "%1$s of %2$s ports qualify.  Left out, each for the first reason that "
 	                "applies:",
 	                (unsigned long)num(res, "considered")),
-	             a, b, NULL));
+	             num(res, "qualifying"), num(res, "considered"));
 	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
 		if (strcmp(why[i].key, "bound_here") == 0 &&
 		    !json_is_true(json_object_get(res, "machine_checked")))
@@ -958,19 +966,15 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	else if (!json_is_true(json_object_get(res, "machine_checked")))
 		fprintf(out, "%s\n",
 		        _(o->t, "This machine's sockets were not checked (--no-machine)."));
-	if (num(wide, "ports") > 0) {
-		snprintf(a, sizeof(a), "%lld", num(wide, "ports"));
-		snprintf(b, sizeof(b), "%lld", num(wide, "wider_than"));
-		fprintf(out, "%s\n",
-		        fill(buf, sizeof(buf),
+	if (num(wide, "ports") > 0)
+		numbers_line(out,
 		             N_(o->t,
 		                "%1$s qualifying port lies under a curated claim wider than %2$s "
 		                "ports\nthat cites no source: such a claim leaves no port out.",
 		                "%1$s qualifying ports lie under a curated claim wider than %2$s "
 		                "ports\nthat cites no source: such a claim leaves no port out.",
 		                (unsigned long)num(wide, "ports")),
-		             a, b, NULL));
-	}
+		             num(wide, "ports"), num(wide, "wider_than"));
 	fprintf(out, "%s%s%s\n", DIM(o),
 	        _(o->t, "`portolan PORT` tells everything known about one."), RESET(o));
 }
