@@ -22,13 +22,13 @@ _portolan()
 	update)
 		COMPREPLY=($(compgen -W "--from --npm --save --ca-file --nmap-services --etc-services --no-system --data --no-data --force --db --quiet --help" -- "$cur")) ;;
 	search)
-		COMPREPLY=($(compgen -W "--json --limit --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --limit --lang --db --no-color --help" -- "$cur")) ;;
 	connections|conns)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
 		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --db --no-color --help" -- "$cur")) ;;
 	free)
-		COMPREPLY=($(compgen -W "--count --near --range --no-machine --json --db --store --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--count --near --range --no-machine --lang --json --db --store --no-color --help" -- "$cur")) ;;
 	audit)
 		COMPREPLY=($(compgen -W "--expect --claims --snapshot --all-netns --json --db --store --help" -- "$cur")) ;;
 	claim)

@@ -148,7 +148,7 @@ int
 cli_answer(const struct cli_opts *o, json_t *result, const char *list_key,
            void (*text)(FILE *out, const json_t *result, const struct render_opts *ro))
 {
-	struct render_opts ro = {.color = o->color && !o->json && cli_color(stdout)};
+	struct render_opts ro = {.color = o->color && !o->json && cli_color(stdout), .t = o->t};
 	int rc = json_array_size(json_object_get(result, list_key)) ? CLI_FOUND : CLI_NOT_FOUND;
 
 	if (o->json)
@@ -398,5 +398,22 @@ cli_claims_open(const struct cli_opts *o, enum cstore_mode mode, int argc, char 
 	if (cstore_open(url, mode, out, e) == -1)
 		return -1;
 	cstore_set_notify(*out, cli_claims_notify, argv[0]);
+	return 0;
+}
+
+int
+cli_lang(const char *cmd, const char *lang, struct i18n_set **set, const struct i18n **t)
+{
+	char tag[64], po[4200];
+	struct err e = {0};
+
+	*set = NULL;
+	*t = NULL;
+	cli_po_dir(NULL, po, sizeof(po));
+	if (i18n_load_for(po, lang, i18n_locale_tag(tag, sizeof(tag)), set, t, &e) == -1) {
+		if (lang != NULL && e.kind == ERR_INPUT)
+			return cli_fail(cmd, &e);
+		fprintf(stderr, "%s: %s; answering in English\n", cmd, e.msg);
+	}
 	return 0;
 }

@@ -93,6 +93,7 @@ struct cli_opts {
 	const char *store; /* --store URL: the claims store (cli_claims_open()) */
 	int json;
 	int color;
+	const struct i18n *t; /* the language of cli_answer()'s text (cli_lang()); NULL English */
 };
 /* --store's getopt value: no letter, so no command's own short option can collide. */
 #define CLI_OPT_STORE 0x100
@@ -145,5 +146,14 @@ int cli_color(FILE *out);
 const char *cli_data_dir(const char *flag);
 /* The translation catalogs: --po, $PORTOLAN_PO, or the po/ beside the curated data/. */
 void cli_po_dir(const char *flag, char *buf, size_t len);
+/*
+ * The reader's language for a command's text: lang (--lang, may be NULL),
+ * else the locale's (LC_ALL/LC_MESSAGES/LANG), English when it names none
+ * we have; *set is to be released with i18n_free().  0, or the exit status
+ * of a usage error (said on stderr) when lang names no language at all.
+ * A catalog that will not parse leaves the answer in English, said on
+ * stderr, rather than none.
+ */
+int cli_lang(const char *cmd, const char *lang, struct i18n_set **set, const struct i18n **t);
 
 #endif

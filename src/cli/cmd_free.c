@@ -34,6 +34,7 @@ static const char cmd_free_usage[] =
     "                 unprivileged port, 1024-49151)\n"
     "  --no-machine   do not ask the kernel which ports are bound here\n"
     "  --json         the answer as JSON (schema portolan.free/1)\n"
+    "  --lang CODE    the language to answer in (as `portolan PORT --lang`)\n"
     "  --db FILE      database to read\n"
     "  --store URL    the claims store (see `portolan claim --help`)\n"
     "  --no-color     never colour the output\n"
@@ -49,9 +50,12 @@ cmd_free(int argc, char **argv)
 	    {"near", required_argument, NULL, 'N'},
 	    {"range", required_argument, NULL, 'r'},
 	    {"no-machine", no_argument, NULL, 'M'},
+	    {"lang", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts co = {.color = 1};
+	struct i18n_set *langs = NULL;
+	const char *lang = NULL;
 	struct freeports_query q = FREEPORTS_QUERY_DEFAULT;
 	struct store *st;
 	struct cstore *cs;
@@ -61,7 +65,7 @@ cmd_free(int argc, char **argv)
 	json_t *res;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":jd:n:N:r:MCh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:n:N:r:L:MCh", opts, NULL)) != -1) {
 		if (c == 'n' || c == 'N' || c == 'r') {
 			const char *name = c == 'n' ? "count" : c == 'N' ? "near" : "range";
 			char label[16];
@@ -71,16 +75,22 @@ cmd_free(int argc, char **argv)
 				return cli_usage_error(argv[0], "%s", e.msg);
 		} else if (c == 'M') {
 			q.machine = 0;
+		} else if (c == 'L') {
+			lang = optarg;
 		} else if (cli_option(c, &co, cmd_free_usage, argc, argv, &rc) < 0) {
 			return rc;
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"", argv[optind]);
+	/* JSON is in English codes: the catalog is read for text, or to check --lang. */
+	if ((!co.json || lang != NULL) && (rc = cli_lang(argv[0], lang, &langs, &co.t)) != 0)
+		return rc;
 	/* Claimed ports are never offered. */
 	if (cli_claims_open(&co, CSTORE_READ, argc, argv, &cs, &e) == -1 ||
 	    cstore_list(cs, &claimed, &e) == -1) {
 		cstore_close(cs);
+		i18n_free(langs);
 		return cli_fail(argv[0], &e);
 	}
 	cstore_close(cs);
@@ -89,12 +99,13 @@ cmd_free(int argc, char **argv)
 	claims_free(&claimed);
 	if (cli_open_store(co.db, &st, &e) == -1) {
 		free((void *)q.claimed);
+		i18n_free(langs);
 		return cli_fail(argv[0], &e);
 	}
 	res = freeports_find(st, &q, &e);
 	free((void *)q.claimed);
 	cli_store_done(st);
-	if (res == NULL)
-		return cli_fail(argv[0], &e);
-	return cli_answer(&co, res, "ports", render_text_free);
+	rc = res == NULL ? cli_fail(argv[0], &e) : cli_answer(&co, res, "ports", render_text_free);
+	i18n_free(langs);
+	return rc;
 }

@@ -60,7 +60,6 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *lang = NULL;
-	char tag[64], po[4200];
 	struct i18n_set *langs = NULL;
 	struct cli_opts co = {.color = 1}; /* --no-color clears it */
 	struct render_opts ro = {0};
@@ -89,17 +88,10 @@ cmd_lookup_run(int argc, char **argv, const char *near)
 	for (i = optind; i < argc; i++)
 		if (query_parse(argv[i], &q, &e) == -1)
 			return cli_fail(argv[0], &e);
-	/*
-	 * One catalog, the reader's: --lang, else the locale.  A catalog that
-	 * will not parse leaves the answer in English rather than none.
-	 */
-	cli_po_dir(NULL, po, sizeof(po));
-	if (i18n_load_for(po, lang, i18n_locale_tag(tag, sizeof(tag)), &langs, &ro.t, &e) == -1) {
-		if (lang != NULL && e.kind == ERR_INPUT)
-			return cli_fail(argv[0], &e);
-		fprintf(stderr, "%s: %s; answering in English\n", argv[0], e.msg);
-		e = (struct err){0};
-	}
+	/* One catalog, the reader's: --lang, else the locale. */
+	if ((rc = cli_lang(argv[0], lang, &langs, &ro.t)) != 0)
+		return rc;
+	rc = CLI_FOUND;
 	if (query_parse(argv[optind], &q, &e) == 0 && q.service[0] == '\0')
 		near = NULL; /* a port or a range is never a mistyped command */
 	if (cli_open_store(co.db, &st, &e) == -1) {

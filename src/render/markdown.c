@@ -5,8 +5,10 @@
  * The terminal gets paragraphs filled to a width, list items with a dash,
  * headings on a line of their own (bold when colour is on), code verbatim,
  * and links as "text <url>".  Raw HTML in a note is dropped, never passed
- * to a terminal.  Words are buffered per paragraph and filled greedily;
- * a word longer than the width gets a line to itself.
+ * to a terminal.  Words are buffered per paragraph and filled greedily,
+ * a word with characters that are not ASCII folded inside where the
+ * Unicode line breaking rules allow (render_pieces()); a word longer than
+ * the width gets a line to itself.
  *
  * md4c is loaded with dlopen() when the first note is rendered, not linked:
  * most reports have no note and `--json` renders none, and mapping the
@@ -47,12 +49,44 @@ md_width(const struct md_text *t)
 	return (size_t)(w > 2 * MARKDOWN_MARGIN ? w - MARKDOWN_MARGIN : w);
 }
 
-/* Print the buffered block, filling words to the width after prefix. */
+/* A block being filled: the column reached and the prefix of the next line. */
+struct md_fill {
+	struct md_text *t;
+	const char *prefix;
+	size_t col;
+};
+
+/* Print a piece of a word, after a blank when it starts the word, on a new line when it must. */
+static void
+md_piece(void *ctx, const char *p, size_t n, int first)
+{
+	struct md_fill *f = ctx;
+	size_t w = unicode_width((const uint8_t *)p, n); /* columns, not bytes */
+
+	if (f->col == 0) {
+		f->col = (size_t)fprintf(f->t->out, "%s%s", f->t->indent, f->prefix);
+	} else if (f->col + (size_t)first + w > md_width(f->t)) {
+		fputc('\n', f->t->out);
+		f->col = (size_t)fprintf(f->t->out, "%s%s", f->t->indent, f->prefix);
+	} else if (first) {
+		fputc(' ', f->t->out);
+		f->col++;
+	}
+	fwrite(p, 1, n, f->t->out);
+	f->col += w;
+}
+
+/*
+ * Print the buffered block, filling words to the width after prefix; a
+ * word that does not fit folds inside where render_pieces() allows (a
+ * Japanese or Chinese sentence has no blanks).
+ */
 static void
 md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 {
-	const char *p = t->para.buf, *prefix = first_prefix;
-	size_t col = 0, n, w;
+	const char *p = t->para.buf;
+	struct md_fill f = {.t = t, .prefix = first_prefix};
+	size_t n;
 
 	if (t->para.len == 0)
 		return;
@@ -62,19 +96,11 @@ md_flush(struct md_text *t, const char *first_prefix, const char *next_prefix)
 		if (*p == '\0')
 			break;
 		n = strcspn(p, " \n");
-		w = unicode_width((const uint8_t *)p, n); /* columns, not bytes */
-		if (col == 0) {
-			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
-			prefix = next_prefix;
-		} else if (col + 1 + w > md_width(t)) {
-			fputc('\n', t->out);
-			col = (size_t)fprintf(t->out, "%s%s", t->indent, prefix);
-		} else {
-			fputc(' ', t->out);
-			col++;
-		}
-		fwrite(p, 1, n, t->out);
-		col += w;
+		if (f.col == 0 || f.col + 1 + unicode_width((const uint8_t *)p, n) <= md_width(t))
+			md_piece(&f, p, n, 1);
+		else
+			render_pieces(p, n, md_piece, &f);
+		f.prefix = next_prefix;
 		p += n;
 	}
 	fputc('\n', t->out);

@@ -30,12 +30,24 @@ struct render_opts {
  */
 int render_width(FILE *out);
 /*
- * Copy text to out with every line wider than width folded at its blanks
- * (wrap.c says where a folded line continues).  A word wider than the
- * room left gets a line of its own and may overflow: nothing is broken
- * inside a word.  The text renderers call it on their whole output.
+ * Copy text to out with every line wider than width folded at its blanks,
+ * and inside a word where render_pieces() allows (wrap.c says where a
+ * folded line continues).  A piece wider than the room left gets a line
+ * of its own and may overflow: an English word or a URL is never broken.
+ * The text renderers call it on their whole output.
  */
 void render_wrap(FILE *out, const char *text, size_t len, int width);
+/*
+ * Call fn for each piece a line may be folded between in word[0..n), a
+ * run without blanks: the whole word when it is ASCII (English, a URL,
+ * a path), else where the Unicode line breaking algorithm allows
+ * (util/unicode.h: Japanese and Chinese between most characters, Korean
+ * words whole) and not between two ASCII characters, so a name or a URL
+ * in Japanese text stays whole too.  first is 1 for the word's first
+ * piece.
+ */
+void render_pieces(const char *word, size_t n,
+                   void (*fn)(void *ctx, const char *piece, size_t len, int first), void *ctx);
 
 /* Pretty-printed JSON, keys in the report's order, one trailing newline. */
 int render_json(FILE *out, const json_t *value);

@@ -23,9 +23,11 @@
 #include <strings.h>
 
 #include "render.h"
+#include "util/unicode.h"
 #include "words.h"
 
-#define _(t, s) i18n_text((t), (s))
+#define _(t, s)         i18n_text((t), (s))
+#define N_(t, s, pl, n) i18n_ntext((t), (s), (pl), (n))
 
 #define BOLD(o)  ((o)->color ? "\033[1m" : "")
 #define DIM(o)   ((o)->color ? "\033[2m" : "")
@@ -46,6 +48,16 @@ num(const json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* tmpl ("%1$s ... %2$s", from the catalog) with up to three arguments, in buf. */
+static const char *
+fill(char *buf, size_t len, const char *tmpl, const char *a, const char *b, const char *c)
+{
+	struct words_sentence s = {.tmpl = tmpl, .arg = {a, b, c}, .n = 3};
+
+	words_fill(&s, buf, len);
+	return buf;
+}
+
 /* How many of a range's names, descriptions and concerns the header shows. */
 #define TEXT_HEADER_NAMES        10
 #define TEXT_HEADER_DESCRIPTIONS 4
@@ -58,12 +70,13 @@ heading(FILE *out, const struct render_opts *o, const char *title)
 
 /* "3516", "6000-6063", or "(no port)". */
 static void
-ports(FILE *out, const json_t *obj, const char *lo_key, const char *hi_key)
+ports(FILE *out, const struct render_opts *o, const json_t *obj, const char *lo_key,
+      const char *hi_key)
 {
 	const json_t *lo = json_object_get(obj, lo_key), *hi = json_object_get(obj, hi_key);
 
 	if (!json_is_integer(lo))
-		fputs("(no port)", out);
+		fprintf(out, "(%s)", _(o->t, "no port"));
 	else if (json_integer_value(lo) == json_integer_value(hi))
 		fprintf(out, "%lld", (long long)json_integer_value(lo));
 	else
@@ -112,15 +125,43 @@ indented(FILE *out, const char *indent, const char *text)
 	}
 }
 
+/*
+ * The column, counted from a label's start, at which the values of a
+ * block of "label  value" lines start: two past the widest of labels in
+ * terminal columns (a Hangul, kana or ideograph takes two, so bytes or
+ * characters would misalign Korean and Japanese), at least 11.
+ */
+static size_t
+label_column(const char *const *labels, size_t n)
+{
+	size_t i, w, col = 11;
+
+	for (i = 0; i < n; i++)
+		if ((w = unicode_width((const uint8_t *)labels[i], strlen(labels[i])) + 2) > col)
+			col = w;
+	return col;
+}
+
+/* "       label  ", in color, the value to follow col columns after the label's start. */
 static void
-people(FILE *out, const struct render_opts *o, const char *label, const json_t *list)
+label(FILE *out, const struct render_opts *o, const char *color, const char *text, size_t col)
+{
+	size_t w = unicode_width((const uint8_t *)text, strlen(text));
+
+	fprintf(out, "       %s%s%s%*s", color, text, RESET(o), (int)(w + 2 <= col ? col - w : 2),
+	        "");
+}
+
+static void
+people(FILE *out, const struct render_opts *o, const char *name_label, size_t col,
+       const json_t *list)
 {
 	size_t i;
 	const json_t *p;
 
 	if (json_array_size(list) == 0)
 		return;
-	fprintf(out, "       %s%-11s%s", DIM(o), label, RESET(o));
+	label(out, o, DIM(o), name_label, col);
 	json_array_foreach(list, i, p)
 	{
 		const char *name = str(p, "name"), *org = str(p, "org"), *email = str(p, "email");
@@ -133,22 +174,24 @@ people(FILE *out, const struct render_opts *o, const char *label, const json_t *
 		else if (str(p, "uri")[0])
 			fprintf(out, " <%s>", str(p, "uri"));
 		if (json_is_true(json_object_get(p, "derived")))
-			fprintf(out, " %s[name from registry id]%s", DIM(o), RESET(o));
+			fprintf(out, " %s[%s]%s", DIM(o), _(o->t, "name from registry id"),
+			        RESET(o));
 	}
 	fputc('\n', out);
 }
 
 static void
-field(FILE *out, const struct render_opts *o, const char *label, const char *value)
+field(FILE *out, const struct render_opts *o, const char *name, size_t col, const char *value)
 {
 	if (value[0] == '\0')
 		return;
 	if (strchr(value, '\n')) {
-		fprintf(out, "       %s%s%s\n", DIM(o), label, RESET(o));
+		fprintf(out, "       %s%s%s\n", DIM(o), name, RESET(o));
 		indented(out, "         ", value);
 		return;
 	}
-	fprintf(out, "       %s%-11s%s%s\n", DIM(o), label, RESET(o), value);
+	label(out, o, DIM(o), name, col);
+	fprintf(out, "%s\n", value);
 }
 
 /* Two records are one printed row when only the protocol differs. */
@@ -189,10 +232,14 @@ record_row(FILE *out, const struct render_opts *o, const json_t *rep, const json
            size_t first, size_t last)
 {
 	const json_t *r = json_array_get(recs, first), *ref;
-	size_t i;
+	/* The labels of the HTML page's registry table, which the catalogs translate. */
+	const char *const labels[] = {_(o->t, "Assignee"),   _(o->t, "Contact"),
+	                              _(o->t, "Registered"), _(o->t, "Modified"),
+	                              _(o->t, "References"), _(o->t, "Notes")};
+	size_t i, col = label_column(labels, sizeof(labels) / sizeof(labels[0]));
 
 	fputs("  ", out);
-	ports(out, r, "port_lo", "port_hi");
+	ports(out, o, r, "port_lo", "port_hi");
 	fputs("/", out);
 	for (i = first; i <= last; i++) {
 		const char *p = str(json_array_get(recs, i), "protocol");
@@ -206,26 +253,29 @@ record_row(FILE *out, const struct render_opts *o, const json_t *rep, const json
 	source_mark(out, o, rep, json_object_get(r, "source"));
 	source_mark(out, o, rep, json_object_get(r, "refreshed_by"));
 	fputc('\n', out);
-	people(out, o, "assignee", json_object_get(r, "assignee"));
-	people(out, o, "contact", json_object_get(r, "contact"));
-	field(out, o, "registered", str(r, "registered"));
-	field(out, o, "modified", str(r, "modified"));
+	people(out, o, labels[0], col, json_object_get(r, "assignee"));
+	people(out, o, labels[1], col, json_object_get(r, "contact"));
+	field(out, o, labels[2], col, str(r, "registered"));
+	field(out, o, labels[3], col, str(r, "modified"));
 	json_array_foreach(json_object_get(r, "references"), i, ref)
 	{
 		char line[2300];
 
 		snprintf(line, sizeof(line), "%s%s%s", str(ref, "text"),
 		         str(ref, "url")[0] ? "  " : "", str(ref, "url"));
-		if (str(ref, "footnote")[0])
-			snprintf(line, sizeof(line), "IANA footnote %s: %s", str(ref, "text"),
-			         str(ref, "footnote"));
-		field(out, o, i == 0 ? "reference" : "", line);
+		if (str(ref, "footnote")[0]) {
+			/* TRANSLATORS: %1$s the number of IANA's footnote, %2$s its text. */
+			fill(line, sizeof(line), _(o->t, "IANA footnote %1$s: %2$s"),
+			     str(ref, "text"), str(ref, "footnote"), NULL);
+		}
+		field(out, o, i == 0 ? labels[4] : "", col, line);
 	}
-	field(out, o, "service code", str(r, "service_code"));
-	if (str(r, "unauthorized")[0])
-		fprintf(out, "       %sunauthorized use reported:%s %s\n", RED(o), RESET(o),
-		        str(r, "unauthorized"));
-	field(out, o, "notes", str(r, "notes"));
+	field(out, o, _(o->t, "Service code"), col, str(r, "service_code"));
+	if (str(r, "unauthorized")[0]) {
+		label(out, o, RED(o), _(o->t, "Unauthorized use"), col);
+		fprintf(out, "%s\n", str(r, "unauthorized"));
+	}
+	field(out, o, labels[5], col, str(r, "notes"));
 }
 
 static void
@@ -254,7 +304,7 @@ section_records(FILE *out, const struct render_opts *o, const json_t *rep)
 		record_row(out, o, rep, recs, i, j);
 	}
 	if (json_is_true(json_object_get(rep, "truncated")))
-		fprintf(out, "  ... more rows: narrow the range\n");
+		fprintf(out, "  %s\n", _(o->t, "... more rows: narrow the range"));
 }
 
 /* IANA's registration as the headline shows it beside the likely answer. */
@@ -312,6 +362,18 @@ header_headline(FILE *out, const struct render_opts *o, const json_t *h)
 	return 1;
 }
 
+/* "and 204 more", after the first few of a range's names or descriptions. */
+static void
+more(FILE *out, const struct render_opts *o, size_t n)
+{
+	char buf[128], count[24];
+
+	snprintf(count, sizeof(count), "%zu", n);
+	fputs(fill(buf, sizeof(buf), N_(o->t, "and %1$s more", "and %1$s more", (unsigned long)n),
+	           count, NULL, NULL),
+	      out);
+}
+
 static void
 section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 {
@@ -321,7 +383,7 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 	size_t i;
 
 	fprintf(out, "%s", BOLD(o));
-	ports(out, rep, "port_lo", "port_hi");
+	ports(out, o, rep, "port_lo", "port_hi");
 	fprintf(out, "%s  ", RESET(o));
 	if (header_headline(out, o, json_object_get(id, "headline"))) {
 		/* the curated answer heads the report; the registry rows follow below */
@@ -333,7 +395,8 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		json_array_foreach(names, i, v)
 		{
 			if (i == TEXT_HEADER_NAMES) {
-				fprintf(out, " and %zu more", json_array_size(names) - i);
+				fprintf(out, " ");
+				more(out, o, json_array_size(names) - i);
 				break;
 			}
 			fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
@@ -341,7 +404,8 @@ section_header(FILE *out, const struct render_opts *o, const json_t *rep)
 		json_array_foreach(descs, i, v)
 		{
 			if (i == TEXT_HEADER_DESCRIPTIONS) {
-				fprintf(out, "; and %zu more", json_array_size(descs) - i);
+				fprintf(out, "; ");
+				more(out, o, json_array_size(descs) - i);
 				break;
 			}
 			fputs(i ? "; " : " - ", out);
@@ -417,6 +481,44 @@ section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 	}
 }
 
+/*
+ * Why some listeners have no holder shown, worded from the report's
+ * unseen_why in the reader's language; the report's note (English) for a
+ * reason not known here.
+ */
+static void
+listening_note(FILE *out, const struct render_opts *o, const json_t *l)
+{
+	const char *why = str(l, "unseen_why"), *tmpl;
+	unsigned long n = (unsigned long)num(l, "unseen");
+	char buf[512], count[24], hidepid[24];
+
+	snprintf(count, sizeof(count), "%lu", n);
+	snprintf(hidepid, sizeof(hidepid), "%lld", num(l, "hidepid"));
+	if (strcmp(why, "hidepid") == 0)
+		/* TRANSLATORS: %2$s is the value of /proc's mount option hidepid (2). */
+		tmpl = N_(o->t,
+		          "%1$s listener held by processes /proc hides from this user (mounted "
+		          "hidepid=%2$s): run as root to see who",
+		          "%1$s listeners held by processes /proc hides from this user (mounted "
+		          "hidepid=%2$s): run as root to see who",
+		          n);
+	else if (strcmp(why, "other-users") == 0)
+		tmpl = N_(o->t, "%1$s listener owned by other users: run as root to see who",
+		          "%1$s listeners owned by other users: run as root to see who", n);
+	else if (strcmp(why, "namespace") == 0)
+		tmpl = N_(
+		    o->t, "%1$s listener held by no process visible here (another PID namespace?)",
+		    "%1$s listeners held by no process visible here (another PID namespace?)", n);
+	else {
+		if (str(l, "note")[0])
+			fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
+		return;
+	}
+	fprintf(out, "  %s%s%s\n", DIM(o), fill(buf, sizeof(buf), tmpl, count, hidepid, NULL),
+	        RESET(o));
+}
+
 /* "On this machine now": present only when the caller asked the machine. */
 static void
 section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
@@ -447,8 +549,7 @@ section_listening(FILE *out, const struct render_opts *o, const json_t *rep)
 		    fprintf(out, " %s!%s%s", RED(o), json_string_value(f), RESET(o));
 		fputc('\n', out);
 	}
-	if (str(l, "note")[0])
-		fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
+	listening_note(out, o, l);
 }
 
 /* "Claimed in this organisation": present only when the caller read the claims (portolan claim). */
@@ -456,22 +557,23 @@ static void
 section_claims(FILE *out, const struct render_opts *o, const json_t *rep)
 {
 	const json_t *c;
-	size_t i;
+	/* The HTML claims table's column names, as the registry block's labels. */
+	const char *const labels[] = {_(o->t, "Owner"), _(o->t, "Hosts"), _(o->t, "Contact")};
+	size_t i, col = label_column(labels, sizeof(labels) / sizeof(labels[0]));
 
 	if (json_array_size(json_object_get(rep, "claims")) == 0)
 		return;
-	heading(out, o, "Claimed in this organisation");
+	heading(out, o, _(o->t, "Claimed in this organisation"));
 	json_array_foreach(json_object_get(rep, "claims"), i, c)
 	{
-		fprintf(out, "  %-14s %s%s%s, owner %s", str(c, "port"), BOLD(o), str(c, "service"),
-		        RESET(o), str(c, "owner"));
+		fprintf(out, "  %-14s %s%s%s %s(%s, %s)%s\n", str(c, "port"), BOLD(o),
+		        str(c, "service"), RESET(o), DIM(o), str(c, "by"), str(c, "at"), RESET(o));
+		field(out, o, labels[0], col, str(c, "owner"));
 		if (strcmp(str(c, "hosts"), "*") != 0)
-			fprintf(out, ", hosts %s", str(c, "hosts"));
-		if (str(c, "contact")[0])
-			fprintf(out, ", contact %s", str(c, "contact"));
-		fprintf(out, " %s(%s, %s)%s\n", DIM(o), str(c, "by"), str(c, "at"), RESET(o));
+			field(out, o, labels[1], col, str(c, "hosts"));
+		field(out, o, labels[2], col, str(c, "contact"));
 		if (str(c, "note")[0])
-			fprintf(out, "    %s\n", str(c, "note"));
+			fprintf(out, "       %s\n", str(c, "note"));
 	}
 }
 
@@ -548,7 +650,8 @@ section_other_names(FILE *out, const struct render_opts *o, const json_t *rep)
 		        str(a, "protocols"), str(a, "database"));
 		source_mark(out, o, rep, json_object_get(a, "source"));
 		if (!json_is_true(json_object_get(a, "in_registry")))
-			fprintf(out, "  %s(a name IANA does not list here)%s", DIM(o), RESET(o));
+			fprintf(out, "  %s(%s)%s", DIM(o),
+			        _(o->t, "a name IANA does not list here"), RESET(o));
 		fputc('\n', out);
 	}
 }
@@ -564,9 +667,15 @@ section_siblings(FILE *out, const struct render_opts *o, const json_t *rep)
 	heading(out, o, _(o->t, "Related ports"));
 	json_array_foreach(list, i, s)
 	{
+		const char *rel = str(s, "relation");
+
 		fprintf(out, "  %-6lld %-20s ", num(s, "port"), str(s, "service"));
 		one_line(out, str(s, "description"));
-		fprintf(out, " %s(%s)%s\n", DIM(o), str(s, "relation"), RESET(o));
+		fprintf(out, " %s(%s)%s\n", DIM(o),
+		        strcmp(rel, "same assignee") == 0      ? _(o->t, "same assignee")
+		        : strcmp(rel, "same name family") == 0 ? _(o->t, "same name family")
+		                                               : rel,
+		        RESET(o));
 	}
 }
 
@@ -614,7 +723,7 @@ section_curated(FILE *out, const struct render_opts *o, const json_t *rep)
 		json_array_foreach(uses, i, u)
 		{
 			fprintf(out, "  ");
-			ports(out, u, "port_lo", "port_hi");
+			ports(out, o, u, "port_lo", "port_hi");
 			fprintf(out, " %s  %s%s%s [%s]: %s", str(u, "protocols"), BOLD(o),
 			        str(u, "who"), RESET(o), words_category(o->t, str(u, "category")),
 			        str(u, "text"));
@@ -737,9 +846,12 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 {
 	const json_t *h;
 	size_t i;
+	char buf[1024];
 
 	if (json_array_size(json_object_get(res, "hits")) == 0) {
-		fprintf(out, "no match for \"%s\"\n", str(res, "query"));
+		fprintf(out, "%s\n",
+		        fill(buf, sizeof(buf), _(o->t, "no match for \"%1$s\""), str(res, "query"),
+		             NULL, NULL));
 		return;
 	}
 	json_array_foreach(json_object_get(res, "hits"), i, h)
@@ -748,15 +860,30 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 		const json_t *m = json_array_get(json_object_get(h, "matches"), 0);
 
 		fprintf(out, "%s", BOLD(o));
-		ports(out, h, "port_lo", "port_hi");
+		ports(out, o, h, "port_lo", "port_hi");
 		fprintf(out, "%s\t%-24s %s%s", RESET(o), str(h, "name"), DIM(o), str(h, "snippet"));
 		if (m != NULL && strcmp(str(m, "kind"), "port") != 0 &&
 		    strcasecmp(str(m, "name"), str(h, "name")) != 0)
-			fprintf(out, " (as %s)", str(m, "name"));
+			/* TRANSLATORS: %1$s the name the search words matched (rdp). */
+			fprintf(out, " %s",
+			        fill(buf, sizeof(buf), _(o->t, "(as %1$s)"), str(m, "name"), NULL,
+			             NULL));
 		fprintf(out, "%s\n", RESET(o));
 	}
 	if (strcmp(str(res, "match"), "any word") == 0)
-		fprintf(out, "%s(no hit has every word; these have some)%s\n", DIM(o), RESET(o));
+		fprintf(out, "%s(%s)%s\n", DIM(o),
+		        _(o->t, "no hit has every word; these have some"), RESET(o));
+}
+
+/* tmpl (its plural already chosen) with two numbers, on a line of its own. */
+static void
+numbers_line(FILE *out, const char *tmpl, long long a, long long b)
+{
+	char buf[1024], sa[32], sb[32];
+
+	snprintf(sa, sizeof(sa), "%lld", a);
+	snprintf(sb, sizeof(sb), "%lld", b);
+	fprintf(out, "%s\n", fill(buf, sizeof(buf), tmpl, sa, sb, NULL));
 }
 
 static void
@@ -766,42 +893,62 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	             *eph = json_object_get(res, "ephemeral");
 	const json_t *x = json_object_get(res, "excluded"), *p;
 	const json_t *wide = json_object_get(res, "wide_unsourced");
-	static const struct {
+	const struct {
 		const char *key, *words;
 	} why[] = {
-	    {"assigned", "assigned by IANA"},
-	    {"released", "released or withdrawn by IANA"},
-	    {"reserved", "reserved by IANA"},
-	    {"unauthorized", "with unauthorized use reported to IANA"},
-	    {"other_databases", "named by other databases"},
-	    {"curated", "with curated uses"},
-	    {"ephemeral", "in the ephemeral range"},
-	    {"bound_here", "bound on this machine"},
-	    {"claimed", "claimed in this organisation (portolan claim)"},
+	    {"assigned", _(o->t, "assigned by IANA")},
+	    {"released", _(o->t, "released or withdrawn by IANA")},
+	    {"reserved", _(o->t, "reserved by IANA")},
+	    {"unauthorized", _(o->t, "with unauthorized use reported to IANA")},
+	    {"other_databases", _(o->t, "named by other databases")},
+	    {"curated", _(o->t, "with curated uses")},
+	    {"ephemeral", _(o->t, "in the ephemeral range")},
+	    {"bound_here", _(o->t, "bound on this machine")},
+	    {"claimed", _(o->t, "claimed in this organisation (portolan claim)")},
 	};
+	char buf[1024], a[32], b[32], c[48];
 	size_t i;
 
-	fprintf(out, "%sQuiet ports for a new service, %lld-%lld", BOLD(o), num(range, "lo"),
-	        num(range, "hi"));
-	if (json_is_integer(json_object_get(res, "near")))
-		fprintf(out, ", near %lld", num(res, "near"));
+	snprintf(a, sizeof(a), "%lld", num(range, "lo"));
+	snprintf(b, sizeof(b), "%lld", num(range, "hi"));
+	fprintf(out, "%s%s", BOLD(o),
+	        fill(buf, sizeof(buf), _(o->t, "Quiet ports for a new service, %1$s-%2$s"), a, b,
+	             NULL));
+	if (json_is_integer(json_object_get(res, "near"))) {
+		snprintf(a, sizeof(a), "%lld", num(res, "near"));
+		fprintf(out, ", %s", fill(buf, sizeof(buf), _(o->t, "near %1$s"), a, NULL, NULL));
+	}
 	fprintf(out, "%s\n", RESET(o));
 	json_array_foreach(json_object_get(res, "ports"), i, p)
 	{
 		long long lo = num(p, "stretch_lo"), hi = num(p, "stretch_hi");
 
+		fprintf(out, "  %-7lld %s", num(p, "port"), DIM(o));
 		if (lo == hi)
-			fprintf(out, "  %-7lld %sa single quiet port between claimed ones%s\n",
-			        num(p, "port"), DIM(o), RESET(o));
-		else
-			fprintf(out, "  %-7lld %sin a stretch of %lld quiet ports, %lld-%lld%s\n",
-			        num(p, "port"), DIM(o), hi - lo + 1, lo, hi, RESET(o));
+			fputs(_(o->t, "a single quiet port between claimed ones"), out);
+		else {
+			snprintf(a, sizeof(a), "%lld", hi - lo + 1);
+			snprintf(c, sizeof(c), "%lld-%lld", lo, hi);
+			/* TRANSLATORS: %1$s how many ports (2 or more), %2$s them (6100-6120). */
+			fputs(fill(buf, sizeof(buf),
+			           N_(o->t, "in a stretch of %1$s quiet port, %2$s",
+			              "in a stretch of %1$s quiet ports, %2$s",
+			              (unsigned long)(hi - lo + 1)),
+			           a, c, NULL),
+			      out);
+		}
+		fprintf(out, "%s\n", RESET(o));
 	}
 	if (json_array_size(json_object_get(res, "ports")) == 0)
-		fprintf(out, "  no port in this range qualifies\n");
-	fprintf(out,
-	        "%lld of %lld ports qualify.  Left out, each for the first reason that applies:\n",
-	        num(res, "qualifying"), num(res, "considered"));
+		fprintf(out, "  %s\n", _(o->t, "no port in this range qualifies"));
+	numbers_line(out,
+	             N_(o->t,
+	                "%1$s of %2$s port qualifies.  Left out, each for the first reason "
+	                "that applies:",
+	                "%1$s of %2$s ports qualify.  Left out, each for the first reason that "
+	                "applies:",
+	                (unsigned long)num(res, "considered")),
+	             num(res, "qualifying"), num(res, "considered"));
 	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
 		if (strcmp(why[i].key, "bound_here") == 0 &&
 		    !json_is_true(json_object_get(res, "machine_checked")))
@@ -812,17 +959,24 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 		fputc('\n', out);
 	}
 	if (json_is_string(json_object_get(res, "machine_error")))
-		fprintf(out, "This machine's sockets were not checked: %s\n",
-		        str(res, "machine_error"));
+		fprintf(out, "%s\n",
+		        fill(buf, sizeof(buf),
+		             _(o->t, "This machine's sockets were not checked: %1$s"),
+		             str(res, "machine_error"), NULL, NULL));
 	else if (!json_is_true(json_object_get(res, "machine_checked")))
-		fprintf(out, "This machine's sockets were not checked (--no-machine).\n");
+		fprintf(out, "%s\n",
+		        _(o->t, "This machine's sockets were not checked (--no-machine)."));
 	if (num(wide, "ports") > 0)
-		fprintf(out,
-		        "%lld qualifying %s under a curated claim wider than %lld ports\n"
-		        "that cites no source: such a claim leaves no port out.\n",
-		        num(wide, "ports"), num(wide, "ports") == 1 ? "port lies" : "ports lie",
-		        num(wide, "wider_than"));
-	fprintf(out, "%s`portolan PORT` tells everything known about one.%s\n", DIM(o), RESET(o));
+		numbers_line(out,
+		             N_(o->t,
+		                "%1$s qualifying port lies under a curated claim wider than %2$s "
+		                "ports\nthat cites no source: such a claim leaves no port out.",
+		                "%1$s qualifying ports lie under a curated claim wider than %2$s "
+		                "ports\nthat cites no source: such a claim leaves no port out.",
+		                (unsigned long)num(wide, "ports")),
+		             num(wide, "ports"), num(wide, "wider_than"));
+	fprintf(out, "%s%s%s\n", DIM(o),
+	        _(o->t, "`portolan PORT` tells everything known about one."), RESET(o));
 }
 
 /* Render v through fn into memory, then fold its lines to the width (wrap.c). */

@@ -11,6 +11,13 @@
  * line's own indent.  Lines that fit are left
  * exactly as they are, so tables whose rows fit stay aligned.
  *
+ * A word is what lies between blanks, but Japanese and Chinese write
+ * whole sentences without one: a word with a character that is not ASCII
+ * which does not fit is folded where the Unicode line breaking algorithm
+ * (UAX #14, through util/unicode.h) allows, between most of their
+ * characters and never before a closing bracket or a full stop.  Korean
+ * keeps breaking at its spaces only.
+ *
  * A word wider than the room left (a long URL or path) is never broken:
  * it starts a line of its own and may run past the edge, the one way a
  * line is ever wider than the terminal.  Copying it whole keeps it usable
@@ -130,22 +137,86 @@ wrap_hang(const char *line, const char *end, size_t width)
 	return hang + 10 < width ? hang : 0;
 }
 
+/* A line being folded: where output stands and where a folded line continues. */
+struct wrap_fold {
+	FILE *out;
+	size_t width, hang, col;
+	int placed; /* a word is on the current output line */
+};
+
+/* Print gap then word, or word alone on a new line when it would pass the edge. */
+static void
+wrap_place(struct wrap_fold *f, const char *gap, const char *word, const char *end)
+{
+	size_t wcol = wrap_advance(word, end, wrap_advance(gap, word, f->col));
+
+	if (f->placed && wcol > f->width) {
+		fprintf(f->out, "\n%*s", (int)f->hang, "");
+		f->col = wrap_advance(word, end, f->hang);
+		fwrite(word, 1, (size_t)(end - word), f->out);
+	} else {
+		fwrite(gap, 1, (size_t)(end - gap), f->out);
+		f->col = wcol;
+	}
+	f->placed = 1;
+}
+
+void
+render_pieces(const char *word, size_t n,
+              void (*fn)(void *ctx, const char *piece, size_t len, int first), void *ctx)
+{
+	size_t i, from = 0;
+	char small[512], *brk = small;
+
+	for (i = 0; i < n && (unsigned char)word[i] < 0x80; i++)
+		;
+	/* ASCII never asks the library; out of memory leaves the word whole, as English. */
+	if (i == n || (n > sizeof(small) && (brk = malloc(n)) == NULL)) {
+		fn(ctx, word, n, 1);
+		return;
+	}
+	unicode_linebreaks((const uint8_t *)word, n, brk);
+	/* Not between two ASCII bytes: a name or URL inside CJK text stays whole too. */
+	for (i = 1; i < n; i++) {
+		if (brk[i] &&
+		    ((unsigned char)word[i] >= 0x80 || (unsigned char)word[i - 1] >= 0x80)) {
+			fn(ctx, word + from, i - from, from == 0);
+			from = i;
+		}
+	}
+	fn(ctx, word + from, n - from, from == 0);
+	if (brk != small)
+		free(brk);
+}
+
+struct wrap_word {
+	struct wrap_fold *f;
+	const char *gap; /* the blanks before the word, which its first piece follows */
+};
+
+static void
+wrap_piece(void *ctx, const char *piece, size_t len, int first)
+{
+	struct wrap_word *w = ctx;
+
+	wrap_place(w->f, first ? w->gap : piece, piece, piece + len);
+}
+
 static void
 wrap_line(FILE *out, const char *line, const char *end, size_t width)
 {
 	const char *p = line, *word, *gap;
-	size_t col, hang, wcol;
-	int placed = 0; /* a word is on the current output line */
+	struct wrap_fold f = {.out = out, .width = width};
 
 	if (wrap_advance(line, end, 0) <= width) {
 		fwrite(line, 1, (size_t)(end - line), out);
 		return;
 	}
-	hang = wrap_hang(line, end, width);
+	f.hang = wrap_hang(line, end, width);
 	while (p < end && *p == ' ')
 		p++;
 	fwrite(line, 1, (size_t)(p - line), out);
-	col = (size_t)(p - line);
+	f.col = (size_t)(p - line);
 	while (p < end) {
 		gap = p;
 		while (p < end && wrap_blank(*p))
@@ -154,16 +225,11 @@ wrap_line(FILE *out, const char *line, const char *end, size_t width)
 			;
 		if (word == p)
 			break; /* trailing blanks */
-		wcol = wrap_advance(word, p, wrap_advance(gap, word, col));
-		if (placed && wcol > width) {
-			fprintf(out, "\n%*s", (int)hang, "");
-			col = wrap_advance(word, p, hang);
-			fwrite(word, 1, (size_t)(p - word), out);
-		} else {
-			fwrite(gap, 1, (size_t)(p - gap), out);
-			col = wcol;
-		}
-		placed = 1;
+		if (wrap_advance(word, p, wrap_advance(gap, word, f.col)) <= width)
+			wrap_place(&f, gap, word, p);
+		else
+			render_pieces(word, (size_t)(p - word), wrap_piece,
+			              &(struct wrap_word){&f, gap});
 	}
 }
 

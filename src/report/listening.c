@@ -616,10 +616,20 @@ listening_json(const struct listener *l, const struct listening_note *n)
 	return o;
 }
 
+const char *
+listening_unseen_why(const struct listener_set *ls)
+{
+	if (ls->hidepid >= 2 &&
+	    geteuid() != 0) /* other users' processes are not there to deny us */
+		return "hidepid";
+	return ls->denied > 0 ? "other-users" : "namespace";
+}
+
 /* The sentence about listeners we could not attribute, "" when none. */
 void
 listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len)
 {
+	const char *why = listening_unseen_why(ls);
 	/* The set holds listeners or connections, never both. */
 	const char *what =
 	    ls->n > 0 && ls->v[0].s.state != TCP_LISTEN && ls->v[0].s.state != TCP_CLOSE
@@ -630,13 +640,12 @@ listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t
 	buf[0] = '\0';
 	if (unseen == 0)
 		return;
-	if (ls->hidepid >= 2 &&
-	    geteuid() != 0) /* other users' processes are not there to deny us */
+	if (strcmp(why, "hidepid") == 0)
 		snprintf(buf, len,
 		         "%zu %s%s held by processes /proc hides from this user "
 		         "(mounted hidepid=%d): run as root to see who",
 		         unseen, what, s, ls->hidepid);
-	else if (ls->denied > 0)
+	else if (strcmp(why, "other-users") == 0)
 		snprintf(buf, len, "%zu %s%s owned by other users: run as root to see who", unseen,
 		         what, s);
 	else
@@ -655,7 +664,8 @@ listening_port(struct store *st, const struct range_machine *rm, long port, cons
 	struct listening_note n;
 	struct listener_set ls;
 	struct err refused = {0};
-	json_t *arr;
+	json_t *arr, *out;
+	const char *why;
 	size_t unseen = 0;
 	char note[160];
 
@@ -681,8 +691,12 @@ listening_port(struct store *st, const struct range_machine *rm, long port, cons
 		json_array_append_new(arr, listening_json(&ls.v[i], &n));
 	}
 	listening_unseen(&ls, unseen, note, sizeof(note));
+	why = unseen > 0 ? listening_unseen_why(&ls) : NULL;
 	listening_index_free(ix);
 	listeners_free(&ls);
-	return json_pack("{s:o, s:I, s:s?}", "listeners", arr, "unseen", (json_int_t)unseen, "note",
-	                 note[0] ? note : NULL);
+	out = json_pack("{s:o, s:I, s:s?, s:s?}", "listeners", arr, "unseen", (json_int_t)unseen,
+	                "note", note[0] ? note : NULL, "unseen_why", why);
+	if (why != NULL && strcmp(why, "hidepid") == 0)
+		json_object_set_new(out, "hidepid", json_integer(ls.hidepid));
+	return out;
 }

@@ -102,10 +102,19 @@ const char *listening_concern_label(const struct listening_note *n);
 void listening_remote(const struct msock *s, char *buf, size_t len);
 /* The sentence about listeners nobody visible holds, "" when unseen is 0. */
 void listening_unseen(const struct listener_set *ls, size_t unseen, char *buf, size_t len);
+/*
+ * Why listeners of ls may have no visible holder, as a code a renderer
+ * can word in its reader's language: "hidepid" (/proc hides other users'
+ * processes), "other-users" (their /proc entries deny us), "namespace"
+ * (no process here holds them).
+ */
+const char *listening_unseen_why(const struct listener_set *ls);
 
 /*
  * The port report's section: who listens on port (protocol "" for TCP and
- * UDP) right now, as {"listeners": [...], "unseen": N, "note": "..."}.
+ * UDP) right now, as {"listeners": [...], "unseen": N, "note": "..."},
+ * with "unseen_why" (listening_unseen_why()) and for "hidepid" "hidepid"
+ * (the mount option's value) when N > 0: the note is English.
  * JSON null when the kernel could not be asked (a sandbox without
  * netlink): the machine facts are missing, not wrong.  NULL with e filled
  * when the database fails.

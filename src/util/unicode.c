@@ -22,7 +22,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <unictype.h>
+#include <unilbrk.h>
 #include <unistr.h>
 #include <uniwidth.h>
 
@@ -44,7 +47,16 @@ static struct {
 	__typeof__(u8_mbtouc) *mbtouc;
 	__typeof__(uc_width) *uc_width;
 	__typeof__(u8_width) *width;
+	__typeof__(u8_possible_linebreaks) *linebreaks;
+	__typeof__(uc_script) *script;
 } uni;
+
+/*
+ * A symbol's name after macro expansion: unilbrk.h maps
+ * u8_possible_linebreaks to the _v2 function of libunistring >= 1.0.
+ */
+#define UNI_SYM_(f) #f
+#define UNI_SYM(f)  UNI_SYM_(f)
 
 static pthread_once_t uni_once = PTHREAD_ONCE_INIT;
 
@@ -62,9 +74,11 @@ uni_load(void)
 		*(void **)&uni.mbtouc = dlsym(h, "u8_mbtouc");
 		*(void **)&uni.uc_width = dlsym(h, "uc_width");
 		*(void **)&uni.width = dlsym(h, "u8_width");
+		*(void **)&uni.linebreaks = dlsym(h, UNI_SYM(u8_possible_linebreaks));
+		*(void **)&uni.script = dlsym(h, "uc_script");
 	}
 	if (h == NULL || uni.check == NULL || uni.mbtouc == NULL || uni.uc_width == NULL ||
-	    uni.width == NULL) {
+	    uni.width == NULL || uni.linebreaks == NULL || uni.script == NULL) {
 		fflush(stdout);
 		fprintf(stderr,
 		        "portolan: cannot load %s (%s), which text that is not ASCII needs; "
@@ -76,11 +90,13 @@ uni_load(void)
 
 #define UNI(f) (pthread_once(&uni_once, uni_load), uni.f)
 #else
-#define UNI_check    u8_check
-#define UNI_mbtouc   u8_mbtouc
-#define UNI_uc_width uc_width
-#define UNI_width    u8_width
-#define UNI(f)       UNI_##f
+#define UNI_check      u8_check
+#define UNI_mbtouc     u8_mbtouc
+#define UNI_uc_width   uc_width
+#define UNI_width      u8_width
+#define UNI_linebreaks u8_possible_linebreaks
+#define UNI_script     uc_script
+#define UNI(f)         UNI_##f
 #endif
 
 const uint8_t *
@@ -128,4 +144,34 @@ unicode_width(const uint8_t *s, size_t n)
 		w += s[i] >= 0x20 && s[i] < 0x7f;
 	}
 	return i == n ? w : w + (size_t)UNI(width)(s + i, n - i, UNICODE_ENCODING);
+}
+
+void
+unicode_linebreaks(const uint8_t *s, size_t n, char *p)
+{
+	const uc_script_t *prev = NULL, *sc;
+	size_t i;
+	ucs4_t c;
+	int len, blank = 1; /* the character before i is a blank (or there is none) */
+
+	if (n == 0)
+		return;
+	UNI(linebreaks)(s, n, UNICODE_ENCODING, p);
+	/*
+	 * The library's script of each character, not a table here: no break
+	 * next to Hangul but at a blank, so a Korean word stays whole with
+	 * what is written against it ("SSH를").
+	 */
+	for (i = 0; i < n; i += (size_t)len) {
+		len = UNI(mbtouc)(&c, s + i, n - i);
+		sc = s[i] < 0x80 ? NULL : UNI(script)(c);
+		if (p[i] == UC_BREAK_POSSIBLE && !blank &&
+		    ((sc != NULL && strcmp(sc->name, "Hangul") == 0) ||
+		     (prev != NULL && strcmp(prev->name, "Hangul") == 0)))
+			p[i] = UC_BREAK_PROHIBITED;
+		prev = sc;
+		blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+	}
+	for (i = 0; i < n; i++)
+		p[i] = p[i] == UC_BREAK_POSSIBLE || p[i] == UC_BREAK_MANDATORY;
 }

@@ -11,6 +11,11 @@
  * first time text that is not ASCII needs it (unicode.c says why); every
  * other program links it.
  *
+ * Line breaking is the exception: unicode_linebreaks() always asks the
+ * library, since UAX #14 has no ASCII shortcut worth keeping here; a
+ * caller that wants English free of it asks only about text with a byte
+ * that is not ASCII (render_wrap() does).
+ *
  * Nothing here allocates or fails: should the library be needed and not
  * load, the program prints which library it is missing and exits with
  * status 3, since no answer it could give without it would be right.
@@ -43,5 +48,19 @@ int unicode_char_width(uint32_t uc);
  * control characters count as nothing (u8_width()).
  */
 size_t unicode_width(const uint8_t *s, size_t n);
+
+/*
+ * Where a line may break inside s[0..n), by the Unicode line breaking
+ * algorithm (UAX #14, u8_possible_linebreaks()): p[i] is 1 when a line
+ * may end before s[i], else 0; p has n bytes.  So Japanese and Chinese
+ * break between most characters and before no closing bracket or full
+ * stop.  Next to a Hangul character it says 0 but after a blank: Korean
+ * puts spaces between words and breaks only there (what CSS calls
+ * word-break: keep-all), where UAX #14 alone would break between any two
+ * syllables and between "SSH" and the particle written against it.
+ * A break at a blank is before the character after it, as the library
+ * gives it.
+ */
+void unicode_linebreaks(const uint8_t *s, size_t n, char *p);
 
 #endif

@@ -310,7 +310,10 @@ def test_lookup_shows_the_claim(claims_store, full_db):
     assert [(c["service"], c["owner"], c["contact"]) for c in rep["claims"]] == \
         [("billing-api", "payments", "pay@example.org")]
     text = run("lookup", str(port), "--store", claims_store, db=full_db, check=0).stdout
-    assert "Claimed in this organisation" in text and "billing-api, owner payments" in text
+    assert "Claimed in this organisation" in text and " billing-api " in text
+    # The claim's facts as labelled lines, like the registry block's.
+    lines = [line.split() for line in text.splitlines()]
+    assert ["Owner", "payments"] in lines and ["Contact", "pay@example.org"] in lines, text
     other = run("lookup", str(port + 1), "--store", claims_store, db=full_db).stdout
     assert "Claimed in this organisation" not in other
 

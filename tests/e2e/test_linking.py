@@ -27,9 +27,9 @@ pytestmark = pytest.mark.skipif(
     reason="portolan is statically linked here: libunistring is part of it")
 
 
-def loaded(*args, db):
+def loaded(*args, db, env=None):
     """Run a lookup; the shared libraries the dynamic loader initialised, and the run."""
-    p = run(*args, db=db, env={"LD_DEBUG": "libs"})
+    p = run(*args, db=db, env={"LD_DEBUG": "libs", **(env or {})})
     return re.findall(r"calling init: (\S+)", p.stderr), p
 
 
@@ -37,12 +37,15 @@ def test_portolan_is_not_linked_against_libunistring():
     assert not [n for n in needed(BIN) if "libunistring" in n], needed(BIN)
 
 
-@pytest.mark.parametrize("args", [["3106", "--json", "--no-machine"], ["3106"], ["3516"]],
+@pytest.mark.parametrize("args", [["3106", "--json", "--no-machine"], ["3106"], ["3516"],
+                                  ["search", "ssh"], ["free", "--no-machine"]],
                          ids=" ".join)
 def test_an_english_lookup_does_not_load_it(full_db, args):
-    libs, p = loaded(*args, db=full_db)
+    """Nor do English search and free, whose folding asks the library only about text
+    that is not ASCII."""
+    libs, p = loaded(*args, db=full_db, env={"COLUMNS": "40"})
     assert p.returncode == 0, p.stderr[-2000:]
-    assert "3106" in p.stdout or "3516" in p.stdout
+    assert re.search(r"3106|3516|ssh|[0-9]+ of [0-9]+ ports qualify", p.stdout)
     assert libs and not [l for l in libs if "libunistring" in l], libs
 
 
@@ -51,6 +54,13 @@ def test_a_korean_lookup_loads_it_and_folds_by_columns(full_db):
     assert p.returncode == 0, p.stderr[-2000:]
     assert "스마트카드" in p.stdout
     assert [l for l in libs if "libunistring" in l], libs
+
+
+def test_a_japanese_lookup_folds_through_the_loaded_library(full_db):
+    libs, p = loaded("22", "--lang", "ja", "--no-machine", db=full_db, env={"COLUMNS": "50"})
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert [l for l in libs if "libunistring" in l], libs
+    assert max(len(l) for l in p.stdout.splitlines() if not l.isascii()) < 50
 
 
 def test_without_the_library_it_says_which_and_fails(full_db, tmp_path):

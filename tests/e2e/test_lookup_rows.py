@@ -35,7 +35,7 @@ def test_an_unauthorized_use_report_shows_under_a_protocol(full_db):
     assert any("Unauthorized Use Known on port 4315" in r["unauthorized"]
                for r in rep["records"])
     text = run("4315/tcp", "--no-machine", db=full_db, check=0).stdout
-    assert "unauthorized use reported: Unauthorized Use Known on port 4315" in text
+    assert "Unauthorized use  Unauthorized Use Known on port 4315" in text
 
 
 def test_a_tcp_row_is_still_left_out_of_a_udp_query(full_db):

@@ -2,7 +2,9 @@
  * test_util_unicode.c - util/unicode.h answers what libunistring answers:
  * Hangul takes two columns, a combining mark none, invalid or truncated
  * UTF-8 is found at its first byte, and the ASCII shortcuts agree with the
- * library for every ASCII character.
+ * library for every ASCII character.  Line breaks: Japanese and Chinese
+ * break between characters but not before their full stop, Korean only at
+ * its spaces.
  *
  * Built twice (Makefile): against the archive's unicode.o, which calls
  * libunistring, and as test_util_unicode_dl against unicode_dl.o, which
@@ -11,6 +13,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -116,6 +119,63 @@ test_a_truncated_sequence_is_invalid(void **state)
 	assert_null(unicode_check(S("ab\xed\x95\x9c"), 5));
 }
 
+/* The byte offsets unicode_linebreaks() allows a break before, as a string "3,6,9". */
+static void
+breaks_at(const char *s, char *out, size_t len)
+{
+	char p[256];
+	size_t i, n = strlen(s), k = 0;
+
+	unicode_linebreaks(S(s), n, p);
+	out[0] = '\0';
+	for (i = 0; i < n && k < len; i++)
+		if (p[i])
+			k += (size_t)snprintf(out + k, len - k, "%s%zu", k ? "," : "", i);
+}
+
+static void
+test_japanese_breaks_between_characters(void **state)
+{
+	char got[128];
+
+	(void)state;
+	/* "日本語です。" : 3 bytes a character; never before the full stop "。". */
+	breaks_at("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xa7\xe3\x81\x99\xe3\x80\x82", got,
+	          sizeof(got));
+	assert_string_equal(got, "3,6,9,12");
+	/* "中文换行": Chinese likewise. */
+	breaks_at("\xe4\xb8\xad\xe6\x96\x87\xe6\x8d\xa2\xe8\xa1\x8c", got, sizeof(got));
+	assert_string_equal(got, "3,6,9");
+}
+
+static void
+test_korean_breaks_only_at_spaces(void **state)
+{
+	char got[128];
+
+	(void)state;
+	/* "한국어 문장입니다" : the one break is before the second word (byte 10). */
+	breaks_at("\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4 "
+	          "\xeb\xac\xb8\xec\x9e\xa5\xec\x9e\x85\xeb\x8b\x88\xeb\x8b\xa4",
+	          got, sizeof(got));
+	assert_string_equal(got, "10");
+	/* "SSH를 씁니다": a particle against a Latin word stays with it. */
+	breaks_at("SSH\xeb\xa5\xbc \xec\x94\x81\xeb\x8b\x88\xeb\x8b\xa4", got, sizeof(got));
+	assert_string_equal(got, "7");
+}
+
+static void
+test_english_breaks_after_blanks(void **state)
+{
+	char got[128];
+
+	(void)state;
+	breaks_at("a port number", got, sizeof(got));
+	assert_string_equal(got, "2,7");
+	breaks_at("", got, sizeof(got));
+	assert_string_equal(got, "");
+}
+
 int
 main(void)
 {
@@ -126,6 +186,9 @@ main(void)
 	    cmocka_unit_test(test_width_stops_at_nul),
 	    cmocka_unit_test(test_invalid_utf8_is_found_at_its_first_byte),
 	    cmocka_unit_test(test_a_truncated_sequence_is_invalid),
+	    cmocka_unit_test(test_japanese_breaks_between_characters),
+	    cmocka_unit_test(test_korean_breaks_only_at_spaces),
+	    cmocka_unit_test(test_english_breaks_after_blanks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
