@@ -246,12 +246,12 @@ fuzz: $(FUZZ_BIN)
 FUZZ_SECONDS ?= 10
 fuzz-smoke: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); d=tests/fuzz/corpus/$$n; \
-	  mkdir -p build-fuzz/work/$$n; \
+	  mkdir -p build-fuzz/runs/$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/work/$$n \
-	      $$( [ -d $$d ] && echo $$d ) > build-fuzz/work/$$n.log 2>&1 || \
-	      { tail -n 40 build-fuzz/work/$$n.log; exit 1; }; \
-	  tail -n 1 build-fuzz/work/$$n.log; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/runs/$$n \
+	      $$( [ -d $$d ] && echo $$d ) > build-fuzz/runs/$$n.log 2>&1 || \
+	      { tail -n 40 build-fuzz/runs/$$n.log; exit 1; }; \
+	  tail -n 1 build-fuzz/runs/$$n.log; done
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
