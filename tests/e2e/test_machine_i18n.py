@@ -16,6 +16,7 @@ import pytest
 
 from conftest import BIN, run
 from test_claims import claim, quiet_ports
+from test_errors import listener  # noqa: F401 (a fixture: a listener of this test's own)
 from test_text_i18n import LANGS, catalogs, code  # noqa: F401 (catalogs is a fixture)
 
 
@@ -39,16 +40,6 @@ def fill(tmpl, *args):
     return tmpl
 
 
-@pytest.fixture
-def listener():
-    """A TCP listener of this test's own on a port the kernel picks."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen()
-    yield s.getsockname()[1]
-    s.close()
-
-
 def test_who_says_nothing_listens_in_the_readers_language(full_db, catalogs):  # noqa: F811
     port = unbound_port(full_db)
     en = run("who", port, db=full_db, check=1).stdout.splitlines()
@@ -64,7 +55,8 @@ def test_who_says_nothing_listens_in_the_readers_language(full_db, catalogs):  #
     # The locale chooses when --lang does not; a port list is said as it was asked.
     out = run("who", f"{port}/udp,{port}", db=full_db, env={"LANG": "de_DE.UTF-8"},
               check=1).stdout
-    assert out == fill(catalogs["de"].gettext("nothing listens on %1$s"), f"{port}/udp,{port}") + "\n"
+    asked = f"{port}/udp,{port}"
+    assert out == fill(catalogs["de"].gettext("nothing listens on %1$s"), asked) + "\n"
     assert out != f"nothing listens on {port}/udp,{port}\n"
 
 
@@ -73,7 +65,7 @@ def test_who_rejects_an_unknown_language(full_db):
     assert "xx" in p.stderr
 
 
-def test_json_and_tokens_do_not_change_with_the_language(full_db, listener):
+def test_json_and_tokens_do_not_change_with_the_language(full_db, listener):  # noqa: F811
     port = unbound_port(full_db)
     for args in (["who", port, "--json"], ["who", listener, "--json"],
                  ["listening", "--port", listener, "--json"],
