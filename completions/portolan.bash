@@ -24,13 +24,13 @@ _portolan()
 	search)
 		COMPREPLY=($(compgen -W "--json --limit --lang --db --no-color --help" -- "$cur")) ;;
 	connections|conns)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --lang --db --no-color --help" -- "$cur")) ;;
 	listening|ls)
-		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --tcp --udp --sctp --ipv4 --ipv6 --port --pid --user --unexpected --sort --all-netns --format --expect --lang --db --no-color --help" -- "$cur")) ;;
 	free)
 		COMPREPLY=($(compgen -W "--count --near --range --no-machine --lang --json --db --store --no-color --help" -- "$cur")) ;;
 	audit)
-		COMPREPLY=($(compgen -W "--expect --claims --snapshot --all-netns --json --db --store --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--expect --claims --snapshot --all-netns --lang --json --db --store --help" -- "$cur")) ;;
 	claim)
 		if [ "$COMP_CWORD" -eq 2 ]; then
 			COMPREPLY=($(compgen -W "add list show rm import export --help" -- "$cur"))
@@ -46,7 +46,7 @@ _portolan()
 	check-data)
 		COMPREPLY=($(compgen -W "--data --counts --json --help" -- "$cur")) ;;
 	who)
-		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --json --db --no-color --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--tcp --udp --sctp --ipv4 --ipv6 --pid --user --all-netns --lang --json --db --no-color --help" -- "$cur")) ;;
 	*)
 		COMPREPLY=($(compgen -W "--json --db --store --lang --no-color --no-machine --help" -- "$cur")) ;;
 	esac

@@ -65,7 +65,21 @@ struct cmd_machine {
 	struct range_machine rm;
 	int all_netns;          /* --all-netns */
 	enum listening_end end; /* LISTENING_REMOTE: connections, annotated by the peer's port */
+	struct i18n_set *langs; /* o.t's catalog (cmd_machine_lang()) */
 };
+
+/*
+ * The reader's language, once the options are read: JSON and metrics
+ * (programs != 0) are English codes for programs, so the catalog is read
+ * for text, or to check --lang.  0, or the exit status of a bad --lang.
+ */
+static int
+cmd_machine_lang(struct cmd_machine *m, const char *lang, int programs)
+{
+	if (programs && lang == NULL)
+		return 0;
+	return cli_lang(m->cmd, lang, &m->langs, &m->o.t);
+}
 
 static int
 cmd_machine_open_registry(struct cmd_machine *m, struct err *e)
@@ -126,6 +140,7 @@ cmd_machine_close(struct cmd_machine *m)
 	free(m->notes);
 	if (m->st)
 		store_close(m->st);
+	i18n_free(m->langs);
 }
 
 /* "nginx:812,813(www-data) sshd:90(root)": holders grouped by command and user. */
@@ -266,11 +281,19 @@ cmd_machine_print_json(struct cmd_machine *m, const struct cmd_machine_filter *f
 	putchar('\n');
 }
 
+/* The note on unseen holders for the text output, in the reader's language. */
+static const char *
+cmd_machine_unseen(const struct cmd_machine *m, size_t unseen, char *buf, size_t len)
+{
+	return render_unseen(m->o.t, listening_unseen_why(&m->ls), m->end == LISTENING_REMOTE,
+	                     (unsigned long)unseen, m->ls.hidepid, buf, len);
+}
+
 static void
 cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, json_t *root)
 {
 	size_t unseen = 0;
-	char note[160];
+	char note[512];
 
 	if (m->o.json) {
 		cmd_machine_print_json(m, f, root);
@@ -284,8 +307,7 @@ cmd_machine_print(struct cmd_machine *m, const struct cmd_machine_filter *f, jso
 		unseen += l->nholders == 0;
 		cmd_machine_text_line(m, l);
 	}
-	listening_unseen(&m->ls, unseen, note, sizeof(note));
-	if (note[0])
+	if (unseen > 0 && cmd_machine_unseen(m, unseen, note, sizeof(note)) != NULL)
 		printf("%s\n", note);
 }
 
@@ -300,12 +322,14 @@ struct cmd_machine_sel {
 	struct sockets_query q;
 	struct portset ports; /* the port list, when it is more than one port */
 	struct cmd_machine_filter f;
-	unsigned only; /* -t, -u, --sctp: PROTO_* bits; 0 for none given */
-	char user[64]; /* --user as the holders name it */
+	unsigned only;    /* -t, -u, --sctp: PROTO_* bits; 0 for none given */
+	char user[64];    /* --user as the holders name it */
+	const char *lang; /* --lang: the text's sentences, not the listing's tokens */
 };
 
 /* clang-format off */
 #define CMD_MACHINE_SEL_LONG                                            \
+	{"lang", required_argument, NULL, 'L'},                         \
 	{"tcp", no_argument, NULL, 't'},                                \
 	{"udp", no_argument, NULL, 'u'},                                \
 	{"sctp", no_argument, NULL, 'S'},                               \
@@ -315,7 +339,7 @@ struct cmd_machine_sel {
 	{"user", required_argument, NULL, 'U'},                         \
 	{"all-netns", no_argument, NULL, 'N'}
 /* clang-format on */
-#define CMD_MACHINE_SEL_SHORT "tuS46P:U:N"
+#define CMD_MACHINE_SEL_SHORT "tuS46P:U:NL:"
 
 /*
  * The login name for a user name or uid in /etc/passwd, read as a file:
@@ -403,6 +427,9 @@ cmd_machine_sel_opt(int c, struct cmd_machine_sel *sel, struct err *e)
 		return cmd_machine_user(optarg, sel, e) == -1 ? -1 : 1;
 	case 'N':
 		sel->q.all_netns = 1;
+		return 1;
+	case 'L':
+		sel->lang = optarg;
 		return 1;
 	}
 	return 0;
@@ -507,6 +534,7 @@ static const char cmd_who_usage[] =
     "  --all-netns   also every other network namespace (containers, `ip netns`);\n"
     "                needs root.  Such listeners show their namespace, net:[INODE]\n"
     "  --json        machine-readable output (schema portolan.listening/1)\n"
+    "  --lang CODE   the language of the sentences (as `portolan PORT --lang`)\n"
     "  --db FILE     registry database for the annotation (default: as `portolan\n"
     "                lookup`)\n"
     "  --no-color    never colour the output (also: NO_COLOR=1)\n"
@@ -545,7 +573,7 @@ cmd_who_identity(struct cmd_machine *m, const struct cmd_machine_sel *sel, json_
 
 /* The registry's words for the port, asked before anything is printed. */
 static void
-cmd_who_identity_text(unsigned port, const json_t *root)
+cmd_who_identity_text(const struct i18n *t, unsigned port, const json_t *root)
 {
 	const char *name;
 	json_t *id;
@@ -553,9 +581,13 @@ cmd_who_identity_text(unsigned port, const json_t *root)
 	json_object_foreach(json_object_get(root, "port_identity"), name, id)
 	{
 		const char *svc = json_string_value(json_object_get(id, "service"));
+		char pp[32], words[1024];
 
-		printf("%u/%s in the registry: %s%s%s\n", port, name, svc, svc[0] ? ": " : "",
-		       json_string_value(json_object_get(id, "description")));
+		snprintf(pp, sizeof(pp), "%u/%s", port, name);
+		snprintf(words, sizeof(words), "%s%s%s", svc, svc[0] ? ": " : "",
+		         json_string_value(json_object_get(id, "description")));
+		render_text_machine(stdout, t, RENDER_IN_REGISTRY, pp, words, NULL);
+		putchar('\n');
 	}
 }
 
@@ -609,6 +641,10 @@ cmd_who(int argc, char **argv)
 		cmd_machine_close(&m);
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
 	}
+	if ((rc = cmd_machine_lang(&m, sel.lang, m.o.json)) != 0) {
+		cmd_machine_close(&m);
+		return rc;
+	}
 	m.o.color = m.o.color && !m.o.json && cli_color(stdout);
 	if (cmd_machine_collect(&m, &sel.q, &e) == -1 || cmd_machine_annotate(&m, &e) == -1) {
 		cmd_machine_close(&m);
@@ -625,14 +661,20 @@ cmd_who(int argc, char **argv)
 		cmd_machine_close(&m);
 		return cli_fail(argv[0], &e);
 	}
-	if (m.ls.n == 0 && !m.o.json && sel.q.ports == NULL) /* a name: its port, as resolved */
-		printf("nothing listens on %u%s%s\n", sel.q.port,
-		       sel.q.protos == PROTO_DEFAULT ? "" : "/",
-		       sel.q.protos == PROTO_DEFAULT ? "" : portspec_proto_name(sel.q.protos));
-	else if (m.ls.n == 0 && !m.o.json)
-		printf("nothing listens on %s\n", argv[argc - 1]);
+	if (m.ls.n == 0 && !m.o.json) {
+		char asked[64];
+
+		if (sel.q.ports == NULL) /* a name: its port, as resolved */
+			snprintf(asked, sizeof(asked), "%u%s%s", sel.q.port,
+			         sel.q.protos == PROTO_DEFAULT ? "" : "/",
+			         sel.q.protos == PROTO_DEFAULT ? ""
+			                                       : portspec_proto_name(sel.q.protos));
+		render_text_machine(stdout, m.o.t, RENDER_NOTHING_LISTENS,
+		                    sel.q.ports == NULL ? asked : argv[argc - 1], NULL, NULL);
+		putchar('\n');
+	}
 	if (!m.o.json)
-		cmd_who_identity_text(sel.q.port, root);
+		cmd_who_identity_text(m.o.t, sel.q.port, root);
 	cmd_machine_print(&m, &sel.f, root);
 	json_decref(root);
 	rc = m.ls.n > 0 ? CLI_FOUND : CLI_NOT_FOUND;
@@ -673,6 +715,8 @@ static const char cmd_listening_usage[] =
     "                        reads (every listener; the filters do not apply)\n"
     "  --expect FILE         with prometheus: audit gauges and the claimed label from\n"
     "                        an expect file (see `portolan audit`)\n"
+    "  --lang CODE           the language of the sentences (as `portolan PORT\n"
+    "                        --lang`); the listing's tokens and JSON stay as they are\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
     "\n"
@@ -770,7 +814,7 @@ cmd_listening_parse(int argc, char **argv, struct cmd_machine *m, struct cmd_lis
 		cli_fail(argv[0], &e);
 		return -1;
 	}
-	return 0;
+	return cmd_machine_lang(m, o->sel.lang, m->o.json || o->prometheus) == 0 ? 0 : -1;
 }
 
 /*
@@ -863,6 +907,8 @@ static const char cmd_connections_usage[] =
     "  --sort KEY            port (local; default), proto, address, pid or user\n"
     "  --all-netns           also every other network namespace; needs root\n"
     "  --json                machine-readable output (schema portolan.connections/1)\n"
+    "  --lang CODE           the language of the sentences (as `portolan PORT\n"
+    "                        --lang`); the listing's tokens and JSON stay as they are\n"
     "  --db FILE             registry database for the annotation\n"
     "  --no-color            never colour the output (also: NO_COLOR=1)\n"
     "\n"
@@ -914,11 +960,22 @@ static const char cmd_audit_usage[] =
     "  --all-netns  also every other network namespace (containers, `ip netns`);\n"
     "               needs root\n"
     "  --json       machine-readable result (schema portolan.audit/1), for cron, CI\n"
+    "  --lang CODE  the language of the sentences (as `portolan PORT --lang`)\n"
     "\n"
     "Run as root: processes of other users are otherwise invisible, and an expected\n"
     "PROCESS cannot match them.\n"
     "Exit status: 0 as expected, 1 drift, 2 bad option or expect file, 3 internal\n"
     "error.\n";
+
+/* On stderr, beside the drift a script reads on stdout. */
+static void
+cmd_audit_unseen(const struct cmd_machine *m)
+{
+	char note[512];
+
+	if (m->ls.unseen > 0 && cmd_machine_unseen(m, m->ls.unseen, note, sizeof(note)) != NULL)
+		fprintf(stderr, "portolan %s: %s\n", m->cmd, note);
+}
 
 static json_t *
 cmd_audit_json_missing(const struct expect *x, const char *file)
@@ -965,9 +1022,7 @@ cmd_audit_report(struct cmd_machine *m, const struct expect_set *x, const struct
 		printf("- %s   (%s:%ld)\n", line, file, ex->line);
 	}
 	if (!m->o.json) {
-		listening_unseen(&m->ls, m->ls.unseen, line, sizeof(line));
-		if (line[0]) /* an expected PROCESS cannot match what we cannot see */
-			fprintf(stderr, "portolan %s: %s\n", m->cmd, line);
+		cmd_audit_unseen(m); /* an expected PROCESS cannot match what we cannot see */
 		json_decref(added);
 		json_decref(missing);
 		return;
@@ -984,7 +1039,6 @@ cmd_audit_snapshot(struct cmd_machine *m)
 {
 	struct strbuf sb;
 	struct err e = {0};
-	char note[160];
 
 	strbuf_init(&sb, 64u << 20);
 	if (audit_snapshot(&m->ls, &sb, &e) == -1) {
@@ -993,9 +1047,7 @@ cmd_audit_snapshot(struct cmd_machine *m)
 	}
 	fputs(sb.buf, stdout);
 	strbuf_free(&sb);
-	listening_unseen(&m->ls, m->ls.unseen, note, sizeof(note));
-	if (note[0])
-		fprintf(stderr, "portolan %s: %s\n", m->cmd, note);
+	cmd_audit_unseen(m);
 	return CLI_FOUND;
 }
 
@@ -1085,8 +1137,9 @@ cmd_audit_claims(struct cmd_machine *m, int argc, char **argv)
 			strbuf_init(&who, 4096);
 			cmd_machine_holders(l, &who);
 			listening_endpoint(&l->s, ep, sizeof(ep));
-			printf("+ %s %s %s   (no claim)\n", portspec_proto_name(l->s.proto), ep,
-			       who.buf);
+			printf("+ %s %s %s   ", portspec_proto_name(l->s.proto), ep, who.buf);
+			render_text_machine(stdout, m->o.t, RENDER_NO_CLAIM, NULL, NULL, NULL);
+			putchar('\n');
 			strbuf_free(&who);
 		}
 	}
@@ -1099,9 +1152,12 @@ cmd_audit_claims(struct cmd_machine *m, int argc, char **argv)
 		claims_port_str(&all.v[j], port, sizeof(port));
 		if (m->o.json)
 			json_array_append_new(missing, claims_json(&all.v[j]));
-		else
-			printf("- %s %s (owner %s): claimed, nothing listens\n", port,
-			       all.v[j].service, all.v[j].owner);
+		else {
+			fputs("- ", stdout);
+			render_text_machine(stdout, m->o.t, RENDER_CLAIM_IDLE, port,
+			                    all.v[j].service, all.v[j].owner);
+			putchar('\n');
+		}
 	}
 	if (m->o.json) {
 		root = json_pack("{s:s, s:s, s:b, s:o, s:o, s:I}", "schema", "portolan.audit/1",
@@ -1119,7 +1175,8 @@ cmd_audit_claims(struct cmd_machine *m, int argc, char **argv)
 }
 
 static int
-cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expect, int *snapshot)
+cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expect, int *snapshot,
+                const char **lang)
 {
 	static const struct option opts[] = {
 	    CLI_OPTS_LONG,
@@ -1127,12 +1184,13 @@ cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expec
 	    {"expect", required_argument, NULL, 'e'},
 	    {"snapshot", no_argument, NULL, 's'},
 	    {"all-netns", no_argument, NULL, 'N'},
+	    {"lang", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c, rc, given = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":e:sNjd:Ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:sNjd:ChL:", opts, NULL)) != -1) {
 		if (cli_option(c, &m->o, cmd_audit_usage, argc, argv, &rc) < 0)
 			return rc == CLI_FOUND ? 1 : -1; /* --help, or a usage error reported */
 		if (c == 'e' || c == 'K' || c == 's')
@@ -1145,6 +1203,8 @@ cmd_audit_parse(int argc, char **argv, struct cmd_machine *m, const char **expec
 			*snapshot = 1;
 		else if (c == 'N')
 			m->all_netns = 1;
+		else if (c == 'L')
+			*lang = optarg;
 	}
 	if (optind < argc || given != 1) {
 		cli_usage_error(argv[0],
@@ -1159,12 +1219,15 @@ cmd_audit(int argc, char **argv)
 {
 	struct cmd_machine m = {.cmd = argv[0]};
 	struct sockets_query q = {.protos = PROTO_DEFAULT};
-	const char *expect = NULL;
+	const char *expect = NULL, *lang = NULL;
 	struct err e = {0};
 	int snapshot = 0, rc;
 
-	if ((rc = cmd_audit_parse(argc, argv, &m, &expect, &snapshot)) != 0)
+	if ((rc = cmd_audit_parse(argc, argv, &m, &expect, &snapshot, &lang)) != 0)
 		return rc > 0 ? CLI_FOUND : CLI_USAGE;
+	/* --snapshot writes a file for programs; its note on stderr is for the reader. */
+	if ((rc = cmd_machine_lang(&m, lang, m.o.json)) != 0)
+		return rc;
 	q.all_netns = m.all_netns;
 	if (cmd_machine_collect(&m, &q, &e) == -1) {
 		cmd_machine_close(&m);

@@ -60,6 +60,24 @@ int render_json(FILE *out, const json_t *value);
 void render_text_report(FILE *out, const json_t *report, const struct render_opts *o);
 void render_text_search(FILE *out, const json_t *result, const struct render_opts *o);
 void render_text_free(FILE *out, const json_t *result, const struct render_opts *o);
+/*
+ * The machine commands' sentences (text_machine.c) in t's language, NULL
+ * English; their listings are tokens and are printed by the commands.
+ * render_unseen(): why n listeners (connections, when connections is 1)
+ * show no holder, why as listening_unseen_why() says ("hidepid",
+ * "other-users", "namespace"), into buf; NULL for another why.
+ */
+const char *render_unseen(const struct i18n *t, const char *why, int connections, unsigned long n,
+                          long long hidepid, char *buf, size_t len);
+enum render_machine_msg {
+	RENDER_NOTHING_LISTENS, /* a: what `who` was asked */
+	RENDER_IN_REGISTRY,     /* a: PORT/PROTO, b: the registry's words for it */
+	RENDER_NO_CLAIM,        /* after an unclaimed listener */
+	RENDER_CLAIM_IDLE,      /* a: PORT/PROTO, b: service, c: owner */
+};
+/* The sentence msg with its arguments, no newline. */
+void render_text_machine(FILE *out, const struct i18n *t, enum render_machine_msg msg,
+                         const char *a, const char *b, const char *c);
 /* A curated note's Markdown as filled plain text, each line after indent (md4c). */
 void render_markdown_text(FILE *out, const char *markdown, const char *indent,
                           const struct render_opts *o);

@@ -489,34 +489,14 @@ section_concern(FILE *out, const struct render_opts *o, const json_t *rep)
 static void
 listening_note(FILE *out, const struct render_opts *o, const json_t *l)
 {
-	const char *why = str(l, "unseen_why"), *tmpl;
-	unsigned long n = (unsigned long)num(l, "unseen");
-	char buf[512], count[24], hidepid[24];
+	const char *why = str(l, "unseen_why");
+	char buf[512];
 
-	snprintf(count, sizeof(count), "%lu", n);
-	snprintf(hidepid, sizeof(hidepid), "%lld", num(l, "hidepid"));
-	if (strcmp(why, "hidepid") == 0)
-		/* TRANSLATORS: %2$s is the value of /proc's mount option hidepid (2). */
-		tmpl = N_(o->t,
-		          "%1$s listener held by processes /proc hides from this user (mounted "
-		          "hidepid=%2$s): run as root to see who",
-		          "%1$s listeners held by processes /proc hides from this user (mounted "
-		          "hidepid=%2$s): run as root to see who",
-		          n);
-	else if (strcmp(why, "other-users") == 0)
-		tmpl = N_(o->t, "%1$s listener owned by other users: run as root to see who",
-		          "%1$s listeners owned by other users: run as root to see who", n);
-	else if (strcmp(why, "namespace") == 0)
-		tmpl = N_(
-		    o->t, "%1$s listener held by no process visible here (another PID namespace?)",
-		    "%1$s listeners held by no process visible here (another PID namespace?)", n);
-	else {
-		if (str(l, "note")[0])
-			fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
-		return;
-	}
-	fprintf(out, "  %s%s%s\n", DIM(o), fill(buf, sizeof(buf), tmpl, count, hidepid, NULL),
-	        RESET(o));
+	if (render_unseen(o->t, why, 0, (unsigned long)num(l, "unseen"), num(l, "hidepid"), buf,
+	                  sizeof(buf)) != NULL)
+		fprintf(out, "  %s%s%s\n", DIM(o), buf, RESET(o));
+	else if (str(l, "note")[0])
+		fprintf(out, "  %s%s%s\n", DIM(o), str(l, "note"), RESET(o));
 }
 
 /* "On this machine now": present only when the caller asked the machine. */
