@@ -48,16 +48,6 @@ num(const json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
-/* tmpl ("%1$s ... %2$s", from the catalog) with up to three arguments, in buf. */
-static const char *
-fill(char *buf, size_t len, const char *tmpl, const char *a, const char *b, const char *c)
-{
-	struct words_sentence s = {.tmpl = tmpl, .arg = {a, b, c}, .n = 3};
-
-	words_fill(&s, buf, len);
-	return buf;
-}
-
 /* How many of a range's names, descriptions and concerns the header shows. */
 #define TEXT_HEADER_NAMES        10
 #define TEXT_HEADER_DESCRIPTIONS 4
@@ -265,8 +255,8 @@ record_row(FILE *out, const struct render_opts *o, const json_t *rep, const json
 		         str(ref, "url")[0] ? "  " : "", str(ref, "url"));
 		if (str(ref, "footnote")[0]) {
 			/* TRANSLATORS: %1$s the number of IANA's footnote, %2$s its text. */
-			fill(line, sizeof(line), _(o->t, "IANA footnote %1$s: %2$s"),
-			     str(ref, "text"), str(ref, "footnote"), NULL);
+			words_format(line, sizeof(line), _(o->t, "IANA footnote %1$s: %2$s"),
+			             str(ref, "text"), str(ref, "footnote"), NULL);
 		}
 		field(out, o, i == 0 ? labels[4] : "", col, line);
 	}
@@ -369,8 +359,9 @@ more(FILE *out, const struct render_opts *o, size_t n)
 	char buf[128], count[24];
 
 	snprintf(count, sizeof(count), "%zu", n);
-	fputs(fill(buf, sizeof(buf), N_(o->t, "and %1$s more", "and %1$s more", (unsigned long)n),
-	           count, NULL, NULL),
+	fputs(words_format(buf, sizeof(buf),
+	                   N_(o->t, "and %1$s more", "and %1$s more", (unsigned long)n), count,
+	                   NULL, NULL),
 	      out);
 }
 
@@ -830,8 +821,8 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 
 	if (json_array_size(json_object_get(res, "hits")) == 0) {
 		fprintf(out, "%s\n",
-		        fill(buf, sizeof(buf), _(o->t, "no match for \"%1$s\""), str(res, "query"),
-		             NULL, NULL));
+		        words_format(buf, sizeof(buf), _(o->t, "no match for \"%1$s\""),
+		                     str(res, "query"), NULL, NULL));
 		return;
 	}
 	json_array_foreach(json_object_get(res, "hits"), i, h)
@@ -846,8 +837,8 @@ text_search(FILE *out, const json_t *res, const struct render_opts *o)
 		    strcasecmp(str(m, "name"), str(h, "name")) != 0)
 			/* TRANSLATORS: %1$s the name the search words matched (rdp). */
 			fprintf(out, " %s",
-			        fill(buf, sizeof(buf), _(o->t, "(as %1$s)"), str(m, "name"), NULL,
-			             NULL));
+			        words_format(buf, sizeof(buf), _(o->t, "(as %1$s)"), str(m, "name"),
+			                     NULL, NULL));
 		fprintf(out, "%s\n", RESET(o));
 	}
 	if (strcmp(str(res, "match"), "any word") == 0)
@@ -863,7 +854,7 @@ numbers_line(FILE *out, const char *tmpl, long long a, long long b)
 
 	snprintf(sa, sizeof(sa), "%lld", a);
 	snprintf(sb, sizeof(sb), "%lld", b);
-	fprintf(out, "%s\n", fill(buf, sizeof(buf), tmpl, sa, sb, NULL));
+	fprintf(out, "%s\n", words_format(buf, sizeof(buf), tmpl, sa, sb, NULL));
 }
 
 static void
@@ -892,11 +883,12 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	snprintf(a, sizeof(a), "%lld", num(range, "lo"));
 	snprintf(b, sizeof(b), "%lld", num(range, "hi"));
 	fprintf(out, "%s%s", BOLD(o),
-	        fill(buf, sizeof(buf), _(o->t, "Quiet ports for a new service, %1$s-%2$s"), a, b,
-	             NULL));
+	        words_format(buf, sizeof(buf), _(o->t, "Quiet ports for a new service, %1$s-%2$s"),
+	                     a, b, NULL));
 	if (json_is_integer(json_object_get(res, "near"))) {
 		snprintf(a, sizeof(a), "%lld", num(res, "near"));
-		fprintf(out, ", %s", fill(buf, sizeof(buf), _(o->t, "near %1$s"), a, NULL, NULL));
+		fprintf(out, ", %s",
+		        words_format(buf, sizeof(buf), _(o->t, "near %1$s"), a, NULL, NULL));
 	}
 	fprintf(out, "%s\n", RESET(o));
 	json_array_foreach(json_object_get(res, "ports"), i, p)
@@ -910,11 +902,11 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 			snprintf(a, sizeof(a), "%lld", hi - lo + 1);
 			snprintf(c, sizeof(c), "%lld-%lld", lo, hi);
 			/* TRANSLATORS: %1$s how many ports (2 or more), %2$s them (6100-6120). */
-			fputs(fill(buf, sizeof(buf),
-			           N_(o->t, "in a stretch of %1$s quiet port, %2$s",
-			              "in a stretch of %1$s quiet ports, %2$s",
-			              (unsigned long)(hi - lo + 1)),
-			           a, c, NULL),
+			fputs(words_format(buf, sizeof(buf),
+			                   N_(o->t, "in a stretch of %1$s quiet port, %2$s",
+			                      "in a stretch of %1$s quiet ports, %2$s",
+			                      (unsigned long)(hi - lo + 1)),
+			                   a, c, NULL),
 			      out);
 		}
 		fprintf(out, "%s\n", RESET(o));
@@ -940,9 +932,9 @@ text_free(FILE *out, const json_t *res, const struct render_opts *o)
 	}
 	if (json_is_string(json_object_get(res, "machine_error")))
 		fprintf(out, "%s\n",
-		        fill(buf, sizeof(buf),
-		             _(o->t, "This machine's sockets were not checked: %1$s"),
-		             str(res, "machine_error"), NULL, NULL));
+		        words_format(buf, sizeof(buf),
+		                     _(o->t, "This machine's sockets were not checked: %1$s"),
+		                     str(res, "machine_error"), NULL, NULL));
 	else if (!json_is_true(json_object_get(res, "machine_checked")))
 		fprintf(out, "%s\n",
 		        _(o->t, "This machine's sockets were not checked (--no-machine)."));

@@ -18,15 +18,6 @@
 #define _(t, s)         i18n_text((t), (s))
 #define N_(t, s, pl, n) i18n_ntext((t), (s), (pl), (n))
 
-static const char *
-fill(char *buf, size_t len, const char *tmpl, const char *a, const char *b, const char *c)
-{
-	struct words_sentence s = {.tmpl = tmpl, .arg = {a, b, c}, .n = 3};
-
-	words_fill(&s, buf, len);
-	return buf;
-}
-
 const char *
 render_unseen(const struct i18n *t, const char *why, int connections, unsigned long n,
               long long hidepid, char *buf, size_t len)
@@ -68,7 +59,7 @@ render_unseen(const struct i18n *t, const char *why, int connections, unsigned l
 		    "%1$s connections held by no process visible here (another PID namespace?)", n);
 	else
 		return NULL;
-	return fill(buf, len, tmpl, count, hp, NULL);
+	return words_format(buf, len, tmpl, count, hp, NULL);
 }
 
 void
@@ -99,5 +90,5 @@ render_text_machine(FILE *out, const struct i18n *t, enum render_machine_msg msg
 		tmpl = _(t, "%1$s %2$s (owner %3$s): claimed, nothing listens");
 		break;
 	}
-	fputs(fill(buf, sizeof(buf), tmpl, a, b, c), out);
+	fputs(words_format(buf, sizeof(buf), tmpl, a, b, c), out);
 }

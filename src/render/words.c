@@ -240,6 +240,15 @@ words_fill(const struct words_sentence *s, char *buf, size_t len)
 	buf[used] = '\0';
 }
 
+const char *
+words_format(char *buf, size_t len, const char *tmpl, const char *a, const char *b, const char *c)
+{
+	struct words_sentence s = {.tmpl = tmpl, .arg = {a, b, c}, .n = 3};
+
+	words_fill(&s, buf, len);
+	return buf;
+}
+
 /* The paragraph for the first range class and the registry's status. */
 static const char *
 words_why_class(const struct i18n *t, const char *class, const char *status)

@@ -55,6 +55,9 @@ struct words_sentence {
 int words_concern(const struct i18n *t, const json_t *code, struct words_sentence *s);
 /* The template with its arguments substituted, plain text. */
 void words_fill(const struct words_sentence *s, char *buf, size_t len);
+/* words_fill() of tmpl ("%1$s ... %2$s", from a catalog) with up to three arguments; buf. */
+const char *words_format(char *buf, size_t len, const char *tmpl, const char *a, const char *b,
+                         const char *c);
 /*
  * Why the port matters, from its range class, registry status, concern
  * level and what listens: a short paragraph into buf.
